@@ -1,0 +1,112 @@
+//! Exact money. Billed amounts are `rust_decimal::Decimal` US dollars: no float ever touches them.
+
+use rust_decimal::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::ops::{Add, AddAssign, Neg, Sub};
+
+/// An exact amount of US dollars.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Usd(pub Decimal);
+
+impl Usd {
+    pub const ZERO: Usd = Usd(Decimal::ZERO);
+
+    /// The exact value as a plain decimal string without trailing zeros (`"12.5"`, `"0"`).
+    pub fn exact(&self) -> String {
+        let n = self.0.normalize();
+        if n.is_zero() {
+            "0".to_string()
+        } else {
+            n.to_string()
+        }
+    }
+
+    /// Rounded to whole cents (half away from zero), as a bill shows it.
+    pub fn cents(&self) -> Decimal {
+        self.0
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+}
+
+impl fmt::Display for Usd {
+    /// `$1,234.57`; amounts under a cent keep their significant digits (`$0.0042`) so small
+    /// lines do not show as `$0.00`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.0;
+        let sign = if v.is_sign_negative() && !v.is_zero() { "-" } else { "" };
+        let a = v.abs();
+        if !a.is_zero() && a < Decimal::new(1, 2) {
+            let s = a.round_sf(2).unwrap_or(a).normalize();
+            return write!(f, "{sign}${s}");
+        }
+        let c = a.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        let whole = c.trunc().to_u128().unwrap_or(0);
+        let frac = ((c - c.trunc()) * Decimal::from(100)).to_u32().unwrap_or(0);
+        write!(f, "{sign}${}.{frac:02}", group_thousands(whole))
+    }
+}
+
+fn group_thousands(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+impl Add for Usd {
+    type Output = Usd;
+    fn add(self, o: Usd) -> Usd {
+        Usd(self.0 + o.0)
+    }
+}
+impl Sub for Usd {
+    type Output = Usd;
+    fn sub(self, o: Usd) -> Usd {
+        Usd(self.0 - o.0)
+    }
+}
+impl Neg for Usd {
+    type Output = Usd;
+    fn neg(self) -> Usd {
+        Usd(-self.0)
+    }
+}
+impl AddAssign for Usd {
+    fn add_assign(&mut self, o: Usd) {
+        self.0 += o.0;
+    }
+}
+impl std::iter::Sum for Usd {
+    fn sum<I: Iterator<Item = Usd>>(iter: I) -> Usd {
+        iter.fold(Usd::ZERO, |a, b| a + b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn displays_like_a_bill() {
+        let d = |s: &str| Usd(Decimal::from_str(s).unwrap());
+        assert_eq!(d("1234.565").to_string(), "$1,234.57");
+        assert_eq!(d("0").to_string(), "$0.00");
+        assert_eq!(d("0.0000002").to_string(), "$0.0000002");
+        assert_eq!(d("0.004166").to_string(), "$0.0042");
+        assert_eq!(d("-0.2").to_string(), "-$0.20");
+        assert_eq!(d("1000000").to_string(), "$1,000,000.00");
+        assert_eq!(d("12.5000").exact(), "12.5");
+    }
+}

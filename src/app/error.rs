@@ -1,0 +1,66 @@
+//! Errors of the application layer. Each carries a stable machine code (shown in the desktop UI
+//! and in `--json` output) and a plain sentence; the CLI maps them to exit codes.
+
+use breakeven_simulator::pricing::CatalogError;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The user's input is wrong (bad flag value, malformed file): exit code 2.
+    #[error("{message}")]
+    BadInput { code: &'static str, message: String },
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T> = std::result::Result<T, AppError>;
+
+impl AppError {
+    pub fn bad_input(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::BadInput { code, message: message.into() }
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        AppError::Io { context: context.into(), source }
+    }
+
+    /// Stable code, e.g. `E_UNKNOWN_PLATFORM`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadInput { code, .. } => code,
+            AppError::Catalog(c) => match c {
+                CatalogError::Syntax { .. } => "E_CATALOG_SYNTAX",
+                CatalogError::Invalid { .. } => "E_CATALOG_INVALID",
+                CatalogError::UnknownPlatform(_) => "E_UNKNOWN_PLATFORM",
+                CatalogError::MissingPrice { .. } => "E_MISSING_PRICE",
+                CatalogError::UnknownRegion { .. } => "E_UNKNOWN_REGION",
+                CatalogError::Usage(_) => "E_BAD_USAGE",
+                CatalogError::Overflow(_) => "E_OVERFLOW",
+            },
+            AppError::Io { .. } => "E_IO",
+        }
+    }
+
+    /// True when the fault is in the user's input rather than the program or the machine.
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, AppError::Io { .. })
+    }
+
+    /// The form sent to the desktop UI and printed by `--json`.
+    pub fn to_payload(&self) -> ErrorPayload {
+        ErrorPayload { code: self.code().to_string(), message: self.to_string() }
+    }
+}
+
+/// An error as the UI receives it: a code to branch on and a sentence to show.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct ErrorPayload {
+    pub code: String,
+    pub message: String,
+}

@@ -1,0 +1,8 @@
+//! Use cases shared by the CLI and the desktop app. Each takes typed input and returns typed
+//! output; neither shell holds business logic.
+
+pub mod catalog;
+pub mod error;
+pub mod estimate;
+
+pub use error::{AppError, ErrorPayload, Result};

@@ -1,0 +1,3 @@
+//! Breakeven's application layer: the use cases the CLI and the desktop app share.
+
+pub mod app;
