@@ -23,11 +23,17 @@ pub type Result<T> = std::result::Result<T, AppError>;
 
 impl AppError {
     pub fn bad_input(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::BadInput { code, message: message.into() }
+        AppError::BadInput {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        AppError::Io { context: context.into(), source }
+        AppError::Io {
+            context: context.into(),
+            source,
+        }
     }
 
     /// Stable code, e.g. `E_UNKNOWN_PLATFORM`.
@@ -54,7 +60,10 @@ impl AppError {
 
     /// The form sent to the desktop UI and printed by `--json`.
     pub fn to_payload(&self) -> ErrorPayload {
-        ErrorPayload { code: self.code().to_string(), message: self.to_string() }
+        ErrorPayload {
+            code: self.code().to_string(),
+            message: self.to_string(),
+        }
     }
 }
 

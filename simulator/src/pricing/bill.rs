@@ -38,10 +38,21 @@ pub fn bill(
         notes.push(format!(
             "{} is retired{}; priced at its last published rates",
             platform.name,
-            platform.retired_on.as_deref().map(|d| format!(" since {d}")).unwrap_or_default()
+            platform
+                .retired_on
+                .as_deref()
+                .map(|d| format!(" since {d}"))
+                .unwrap_or_default()
         ));
     }
-    Ok(CostBreakdown { platform: id.to_string(), region, lines, total, free_tier: free, notes })
+    Ok(CostBreakdown {
+        platform: id.to_string(),
+        region,
+        lines,
+        total,
+        free_tier: free,
+        notes,
+    })
 }
 
 /// Running state of one bill: cumulative usage per dimension and allowances left per pool.
@@ -53,7 +64,13 @@ struct Ledger {
 }
 
 impl Ledger {
-    fn price(&mut self, price: &PriceEntry, m: &Meter, free_tier: bool, lines: &mut Vec<CostLine>) -> Result<()> {
+    fn price(
+        &mut self,
+        price: &PriceEntry,
+        m: &Meter,
+        free_tier: bool,
+        lines: &mut Vec<CostLine>,
+    ) -> Result<()> {
         let start = *self.used.get(&m.dimension).unwrap_or(&Decimal::ZERO);
         let end = add(start, m.quantity, &m.dimension)?;
         self.used.insert(m.dimension.clone(), end);
@@ -68,7 +85,12 @@ impl Ledger {
             if b > a {
                 let q = b - a;
                 let item = if tiered {
-                    format!("{}, tier {} ({})", m.label, i + 1, band_label(lo, *to, &price.unit))
+                    format!(
+                        "{}, tier {} ({})",
+                        m.label,
+                        i + 1,
+                        band_label(lo, *to, &price.unit)
+                    )
                 } else {
                     m.label.clone()
                 };
@@ -85,7 +107,11 @@ impl Ledger {
         ];
         for (allowance, key, included) in allowances {
             let Some(allowance) = allowance else { continue };
-            let book = if included { &mut self.included_used } else { &mut self.free_used };
+            let book = if included {
+                &mut self.included_used
+            } else {
+                &mut self.free_used
+            };
             let taken = *book.get(&key).unwrap_or(&Decimal::ZERO);
             let take = (allowance - taken).max(Decimal::ZERO).min(end - pos);
             if take <= Decimal::ZERO {
@@ -95,7 +121,11 @@ impl Ledger {
             let value = value_between(&bands, pos, pos + take, &m.dimension)?;
             pos += take;
             let what = if included { "included in plan" } else { "free tier" };
-            let unit_price = if take.is_zero() { Decimal::ZERO } else { value / take };
+            let unit_price = if take.is_zero() {
+                Decimal::ZERO
+            } else {
+                value / take
+            };
             lines.push(CostLine {
                 item: format!("{} — {what}", m.label),
                 category: m.category,
@@ -115,8 +145,17 @@ fn pool_key(p: &PriceEntry) -> String {
     p.free_pool.clone().unwrap_or_else(|| p.dimension.clone())
 }
 
-fn line(item: String, m: &Meter, price: &PriceEntry, q: Decimal, usd: Decimal, credit: bool) -> Result<CostLine> {
-    let amount = q.checked_mul(usd).ok_or_else(|| CatalogError::Overflow(m.dimension.clone()))?;
+fn line(
+    item: String,
+    m: &Meter,
+    price: &PriceEntry,
+    q: Decimal,
+    usd: Decimal,
+    credit: bool,
+) -> Result<CostLine> {
+    let amount = q
+        .checked_mul(usd)
+        .ok_or_else(|| CatalogError::Overflow(m.dimension.clone()))?;
     Ok(CostLine {
         item,
         category: m.category,
@@ -138,7 +177,9 @@ fn value_between(bands: &[(Option<Decimal>, Decimal)], a: Decimal, b: Decimal, d
         let x = a.max(lo);
         let y = b.min(hi);
         if y > x {
-            let part = (y - x).checked_mul(*usd).ok_or_else(|| CatalogError::Overflow(dim.to_string()))?;
+            let part = (y - x)
+                .checked_mul(*usd)
+                .ok_or_else(|| CatalogError::Overflow(dim.to_string()))?;
             v = add(v, part, dim)?;
         }
         lo = hi;
@@ -147,7 +188,8 @@ fn value_between(bands: &[(Option<Decimal>, Decimal)], a: Decimal, b: Decimal, d
 }
 
 fn add(a: Decimal, b: Decimal, dim: &str) -> Result<Decimal> {
-    a.checked_add(b).ok_or_else(|| CatalogError::Overflow(dim.to_string()))
+    a.checked_add(b)
+        .ok_or_else(|| CatalogError::Overflow(dim.to_string()))
 }
 
 fn band_label(lo: Decimal, to: Option<Decimal>, unit: &str) -> String {
@@ -161,7 +203,10 @@ fn band_label(lo: Decimal, to: Option<Decimal>, unit: &str) -> String {
 /// Thousands separators for whole quantities in labels.
 fn group(d: Decimal) -> String {
     let s = d.normalize().to_string();
-    let (int, frac) = s.split_once('.').map(|(a, b)| (a, Some(b))).unwrap_or((s.as_str(), None));
+    let (int, frac) = s
+        .split_once('.')
+        .map(|(a, b)| (a, Some(b)))
+        .unwrap_or((s.as_str(), None));
     let mut out = String::new();
     for (i, ch) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {

@@ -322,14 +322,24 @@ impl PriceCatalog {
             if platform.provider.is_empty() {
                 platform.provider = parsed.provider.clone();
             }
-            let origin = Origin { file: file.to_string(), line };
+            let origin = Origin {
+                file: file.to_string(),
+                line,
+            };
             self.platforms.insert(platform.id.clone(), (platform, origin));
         }
         for e in parsed.prices {
             let line = line_of(text, e.span().start);
             let entry = e.into_inner();
-            let key = (entry.platform.clone(), entry.region.clone(), entry.dimension.clone());
-            let origin = Origin { file: file.to_string(), line };
+            let key = (
+                entry.platform.clone(),
+                entry.region.clone(),
+                entry.dimension.clone(),
+            );
+            let origin = Origin {
+                file: file.to_string(),
+                line,
+            };
             self.prices.insert(key, (entry, origin));
         }
         self.files.push(file.to_string());
@@ -408,10 +418,7 @@ struct ParsedFile {
 
 fn parse_file(file: &str, text: &str) -> Result<ParsedFile> {
     let parsed: CatalogFile = toml::from_str(text).map_err(|e| {
-        let (line, column) = e
-            .span()
-            .map(|s| line_col(text, s.start))
-            .unwrap_or((1, 1));
+        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
         CatalogError::Syntax {
             file: file.to_string(),
             line,
@@ -423,7 +430,10 @@ fn parse_file(file: &str, text: &str) -> Result<ParsedFile> {
         return Err(CatalogError::Invalid {
             file: file.to_string(),
             line: 1,
-            message: format!("unsupported catalog schema {} (this build reads schema 1)", parsed.schema),
+            message: format!(
+                "unsupported catalog schema {} (this build reads schema 1)",
+                parsed.schema
+            ),
         });
     }
     Ok(ParsedFile {

@@ -6,7 +6,15 @@ use std::collections::HashMap;
 
 /// Units a price may be quoted in.
 pub const KNOWN_UNITS: &[&str] = &[
-    "request", "GB-second", "GiB-second", "GHz-second", "vCPU-second", "CPU-ms", "hour", "vCPU-hour", "GB-hour",
+    "request",
+    "GB-second",
+    "GiB-second",
+    "GHz-second",
+    "vCPU-second",
+    "CPU-ms",
+    "hour",
+    "vCPU-hour",
+    "GB-hour",
     "month",
 ];
 
@@ -26,7 +34,11 @@ pub fn check(c: &PriceCatalog, complete: bool) -> Vec<CatalogError> {
     let mut pools: HashMap<String, (Decimal, String)> = HashMap::new();
     for (e, o) in c.all_prices() {
         let mut bad = |message: String| {
-            errs.push(CatalogError::Invalid { file: o.file.clone(), line: o.line, message });
+            errs.push(CatalogError::Invalid {
+                file: o.file.clone(),
+                line: o.line,
+                message,
+            });
         };
         let who = format!("price `{}` of `{}`", e.dimension, e.platform);
         if complete && c.platform(&e.platform).is_err() {
@@ -34,17 +46,27 @@ pub fn check(c: &PriceCatalog, complete: bool) -> Vec<CatalogError> {
         }
         if let Ok(p) = c.platform(&e.platform) {
             if !p.regions.contains(&e.region) {
-                bad(format!("{who}: region `{}` is not among the platform's regions", e.region));
+                bad(format!(
+                    "{who}: region `{}` is not among the platform's regions",
+                    e.region
+                ));
             }
         }
         if !KNOWN_UNITS.contains(&e.unit.as_str()) {
-            bad(format!("{who}: unknown unit `{}` (known: {})", e.unit, KNOWN_UNITS.join(", ")));
+            bad(format!(
+                "{who}: unknown unit `{}` (known: {})",
+                e.unit,
+                KNOWN_UNITS.join(", ")
+            ));
         }
         if e.source.trim().is_empty() {
             bad(format!("{who}: `source` is empty"));
         }
         if !is_date(&e.as_of) {
-            bad(format!("{who}: `as_of` must be a date YYYY-MM-DD, not `{}`", e.as_of));
+            bad(format!(
+                "{who}: `as_of` must be a date YYYY-MM-DD, not `{}`",
+                e.as_of
+            ));
         }
         for m in tier_problems(e) {
             bad(format!("{who}: {m}"));
@@ -56,9 +78,9 @@ pub fn check(c: &PriceCatalog, complete: bool) -> Vec<CatalogError> {
         }
         if let (Some(pool), Some(free)) = (&e.free_pool, e.free) {
             match pools.get(pool) {
-                Some((f, first)) if *f != free => {
-                    bad(format!("{who}: free pool `{pool}` is {free} here but {f} at `{first}`"))
-                }
+                Some((f, first)) if *f != free => bad(format!(
+                    "{who}: free pool `{pool}` is {free} here but {f} at `{first}`"
+                )),
                 Some(_) => {}
                 None => {
                     pools.insert(pool.clone(), (free, e.dimension.clone()));
@@ -67,21 +89,34 @@ pub fn check(c: &PriceCatalog, complete: bool) -> Vec<CatalogError> {
         }
     }
     for p in c.platforms() {
-        let o = c.platform_origin(&p.id).cloned().unwrap_or_else(|| crate::pricing::catalog::Origin {
-            file: String::new(),
-            line: 0,
-        });
+        let o = c
+            .platform_origin(&p.id)
+            .cloned()
+            .unwrap_or_else(|| crate::pricing::catalog::Origin {
+                file: String::new(),
+                line: 0,
+            });
         let mut bad = |message: String| {
-            errs.push(CatalogError::Invalid { file: o.file.clone(), line: o.line, message });
+            errs.push(CatalogError::Invalid {
+                file: o.file.clone(),
+                line: o.line,
+                message,
+            });
         };
         if p.regions.is_empty() {
             bad(format!("platform `{}` lists no region", p.id));
         }
         if p.id.starts_with("vm:") != (p.kind == crate::pricing::PlatformKind::Vm) {
-            bad(format!("platform `{}`: VM ids start with `vm:` and only VMs do", p.id));
+            bad(format!(
+                "platform `{}`: VM ids start with `vm:` and only VMs do",
+                p.id
+            ));
         }
         if p.kind == crate::pricing::PlatformKind::Vm && p.instance.is_none() {
-            bad(format!("platform `{}`: a VM needs `instance = {{ vcpu, memory_gib, arch }}`", p.id));
+            bad(format!(
+                "platform `{}`: a VM needs `instance = {{ vcpu, memory_gib, arch }}`",
+                p.id
+            ));
         }
         if complete {
             for r in &p.regions {
@@ -129,7 +164,9 @@ fn is_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
         && (1..=12).contains(&s[5..7].parse::<u32>().unwrap_or(0))
         && (1..=31).contains(&s[8..10].parse::<u32>().unwrap_or(0))
 }
@@ -153,7 +190,11 @@ mod tests {
         let text = "schema = 1\nprovider = \"x\"\n\n[[prices]]\nplatform = \"p\"\nregion = \"r\"\ndimension = \"d\"\nunit = \"parsec\"\nusd = \"1\"\nsource = \"\"\nas_of = \"2026-13-01\"\n";
         let errs = check_file("over.toml", text);
         let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
-        assert!(msgs.iter().any(|m| m.starts_with("over.toml:4:") && m.contains("unknown unit `parsec`")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("over.toml:4:") && m.contains("unknown unit `parsec`")),
+            "{msgs:?}"
+        );
         assert!(msgs.iter().any(|m| m.contains("`source` is empty")), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.contains("as_of")), "{msgs:?}");
     }
@@ -164,7 +205,10 @@ mod tests {
         let errs = check_file("bad.toml", text);
         assert_eq!(errs.len(), 1);
         let m = errs[0].to_string();
-        assert!(m.starts_with("bad.toml:5:1:") || m.starts_with("bad.toml:3:"), "{m}");
+        assert!(
+            m.starts_with("bad.toml:5:1:") || m.starts_with("bad.toml:3:"),
+            "{m}"
+        );
     }
 
     #[test]

@@ -27,7 +27,13 @@ pub struct Metering {
 }
 
 impl Metering {
-    fn push(&mut self, dimension: impl Into<String>, category: CostCategory, quantity: Decimal, label: impl Into<String>) {
+    fn push(
+        &mut self,
+        dimension: impl Into<String>,
+        category: CostCategory,
+        quantity: Decimal,
+        label: impl Into<String>,
+    ) {
         if quantity > Decimal::ZERO {
             self.meters.push(Meter {
                 dimension: dimension.into(),
@@ -41,7 +47,11 @@ impl Metering {
 
 /// Billed duration of one execution under the platform's rounding and minimum, ms.
 pub fn billed_exec_ms(rules: &PlatformRules, raw_ms: f64) -> u64 {
-    let ms = if raw_ms.is_finite() && raw_ms > 0.0 { raw_ms.ceil() as u64 } else { 0 };
+    let ms = if raw_ms.is_finite() && raw_ms > 0.0 {
+        raw_ms.ceil() as u64
+    } else {
+        0
+    };
     round_ms(rules, ms)
 }
 
@@ -81,7 +91,10 @@ fn gb(mb: u32) -> Decimal {
 
 /// Turn raw usage into billed quantities with the platform's rules.
 pub fn meter(platform: &Platform, d: &Deployment, u: &Usage) -> Result<Metering> {
-    let mut m = Metering { free_tier_allowed: true, ..Metering::default() };
+    let mut m = Metering {
+        free_tier_allowed: true,
+        ..Metering::default()
+    };
     let r = &platform.rules;
     check_memory(platform, d)?;
     match platform.billing {
@@ -89,19 +102,54 @@ pub fn meter(platform: &Platform, d: &Deployment, u: &Usage) -> Result<Metering>
         BillingModel::GcfGen1 => gcf_gen1(&mut m, r, d, u),
         BillingModel::CloudRunRequest => {
             let (vcpu, mem) = instance_shape(r, d);
-            m.push("requests", CostCategory::Requests, Decimal::from(u.requests), "Requests");
+            m.push(
+                "requests",
+                CostCategory::Requests,
+                Decimal::from(u.requests),
+                "Requests",
+            );
             let active = secs(u.instance_active_ms);
-            m.push("cpu", CostCategory::Compute, active * vcpu, "CPU, while serving requests");
-            m.push("memory", CostCategory::Compute, active * mem, "Memory, while serving requests");
+            m.push(
+                "cpu",
+                CostCategory::Compute,
+                active * vcpu,
+                "CPU, while serving requests",
+            );
+            m.push(
+                "memory",
+                CostCategory::Compute,
+                active * mem,
+                "Memory, while serving requests",
+            );
             let idle = secs(u.instance_idle_ms);
-            m.push("cpu-idle", CostCategory::Provisioned, idle * vcpu, "CPU, idle min instances");
-            m.push("memory", CostCategory::Provisioned, idle * mem, "Memory, idle min instances");
+            m.push(
+                "cpu-idle",
+                CostCategory::Provisioned,
+                idle * vcpu,
+                "CPU, idle min instances",
+            );
+            m.push(
+                "memory",
+                CostCategory::Provisioned,
+                idle * mem,
+                "Memory, idle min instances",
+            );
         }
         BillingModel::CloudRunInstance => {
             let (vcpu, mem) = instance_shape(r, d);
             let life = secs(u.instance_ms());
-            m.push("cpu", CostCategory::Instances, life * vcpu, "CPU, instance lifetime");
-            m.push("memory", CostCategory::Instances, life * mem, "Memory, instance lifetime");
+            m.push(
+                "cpu",
+                CostCategory::Instances,
+                life * vcpu,
+                "CPU, instance lifetime",
+            );
+            m.push(
+                "memory",
+                CostCategory::Instances,
+                life * mem,
+                "Memory, instance lifetime",
+            );
         }
         BillingModel::AzureConsumption => {
             let step = r.memory_rounding_mb.unwrap_or(128).max(1);
@@ -110,7 +158,12 @@ pub fn meter(platform: &Platform, d: &Deployment, u: &Usage) -> Result<Metering>
             if let Some(max) = r.max_memory_mb {
                 mem = mem.min(max);
             }
-            m.push("requests", CostCategory::Requests, Decimal::from(u.requests), "Executions");
+            m.push(
+                "requests",
+                CostCategory::Requests,
+                Decimal::from(u.requests),
+                "Executions",
+            );
             m.push(
                 "execution-time",
                 CostCategory::Compute,
@@ -120,11 +173,26 @@ pub fn meter(platform: &Platform, d: &Deployment, u: &Usage) -> Result<Metering>
         }
         BillingModel::AzureFlex => {
             let mem = gb(d.memory_mb);
-            m.push("requests", CostCategory::Requests, Decimal::from(u.requests), "Executions");
+            m.push(
+                "requests",
+                CostCategory::Requests,
+                Decimal::from(u.requests),
+                "Executions",
+            );
             let on_demand = u.instance_active_ms.saturating_sub(u.provisioned_exec_ms);
-            m.push("on-demand-execution", CostCategory::Compute, secs(on_demand) * mem, "On-demand execution time");
+            m.push(
+                "on-demand-execution",
+                CostCategory::Compute,
+                secs(on_demand) * mem,
+                "On-demand execution time",
+            );
             if d.provisioned_instances > 0 || u.provisioned_ms > 0 {
-                m.push("always-ready-baseline", CostCategory::Provisioned, secs(u.provisioned_ms) * mem, "Always-ready baseline");
+                m.push(
+                    "always-ready-baseline",
+                    CostCategory::Provisioned,
+                    secs(u.provisioned_ms) * mem,
+                    "Always-ready baseline",
+                );
                 m.push(
                     "always-ready-execution",
                     CostCategory::Compute,
@@ -133,7 +201,8 @@ pub fn meter(platform: &Platform, d: &Deployment, u: &Usage) -> Result<Metering>
                 );
                 if r.no_free_tier_with_provisioned.unwrap_or(false) {
                     m.free_tier_allowed = false;
-                    m.notes.push("always-ready instances remove the monthly free grant".into());
+                    m.notes
+                        .push("always-ready instances remove the monthly free grant".into());
                 }
             }
         }
@@ -146,34 +215,99 @@ pub fn meter(platform: &Platform, d: &Deployment, u: &Usage) -> Result<Metering>
             m.push("memory-hour", CostCategory::Instances, h * size.1, "Memory time");
         }
         BillingModel::IbmCloudFunctions => {
-            m.push("execution", CostCategory::Compute, secs(u.exec_ms) * gb(d.memory_mb), "Execution time");
+            m.push(
+                "execution",
+                CostCategory::Compute,
+                secs(u.exec_ms) * gb(d.memory_mb),
+                "Execution time",
+            );
         }
         BillingModel::IbmCodeEngine => {
             let (vcpu, mem) = instance_shape(r, d);
             let life = secs(u.instance_ms());
-            m.push("requests", CostCategory::Requests, Decimal::from(u.requests), "HTTP requests");
-            m.push("cpu", CostCategory::Compute, life * vcpu, "vCPU, instance lifetime");
-            m.push("memory", CostCategory::Compute, life * mem, "Memory, instance lifetime");
+            m.push(
+                "requests",
+                CostCategory::Requests,
+                Decimal::from(u.requests),
+                "HTTP requests",
+            );
+            m.push(
+                "cpu",
+                CostCategory::Compute,
+                life * vcpu,
+                "vCPU, instance lifetime",
+            );
+            m.push(
+                "memory",
+                CostCategory::Compute,
+                life * mem,
+                "Memory, instance lifetime",
+            );
         }
         BillingModel::CloudflareWorkers => {
             let months = Decimal::from(u.period_ms.max(1)) / Decimal::from(crate::pricing::usage::MONTH_MS);
-            m.push("subscription", CostCategory::Subscription, months.max(Decimal::ONE).ceil(), "Workers Paid plan");
-            m.push("requests", CostCategory::Requests, Decimal::from(u.requests), "Requests");
-            m.push("cpu-time", CostCategory::Compute, Decimal::from(u.cpu_ms), "CPU time");
+            m.push(
+                "subscription",
+                CostCategory::Subscription,
+                months.max(Decimal::ONE).ceil(),
+                "Workers Paid plan",
+            );
+            m.push(
+                "requests",
+                CostCategory::Requests,
+                Decimal::from(u.requests),
+                "Requests",
+            );
+            m.push(
+                "cpu-time",
+                CostCategory::Compute,
+                Decimal::from(u.cpu_ms),
+                "CPU time",
+            );
         }
         BillingModel::Fargate => {
             let (vcpu, mem) = instance_shape(r, d);
             let h = hours(u.instance_ms());
             let suffix = format!("{}{}", d.arch.as_str(), d.commitment.dimension_suffix());
-            m.push(format!("vcpu-hour-{suffix}"), CostCategory::Instances, h * vcpu, "vCPU time");
-            m.push(format!("memory-hour-{suffix}"), CostCategory::Instances, h * mem, "Memory time");
+            m.push(
+                format!("vcpu-hour-{suffix}"),
+                CostCategory::Instances,
+                h * vcpu,
+                "vCPU time",
+            );
+            m.push(
+                format!("memory-hour-{suffix}"),
+                CostCategory::Instances,
+                h * mem,
+                "Memory time",
+            );
         }
         BillingModel::ContainerApps => {
             let (vcpu, mem) = instance_shape(r, d);
-            m.push("requests", CostCategory::Requests, Decimal::from(u.requests), "Requests");
-            m.push("cpu-active", CostCategory::Compute, secs(u.instance_active_ms) * vcpu, "vCPU, active");
-            m.push("cpu-idle", CostCategory::Provisioned, secs(u.instance_idle_ms) * vcpu, "vCPU, idle replicas");
-            m.push("memory", CostCategory::Compute, secs(u.instance_ms()) * mem, "Memory");
+            m.push(
+                "requests",
+                CostCategory::Requests,
+                Decimal::from(u.requests),
+                "Requests",
+            );
+            m.push(
+                "cpu-active",
+                CostCategory::Compute,
+                secs(u.instance_active_ms) * vcpu,
+                "vCPU, active",
+            );
+            m.push(
+                "cpu-idle",
+                CostCategory::Provisioned,
+                secs(u.instance_idle_ms) * vcpu,
+                "vCPU, idle replicas",
+            );
+            m.push(
+                "memory",
+                CostCategory::Compute,
+                secs(u.instance_ms()) * mem,
+                "Memory",
+            );
         }
         BillingModel::Vm => {
             let dim = format!("instance-hour{}", d.commitment.dimension_suffix());
@@ -181,10 +315,20 @@ pub fn meter(platform: &Platform, d: &Deployment, u: &Usage) -> Result<Metering>
             m.push(dim, CostCategory::Instances, hours(u.instance_ms()), label);
         }
         BillingModel::ControlPlane => {
-            m.push("cluster-hour", CostCategory::ControlPlane, hours(u.period_ms), "Cluster management");
+            m.push(
+                "cluster-hour",
+                CostCategory::ControlPlane,
+                hours(u.period_ms),
+                "Cluster management",
+            );
         }
         BillingModel::ApiGateway => {
-            m.push("requests", CostCategory::Requests, Decimal::from(u.requests), "API requests");
+            m.push(
+                "requests",
+                CostCategory::Requests,
+                Decimal::from(u.requests),
+                "API requests",
+            );
         }
     }
     Ok(m)
@@ -194,11 +338,26 @@ fn aws_lambda(m: &mut Metering, r: &PlatformRules, d: &Deployment, u: &Usage) {
     let arch = d.arch.as_str();
     let mem = gb(d.memory_mb);
     let duration = format!("duration-{arch}");
-    m.push("requests", CostCategory::Requests, Decimal::from(u.requests), "Requests");
+    m.push(
+        "requests",
+        CostCategory::Requests,
+        Decimal::from(u.requests),
+        "Requests",
+    );
     let on_demand_ms = u.exec_ms.saturating_sub(u.provisioned_exec_ms);
-    m.push(&duration, CostCategory::Compute, secs(on_demand_ms) * mem, format!("Duration ({arch})"));
+    m.push(
+        &duration,
+        CostCategory::Compute,
+        secs(on_demand_ms) * mem,
+        format!("Duration ({arch})"),
+    );
     if r.init_billed.unwrap_or(false) {
-        m.push(&duration, CostCategory::Init, secs(u.init_ms) * mem, format!("Init duration ({arch})"));
+        m.push(
+            &duration,
+            CostCategory::Init,
+            secs(u.init_ms) * mem,
+            format!("Init duration ({arch})"),
+        );
     }
     if d.provisioned_instances > 0 {
         // Billed from enable to disable per configured instance, rounded up to the granularity.
@@ -220,8 +379,20 @@ fn aws_lambda(m: &mut Metering, r: &PlatformRules, d: &Deployment, u: &Usage) {
     }
     if d.ephemeral_storage_mb > 512 {
         let extra = gb(d.ephemeral_storage_mb - 512);
-        let billed_s = secs(u.exec_ms + if r.init_billed.unwrap_or(false) { u.init_ms } else { 0 });
-        m.push("ephemeral-storage", CostCategory::Storage, billed_s * extra, "Ephemeral storage above 512 MB");
+        let billed_s = secs(
+            u.exec_ms
+                + if r.init_billed.unwrap_or(false) {
+                    u.init_ms
+                } else {
+                    0
+                },
+        );
+        m.push(
+            "ephemeral-storage",
+            CostCategory::Storage,
+            billed_s * extra,
+            "Ephemeral storage above 512 MB",
+        );
     }
 }
 
@@ -229,13 +400,33 @@ fn gcf_gen1(m: &mut Metering, r: &PlatformRules, d: &Deployment, u: &Usage) {
     let mem = gb(d.memory_mb);
     let ghz = ghz_for(r, d.memory_mb);
     let exec = secs(u.exec_ms);
-    m.push("requests", CostCategory::Requests, Decimal::from(u.requests), "Invocations");
+    m.push(
+        "requests",
+        CostCategory::Requests,
+        Decimal::from(u.requests),
+        "Invocations",
+    );
     m.push("memory", CostCategory::Compute, exec * mem, "Memory time");
-    m.push("cpu", CostCategory::Compute, exec * ghz, format!("CPU time at {ghz} GHz"));
+    m.push(
+        "cpu",
+        CostCategory::Compute,
+        exec * ghz,
+        format!("CPU time at {ghz} GHz"),
+    );
     if d.provisioned_instances > 0 {
         let idle = secs(u.provisioned_ms.saturating_sub(u.provisioned_exec_ms));
-        m.push("memory", CostCategory::Provisioned, idle * mem, "Memory, idle min instances");
-        m.push("cpu-idle", CostCategory::Provisioned, idle * ghz, "CPU, idle min instances");
+        m.push(
+            "memory",
+            CostCategory::Provisioned,
+            idle * mem,
+            "Memory, idle min instances",
+        );
+        m.push(
+            "cpu-idle",
+            CostCategory::Provisioned,
+            idle * ghz,
+            "CPU, idle min instances",
+        );
     }
 }
 
@@ -254,15 +445,26 @@ fn ghz_for(r: &PlatformRules, memory_mb: u32) -> Decimal {
 /// (vCPU, GB) of one instance: explicit, else the platform default, else from `memory_mb`.
 fn instance_shape(r: &PlatformRules, d: &Deployment) -> (Decimal, Decimal) {
     let vcpu = d.vcpu.or(r.default_vcpu).unwrap_or(Decimal::ONE);
-    let mem = d.memory_gb.or(r.default_memory_gb).unwrap_or_else(|| gb(d.memory_mb));
+    let mem = d
+        .memory_gb
+        .or(r.default_memory_gb)
+        .unwrap_or_else(|| gb(d.memory_mb));
     (vcpu, mem)
 }
 
 fn premium_size(p: &Platform, d: &Deployment) -> Result<(Decimal, Decimal)> {
-    let name = d.size.as_deref().or_else(|| p.sizes.first().map(|s| s.name.as_str())).unwrap_or("");
+    let name = d
+        .size
+        .as_deref()
+        .or_else(|| p.sizes.first().map(|s| s.name.as_str()))
+        .unwrap_or("");
     let size = p.size(name).ok_or_else(|| {
         let known: Vec<&str> = p.sizes.iter().map(|s| s.name.as_str()).collect();
-        CatalogError::Usage(format!("unknown size `{name}` for {} (known: {})", p.id, known.join(", ")))
+        CatalogError::Usage(format!(
+            "unknown size `{name}` for {} (known: {})",
+            p.id,
+            known.join(", ")
+        ))
     })?;
     Ok((size.vcpu, size.memory_gb))
 }
@@ -297,14 +499,24 @@ mod tests {
 
     #[test]
     fn rounding_and_minimums() {
-        let r = PlatformRules { exec_rounding_ms: Some(100), min_exec_ms: Some(100), ..Default::default() };
+        let r = PlatformRules {
+            exec_rounding_ms: Some(100),
+            min_exec_ms: Some(100),
+            ..Default::default()
+        };
         assert_eq!(billed_exec_ms(&r, 0.4), 100);
         assert_eq!(billed_exec_ms(&r, 260.0), 300);
         assert_eq!(billed_exec_ms(&r, 300.0), 300);
         assert_eq!(billed_exec_ms_exact(&r, Decimal::new(3001, 1)), 400);
-        let one = PlatformRules { exec_rounding_ms: Some(1), ..Default::default() };
+        let one = PlatformRules {
+            exec_rounding_ms: Some(1),
+            ..Default::default()
+        };
         assert_eq!(billed_exec_ms(&one, 12.01), 13);
-        let inst = PlatformRules { min_instance_s: Some(60), ..Default::default() };
+        let inst = PlatformRules {
+            min_instance_s: Some(60),
+            ..Default::default()
+        };
         assert_eq!(billed_instance_ms(&inst, 5_000), 60_000);
         assert_eq!(billed_instance_ms(&inst, 61_001), 61_001);
     }

@@ -15,10 +15,10 @@ pub mod money;
 pub mod profile;
 pub mod usage;
 
+pub use bill::bill;
 pub use breakdown::{CostBreakdown, CostCategory, CostLine};
 pub use catalog::{CatalogError, Platform, PlatformKind, PriceCatalog, PriceEntry, Tier};
 pub use money::Usd;
+pub use profile::estimate;
 pub use profile::UsageProfile;
 pub use usage::{Arch, Commitment, Deployment, Usage};
-pub use bill::bill;
-pub use profile::estimate;

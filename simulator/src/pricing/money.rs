@@ -39,7 +39,11 @@ impl fmt::Display for Usd {
     /// lines do not show as `$0.00`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let v = self.0;
-        let sign = if v.is_sign_negative() && !v.is_zero() { "-" } else { "" };
+        let sign = if v.is_sign_negative() && !v.is_zero() {
+            "-"
+        } else {
+            ""
+        };
         let a = v.abs();
         if !a.is_zero() && a < Decimal::new(1, 2) {
             let s = a.round_sf(2).unwrap_or(a).normalize();

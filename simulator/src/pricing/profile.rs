@@ -105,7 +105,11 @@ impl UsageProfile {
         let billed = billed_exec_ms_exact(r, self.duration_ms);
         let exec_ms = self.requests.checked_mul(billed).ok_or_else(too_big)?;
         let init_each = billed_exec_ms_exact(r, self.init_ms);
-        let init_ms = if self.init_ms > Decimal::ZERO { self.cold_starts.saturating_mul(init_each) } else { 0 };
+        let init_ms = if self.init_ms > Decimal::ZERO {
+            self.cold_starts.saturating_mul(init_each)
+        } else {
+            0
+        };
         let cpu_ms = match self.cpu_ms {
             Some(c) => ms_u64(c * Decimal::from(self.requests))?,
             None => {
@@ -136,7 +140,9 @@ impl UsageProfile {
             );
         let (active, idle) = if fleet || self.instances.is_some() {
             let n = u64::from(self.instances.unwrap_or(1));
-            let life = n.checked_mul(billed_instance_ms(r, period_ms)).ok_or_else(too_big)?;
+            let life = n
+                .checked_mul(billed_instance_ms(r, period_ms))
+                .ok_or_else(too_big)?;
             let active = busy_ms.min(life);
             if busy_ms > life {
                 notes.push(format!(
@@ -163,7 +169,11 @@ impl UsageProfile {
             instance_idle_ms: idle,
             provisioned_ms,
         };
-        Ok(ProfileUsage { deployment, usage, notes })
+        Ok(ProfileUsage {
+            deployment,
+            usage,
+            notes,
+        })
     }
 }
 
@@ -185,7 +195,12 @@ fn too_big() -> CatalogError {
 }
 
 /// The monthly bill of a closed-form profile on one platform.
-pub fn estimate(catalog: &PriceCatalog, id: &str, region: Option<&str>, profile: &UsageProfile) -> Result<CostBreakdown> {
+pub fn estimate(
+    catalog: &PriceCatalog,
+    id: &str,
+    region: Option<&str>,
+    profile: &UsageProfile,
+) -> Result<CostBreakdown> {
     let platform = catalog.platform(id)?;
     let pu = profile.to_usage(platform)?;
     let mut b = bill(catalog, id, region, &pu.deployment, &pu.usage)?;

@@ -42,7 +42,9 @@ impl FromStr for Arch {
         match s.to_ascii_lowercase().as_str() {
             "x86_64" | "x86" | "amd64" => Ok(Arch::X86_64),
             "arm64" | "aarch64" | "arm" | "graviton" => Ok(Arch::Arm64),
-            other => Err(format!("unknown architecture `{other}` (expected x86_64 or arm64)")),
+            other => Err(format!(
+                "unknown architecture `{other}` (expected x86_64 or arm64)"
+            )),
         }
     }
 }

@@ -1,0 +1,163 @@
+//! `breakeven catalog list|show|check`.
+
+use crate::cli::table::{Align, Table};
+use crate::cli::{print_json, Globals};
+use breakeven::app::catalog::{info, list};
+use breakeven::app::AppError;
+use breakeven_simulator::pricing::check::check_file;
+use clap::Subcommand;
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Every platform id, with its kind, regions and price dates.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One platform's prices, with units, tiers, free tiers and sources.
+    Show {
+        /// Platform id, e.g. aws-lambda.
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate catalog files (units, contiguous tiers, sources, dates); errors at file:line.
+    Check {
+        /// Files to check (default: the bundled catalog and the override file, if any).
+        files: Vec<PathBuf>,
+    },
+}
+
+pub fn run(g: &Globals, c: CatalogCommand) -> anyhow::Result<()> {
+    match c {
+        CatalogCommand::List { json } => {
+            let catalog = g.load_catalog()?;
+            let rows = list(&catalog);
+            if json {
+                return print_json(&serde_json::json!({ "catalog": info(&catalog), "platforms": rows }));
+            }
+            let mut t = Table::new(&[
+                ("Platform id", Align::Left),
+                ("Kind", Align::Left),
+                ("Name", Align::Left),
+                ("Region", Align::Left),
+                ("Prices as of", Align::Left),
+            ]);
+            for r in rows {
+                let kind = serde_json::to_value(r.kind)?.as_str().unwrap_or("").to_string();
+                let name = if r.retired {
+                    format!("{} [retired]", r.name)
+                } else {
+                    r.name
+                };
+                let as_of = r
+                    .as_of
+                    .map(|(a, b)| if a == b { a } else { format!("{a} … {b}") })
+                    .unwrap_or_default();
+                t.row(vec![r.id, kind, name, r.regions.join(", "), as_of]);
+            }
+            print!("{}", t.render());
+            let i = info(&catalog);
+            println!(
+                "catalog {} · {} platforms · {} prices · files: {}",
+                i.version,
+                i.platforms,
+                i.prices,
+                i.files.join(", ")
+            );
+            Ok(())
+        }
+        CatalogCommand::Show { id, json } => {
+            let catalog = g.load_catalog()?;
+            let p = catalog.platform(&id).map_err(AppError::from)?;
+            let prices: Vec<_> = catalog
+                .prices_of(&id)
+                .map(|(e, o)| (e.clone(), o.clone()))
+                .collect();
+            if json {
+                let prices: Vec<_> = prices.iter().map(|(e, o)| serde_json::json!({ "price": e, "defined_at": format!("{}:{}", o.file, o.line) })).collect();
+                return print_json(&serde_json::json!({ "platform": p, "prices": prices }));
+            }
+            println!(
+                "{} ({}) — {}{}",
+                p.name,
+                p.id,
+                p.provider,
+                if p.is_retired() { ", RETIRED" } else { "" }
+            );
+            if let Some(n) = &p.note {
+                println!("note: {n}");
+            }
+            if let Some(s) = &p.rules.source {
+                println!("rules: {s}");
+            }
+            println!();
+            for (e, o) in prices {
+                println!("{} · {} · per {}", e.dimension, e.region, e.unit);
+                let bands = e.bands();
+                let mut lo = rust_decimal::Decimal::ZERO;
+                for (to, usd) in &bands {
+                    let range = match (to, bands.len()) {
+                        (_, 1) => "flat".to_string(),
+                        (Some(t), _) => format!("{lo} – {t}"),
+                        (None, _) => format!("over {lo}"),
+                    };
+                    println!("    ${:<16} {range}", usd.normalize());
+                    lo = to.unwrap_or(lo);
+                }
+                if let Some(f) = e.free {
+                    let pool = e
+                        .free_pool
+                        .as_deref()
+                        .map(|p| format!(" (shared pool `{p}`)"))
+                        .unwrap_or_default();
+                    println!("    free tier: {} {} per month{pool}", f.normalize(), e.unit);
+                }
+                if let Some(i) = e.included {
+                    println!("    included in plan: {} {} per month", i.normalize(), e.unit);
+                }
+                if let Some(n) = &e.note {
+                    println!("    note: {n}");
+                }
+                println!("    source: {} (as of {})", e.source, e.as_of);
+                println!("    defined at {}:{}", o.file, o.line);
+            }
+            Ok(())
+        }
+        CatalogCommand::Check { files } => check(g, files),
+    }
+}
+
+fn check(g: &Globals, files: Vec<PathBuf>) -> anyhow::Result<()> {
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    if files.is_empty() {
+        for (name, text) in breakeven_simulator::pricing::catalog::BUNDLED {
+            problems.extend(check_file(name, text));
+            checked += 1;
+        }
+        let merged = g.load_catalog()?;
+        problems.extend(breakeven_simulator::pricing::check::check(&merged, true));
+    }
+    for f in &files {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| AppError::bad_input("E_NOT_FOUND", format!("{}: {e}", f.display())))?;
+        problems.extend(check_file(&f.display().to_string(), &text));
+        checked += 1;
+    }
+    problems.dedup();
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    if problems.is_empty() {
+        println!("{checked} catalog file(s) OK");
+        Ok(())
+    } else {
+        Err(AppError::bad_input(
+            "E_CATALOG_INVALID",
+            format!("{} problem(s) found", problems.len()),
+        )
+        .into())
+    }
+}

@@ -1,0 +1,205 @@
+//! `breakeven estimate`: the closed-form monthly bill of a usage profile on one platform.
+
+use crate::cli::table::{Align, Table};
+use crate::cli::{print_json, Globals};
+use breakeven::app::estimate::{estimate, EstimateReport, EstimateRequest};
+use breakeven_simulator::pricing::{Arch, Commitment, UsageProfile};
+use clap::Args;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+#[derive(Debug, Args)]
+pub struct EstimateArgs {
+    /// Platform id (see `breakeven catalog list`), e.g. aws-lambda, vm:aws/m7g.large.
+    #[arg(long)]
+    platform: String,
+    /// Region (default: the platform's first priced region).
+    #[arg(long)]
+    region: Option<String>,
+    /// Requests per month; accepts 2500000, 2.5M, 1e6, 3B.
+    #[arg(long, default_value = "0", value_parser = parse_count)]
+    requests: u64,
+    /// Average duration of one request, ms.
+    #[arg(long, default_value = "0", value_parser = parse_decimal)]
+    duration_ms: Decimal,
+    /// Function memory, MB.
+    #[arg(long)]
+    memory_mb: Option<u32>,
+    /// CPU architecture: x86_64 or arm64.
+    #[arg(long, default_value = "x86_64", value_parser = Arch::from_str)]
+    arch: Arch,
+    /// Average CPU time of one request, ms (Cloudflare Workers bills CPU time).
+    #[arg(long, value_parser = parse_decimal)]
+    cpu_ms: Option<Decimal>,
+    /// Always-warm instances: provisioned concurrency, always-ready, min instances.
+    #[arg(long, default_value_t = 0)]
+    provisioned_concurrency: u32,
+    /// Hours instances or provisioned capacity run in the month (default 730).
+    #[arg(long, value_parser = parse_decimal)]
+    hours: Option<Decimal>,
+    /// Instances / tasks / VMs kept running.
+    #[arg(long)]
+    instances: Option<u32>,
+    /// vCPUs per instance or task.
+    #[arg(long, value_parser = parse_decimal)]
+    vcpu: Option<Decimal>,
+    /// Memory per instance or task, GB.
+    #[arg(long, value_parser = parse_decimal)]
+    memory_gb: Option<Decimal>,
+    /// Named instance size (Azure Premium: EP1, EP2, EP3).
+    #[arg(long)]
+    size: Option<String>,
+    /// Requests one instance serves at once (instance-billed platforms; default 1).
+    #[arg(long)]
+    concurrency: Option<u32>,
+    /// Cold starts in the month.
+    #[arg(long, default_value = "0", value_parser = parse_count)]
+    cold_starts: u64,
+    /// Init time of one cold start, ms.
+    #[arg(long, default_value = "0", value_parser = parse_decimal)]
+    init_ms: Decimal,
+    /// Ephemeral storage, MB (AWS Lambda; 512 included).
+    #[arg(long, default_value_t = 512)]
+    ephemeral_storage_mb: u32,
+    /// Instance pricing: on-demand, 1yr, 3yr or spot (where the catalog has the rate).
+    #[arg(long, default_value = "on-demand", value_parser = Commitment::from_str)]
+    pricing: Commitment,
+    /// Ignore the provider's free tier (a plan's included allowances still apply).
+    #[arg(long)]
+    no_free_tier: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(g: &Globals, a: EstimateArgs) -> anyhow::Result<()> {
+    let catalog = g.load_catalog()?;
+    let req = EstimateRequest {
+        platform: a.platform.clone(),
+        region: a.region.clone(),
+        profile: UsageProfile {
+            requests: a.requests,
+            duration_ms: a.duration_ms,
+            memory_mb: a.memory_mb,
+            arch: a.arch,
+            cpu_ms: a.cpu_ms,
+            provisioned_concurrency: a.provisioned_concurrency,
+            hours: a.hours,
+            instances: a.instances,
+            vcpu: a.vcpu,
+            memory_gb: a.memory_gb,
+            size: a.size.clone(),
+            concurrency: a.concurrency,
+            cold_starts: a.cold_starts,
+            init_ms: a.init_ms,
+            ephemeral_storage_mb: a.ephemeral_storage_mb,
+            free_tier: !a.no_free_tier,
+            commitment: a.pricing,
+        },
+    };
+    let report = estimate(&catalog, &req)?;
+    if a.json {
+        print_json(&report)
+    } else {
+        print!("{}", render(&report));
+        Ok(())
+    }
+}
+
+fn render(r: &EstimateReport) -> String {
+    let c = &r.cost;
+    let mut out = format!("{} ({}) · {}\n", r.platform_name, c.platform, c.region);
+    if let Some((lo, hi)) = &r.prices_as_of {
+        let when = if lo == hi {
+            lo.clone()
+        } else {
+            format!("{lo} … {hi}")
+        };
+        out.push_str(&format!("catalog {} · prices as of {when}\n", r.catalog_version));
+    }
+    out.push('\n');
+    let mut t = Table::new(&[
+        ("Item", Align::Left),
+        ("Quantity", Align::Right),
+        ("Unit", Align::Left),
+        ("Unit price", Align::Right),
+        ("Amount", Align::Right),
+    ]);
+    for l in &c.lines {
+        t.row(vec![
+            l.item.clone(),
+            group_decimal(l.quantity),
+            l.unit.clone(),
+            format!("${}", l.unit_price.normalize()),
+            l.amount.to_string(),
+        ]);
+    }
+    t.rule();
+    t.row(vec![
+        "Total per month".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        c.total.to_string(),
+    ]);
+    out.push_str(&t.render());
+    if !c.free_tier.is_zero() {
+        out.push_str(&format!(
+            "free tier and included allowances: {} (already deducted)\n",
+            c.free_tier
+        ));
+    }
+    out.push_str(&format!("exact total: ${}\n", c.total.exact()));
+    for n in &c.notes {
+        out.push_str(&format!("note: {n}\n"));
+    }
+    out
+}
+
+/// A decimal with thousands separators and at most 6 decimals, for quantities.
+fn group_decimal(d: Decimal) -> String {
+    let s = d.round_dp(6).normalize().to_string();
+    let (sign, s) = s.strip_prefix('-').map(|r| ("-", r)).unwrap_or(("", s.as_str()));
+    let (int, frac) = s.split_once('.').map(|(a, b)| (a, Some(b))).unwrap_or((s, None));
+    let mut out = String::from(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// `2500000`, `2.5M`, `10k`, `3B`, `1e6` → a whole count.
+pub fn parse_count(s: &str) -> Result<u64, String> {
+    let t = s.trim().replace(['_', ','], "");
+    let (num, mult) = match t.chars().last() {
+        Some('k' | 'K') => (&t[..t.len() - 1], 1_000u64),
+        Some('m' | 'M') => (&t[..t.len() - 1], 1_000_000),
+        Some('b' | 'B' | 'g' | 'G') => (&t[..t.len() - 1], 1_000_000_000),
+        _ => (t.as_str(), 1),
+    };
+    let d = Decimal::from_str(num)
+        .or_else(|_| Decimal::from_scientific(num))
+        .map_err(|_| format!("`{s}` is not a count (e.g. 2500000, 2.5M, 1e6)"))?;
+    let v = d * Decimal::from(mult);
+    if v < Decimal::ZERO || v.fract() != Decimal::ZERO {
+        return Err(format!("`{s}` is not a whole, non-negative count"));
+    }
+    u64::try_from(v).map_err(|_| format!("`{s}` is too large"))
+}
+
+pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
+    let d = Decimal::from_str(s.trim())
+        .or_else(|_| Decimal::from_scientific(s.trim()))
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    if d < Decimal::ZERO {
+        return Err(format!("`{s}` must not be negative"));
+    }
+    Ok(d)
+}

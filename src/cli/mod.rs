@@ -1,0 +1,86 @@
+//! Command-line definition and dispatch. One file per subcommand group.
+
+mod catalog;
+mod estimate;
+mod table;
+
+use breakeven::app::AppError;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "breakeven",
+    version,
+    about = "What does our serverless workload really cost, and what would it cost on VMs or containers?"
+)]
+pub struct Cli {
+    /// Database file (default: the OS data dir).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Price catalog override file (default: catalog.toml in the OS config dir).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub catalog: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Closed-form monthly bill of a usage profile on one platform.
+    Estimate(estimate::EstimateArgs),
+    /// Inspect and validate the price catalog.
+    #[command(subcommand)]
+    Catalog(catalog::CatalogCommand),
+}
+
+/// Global options every subcommand may need.
+pub struct Globals {
+    pub db: Option<PathBuf>,
+    pub catalog: Option<PathBuf>,
+}
+
+impl Globals {
+    /// The bundled catalog merged with the override file (explicit, or the default if present).
+    pub fn load_catalog(&self) -> anyhow::Result<breakeven_simulator::pricing::PriceCatalog> {
+        let path = self
+            .catalog
+            .clone()
+            .or_else(breakeven::app::catalog::default_override_path);
+        if let Some(p) = &self.catalog {
+            if !p.exists() {
+                return Err(AppError::bad_input(
+                    "E_NOT_FOUND",
+                    format!("catalog file {} does not exist", p.display()),
+                )
+                .into());
+            }
+        }
+        Ok(breakeven::app::catalog::load(path.as_deref())?)
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let g = Globals {
+        db: cli.db,
+        catalog: cli.catalog,
+    };
+    match cli.command {
+        Command::Estimate(a) => estimate::run(&g, a),
+        Command::Catalog(c) => catalog::run(&g, c),
+    }
+}
+
+/// 2 when the error is the user's input, else 1.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    match err.downcast_ref::<AppError>() {
+        Some(e) if e.is_bad_input() => 2,
+        _ => 1,
+    }
+}
+
+/// Print a value as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(v: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}

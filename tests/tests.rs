@@ -1,0 +1,4 @@
+//! Integration tests of the `breakeven` package, built as one binary.
+
+mod estimate;
+mod support;
