@@ -6,9 +6,22 @@ use std::fmt;
 use std::ops::{Add, AddAssign, Neg, Sub};
 
 /// An exact amount of US dollars.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+/// Serialised as an exact decimal string without trailing zeros (`"5.13334"`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Usd(pub Decimal);
+
+impl Serialize for Usd {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.exact())
+    }
+}
+
+impl<'de> Deserialize<'de> for Usd {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse::<Decimal>().map(Usd).map_err(serde::de::Error::custom)
+    }
+}
 
 impl Usd {
     pub const ZERO: Usd = Usd(Decimal::ZERO);
