@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every test: Rust unit and integration tests (the CLI, the
+# price catalog, the simulator, AWS sync against a local AWS-protocol server), the architecture
+# rules, the front end's tests and the desktop app end to end in its real webview under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh --test
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/breakeven/target}"
+venv="${BREAKEVEN_VENV:-$HOME/.cache/breakeven/venv}"
+[ -x "$venv/bin/python" ] && export BREAKEVEN_PYTHON="$venv/bin/python"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "architecture: the simulator stays pure"
+scripts/check-architecture.sh
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "Rust tests (headless crates)"
+cargo test --locked --workspace --exclude breakeven-desktop
+
+if [ -x scripts/desktop-test.sh ]; then
+  step "desktop app: front-end tests, build, and end-to-end in the webview"
+  scripts/desktop-test.sh
+fi
