@@ -5,4 +5,15 @@
 //! build time), scenarios as parsed values, and time is simulated time. That keeps every result
 //! reproducible from its inputs and lets the CLI, the desktop app and the tests share it.
 
+pub mod engine;
+pub mod platform;
 pub mod pricing;
+pub mod results;
+pub mod run;
+pub mod scenario;
+pub mod stats;
+pub mod workload;
+
+pub use results::{PlatformResult, SimulationResult};
+pub use run::{simulate, RunOptions, SimError};
+pub use scenario::Scenario;

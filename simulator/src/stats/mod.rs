@@ -1,0 +1,9 @@
+//! Statistics of a run: latency histograms, time integrals of instance counts, the per-minute
+//! timeline, and the queueing formulas the engines are checked against.
+
+pub mod erlang;
+pub mod histogram;
+pub mod timeline;
+
+pub use histogram::{LatencyHistogram, LatencySummary};
+pub use timeline::{Timeline, TimelineBucket};
