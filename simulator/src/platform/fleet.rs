@@ -1,7 +1,7 @@
 //! The fleet engine: VMs or containers behind a load balancer with one FIFO queue.
 //!
 //! Each instance serves `slots` requests at once. A fixed fleet runs all the time; an autoscaled
-//! fleet is re-sized every evaluation period to keep busy + queued slots at the target
+//! fleet is re-sized every evaluation period to keep its busy request slots at the target
 //! utilisation: scale-out launches instances that serve after a boot delay, scale-in waits for
 //! the cooldown and removes booting, then idle, then busy instances (those drain first).
 //! Instances are billed for their whole life, booting included.
@@ -57,9 +57,8 @@ struct Engine<'a> {
     booting: u32,
     busy_slots: Level,
     ready_slots: Level,
-    queued: Level,
-    /// Areas at the last evaluation, to measure one window.
-    window_start: (f64, f64, f64),
+    /// ∫ busy slots at the last evaluation, to measure one window.
+    window_start: f64,
     last_scale_ms: f64,
     duration: DurationSampler,
     rng_durations: Pcg64Mcg,
@@ -87,8 +86,7 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
         booting: 0,
         busy_slots: Level::default(),
         ready_slots: Level::default(),
-        queued: Level::default(),
-        window_start: (0.0, 0.0, 0.0),
+        window_start: 0.0,
         last_scale_ms: 0.0,
         duration: w.duration.sampler(),
         rng_durations: rng(seed, Stream::Durations),
@@ -187,7 +185,6 @@ impl Engine<'_> {
             let Some((arrived, d)) = self.queue.pop_front() else {
                 break;
             };
-            self.queued.add(t, -1.0);
             self.start(id, arrived, t, d);
         }
         self.reopen(id);
@@ -241,7 +238,6 @@ impl Engine<'_> {
             return;
         }
         self.queue.push_back((t, d));
-        self.queued.add(t, 1.0);
     }
 
     fn start(&mut self, id: u32, arrived: f64, t: f64, d: f64) {
@@ -274,7 +270,6 @@ impl Engine<'_> {
         self.nodes[id as usize].in_flight -= 1;
         if self.nodes[id as usize].state == State::Ready {
             if let Some((arrived, d)) = self.queue.pop_front() {
-                self.queued.add(t, -1.0);
                 self.start(id, arrived, t, d);
                 return;
             }
@@ -292,16 +287,17 @@ impl Engine<'_> {
         self.reopen(id);
     }
 
-    /// Target tracking on (busy + queued) request slots over the last window.
+    /// Target tracking on busy request slots over the last window.
     fn evaluate(&mut self, t: f64, horizon_ms: f64) {
         let f = self.r.fleet.clone();
         self.busy_slots.advance(t);
-        self.queued.advance(t);
         self.ready_slots.advance(t);
-        let (b0, q0, _) = self.window_start;
+        // Like CPU target tracking, the metric is busy slots: it saturates at the ready capacity,
+        // so a swamped fleet grows by at most 1/target per evaluation instead of overshooting.
+        let b0 = self.window_start;
         let window = f.evaluation_ms;
-        let demand = (self.busy_slots.area - b0 + self.queued.area - q0) / window;
-        self.window_start = (self.busy_slots.area, self.queued.area, self.ready_slots.area);
+        let demand = (self.busy_slots.area - b0) / window;
+        self.window_start = self.busy_slots.area;
         let desired = self.desired(demand);
         let current = self.ready + self.booting;
         if desired > current {

@@ -146,12 +146,13 @@ fn workload(
     arrivals
         .validate()
         .map_err(|m| loc.at(arrivals_span.clone(), m))?;
-    if let Arrivals::Replay {
-        counts_per_min,
-        file: Some(path),
-    } = &mut arrivals
-    {
-        *counts_per_min = load_replay(path).map_err(|m| loc.at(arrivals_span.clone(), m))?;
+    if let Arrivals::Replay { counts_per_min, file } = &mut arrivals {
+        if let Some(path) = file.take() {
+            *counts_per_min = load_replay(&path).map_err(|m| loc.at(arrivals_span.clone(), m))?;
+            if counts_per_min.is_empty() {
+                return Err(loc.at(arrivals_span, format!("{path}: no per-minute counts")));
+            }
+        }
     }
     let horizon_ms = match (w.horizon_s, w.horizon) {
         (Some(_), Some(h)) => return Err(loc.at(h.span(), "give `horizon_s` or `horizon`, not both")),
