@@ -12,6 +12,7 @@ pub mod results;
 pub mod run;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
 pub mod workload;
 
 pub use results::{PlatformResult, SimulationResult};

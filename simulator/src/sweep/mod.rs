@@ -1,0 +1,266 @@
+//! Sweeps: the scenario re-run over a range of traffic (break-even) or memory sizes (tuning).
+//! Points run in parallel; each is an ordinary, deterministic simulation.
+
+pub mod tune;
+
+use crate::pricing::Usd;
+use crate::results::round6;
+use crate::run::{simulate, RunOptions, SimError};
+use crate::scenario::{Mode, Scenario};
+use crate::workload::{rng, Stream};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Above this many expected requests per platform a point runs in aggregate mode (`Auto`).
+pub const EXACT_LIMIT: f64 = 20_000_000.0;
+const MONTH_S: f64 = 730.0 * 3600.0;
+
+/// How a sweep's points are simulated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SweepMode {
+    /// Exact up to [`EXACT_LIMIT`] requests per platform, aggregate above.
+    #[default]
+    Auto,
+    Exact,
+    Aggregate,
+}
+
+/// A traffic sweep: multipliers of the scenario's traffic from `from` to `to`, log-spaced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrafficSweep {
+    pub from: f64,
+    pub to: f64,
+    pub steps: usize,
+    pub mode: SweepMode,
+}
+
+/// One platform at one traffic level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepCell {
+    pub label: String,
+    pub monthly_usd: Usd,
+    pub p99_ms: f64,
+    pub cold_start_probability: f64,
+    pub throttle_probability: f64,
+    pub avg_instances: f64,
+}
+
+/// One traffic level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepPoint {
+    /// Multiplier of the scenario's traffic.
+    pub traffic_factor: f64,
+    /// Mean arrival rate at this level, requests/s.
+    pub mean_rate_per_s: f64,
+    /// The same rate over a 730-hour month.
+    pub requests_per_month: f64,
+    pub mode: Mode,
+    pub platforms: Vec<SweepCell>,
+    /// Label of the cheapest platform here.
+    pub cheapest: String,
+}
+
+/// Where two platforms' monthly cost lines cross.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Crossing {
+    pub cheaper_below: String,
+    pub cheaper_above: String,
+    pub traffic_factor: f64,
+    pub mean_rate_per_s: f64,
+    pub requests_per_month: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepResult {
+    pub scenario: String,
+    pub horizon_s: f64,
+    /// Mean arrival rate of the scenario as written, requests/s.
+    pub base_rate_per_s: f64,
+    pub labels: Vec<String>,
+    pub points: Vec<SweepPoint>,
+    pub crossings: Vec<Crossing>,
+    pub simulated_requests: u64,
+}
+
+/// Mean arrival rate of a scenario's workload, requests/s.
+pub fn mean_rate_per_s(s: &Scenario) -> f64 {
+    let w = &s.workload;
+    let mut r = rng(s.seed, Stream::Aggregate);
+    let total: f64 = w.arrivals.minute_means(w.horizon_ms, 1.0, &mut r).iter().sum();
+    total / (w.horizon_ms / 1000.0)
+}
+
+/// The traffic multipliers of a sweep, log-spaced from `from` to `to`.
+pub fn factors(from: f64, to: f64, steps: usize) -> Vec<f64> {
+    if steps <= 1 {
+        return vec![from];
+    }
+    let (a, b) = (from.ln(), to.ln());
+    (0..steps)
+        .map(|i| round6((a + (b - a) * i as f64 / (steps - 1) as f64).exp()))
+        .collect()
+}
+
+fn usd_f64(u: &Usd) -> f64 {
+    u.0.to_string().parse().unwrap_or(0.0)
+}
+
+/// Run the sweep and find where cost lines cross.
+pub fn traffic(
+    catalog: &crate::pricing::PriceCatalog,
+    scenario: &Scenario,
+    sweep: &TrafficSweep,
+) -> Result<SweepResult, SimError> {
+    if !(sweep.from > 0.0 && sweep.to >= sweep.from && sweep.steps >= 1) {
+        return Err(SimError::Invalid(
+            "traffic range must be positive and increasing, with at least one step".into(),
+        ));
+    }
+    let base = mean_rate_per_s(scenario);
+    let horizon_s = scenario.workload.horizon_ms / 1000.0;
+    let runs: Vec<(f64, Mode, crate::SimulationResult)> = factors(sweep.from, sweep.to, sweep.steps)
+        .into_par_iter()
+        .map(|f| {
+            let mode = match sweep.mode {
+                SweepMode::Exact => Mode::Exact,
+                SweepMode::Aggregate => Mode::Aggregate,
+                SweepMode::Auto if base * f * horizon_s > EXACT_LIMIT => Mode::Aggregate,
+                SweepMode::Auto => Mode::Exact,
+            };
+            let opts = RunOptions {
+                scale: f,
+                mode: Some(mode),
+                timeline: false,
+            };
+            simulate(catalog, scenario, &opts).map(|r| (f, mode, r))
+        })
+        .collect::<Result<_, _>>()?;
+    let labels: Vec<String> = scenario.platforms.iter().map(|p| p.label().to_string()).collect();
+    let mut simulated = 0;
+    let points: Vec<SweepPoint> = runs
+        .into_iter()
+        .map(|(f, mode, r)| {
+            simulated += r.simulated_requests;
+            let platforms: Vec<SweepCell> = r
+                .platforms
+                .iter()
+                .map(|p| SweepCell {
+                    label: p.label.clone(),
+                    monthly_usd: p.cost.monthly_usd,
+                    p99_ms: p.latency_ms.p99,
+                    cold_start_probability: p.cold_start_probability,
+                    throttle_probability: p.throttle_probability,
+                    avg_instances: p.avg_instances,
+                })
+                .collect();
+            let cheapest = platforms
+                .iter()
+                .min_by(|a, b| a.monthly_usd.cmp(&b.monthly_usd))
+                .map(|c| c.label.clone())
+                .unwrap_or_default();
+            SweepPoint {
+                traffic_factor: f,
+                mean_rate_per_s: round6(base * f),
+                requests_per_month: (base * f * MONTH_S).round(),
+                mode,
+                platforms,
+                cheapest,
+            }
+        })
+        .collect();
+    let crossings = crossings(&points, &labels, base);
+    Ok(SweepResult {
+        scenario: scenario.name.clone(),
+        horizon_s,
+        base_rate_per_s: round6(base),
+        labels,
+        points,
+        crossings,
+        simulated_requests: simulated,
+    })
+}
+
+/// Sign changes of the cost difference of every pair of platforms between consecutive points,
+/// interpolated linearly in log traffic.
+pub fn crossings(points: &[SweepPoint], labels: &[String], base_rate: f64) -> Vec<Crossing> {
+    let mut out = Vec::new();
+    for i in 0..labels.len() {
+        for j in i + 1..labels.len() {
+            let diff =
+                |p: &SweepPoint| usd_f64(&p.platforms[i].monthly_usd) - usd_f64(&p.platforms[j].monthly_usd);
+            for w in points.windows(2) {
+                let (d0, d1) = (diff(&w[0]), diff(&w[1]));
+                if d0 == 0.0 || d1 == 0.0 || (d0 < 0.0) == (d1 < 0.0) {
+                    continue;
+                }
+                let (x0, x1) = (w[0].traffic_factor.ln(), w[1].traffic_factor.ln());
+                let f = (x0 + (x1 - x0) * d0 / (d0 - d1)).exp();
+                let (below, above) = if d0 < 0.0 { (i, j) } else { (j, i) };
+                out.push(Crossing {
+                    cheaper_below: labels[below].clone(),
+                    cheaper_above: labels[above].clone(),
+                    traffic_factor: round6(f),
+                    mean_rate_per_s: round6(base_rate * f),
+                    requests_per_month: (base_rate * f * MONTH_S).round(),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.traffic_factor.total_cmp(&b.traffic_factor));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    fn point(f: f64, costs: &[i64]) -> SweepPoint {
+        SweepPoint {
+            traffic_factor: f,
+            mean_rate_per_s: f,
+            requests_per_month: 0.0,
+            mode: Mode::Exact,
+            platforms: costs
+                .iter()
+                .enumerate()
+                .map(|(i, c)| SweepCell {
+                    label: format!("p{i}"),
+                    monthly_usd: Usd(Decimal::from(*c)),
+                    p99_ms: 0.0,
+                    cold_start_probability: 0.0,
+                    throttle_probability: 0.0,
+                    avg_instances: 0.0,
+                })
+                .collect(),
+            cheapest: String::new(),
+        }
+    }
+
+    #[test]
+    fn crossings_are_interpolated_in_log_traffic() {
+        let labels = vec!["p0".to_string(), "p1".to_string()];
+        // p0 (pay per use) grows, p1 (a VM) is flat: they cross halfway in log space, at f = 10.
+        let pts = vec![point(1.0, &[0, 10]), point(100.0, &[20, 10])];
+        assert!(
+            crossings(&pts, &labels, 1.0).is_empty(),
+            "a zero difference is not a crossing"
+        );
+        let pts = vec![point(1.0, &[5, 10]), point(100.0, &[15, 10])];
+        let c = crossings(&pts, &labels, 2.0);
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            (c[0].cheaper_below.as_str(), c[0].cheaper_above.as_str()),
+            ("p0", "p1")
+        );
+        assert!((c[0].traffic_factor - 10.0).abs() < 1e-6);
+        assert!((c[0].mean_rate_per_s - 20.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn factors_are_log_spaced() {
+        assert_eq!(factors(0.01, 100.0, 5), vec![0.01, 0.1, 1.0, 10.0, 100.0]);
+        assert_eq!(factors(2.0, 2.0, 1), vec![2.0]);
+    }
+}
