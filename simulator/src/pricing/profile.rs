@@ -95,7 +95,11 @@ impl UsageProfile {
             arch: p.instance.as_ref().map(|i| i.arch).unwrap_or(self.arch),
             ephemeral_storage_mb: self.ephemeral_storage_mb,
             vcpu: self.vcpu,
-            memory_gb: self.memory_gb,
+            // An explicit --memory-mb sizes instance-billed platforms too (2,048 MB = 2 GB).
+            memory_gb: self.memory_gb.or_else(|| {
+                self.memory_mb
+                    .map(|mb| Decimal::from(mb) / Decimal::from(1024u32))
+            }),
             size: self.size.clone(),
             provisioned_instances: self.provisioned_concurrency,
             commitment: self.commitment,
