@@ -1,3 +1,5 @@
 //! Breakeven's application layer: the use cases the CLI and the desktop app share.
 
 pub mod app;
+pub mod ingest;
+pub mod store;

@@ -1,5 +1,8 @@
 //! Integration tests of the `breakeven` package, built as one binary.
 
 mod catalog;
+mod demo;
 mod estimate;
+mod store;
 mod support;
+mod sync;

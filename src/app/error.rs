@@ -11,6 +11,10 @@ pub enum AppError {
     BadInput { code: &'static str, message: String },
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Ingest(#[from] crate::ingest::IngestError),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -49,13 +53,15 @@ impl AppError {
                 CatalogError::Usage(_) => "E_BAD_USAGE",
                 CatalogError::Overflow(_) => "E_OVERFLOW",
             },
+            AppError::Store(e) => e.code(),
+            AppError::Ingest(e) => e.code(),
             AppError::Io { .. } => "E_IO",
         }
     }
 
     /// True when the fault is in the user's input rather than the program or the machine.
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, AppError::Io { .. })
+        !matches!(self, AppError::Io { .. } | AppError::Store(_) | AppError::Ingest(_))
     }
 
     /// The form sent to the desktop UI and printed by `--json`.

@@ -2,7 +2,10 @@
 //! output; neither shell holds business logic.
 
 pub mod catalog;
+pub mod db;
+pub mod demo;
 pub mod error;
 pub mod estimate;
+pub mod sync;
 
 pub use error::{AppError, ErrorPayload, Result};

@@ -1,0 +1,138 @@
+//! `breakeven db status|path|bench`.
+
+use crate::cli::table::{Align, Table};
+use crate::cli::{print_json, Globals};
+use breakeven::app::db::{bench, resolve, status};
+use breakeven::store::Day;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Counts, date ranges and the last sync of each source.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the database path.
+    Path,
+    /// Measure bulk insert speed of metric points against naive per-row inserts.
+    Bench {
+        /// Points for the bulk insert.
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u64,
+        /// Points for the naive baseline (one autocommit INSERT per row; slow).
+        #[arg(long, default_value_t = 20_000)]
+        baseline_rows: u64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(g: &Globals, c: DbCommand) -> anyhow::Result<()> {
+    match c {
+        DbCommand::Path => {
+            println!("{}", resolve(g.db.as_deref())?.display());
+            Ok(())
+        }
+        DbCommand::Bench {
+            rows,
+            baseline_rows,
+            json,
+        } => {
+            let r = bench(&std::env::temp_dir(), rows, baseline_rows)?;
+            if json {
+                return print_json(&r);
+            }
+            println!(
+                "bulk (one transaction, prepared upsert): {} rows in {:.3} s = {:.0} rows/s",
+                r.rows, r.seconds, r.rows_per_s
+            );
+            println!(
+                "baseline (autocommit INSERT per row):    {} rows in {:.3} s = {:.0} rows/s",
+                r.baseline_rows, r.baseline_seconds, r.baseline_rows_per_s
+            );
+            println!("speedup: {:.1}×", r.speedup);
+            Ok(())
+        }
+        DbCommand::Status { json } => {
+            let store = g.open_store()?;
+            let s = status(&store)?;
+            if json {
+                return print_json(&s);
+            }
+            println!(
+                "Database: {} (schema {})",
+                s.path.clone().unwrap_or_default(),
+                s.schema_version
+            );
+            if s.accounts.is_empty() {
+                println!("No accounts yet: run `breakeven demo` or `breakeven sync`.");
+            }
+            let mut t = Table::new(&[
+                ("Account", Align::Left),
+                ("Source", Align::Left),
+                ("Regions", Align::Left),
+                ("Functions", Align::Right),
+                ("Metric points", Align::Right),
+                ("Metrics from – to", Align::Left),
+                ("Cost rows", Align::Right),
+                ("Costs from – to", Align::Left),
+            ]);
+            for a in &s.accounts {
+                let day = |ts: Option<i64>| {
+                    ts.map(|t| Day::from_unix(t).to_string())
+                        .unwrap_or_else(|| "–".into())
+                };
+                t.row(vec![
+                    a.name.clone(),
+                    a.source.clone(),
+                    a.regions.join(", "),
+                    a.functions.to_string(),
+                    a.metric_points.to_string(),
+                    format!("{} – {}", day(a.metrics_from), day(a.metrics_to)),
+                    a.cost_rows.to_string(),
+                    format!(
+                        "{} – {}",
+                        a.costs_from.clone().unwrap_or_else(|| "–".into()),
+                        a.costs_to.clone().unwrap_or_else(|| "–".into())
+                    ),
+                ]);
+            }
+            if !s.accounts.is_empty() {
+                print!("{}", t.render());
+            }
+            if !s.last_sync.is_empty() {
+                println!();
+                let mut t = Table::new(&[
+                    ("Last sync", Align::Left),
+                    ("Started (UTC)", Align::Left),
+                    ("Status", Align::Left),
+                    ("Rows", Align::Right),
+                    ("Requests", Align::Right),
+                    ("Scope", Align::Left),
+                ]);
+                for r in &s.last_sync {
+                    t.row(vec![
+                        r.source.clone(),
+                        utc(r.started_at),
+                        r.status.clone(),
+                        r.rows_written.to_string(),
+                        r.requests.values().sum::<u64>().to_string(),
+                        r.scope.clone(),
+                    ]);
+                }
+                print!("{}", t.render());
+                for r in s.last_sync.iter().filter(|r| r.error.is_some()) {
+                    println!("{} sync error: {}", r.source, r.error.clone().unwrap_or_default());
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `YYYY-MM-DD HH:MM` of a Unix time.
+fn utc(ts: i64) -> String {
+    let s = ts.rem_euclid(86_400);
+    format!("{} {:02}:{:02}", Day::from_unix(ts), s / 3600, s % 3600 / 60)
+}

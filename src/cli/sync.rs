@@ -1,0 +1,71 @@
+//! `breakeven sync`: pull Lambda inventory, CloudWatch metrics and Cost Explorer costs.
+
+use crate::cli::progress::Bar;
+use crate::cli::table::{Align, Table};
+use crate::cli::{print_json, Globals};
+use breakeven::app::sync::{sync_aws, Cancel};
+use breakeven::ingest::aws::AwsOptions;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// AWS profile (repeat for several accounts); default: the standard credential chain.
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+    /// Region (repeat for several); default: the profile's region.
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Days of metrics and costs to fetch (at most 454).
+    #[arg(long, default_value_t = 30)]
+    pub days: u32,
+    /// Skip Cost Explorer (each of its requests costs $0.01).
+    #[arg(long)]
+    pub no_costs: bool,
+    /// Re-fetch estimated cost days even if fetched in the last 8 hours.
+    #[arg(long)]
+    pub refresh_costs: bool,
+    /// Attempts per request; throttling and 5xx answers are retried with backoff.
+    #[arg(long, default_value_t = 5)]
+    pub max_attempts: u32,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
+    let mut store = g.open_store()?;
+    let opts = AwsOptions {
+        profiles: if a.profiles.is_empty() {
+            vec![None]
+        } else {
+            a.profiles.into_iter().map(Some).collect()
+        },
+        regions: a.regions,
+        days: a.days,
+        costs: !a.no_costs,
+        refresh_costs: a.refresh_costs,
+        max_attempts: a.max_attempts,
+        now: breakeven::store::now_s(),
+    };
+    let bar = Bar::new(a.json);
+    let report = sync_aws(&mut store, opts, &bar, &Cancel::new());
+    bar.finish();
+    let report = report?;
+    if a.json {
+        return print_json(&report);
+    }
+    let mut t = Table::new(&[("AWS action", Align::Left), ("Requests", Align::Right)]);
+    for (action, n) in &report.requests {
+        t.row(vec![action.clone(), n.to_string()]);
+    }
+    print!("{}", t.render());
+    let ce = report.requests_to("ce:GetCostAndUsage");
+    println!(
+        "Sync {} finished: {} rows written; {} requests, {ce} to Cost Explorer (${}.{:02}).",
+        report.run_id,
+        report.rows_written,
+        report.requests.values().sum::<u64>(),
+        ce / 100,
+        ce % 100
+    );
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! Lambda inventory: `ListFunctions` (paginated, 50 per page) and, per function,
+//! `ListProvisionedConcurrencyConfigs` (provisioned concurrency is configured per alias or version).
+
+use crate::ingest::aws::{call, AwsSource, Task};
+use crate::ingest::{Batch, Cancel, IngestError, Pulled};
+use crate::store::functions::FunctionRecord;
+use aws_sdk_lambda::types::FunctionConfiguration;
+
+/// Functions per `ListFunctions` page (the API's maximum).
+const PAGE: i32 = 50;
+
+impl AwsSource {
+    /// List a region's functions with their provisioned concurrency.
+    pub(super) fn inventory(&mut self, p: usize, r: usize, cancel: &Cancel) -> Result<Pulled, IngestError> {
+        let region = self.profiles[p].regions[r].clone();
+        let client = aws_sdk_lambda::Client::new(&self.config(p, &region));
+        let label = self.profiles[p].label.clone();
+        let account = self.account(p)?;
+        let mut functions = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            cancel.check()?;
+            let req = client.list_functions().max_items(PAGE).set_marker(marker.take());
+            let out = call(
+                &self.runtime,
+                &mut self.requests,
+                &label,
+                "lambda:ListFunctions",
+                req.send(),
+            )?;
+            functions.extend(out.functions().iter().filter_map(record));
+            match out.next_marker() {
+                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+                _ => break,
+            }
+        }
+        for f in &mut functions {
+            cancel.check()?;
+            f.provisioned_concurrency = self.provisioned(&client, &label, &f.name)?;
+        }
+        functions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.inventory.insert((p, r), functions.clone());
+        self.tasks.push_front(Task::PlanMetrics {
+            profile: p,
+            region: r,
+        });
+        let n = functions.len();
+        let step = self.step("inventory", 1, 1, format!("{n} functions in {account}/{region}"));
+        Ok(Pulled {
+            batch: Some(Batch::Functions {
+                account,
+                region,
+                functions,
+                seen_at: self.opts.now,
+            }),
+            step,
+            note: None,
+        })
+    }
+
+    /// Σ of allocated provisioned concurrency over a function's aliases and versions.
+    fn provisioned(
+        &mut self,
+        client: &aws_sdk_lambda::Client,
+        label: &str,
+        name: &str,
+    ) -> Result<u32, IngestError> {
+        let mut total = 0u32;
+        let mut marker: Option<String> = None;
+        loop {
+            let req = client
+                .list_provisioned_concurrency_configs()
+                .function_name(name)
+                .set_marker(marker.take());
+            let out = call(
+                &self.runtime,
+                &mut self.requests,
+                label,
+                "lambda:ListProvisionedConcurrencyConfigs",
+                req.send(),
+            )?;
+            for c in out.provisioned_concurrency_configs() {
+                let n = c
+                    .allocated_provisioned_concurrent_executions()
+                    .or(c.requested_provisioned_concurrent_executions())
+                    .unwrap_or(0);
+                total = total.saturating_add(n.max(0) as u32);
+            }
+            match out.next_marker() {
+                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+                _ => break,
+            }
+        }
+        Ok(total)
+    }
+}
+
+/// The stored form of a listed function (`None` when the listing lacks a name or ARN).
+pub fn record(f: &FunctionConfiguration) -> Option<FunctionRecord> {
+    let arch = f
+        .architectures()
+        .first()
+        .map(|a| a.as_str().to_string())
+        // Lambda's default when the field is absent.
+        .unwrap_or_else(|| "x86_64".into());
+    Some(FunctionRecord {
+        name: f.function_name()?.to_string(),
+        arn: f.function_arn()?.to_string(),
+        runtime: f.runtime().map(|r| r.as_str().to_string()),
+        memory_mb: f.memory_size().unwrap_or(128).max(0) as u32,
+        architecture: arch,
+        timeout_s: f.timeout().unwrap_or(3).max(0) as u32,
+        ephemeral_storage_mb: f.ephemeral_storage().map(|e| e.size()).unwrap_or(512).max(0) as u32,
+        package_type: f
+            .package_type()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "Zip".into()),
+        provisioned_concurrency: 0,
+        last_modified: f.last_modified().map(str::to_string),
+    })
+}

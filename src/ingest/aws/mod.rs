@@ -1,0 +1,381 @@
+//! A real AWS account through the AWS SDK for Rust: Lambda inventory, CloudWatch metrics and
+//! Cost Explorer daily costs.
+//!
+//! Credentials come from `aws-config`'s default chain (environment, profiles including SSO,
+//! container and instance roles), and `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` override
+//! endpoints. Nothing here stores or prints a credential: only profile names and account ids.
+//! Throttling and 5xx answers are retried by the SDK's standard retry strategy (exponential
+//! backoff with jitter); what still fails is mapped to an [`IngestError`] naming the IAM action.
+
+pub mod cloudwatch;
+pub mod costexplorer;
+pub mod lambda;
+
+use crate::ingest::{Batch, Cancel, IngestError, Pulled, Source, Step};
+use crate::store::accounts::AccountRecord;
+use crate::store::functions::FunctionRecord;
+use crate::store::Store;
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sts::error::DisplayErrorContext;
+use aws_sdk_sts::error::ProvideErrorMetadata;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::future::Future;
+
+/// What to sync.
+#[derive(Debug, Clone)]
+pub struct AwsOptions {
+    /// Profiles to read; `None` means the default chain without a named profile.
+    pub profiles: Vec<Option<String>>,
+    /// Regions; empty means each profile's configured region.
+    pub regions: Vec<String>,
+    /// How far back to fetch metrics and costs, days.
+    pub days: u32,
+    /// Fetch Cost Explorer data (each request costs the account $0.01).
+    pub costs: bool,
+    /// Re-fetch estimated cost days even if fetched recently.
+    pub refresh_costs: bool,
+    /// Attempts per request, first try included (throttling and 5xx are retried).
+    pub max_attempts: u32,
+    /// The sync's clock, Unix seconds: windows are computed from it once per run.
+    pub now: i64,
+}
+
+/// Most days CloudWatch keeps hourly data for (455 days), less a day so the oldest window stays
+/// inside retention while the run lasts.
+pub const MAX_DAYS: u32 = 454;
+
+struct Profile {
+    label: String,
+    config: SdkConfig,
+    /// AWS account id, known after the identity step.
+    account: Option<String>,
+    regions: Vec<String>,
+}
+
+enum Task {
+    Identity {
+        profile: usize,
+    },
+    Inventory {
+        profile: usize,
+        region: usize,
+    },
+    PlanMetrics {
+        profile: usize,
+        region: usize,
+    },
+    Metrics {
+        profile: usize,
+        region: usize,
+        request: cloudwatch::MetricRequest,
+        token: Option<String>,
+    },
+    PlanCosts {
+        profile: usize,
+    },
+    Costs {
+        profile: usize,
+        range: costexplorer::DayRange,
+    },
+}
+
+/// The AWS source: a queue of tasks, each pulled as one or more requests.
+pub struct AwsSource {
+    opts: AwsOptions,
+    runtime: tokio::runtime::Runtime,
+    profiles: Vec<Profile>,
+    tasks: VecDeque<Task>,
+    inventory: HashMap<(usize, usize), Vec<FunctionRecord>>,
+    /// Accounts whose costs are planned already (two profiles may reach one account).
+    costed: HashSet<String>,
+    requests: BTreeMap<String, u64>,
+    progress: HashMap<&'static str, (u64, u64)>,
+}
+
+impl AwsSource {
+    /// Resolve each profile's configuration (no request is made yet).
+    pub fn new(opts: AwsOptions) -> Result<AwsSource, IngestError> {
+        if opts.days == 0 || opts.days > MAX_DAYS {
+            return Err(IngestError::Config(format!(
+                "--days must be between 1 and {MAX_DAYS} (CloudWatch keeps hourly data for 455 days)"
+            )));
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| IngestError::Config(format!("starting the async runtime: {e}")))?;
+        let mut profiles = Vec::new();
+        let mut tasks = VecDeque::new();
+        let list = if opts.profiles.is_empty() {
+            vec![None]
+        } else {
+            opts.profiles.clone()
+        };
+        for (i, name) in list.iter().enumerate() {
+            let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts.max(1)));
+            if let Some(n) = name {
+                loader = loader.profile_name(n);
+            }
+            let config = runtime.block_on(loader.load());
+            let label = name
+                .clone()
+                .map(|n| format!("profile {n}"))
+                .unwrap_or_else(|| "the default credentials".into());
+            let regions = if opts.regions.is_empty() {
+                match config.region() {
+                    Some(r) => vec![r.to_string()],
+                    None => {
+                        return Err(IngestError::Config(format!(
+                        "no region for {label}: pass --region or set AWS_REGION or a region in the profile"
+                    )))
+                    }
+                }
+            } else {
+                opts.regions.clone()
+            };
+            profiles.push(Profile {
+                label,
+                config,
+                account: None,
+                regions,
+            });
+            tasks.push_back(Task::Identity { profile: i });
+        }
+        Ok(AwsSource {
+            opts,
+            runtime,
+            profiles,
+            tasks,
+            inventory: HashMap::new(),
+            costed: HashSet::new(),
+            requests: BTreeMap::new(),
+            progress: HashMap::new(),
+        })
+    }
+
+    /// SDK configuration of one profile pinned to `region`.
+    fn config(&self, profile: usize, region: &str) -> SdkConfig {
+        self.profiles[profile]
+            .config
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build()
+    }
+
+    fn account(&self, profile: usize) -> Result<String, IngestError> {
+        self.profiles[profile]
+            .account
+            .clone()
+            .ok_or_else(|| IngestError::Unexpected {
+                action: "sts:GetCallerIdentity".into(),
+                detail: "account id not resolved".into(),
+            })
+    }
+
+    /// Count a stage's units: `add` more known, `done` more finished.
+    fn step(&mut self, stage: &'static str, add: u64, done: u64, label: String) -> Step {
+        let e = self.progress.entry(stage).or_insert((0, 0));
+        e.1 += add;
+        e.0 += done;
+        Step {
+            stage,
+            label,
+            done: e.0,
+            total: e.1,
+        }
+    }
+
+    fn identity(&mut self, p: usize) -> Result<Pulled, IngestError> {
+        let region = self.profiles[p].regions[0].clone();
+        let client = aws_sdk_sts::Client::new(&self.config(p, &region));
+        let label = self.profiles[p].label.clone();
+        let out = call(
+            &self.runtime,
+            &mut self.requests,
+            &label,
+            "sts:GetCallerIdentity",
+            client.get_caller_identity().send(),
+        )?;
+        let account = out
+            .account()
+            .map(str::to_string)
+            .ok_or_else(|| IngestError::Unexpected {
+                action: "sts:GetCallerIdentity".into(),
+                detail: "no account id in the answer".into(),
+            })?;
+        self.profiles[p].account = Some(account.clone());
+        let regions = self.profiles[p].regions.clone();
+        for r in 0..regions.len() {
+            self.tasks.push_back(Task::Inventory {
+                profile: p,
+                region: r,
+            });
+        }
+        if self.opts.costs && self.costed.insert(account.clone()) {
+            self.tasks.push_back(Task::PlanCosts { profile: p });
+        }
+        let step = self.step("identity", 1, 1, format!("account {account} ({label})"));
+        let profile = self.opts.profiles.get(p).cloned().flatten();
+        Ok(Pulled {
+            batch: Some(Batch::Account {
+                account: AccountRecord {
+                    key: account.clone(),
+                    name: format!("AWS {account}"),
+                    source: "aws".into(),
+                    profile,
+                },
+                regions,
+            }),
+            step,
+            note: None,
+        })
+    }
+}
+
+impl Source for AwsSource {
+    fn kind(&self) -> &'static str {
+        "aws"
+    }
+
+    fn scope(&self) -> String {
+        let profiles: Vec<&str> = self.profiles.iter().map(|p| p.label.as_str()).collect();
+        let mut regions: Vec<&str> = self
+            .profiles
+            .iter()
+            .flat_map(|p| p.regions.iter().map(String::as_str))
+            .collect();
+        regions.dedup();
+        format!(
+            "{}; regions {}; {} days{}",
+            profiles.join(", "),
+            regions.join(", "),
+            self.opts.days,
+            if self.opts.costs { "" } else { "; no costs" }
+        )
+    }
+
+    fn pull(&mut self, store: &Store, cancel: &Cancel) -> Result<Option<Pulled>, IngestError> {
+        cancel.check()?;
+        let Some(task) = self.tasks.pop_front() else {
+            return Ok(None);
+        };
+        let pulled = match task {
+            Task::Identity { profile } => self.identity(profile)?,
+            Task::Inventory { profile, region } => self.inventory(profile, region, cancel)?,
+            Task::PlanMetrics { profile, region } => self.plan_metrics(store, profile, region)?,
+            Task::Metrics {
+                profile,
+                region,
+                request,
+                token,
+            } => self.metrics(profile, region, request, token)?,
+            Task::PlanCosts { profile } => self.plan_costs(store, profile)?,
+            Task::Costs { profile, range } => self.costs(profile, range, cancel)?,
+        };
+        Ok(Some(pulled))
+    }
+
+    fn requests(&self) -> BTreeMap<String, u64> {
+        self.requests.clone()
+    }
+}
+
+/// Run one SDK call to completion, counting it under `action` and mapping its error.
+pub(crate) fn call<T, E, R>(
+    rt: &tokio::runtime::Runtime,
+    requests: &mut BTreeMap<String, u64>,
+    profile: &str,
+    action: &str,
+    fut: impl Future<Output = Result<T, aws_sdk_sts::error::SdkError<E, R>>>,
+) -> Result<T, IngestError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    *requests.entry(action.to_string()).or_insert(0) += 1;
+    rt.block_on(fut).map_err(|e| map_error(profile, action, e))
+}
+
+/// Error codes AWS uses for credentials it does not accept.
+const CREDENTIAL_CODES: &[&str] = &[
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "InvalidSignatureException",
+    "IncompleteSignature",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "AuthFailure",
+    "MissingAuthenticationToken",
+];
+const ACCESS_DENIED_CODES: &[&str] = &["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"];
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "LimitExceededException",
+];
+
+/// Turn an SDK error into an error that names the action and says what to do.
+pub(crate) fn map_error<E, R>(
+    profile: &str,
+    action: &str,
+    err: aws_sdk_sts::error::SdkError<E, R>,
+) -> IngestError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    use aws_sdk_sts::error::SdkError;
+    let code = err.code().unwrap_or("").to_string();
+    let message = err.message().unwrap_or("").to_string();
+    let action = action.to_string();
+    let profile = profile.to_string();
+    match &err {
+        SdkError::ServiceError(_) if CREDENTIAL_CODES.contains(&code.as_str()) => IngestError::Credentials {
+            profile,
+            action,
+            code,
+        },
+        SdkError::ServiceError(_) if ACCESS_DENIED_CODES.contains(&code.as_str()) => {
+            IngestError::AccessDenied {
+                profile,
+                action,
+                message,
+            }
+        }
+        SdkError::ServiceError(_) if THROTTLING_CODES.contains(&code.as_str()) => {
+            IngestError::Throttled { action }
+        }
+        SdkError::ServiceError(_) => IngestError::Service {
+            action,
+            code: if code.is_empty() { "unknown".into() } else { code },
+            message: if message.is_empty() {
+                DisplayErrorContext(&err).to_string()
+            } else {
+                message
+            },
+        },
+        SdkError::TimeoutError(_) => IngestError::Network {
+            action,
+            detail: "timed out".into(),
+        },
+        SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => IngestError::Network {
+            action,
+            detail: DisplayErrorContext(&err).to_string(),
+        },
+        _ => {
+            let detail = DisplayErrorContext(&err).to_string();
+            // Identity resolution fails before any request is sent: say so plainly.
+            if detail.contains("credentials") || detail.contains("identity") {
+                IngestError::NoCredentials { profile, detail }
+            } else {
+                IngestError::Unexpected { action, detail }
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Data sources. Each turns an account into [`Batch`]es the application writes to the store, one
+//! transaction per batch, behind one trait: [`Source`]. `aws` reads a real account through the AWS
+//! SDK; `demo` generates the synthetic demo account.
+//!
+//! A source reads the store (cursors, days already fetched) to decide what is left to fetch, so a
+//! run that was interrupted continues where the last committed batch ended.
+
+pub mod aws;
+pub mod demo;
+
+use crate::store::accounts::AccountRecord;
+use crate::store::costs::DailyCost;
+use crate::store::functions::FunctionRecord;
+use crate::store::{Day, Store, StoreError};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// One unit of fetched data, written atomically with the cursor that says it was fetched.
+#[derive(Debug, Clone)]
+pub enum Batch {
+    /// An account and the regions being synced for it.
+    Account {
+        account: AccountRecord,
+        regions: Vec<String>,
+    },
+    /// The function inventory of one account and region.
+    Functions {
+        account: String,
+        region: String,
+        functions: Vec<FunctionRecord>,
+        /// Unix seconds.
+        seen_at: i64,
+    },
+    /// Metric points of one account and region, plus cursors that become true once written.
+    Metrics {
+        account: String,
+        region: String,
+        series: Vec<SeriesPoints>,
+        /// (cursor key, position): see [`crate::store::sync_runs::set_cursor`].
+        cursors: Vec<(String, i64)>,
+    },
+    /// Daily costs of an account and the days they cover (a day may have no rows).
+    Costs {
+        account: String,
+        rows: Vec<DailyCost>,
+        /// Each day fetched and whether the provider still calls it estimated.
+        days: Vec<(Day, bool)>,
+        /// Unix seconds.
+        fetched_at: i64,
+    },
+}
+
+/// Points of one series of one function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesPoints {
+    pub function: String,
+    pub metric: String,
+    pub stat: String,
+    /// Seconds.
+    pub period_s: u32,
+    /// Alias or version for per-qualifier metrics, else empty.
+    pub resource: String,
+    /// (Unix seconds at the start of the period, value).
+    pub points: Vec<(i64, f64)>,
+}
+
+/// Where a source is, for progress displays.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Step {
+    /// Stable stage id: `identity`, `inventory`, `metrics`, `costs`, `demo`.
+    pub stage: &'static str,
+    /// Human description of the unit just fetched.
+    pub label: String,
+    /// Units done and known so far in this stage (the total can grow while planning).
+    pub done: u64,
+    pub total: u64,
+}
+
+/// What a source produced: a batch to write (or nothing, for planning steps) and where it is.
+#[derive(Debug, Clone)]
+pub struct Pulled {
+    pub batch: Option<Batch>,
+    pub step: Step,
+    /// Something the user should see, e.g. the Cost Explorer requests about to be made.
+    pub note: Option<String>,
+}
+
+/// A place account data comes from.
+pub trait Source {
+    /// Stable id recorded in sync runs: `aws`, `demo`.
+    fn kind(&self) -> &'static str;
+    /// What this run covers, as the user asked (profiles, regions, days), for the run record.
+    fn scope(&self) -> String;
+    /// The next unit of work given what `store` already holds; `None` when done.
+    fn pull(&mut self, store: &Store, cancel: &Cancel) -> Result<Option<Pulled>, IngestError>;
+    /// Requests made so far, per API action (`lambda:ListFunctions` …).
+    fn requests(&self) -> BTreeMap<String, u64>;
+}
+
+/// A cancellation flag shared between the caller (Ctrl-C, a desktop button) and the work.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn new() -> Cancel {
+        Cancel::default()
+    }
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+    /// `Err(Cancelled)` once cancelled: call between requests.
+    pub fn check(&self) -> Result<(), IngestError> {
+        if self.is_cancelled() {
+            Err(IngestError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Errors of the data sources. Each has a stable code ([`IngestError::code`]).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("AWS rejected the credentials of {profile} on {action} ({code}): check the profile, run `aws sso login` if it uses SSO, or refresh the keys")]
+    Credentials {
+        profile: String,
+        action: String,
+        code: String,
+    },
+    #[error("no AWS credentials found for {profile}: {detail}")]
+    NoCredentials { profile: String, detail: String },
+    #[error("missing IAM permission: {action} is not allowed for {profile} (add it to the policy, see docs/aws-iam-policy.json): {message}")]
+    AccessDenied {
+        profile: String,
+        action: String,
+        message: String,
+    },
+    #[error("AWS kept throttling {action} after retries: try again later or lower the scope")]
+    Throttled { action: String },
+    #[error("{action} failed ({code}): {message}")]
+    Service {
+        action: String,
+        code: String,
+        message: String,
+    },
+    #[error("could not reach AWS for {action}: {detail}")]
+    Network { action: String, detail: String },
+    #[error("AWS answered {action} with something unexpected: {detail}")]
+    Unexpected { action: String, detail: String },
+    #[error("AWS configuration: {0}")]
+    Config(String),
+    #[error("cancelled")]
+    Cancelled,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl IngestError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            IngestError::Credentials { .. } => "E_AWS_CREDENTIALS",
+            IngestError::NoCredentials { .. } => "E_AWS_NO_CREDENTIALS",
+            IngestError::AccessDenied { .. } => "E_AWS_ACCESS_DENIED",
+            IngestError::Throttled { .. } => "E_AWS_THROTTLED",
+            IngestError::Service { .. } => "E_AWS_SERVICE",
+            IngestError::Network { .. } => "E_AWS_NETWORK",
+            IngestError::Unexpected { .. } => "E_AWS_UNEXPECTED",
+            IngestError::Config(_) => "E_AWS_CONFIG",
+            IngestError::Cancelled => "E_CANCELLED",
+            IngestError::Store(e) => e.code(),
+        }
+    }
+}

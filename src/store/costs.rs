@@ -1,0 +1,203 @@
+//! Daily billed costs (Cost Explorer, or the demo account's bill) and which days were fetched.
+//!
+//! Amounts are exact decimals stored as TEXT: summing them goes through `rust_decimal` in Rust,
+//! never through SQLite's floating point.
+
+use crate::store::{Day, Result, SqlContext, StoreError};
+use rusqlite::{params, Connection};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// One day's cost of one service and usage type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyCost {
+    pub day: Day,
+    /// e.g. `AWS Lambda`.
+    pub service: String,
+    /// e.g. `USE1-Lambda-GB-Second`.
+    pub usage_type: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub unblended: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amortized: Decimal,
+    /// ISO currency of the amounts, normally `USD`.
+    pub currency: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub usage_quantity: Decimal,
+    /// Unit of `usage_quantity`, e.g. `Lambda-GB-Second`, `Requests`.
+    pub usage_unit: String,
+    /// The provider may still revise the day (Cost Explorer's `Estimated`).
+    pub estimated: bool,
+}
+
+/// Upsert cost rows; returns rows inserted or changed (unchanged rows count 0).
+pub fn upsert_all(c: &Connection, account_id: i64, rows: &[DailyCost]) -> Result<usize> {
+    let mut st = c
+        .prepare_cached(
+            "INSERT INTO daily_costs (account_id, day, service, usage_type, unblended, amortized, currency,
+               usage_quantity, usage_unit, estimated)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (account_id, day, service, usage_type) DO UPDATE SET
+               unblended = excluded.unblended, amortized = excluded.amortized, currency = excluded.currency,
+               usage_quantity = excluded.usage_quantity, usage_unit = excluded.usage_unit,
+               estimated = excluded.estimated
+             WHERE (unblended, amortized, currency, usage_quantity, usage_unit, estimated)
+               IS NOT (excluded.unblended, excluded.amortized, excluded.currency, excluded.usage_quantity,
+                       excluded.usage_unit, excluded.estimated)",
+        )
+        .ctx("preparing the cost upsert")?;
+    let mut changed = 0;
+    for r in rows {
+        changed += st
+            .execute(params![
+                account_id,
+                r.day.to_string(),
+                r.service,
+                r.usage_type,
+                r.unblended.normalize().to_string(),
+                r.amortized.normalize().to_string(),
+                r.currency,
+                r.usage_quantity.normalize().to_string(),
+                r.usage_unit,
+                r.estimated
+            ])
+            .ctx("saving a daily cost")?;
+    }
+    Ok(changed)
+}
+
+/// Delete a day's rows whose (service, usage type) is not in `keep`: a re-fetched day replaces
+/// the old copy, so a usage type that disappeared from it does not linger. Returns rows deleted.
+pub fn remove_other_rows(c: &Connection, account_id: i64, day: Day, keep: &[(&str, &str)]) -> Result<usize> {
+    let day = day.to_string();
+    let mut st = c
+        .prepare_cached("SELECT service, usage_type FROM daily_costs WHERE account_id = ?1 AND day = ?2")
+        .ctx("listing a day's costs")?;
+    let stored: Vec<(String, String)> = st
+        .query_map(params![account_id, day], |r| Ok((r.get(0)?, r.get(1)?)))
+        .ctx("listing a day's costs")?
+        .collect::<std::result::Result<_, _>>()
+        .ctx("listing a day's costs")?;
+    let mut del = c
+        .prepare_cached(
+            "DELETE FROM daily_costs WHERE account_id = ?1 AND day = ?2 AND service = ?3 AND usage_type = ?4",
+        )
+        .ctx("preparing a cost delete")?;
+    let mut n = 0;
+    for (service, usage_type) in &stored {
+        if !keep.iter().any(|(s, u)| s == service && u == usage_type) {
+            n += del
+                .execute(params![account_id, day, service, usage_type])
+                .ctx("deleting a cost row")?;
+        }
+    }
+    Ok(n)
+}
+
+/// Record that `day` was fetched at `fetched_at` (Unix seconds); returns rows inserted or changed.
+pub fn mark_fetched(
+    c: &Connection,
+    account_id: i64,
+    day: Day,
+    estimated: bool,
+    fetched_at: i64,
+) -> Result<usize> {
+    c.prepare_cached(
+        "INSERT INTO cost_days (account_id, day, estimated, fetched_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (account_id, day) DO UPDATE SET estimated = excluded.estimated, fetched_at = excluded.fetched_at",
+    )
+    .ctx("preparing the cost-day upsert")?
+    .execute(params![account_id, day.to_string(), estimated, fetched_at])
+    .ctx("marking a day fetched")
+}
+
+/// A day already fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FetchedDay {
+    pub day: Day,
+    pub estimated: bool,
+    /// Unix seconds.
+    pub fetched_at: i64,
+}
+
+/// Days fetched for an account, oldest first.
+pub fn fetched_days(c: &Connection, account_id: i64) -> Result<Vec<FetchedDay>> {
+    let mut st = c
+        .prepare_cached("SELECT day, estimated, fetched_at FROM cost_days WHERE account_id = ?1 ORDER BY day")
+        .ctx("listing fetched days")?;
+    let rows = st
+        .query_map([account_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, i64>(2)?))
+        })
+        .ctx("listing fetched days")?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (day, estimated, fetched_at) = row.ctx("listing fetched days")?;
+        out.push(FetchedDay {
+            day: parse_day(&day)?,
+            estimated,
+            fetched_at,
+        });
+    }
+    Ok(out)
+}
+
+/// Cost rows of an account in `[from, to]`, ordered by day, service and usage type.
+pub fn rows(c: &Connection, account_id: i64, from: Day, to: Day) -> Result<Vec<DailyCost>> {
+    let mut st = c
+        .prepare_cached(
+            "SELECT day, service, usage_type, unblended, amortized, currency, usage_quantity, usage_unit, estimated
+             FROM daily_costs WHERE account_id = ?1 AND day >= ?2 AND day <= ?3
+             ORDER BY day, service, usage_type",
+        )
+        .ctx("reading daily costs")?;
+    let raw = st
+        .query_map(params![account_id, from.to_string(), to.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, bool>(8)?,
+            ))
+        })
+        .ctx("reading daily costs")?;
+    let mut out = Vec::new();
+    for row in raw {
+        let (day, service, usage_type, unblended, amortized, currency, qty, unit, estimated) =
+            row.ctx("reading daily costs")?;
+        out.push(DailyCost {
+            day: parse_day(&day)?,
+            service,
+            usage_type,
+            unblended: parse_decimal("daily_costs.unblended", &unblended)?,
+            amortized: parse_decimal("daily_costs.amortized", &amortized)?,
+            currency,
+            usage_quantity: parse_decimal("daily_costs.usage_quantity", &qty)?,
+            usage_unit: unit,
+            estimated,
+        });
+    }
+    Ok(out)
+}
+
+fn parse_day(s: &str) -> Result<Day> {
+    s.parse().map_err(|reason| StoreError::Corrupt {
+        column: "day",
+        value: s.to_string(),
+        reason,
+    })
+}
+
+fn parse_decimal(column: &'static str, s: &str) -> Result<Decimal> {
+    Decimal::from_str(s).map_err(|e| StoreError::Corrupt {
+        column,
+        value: s.to_string(),
+        reason: e.to_string(),
+    })
+}

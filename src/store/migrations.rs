@@ -1,0 +1,182 @@
+//! Numbered schema migrations, embedded in the binary. Migration `i` (1-based) brings a file from
+//! `user_version = i - 1` to `i`; each runs in its own transaction with the version bump, so a
+//! crash mid-migration leaves the previous version intact. Never edit a released migration: add one.
+
+use crate::store::{Result, SqlContext, StoreError};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Timestamps are Unix seconds (INTEGER); days are `YYYY-MM-DD` (TEXT); money is an exact decimal
+/// string (TEXT), never REAL.
+const MIGRATIONS: &[&str] = &[
+    // 1: the initial schema.
+    r#"
+    CREATE TABLE accounts (
+        id          INTEGER PRIMARY KEY,
+        -- AWS account id, or `demo` for the demo account.
+        account_key TEXT NOT NULL UNIQUE,
+        name        TEXT NOT NULL,
+        -- `aws` or `demo`.
+        source      TEXT NOT NULL,
+        -- Profile names used to reach it (labels only: credentials are never stored).
+        profile     TEXT,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE TABLE regions (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        region     TEXT NOT NULL,
+        PRIMARY KEY (account_id, region)
+    ) WITHOUT ROWID;
+    CREATE TABLE functions (
+        id                      INTEGER PRIMARY KEY,
+        account_id              INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        region                  TEXT NOT NULL,
+        name                    TEXT NOT NULL,
+        arn                     TEXT NOT NULL,
+        runtime                 TEXT,
+        memory_mb               INTEGER NOT NULL,
+        architecture            TEXT NOT NULL,
+        timeout_s               INTEGER NOT NULL,
+        ephemeral_storage_mb    INTEGER NOT NULL,
+        package_type            TEXT NOT NULL,
+        -- Σ of allocated provisioned concurrency over all aliases and versions.
+        provisioned_concurrency INTEGER NOT NULL DEFAULT 0,
+        last_modified           TEXT,
+        -- When the inventory first listed this configuration (a re-sync of an unchanged
+        -- function writes nothing).
+        seen_at                 INTEGER NOT NULL,
+        UNIQUE (account_id, region, name)
+    );
+    -- One time series: a function's metric under one statistic at one period.
+    CREATE TABLE metric_series (
+        id          INTEGER PRIMARY KEY,
+        function_id INTEGER NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+        metric      TEXT NOT NULL,
+        stat        TEXT NOT NULL,
+        -- Seconds.
+        period_s    INTEGER NOT NULL,
+        -- Alias or version for per-qualifier metrics (provisioned concurrency), else ''.
+        resource    TEXT NOT NULL DEFAULT '',
+        UNIQUE (function_id, metric, stat, period_s, resource)
+    );
+    -- The bulk of the data. The key makes re-sync idempotent; WITHOUT ROWID keeps it one B-tree.
+    CREATE TABLE metric_points (
+        series_id INTEGER NOT NULL REFERENCES metric_series(id) ON DELETE CASCADE,
+        -- Start of the period, Unix seconds.
+        ts        INTEGER NOT NULL,
+        value     REAL NOT NULL,
+        PRIMARY KEY (series_id, ts)
+    ) WITHOUT ROWID;
+    CREATE TABLE daily_costs (
+        account_id     INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        day            TEXT NOT NULL,
+        service        TEXT NOT NULL,
+        usage_type     TEXT NOT NULL,
+        -- Exact decimal strings in `currency`.
+        unblended      TEXT NOT NULL,
+        amortized      TEXT NOT NULL,
+        currency       TEXT NOT NULL,
+        -- Exact decimal string in `usage_unit`.
+        usage_quantity TEXT NOT NULL,
+        usage_unit     TEXT NOT NULL,
+        estimated      INTEGER NOT NULL,
+        PRIMARY KEY (account_id, day, service, usage_type)
+    ) WITHOUT ROWID;
+    -- Days whose costs were fetched, even when the day had none: the Cost Explorer cursor.
+    CREATE TABLE cost_days (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        day        TEXT NOT NULL,
+        estimated  INTEGER NOT NULL,
+        fetched_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, day)
+    ) WITHOUT ROWID;
+    CREATE TABLE sync_runs (
+        id           INTEGER PRIMARY KEY,
+        -- `aws` or `demo`.
+        source       TEXT NOT NULL,
+        -- Profiles and regions asked for, as given (no credentials).
+        scope        TEXT NOT NULL,
+        started_at   INTEGER NOT NULL,
+        finished_at  INTEGER,
+        -- running, ok, failed, cancelled. A `running` row whose process died stays `running`.
+        status       TEXT NOT NULL,
+        -- JSON object: requests made per API (`{"cloudwatch:GetMetricData": 12, …}`).
+        requests     TEXT NOT NULL DEFAULT '{}',
+        rows_written INTEGER NOT NULL DEFAULT 0,
+        error        TEXT
+    );
+    -- How far each source has fetched: (account, region, source, key) -> cursor.
+    CREATE TABLE sync_cursors (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        region     TEXT NOT NULL,
+        -- lambda, cloudwatch, costexplorer.
+        source     TEXT NOT NULL,
+        -- e.g. `my-function@60` for a function's metrics at one period.
+        key        TEXT NOT NULL,
+        -- Source-specific position, e.g. the end (Unix seconds) of the last window fetched.
+        cursor     INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, region, source, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE scenarios (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        -- The scenario file's text (TOML), as saved.
+        body       TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    "#,
+];
+
+/// The schema version this program writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub fn user_version(conn: &Connection) -> Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .ctx("reading the schema version")
+}
+
+/// Apply every migration the file has not seen yet. Each step takes the write lock first and
+/// re-reads the version under it, so two processes opening a new file at once (the desktop app
+/// and the CLI) do not both apply the same migration.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    // Up to date: no need for the write lock (a reader must not wait for a running sync).
+    if user_version(conn)? == SCHEMA_VERSION {
+        return Ok(());
+    }
+    loop {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("starting a migration")?;
+        let found = user_version(&tx)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let Some(sql) = MIGRATIONS.get(found as usize) else {
+            return Ok(());
+        };
+        tx.execute_batch(sql).ctx("applying a migration")?;
+        tx.pragma_update(None, "user_version", found + 1)
+            .ctx("recording the schema version")?;
+        tx.commit().ctx("committing a migration")?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_to_the_latest_version_once() {
+        let mut c = Connection::open_in_memory().unwrap();
+        migrate(&mut c).unwrap();
+        assert_eq!(user_version(&c).unwrap(), SCHEMA_VERSION);
+        // Running again is a no-op, not a "table exists" error.
+        migrate(&mut c).unwrap();
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        assert!(matches!(migrate(&mut c), Err(StoreError::TooNew { .. })));
+    }
+}

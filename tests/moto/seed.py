@@ -1,0 +1,212 @@
+"""Seed the test AWS endpoint (server.py) with a small Lambda estate through boto3.
+
+Creates N functions (mixed runtimes, memory sizes and architectures), provisioned concurrency on
+the first one, per-minute CloudWatch data for the recent hours and for a few hours 20 days ago
+(so a 30-day sync reads both 60 s and 300 s periods), and queues a Cost Explorer result for the
+days a sync asks for. Prints a JSON summary with the counts a complete sync must store.
+"""
+
+import argparse
+import io
+import json
+import random
+import time
+import urllib.request
+import zipfile
+from datetime import datetime, timezone
+
+import boto3
+
+RUNTIMES = ["python3.12", "nodejs22.x", "java21", "provided.al2023"]
+MEMORY = [128, 256, 512, 1024, 1769, 3008]
+DAY = 86400
+
+
+def client(args, service):
+    return boto3.client(
+        service,
+        region_name="us-east-1",
+        endpoint_url=args.endpoint,
+        aws_access_key_id=args.access_key,
+        aws_secret_access_key="breakeven-test-secret",
+    )
+
+
+def post(args, path, payload):
+    req = urllib.request.Request(
+        args.endpoint + path, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.status
+
+
+def tiny_zip():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("index.py", "def handler(event, context):\n    return event\n")
+    return buf.getvalue()
+
+
+def nearest_rank(values, q):
+    s = sorted(values)
+    k = max(1, -(-q * len(s) // 100))
+    return s[int(k) - 1]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--endpoint", required=True)
+    p.add_argument("--access-key", default="AKIDBREAKEVENTEST")
+    p.add_argument("--functions", type=int, default=6)
+    p.add_argument("--hours", type=int, default=3, help="recent hours of per-minute data")
+    p.add_argument("--old-hours", type=int, default=2, help="hours of data 20 days ago")
+    p.add_argument("--cost-days", type=int, default=30)
+    p.add_argument("--seed", type=int, default=4)
+    args = p.parse_args()
+    rng = random.Random(args.seed)
+
+    iam = client(args, "iam")
+    role = iam.create_role(RoleName="breakeven-test-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    lam = client(args, "lambda")
+    names = []
+    code = tiny_zip()
+    for i in range(args.functions):
+        name = f"fn-{i:03d}"
+        lam.create_function(
+            FunctionName=name,
+            Runtime=RUNTIMES[i % len(RUNTIMES)],
+            Role=role,
+            Handler="index.handler",
+            Code={"ZipFile": code},
+            MemorySize=MEMORY[i % len(MEMORY)],
+            Architectures=["arm64" if i % 2 else "x86_64"],
+            Timeout=30,
+            EphemeralStorage={"Size": 1024 if i % 3 == 0 else 512},
+        )
+        names.append(name)
+    pc_function = names[0]
+    arn = lam.get_function_configuration(FunctionName=pc_function)["FunctionArn"]
+    post(
+        args,
+        "/__adapter/provisioned-concurrency",
+        {
+            pc_function: [
+                {
+                    "FunctionArn": f"{arn}:live",
+                    "RequestedProvisionedConcurrentExecutions": 5,
+                    "AvailableProvisionedConcurrentExecutions": 5,
+                    "AllocatedProvisionedConcurrentExecutions": 5,
+                    "Status": "READY",
+                    "LastModified": "2026-01-01T00:00:00.000+0000",
+                }
+            ]
+        },
+    )
+
+    now = int(time.time())
+    recent_end = now - now % 60 - 15 * 60
+    recent = range(recent_end - args.hours * 3600, recent_end, 60)
+    midnight = now - now % DAY
+    old_start = midnight - 20 * DAY + 6 * 3600
+    old = range(old_start, old_start + args.old_hours * 3600, 60)
+
+    cw = client(args, "cloudwatch")
+    data = []
+    live = {"60": 0, "300": set()}
+    probe = None
+    for name in names:
+        dims = [{"Name": "FunctionName", "Value": name}]
+        for t in list(recent) + list(old):
+            n = rng.choice([0, 1, 2, 3, 5, 8, 13])
+            if n == 0:
+                continue
+            ts = datetime.fromtimestamp(t, tz=timezone.utc)
+            durations = [round(rng.lognormvariate(4.0, 0.6), 2) for _ in range(n)]
+            if t in recent:
+                live["60"] += 1
+            else:
+                live["300"].add((name, t - t % 300))
+            if probe is None and t in recent and n >= 5:
+                probe = {
+                    "function": name,
+                    "ts": t,
+                    "invocations": n,
+                    "average": sum(durations) / n,
+                    "p50": nearest_rank(durations, 50),
+                    "p90": nearest_rank(durations, 90),
+                    "p99": nearest_rank(durations, 99),
+                    "maximum": max(durations),
+                }
+            data += [
+                {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": ts, "Value": n, "Unit": "Count"},
+                {"MetricName": "Errors", "Dimensions": dims, "Timestamp": ts, "Value": n // 5, "Unit": "Count"},
+                {"MetricName": "Throttles", "Dimensions": dims, "Timestamp": ts, "Value": 0, "Unit": "Count"},
+                {"MetricName": "Duration", "Dimensions": dims, "Timestamp": ts, "Values": durations, "Unit": "Milliseconds"},
+                {"MetricName": "ConcurrentExecutions", "Dimensions": dims, "Timestamp": ts, "Value": min(n, 4), "Unit": "Count"},
+            ]
+            if name == pc_function:
+                res = dims + [{"Name": "Resource", "Value": f"{name}:live"}]
+                data += [
+                    {"MetricName": "ProvisionedConcurrencyUtilization", "Dimensions": res, "Timestamp": ts, "Value": min(n, 5) / 5},
+                    {"MetricName": "ProvisionedConcurrencySpilloverInvocations", "Dimensions": res, "Timestamp": ts, "Value": max(0, n - 5)},
+                ]
+    for i in range(0, len(data), 500):
+        cw.put_metric_data(Namespace="AWS/Lambda", MetricData=data[i : i + 500])
+
+    today = midnight // DAY
+    results = []
+    for d in range(today - args.cost_days, today):
+        day = datetime.fromtimestamp(d * DAY, tz=timezone.utc).strftime("%Y-%m-%d")
+        nxt = datetime.fromtimestamp((d + 1) * DAY, tz=timezone.utc).strftime("%Y-%m-%d")
+        groups = []
+        for service, usage_type, amount, qty, unit in [
+            ("AWS Lambda", "Request", "0.0000002" if d % 2 else "0.0124", "62000", "Requests"),
+            ("AWS Lambda", "Lambda-GB-Second-ARM", "0.2144533333", "16084", "Lambda-GB-Second"),
+            ("Amazon CloudWatch", "CW:GMD-Metrics", "0.01", "1000", "Metrics"),
+        ]:
+            groups.append(
+                {
+                    "Keys": [service, usage_type],
+                    "Metrics": {
+                        "UnblendedCost": {"Amount": amount, "Unit": "USD"},
+                        "AmortizedCost": {"Amount": amount, "Unit": "USD"},
+                        "UsageQuantity": {"Amount": qty, "Unit": unit},
+                    },
+                }
+            )
+        results.append(
+            {"TimePeriod": {"Start": day, "End": nxt}, "Total": {}, "Groups": groups, "Estimated": d >= today - 2}
+        )
+    post(
+        args,
+        "/moto-api/static/ce/cost-and-usage-results",
+        {
+            "results": [
+                {
+                    "GroupDefinitions": [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}],
+                    "ResultsByTime": results,
+                    "DimensionValueAttributes": [],
+                }
+            ]
+        },
+    )
+    pc_points = sum(1 for d in data if d["MetricName"] == "ProvisionedConcurrencyUtilization" and d["Timestamp"].timestamp() in recent)
+    pc_old = {d["Timestamp"].timestamp() // 300 for d in data if d["MetricName"] == "ProvisionedConcurrencyUtilization" and d["Timestamp"].timestamp() not in recent}
+    # A complete 30-day sync stores, per live minute, 9 function series, and per live 5-minute
+    # bucket 20 days ago the same 9; the provisioned function adds 2 per-alias series.
+    points = 9 * (live["60"] + len(live["300"])) + 2 * (pc_points + len(pc_old))
+    print(
+        json.dumps(
+            {
+                "functions": names,
+                "provisioned_function": pc_function,
+                "metric_points": points,
+                "cost_rows": 3 * args.cost_days,
+                "probe": probe,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,399 @@
+"""Test-side AWS endpoint for Breakeven's sync tests: moto in server mode behind a small adapter.
+
+The adapter listens on 127.0.0.1 and
+  * answers CloudWatch's Smithy RPC v2 CBOR protocol (GetMetricData, ListMetrics, PutMetricData),
+    which current AWS SDKs speak and moto 5.2 does not, straight from moto's in-process CloudWatch
+    backend, computing every statistic (percentiles included) from the stored values;
+  * answers Lambda ListProvisionedConcurrencyConfigs, which moto does not implement, from configs
+    seeded through POST /__adapter/provisioned-concurrency;
+  * forwards everything else (Lambda, STS, Cost Explorer, moto's own /moto-api) to moto;
+  * can play a misbehaving AWS: reject unknown access keys (--access-key), deny IAM actions
+    (--deny), or fail every Nth request with 503 / a throttling error (--fail-every).
+
+It prints one JSON line {"port": N} on stdout once both servers are up, then serves until killed.
+Only the test side uses this: the product talks to it exactly as it talks to AWS.
+"""
+
+import argparse
+import gzip
+import http.client
+import json
+import logging
+import math
+import re
+import sys
+import threading
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse, unquote
+
+import cbor2
+from moto.cloudwatch.models import cloudwatch_backends
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.server import ThreadedMotoServer
+
+# SigV4 service names -> IAM action prefixes.
+IAM_PREFIX = {"monitoring": "cloudwatch", "lambda": "lambda", "ce": "ce", "sts": "sts"}
+CBOR_PATH = re.compile(r"^/service/[^/]+/operation/([A-Za-z]+)$")
+PC_PATH = re.compile(r"^/2019-09-30/functions/([^/]+)/provisioned-concurrency$")
+LAMBDA_ROUTES = [
+    ("GET", re.compile(r"^/2015-03-31/functions/?$"), "ListFunctions"),
+    ("GET", PC_PATH, "ListProvisionedConcurrencyConfigs"),
+]
+
+
+class State:
+    def __init__(self, args):
+        self.args = args
+        self.lock = threading.Lock()
+        self.count = 0
+        self.faults = 0
+        self.provisioned = {}  # function name -> list of config dicts
+
+    def next_fault(self):
+        """None, or the kind of failure to inject for this request."""
+        with self.lock:
+            self.count += 1
+            if self.args.fail_every and self.count % self.args.fail_every == 0:
+                self.faults += 1
+                return "unavailable" if self.faults % 2 else "throttle"
+        return None
+
+
+def epoch(v):
+    if isinstance(v, cbor2.CBORTag):
+        v = v.value
+    if isinstance(v, datetime):
+        return v.timestamp() if v.tzinfo else v.replace(tzinfo=timezone.utc).timestamp()
+    return float(v)
+
+
+def dt(v):
+    return datetime.fromtimestamp(epoch(v), tz=timezone.utc).replace(tzinfo=None)
+
+
+def ts_tag(seconds):
+    return cbor2.CBORTag(1, float(seconds))
+
+
+def percentile(values, q):
+    """Nearest-rank percentile of sorted values."""
+    rank = max(1, math.ceil(q / 100.0 * len(values)))
+    return values[min(rank, len(values)) - 1]
+
+
+def statistic(stat, values):
+    if stat == "Sum":
+        return sum(values)
+    if stat == "Average":
+        return sum(values) / len(values)
+    if stat == "Minimum":
+        return min(values)
+    if stat == "Maximum":
+        return max(values)
+    if stat == "SampleCount":
+        return float(len(values))
+    m = re.fullmatch(r"p(\d+(?:\.\d+)?)", stat)
+    if m:
+        return percentile(sorted(values), float(m.group(1)))
+    raise ValueError(f"unsupported statistic {stat}")
+
+
+def dims_key(dims):
+    return frozenset((d["Name"], d["Value"]) for d in dims or [])
+
+
+_INDEX = {"size": -1, "points": {}}
+
+
+def raw_points(backend):
+    """(namespace, name, dims) -> [(epoch seconds, value)] from moto's stored datums, rebuilt only
+    when datums were added (moto only ever appends them)."""
+    size = len(backend.get_all_metrics())
+    if _INDEX["size"] == size:
+        return _INDEX["points"]
+    out = {}
+    for md in backend.get_all_metrics():
+        key = (md.namespace, md.name, frozenset((d.name, d.value) for d in md.dimensions))
+        t = md.timestamp
+        t = t.timestamp() if t.tzinfo else t.replace(tzinfo=timezone.utc).timestamp()
+        value = getattr(md, "value", None)
+        if value is None:  # StatisticValues datum: its sum stands for it
+            value = md.sum
+        out.setdefault(key, []).append((t, float(value)))
+    _INDEX["size"], _INDEX["points"] = size, out
+    return out
+
+
+def get_metric_data(state, backend, req):
+    start, end = epoch(req["StartTime"]), epoch(req["EndTime"])
+    index = raw_points(backend)
+    results = []
+    for q in req.get("MetricDataQueries", []):
+        ms = q["MetricStat"]
+        m = ms["Metric"]
+        period = int(ms["Period"])
+        key = (m.get("Namespace"), m.get("MetricName"), dims_key(m.get("Dimensions")))
+        buckets = {}
+        for t, v in index.get(key, []):
+            if start <= t < end:
+                buckets.setdefault(int(t // period * period), []).append(v)
+        times = sorted(buckets)
+        if req.get("ScanBy") == "TimestampDescending":
+            times.reverse()
+        results.append((q["Id"], q.get("Label") or q["Id"], times, [statistic(ms["Stat"], buckets[t]) for t in times]))
+    # Page like CloudWatch: at most --max-datapoints per answer, the rest behind NextToken.
+    offset = int(req.get("NextToken") or 0)
+    budget = state.args.max_datapoints
+    out, skipped, remaining = [], 0, budget
+    for qid, label, times, values in results:
+        n = len(times)
+        if skipped + n <= offset:
+            skipped += n
+            continue
+        first = offset - skipped if offset > skipped else 0
+        take = min(n - first, remaining)
+        skipped += first
+        out.append(
+            {
+                "Id": qid,
+                "Label": label,
+                "Timestamps": [ts_tag(t) for t in times[first : first + take]],
+                "Values": values[first : first + take],
+                "StatusCode": "Complete" if first + take == n else "PartialData",
+            }
+        )
+        remaining -= take
+        skipped += take
+        offset = skipped
+        if remaining == 0:
+            break
+    total = sum(len(r[2]) for r in results)
+    body = {"MetricDataResults": out, "Messages": []}
+    if skipped < total:
+        body["NextToken"] = str(skipped)
+    return body
+
+
+def list_metrics(backend, req):
+    seen = {}
+    for md in backend.get_all_metrics():
+        if req.get("Namespace") and md.namespace != req["Namespace"]:
+            continue
+        if req.get("MetricName") and md.name != req["MetricName"]:
+            continue
+        want = dims_key(req.get("Dimensions"))
+        have = frozenset((d.name, d.value) for d in md.dimensions)
+        if not want <= have:
+            continue
+        seen[(md.namespace, md.name, have)] = None
+    metrics = [
+        {"Namespace": ns, "MetricName": name, "Dimensions": [{"Name": k, "Value": v} for k, v in sorted(dims)]}
+        for ns, name, dims in sorted(seen, key=lambda k: (k[0], k[1], sorted(k[2])))
+    ]
+    start = int(req.get("NextToken") or 0)
+    page = metrics[start : start + 500]
+    body = {"Metrics": page}
+    if start + 500 < len(metrics):
+        body["NextToken"] = str(start + 500)
+    return body
+
+
+def put_metric_data(backend, req):
+    data = []
+    for d in req.get("MetricData", []):
+        item = dict(d)
+        if "Timestamp" in item:
+            item["Timestamp"] = dt(item["Timestamp"])
+        data.append(item)
+    backend.put_metric_data(req["Namespace"], data)
+    return {}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    state = None
+    moto_port = None
+
+    def log_message(self, fmt, *args):  # keep the test output clean
+        pass
+
+    def do_GET(self):
+        self.handle_any()
+
+    def do_POST(self):
+        self.handle_any()
+
+    def do_PUT(self):
+        self.handle_any()
+
+    def do_DELETE(self):
+        self.handle_any()
+
+    def body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(n) if n else b""
+        if self.headers.get("Content-Encoding", "").lower() == "gzip":
+            raw = gzip.decompress(raw)
+        return raw
+
+    def send(self, status, body=b"", headers=None):
+        self.send_response(status)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except ConnectionError:
+            pass  # the client was killed mid-request (the interrupted-sync test does that)
+
+    # ---------------------------------------------------------------- request identification
+    def identify(self, raw):
+        """(protocol, service, action, access key, region)."""
+        auth = self.headers.get("Authorization", "")
+        m = re.search(r"Credential=([^/]+)/\d+/([^/]+)/([^/]+)/aws4_request", auth)
+        key, region, service = (m.group(1), m.group(2), m.group(3)) if m else ("", "us-east-1", "")
+        path = urlparse(self.path).path
+        ctype = self.headers.get("Content-Type", "")
+        cbor = CBOR_PATH.match(path)
+        if cbor:
+            return "cbor", service, cbor.group(1), key, region
+        target = self.headers.get("X-Amz-Target")
+        if target:
+            return "json", service, target.split(".")[-1], key, region
+        if "x-www-form-urlencoded" in ctype:
+            action = parse_qs(raw.decode()).get("Action", [""])[0]
+            return "query", service, action, key, region
+        for method, pattern, action in LAMBDA_ROUTES:
+            if self.command == method and pattern.match(path):
+                return "rest", service, action, key, region
+        return "rest", service, f"{self.command} {path}", key, region
+
+    def error(self, protocol, status, code, message):
+        if protocol == "cbor":
+            body = cbor2.dumps({"__type": code, "message": message})
+            headers = {
+                "Content-Type": "application/cbor",
+                "smithy-protocol": "rpc-v2-cbor",
+                "x-amzn-query-error": f"{code};Sender",
+            }
+        elif protocol == "query":
+            body = (
+                f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>"
+                "</Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>"
+            ).encode()
+            headers = {"Content-Type": "text/xml"}
+        else:
+            body = json.dumps({"__type": code, "message": message, "Message": message}).encode()
+            headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": code}
+        self.send(status, body, headers)
+
+    # ---------------------------------------------------------------- dispatch
+    def handle_any(self):
+        raw = self.body()
+        path = urlparse(self.path).path
+        if self.state.args.verbose:
+            print(self.command, self.path, dict(self.headers), file=sys.stderr, flush=True)
+        if path.startswith("/__adapter/"):
+            return self.adapter_api(path, raw)
+        if path.startswith("/moto-api"):
+            return self.forward(raw)
+        protocol, service, action, key, region = self.identify(raw)
+        args = self.state.args
+        iam_action = f"{IAM_PREFIX.get(service, service)}:{action}"
+        if args.access_key and key != args.access_key:
+            code = {"cbor": "InvalidClientTokenId", "query": "InvalidClientTokenId"}.get(protocol, "UnrecognizedClientException")
+            return self.error(protocol, 403, code, "The security token included in the request is invalid.")
+        if iam_action in args.deny:
+            code = {"cbor": "AccessDenied", "query": "AccessDenied"}.get(protocol, "AccessDeniedException")
+            return self.error(
+                protocol,
+                403 if protocol != "json" else 400,
+                code,
+                f"User: arn:aws:iam::{DEFAULT_ACCOUNT_ID}:user/breakeven-test is not authorized to perform: "
+                f"{iam_action} because no identity-based policy allows the {iam_action} action",
+            )
+        fault = self.state.next_fault()
+        if fault == "unavailable":
+            return self.send(503, b"Service Unavailable", {"Content-Type": "text/plain"})
+        if fault == "throttle":
+            code = {"cbor": "Throttling", "query": "Throttling", "rest": "TooManyRequestsException"}.get(
+                protocol, "ThrottlingException"
+            )
+            return self.error(protocol, 429 if protocol == "rest" else 400, code, "Rate exceeded")
+        if protocol == "cbor":
+            return self.cloudwatch(action, region, raw)
+        if action == "ListProvisionedConcurrencyConfigs":
+            name = unquote(PC_PATH.match(path).group(1))
+            configs = self.state.provisioned.get(name, [])
+            body = json.dumps({"ProvisionedConcurrencyConfigs": configs}).encode()
+            return self.send(200, body, {"Content-Type": "application/json"})
+        return self.forward(raw)
+
+    def cloudwatch(self, action, region, raw):
+        backend = cloudwatch_backends[DEFAULT_ACCOUNT_ID][region]
+        req = cbor2.loads(raw) if raw else {}
+        handlers = {
+            "GetMetricData": lambda: get_metric_data(self.state, backend, req),
+            "ListMetrics": lambda: list_metrics(backend, req),
+            "PutMetricData": lambda: put_metric_data(backend, req),
+        }
+        if action not in handlers:
+            return self.error("cbor", 400, "InvalidAction", f"{action} is not bridged by the test adapter")
+        try:
+            body = handlers[action]()
+        except Exception as e:  # surface moto validation errors the way CloudWatch would
+            return self.error("cbor", 400, "InvalidParameterValue", str(e))
+        self.send(200, cbor2.dumps(body), {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"})
+
+    def adapter_api(self, path, raw):
+        if path == "/__adapter/provisioned-concurrency" and self.command == "POST":
+            for name, configs in json.loads(raw).items():
+                self.state.provisioned[name] = configs
+            return self.send(201, b"{}", {"Content-Type": "application/json"})
+        if path == "/__adapter/stats":
+            body = json.dumps({"requests": self.state.count, "faults": self.state.faults}).encode()
+            return self.send(200, body, {"Content-Type": "application/json"})
+        return self.send(404, b"unknown adapter path")
+
+    def forward(self, raw):
+        conn = http.client.HTTPConnection("127.0.0.1", self.moto_port, timeout=60)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length", "content-encoding")}
+        conn.request(self.command, self.path, body=raw, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        out = {k: v for k, v in resp.getheaders() if k.lower() not in ("content-length", "transfer-encoding", "connection")}
+        conn.close()
+        self.send(resp.status, data, out)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--port", type=int, default=0, help="adapter port on 127.0.0.1 (0: any free port)")
+    p.add_argument("--access-key", default="", help="the only access key id accepted (empty: any)")
+    p.add_argument("--deny", action="append", default=[], help="IAM action to deny, e.g. ce:GetCostAndUsage")
+    p.add_argument("--fail-every", type=int, default=0, help="fail every Nth AWS request (503 / throttling)")
+    p.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    p.add_argument("--max-datapoints", type=int, default=100800, help="GetMetricData datapoints per page")
+    args = p.parse_args()
+
+    # moto's web server logs every request; the tests only want failures.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    Handler.state = State(args)
+    Handler.moto_port = moto.get_host_and_port()[1]
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    print(json.dumps({"port": server.server_address[1]}), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        moto.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
