@@ -154,3 +154,64 @@ fn demo_rejects_a_bad_date_as_bad_input() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("not a date"));
 }
+
+/// Cancels the run at the `n`th progress event.
+struct CancelAt {
+    n: usize,
+    seen: std::cell::Cell<usize>,
+    cancel: breakeven::app::sync::Cancel,
+}
+
+impl breakeven::app::sync::Progress for CancelAt {
+    fn report(&self, _: breakeven::app::sync::ProgressEvent) {
+        self.seen.set(self.seen.get() + 1);
+        if self.seen.get() == self.n {
+            self.cancel.cancel();
+        }
+    }
+}
+
+#[test]
+fn a_cancelled_load_is_recorded_and_an_empty_database_gets_the_demo_once() {
+    use breakeven::app::demo::{load, load_if_empty};
+    use breakeven::app::sync::{Cancel, Silent};
+    use breakeven::ingest::demo::DemoOptions;
+    let catalog = breakeven::app::catalog::load(None).unwrap();
+    let opts = DemoOptions {
+        seed: 1,
+        days: 2,
+        until: "2026-06-15".parse().unwrap(),
+    };
+    let mut store = Store::open_in_memory().unwrap();
+    let cancel = Cancel::new();
+    let watcher = CancelAt {
+        n: 3,
+        seen: Default::default(),
+        cancel: cancel.clone(),
+    };
+    let err = load(&mut store, &catalog, opts.clone(), &watcher, &cancel).unwrap_err();
+    assert_eq!(err.code(), "E_CANCELLED");
+    let status: String = store
+        .conn()
+        .query_row("SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(status, "cancelled");
+
+    // The cancelled run left the account in place: not empty, so nothing is loaded...
+    assert!(
+        load_if_empty(&mut store, &catalog, opts.clone(), &Silent, &Cancel::new())
+            .unwrap()
+            .is_none()
+    );
+    // ...while a fresh database gets the demo account, once.
+    let mut fresh = Store::open_in_memory().unwrap();
+    let r = load_if_empty(&mut fresh, &catalog, opts.clone(), &Silent, &Cancel::new())
+        .unwrap()
+        .expect("loaded");
+    assert!(r.rows_written > 10_000, "{}", r.rows_written);
+    assert!(load_if_empty(&mut fresh, &catalog, opts, &Silent, &Cancel::new())
+        .unwrap()
+        .is_none());
+}

@@ -28,6 +28,21 @@ pub fn load(
     run(store, &mut source, progress, cancel)
 }
 
+/// Load the demo account only when the database holds no account yet, so the desktop app opens
+/// on data the first time. Returns `None` when an account exists.
+pub fn load_if_empty(
+    store: &mut Store,
+    catalog: &PriceCatalog,
+    opts: DemoOptions,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Option<SyncReport>> {
+    if !accounts::list(store.conn())?.is_empty() {
+        return Ok(None);
+    }
+    load(store, catalog, opts, progress, cancel).map(Some)
+}
+
 /// Usage-derived Lambda cost (metrics × catalog prices) against the billed Lambda cost.
 #[derive(Debug, Clone, Serialize)]
 pub struct Reconciliation {
