@@ -1,7 +1,7 @@
 //! Lambda inventory: `ListFunctions` (paginated, 50 per page) and, per function,
 //! `ListProvisionedConcurrencyConfigs` (provisioned concurrency is configured per alias or version).
 
-use crate::ingest::aws::{call, AwsSource, Task};
+use crate::ingest::aws::{call, map_error, AwsSource, Task};
 use crate::ingest::{Batch, Cancel, IngestError, Pulled};
 use crate::store::functions::FunctionRecord;
 use aws_sdk_lambda::types::FunctionConfiguration;
@@ -34,9 +34,13 @@ impl AwsSource {
                 _ => break,
             }
         }
-        for f in &mut functions {
+        // One request per function: run a few at once so large inventories do not crawl.
+        for chunk in functions.chunks_mut(IN_FLIGHT) {
             cancel.check()?;
-            f.provisioned_concurrency = self.provisioned(&client, &label, &f.name)?;
+            let names: Vec<String> = chunk.iter().map(|f| f.name.clone()).collect();
+            for (f, total) in chunk.iter_mut().zip(self.provisioned(&client, &label, names)?) {
+                f.provisioned_concurrency = total;
+            }
         }
         functions.sort_by(|a, b| a.name.cmp(&b.name));
         self.inventory.insert((p, r), functions.clone());
@@ -58,40 +62,81 @@ impl AwsSource {
         })
     }
 
-    /// Σ of allocated provisioned concurrency over a function's aliases and versions.
+    /// Σ of allocated provisioned concurrency of each named function (in order), fetched
+    /// concurrently.
     fn provisioned(
         &mut self,
         client: &aws_sdk_lambda::Client,
         label: &str,
-        name: &str,
-    ) -> Result<u32, IngestError> {
-        let mut total = 0u32;
-        let mut marker: Option<String> = None;
-        loop {
-            let req = client
-                .list_provisioned_concurrency_configs()
-                .function_name(name)
-                .set_marker(marker.take());
-            let out = call(
-                &self.runtime,
-                &mut self.requests,
-                label,
-                "lambda:ListProvisionedConcurrencyConfigs",
-                req.send(),
-            )?;
-            for c in out.provisioned_concurrency_configs() {
-                let n = c
-                    .allocated_provisioned_concurrent_executions()
-                    .or(c.requested_provisioned_concurrent_executions())
-                    .unwrap_or(0);
-                total = total.saturating_add(n.max(0) as u32);
+        names: Vec<String>,
+    ) -> Result<Vec<u32>, IngestError> {
+        const ACTION: &str = "lambda:ListProvisionedConcurrencyConfigs";
+        let results = self.runtime.block_on(async {
+            let mut set = tokio::task::JoinSet::new();
+            for (i, name) in names.into_iter().enumerate() {
+                let client = client.clone();
+                set.spawn(async move { (i, provisioned_total(&client, &name).await) });
             }
-            match out.next_marker() {
-                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-                _ => break,
+            let mut out = Vec::new();
+            while let Some(joined) = set.join_next().await {
+                out.push(joined);
+            }
+            out
+        });
+        let mut totals = vec![0u32; results.len()];
+        let mut failure = None;
+        for joined in results {
+            let (i, (requests, result)) = joined.map_err(|e| IngestError::Unexpected {
+                action: ACTION.into(),
+                detail: e.to_string(),
+            })?;
+            *self.requests.entry(ACTION.to_string()).or_insert(0) += requests;
+            match result {
+                Ok(total) => totals[i] = total,
+                Err(e) => failure = Some(map_error(label, ACTION, e)),
             }
         }
-        Ok(total)
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(totals),
+        }
+    }
+}
+
+/// Requests at once for per-function inventory calls (well under Lambda's control-plane quota).
+const IN_FLIGHT: usize = 8;
+
+type ConfigsError = aws_sdk_lambda::error::SdkError<
+    aws_sdk_lambda::operation::list_provisioned_concurrency_configs::ListProvisionedConcurrencyConfigsError,
+    aws_sdk_lambda::config::http::HttpResponse,
+>;
+
+/// All pages of one function's provisioned concurrency configs: (requests made, Σ allocated).
+async fn provisioned_total(client: &aws_sdk_lambda::Client, name: &str) -> (u64, Result<u32, ConfigsError>) {
+    let mut total = 0u32;
+    let mut requests = 0;
+    let mut marker: Option<String> = None;
+    loop {
+        requests += 1;
+        let req = client
+            .list_provisioned_concurrency_configs()
+            .function_name(name)
+            .set_marker(marker.take());
+        let out = match req.send().await {
+            Ok(out) => out,
+            Err(e) => return (requests, Err(e)),
+        };
+        for c in out.provisioned_concurrency_configs() {
+            let n = c
+                .allocated_provisioned_concurrent_executions()
+                .or(c.requested_provisioned_concurrent_executions())
+                .unwrap_or(0);
+            total = total.saturating_add(n.max(0) as u32);
+        }
+        match out.next_marker() {
+            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+            _ => return (requests, Ok(total)),
+        }
     }
 }
 
