@@ -232,3 +232,21 @@ fn db_status_and_path_through_the_cli() {
         crate::support::stdout(&o)
     );
 }
+
+#[test]
+fn scenarios_are_saved_replaced_listed_and_deleted() {
+    use breakeven::store::scenarios;
+    let s = Store::open_in_memory().unwrap();
+    let c = s.conn();
+    scenarios::save(c, "peak", "version = 1\n").unwrap();
+    scenarios::save(c, "baseline", "version = 1\n# a\n").unwrap();
+    scenarios::save(c, "peak", "version = 1\n# replaced\n").unwrap();
+    assert_eq!(scenarios::names(c).unwrap(), vec!["baseline", "peak"]);
+    assert_eq!(
+        scenarios::get(c, "peak").unwrap().unwrap().body,
+        "version = 1\n# replaced\n"
+    );
+    assert!(scenarios::delete(c, "peak").unwrap());
+    assert!(!scenarios::delete(c, "peak").unwrap());
+    assert!(scenarios::get(c, "peak").unwrap().is_none());
+}

@@ -93,16 +93,6 @@ pub fn points(c: &Connection, series_id: i64, from: i64, to: i64) -> Result<Vec<
         .ctx("reading metric points")
 }
 
-/// Σ of a series' values over `[from, to)`, e.g. invocations of a day.
-pub fn sum(c: &Connection, series_id: i64, from: i64, to: i64) -> Result<f64> {
-    c.query_row(
-        "SELECT COALESCE(SUM(value), 0) FROM metric_points WHERE series_id = ?1 AND ts >= ?2 AND ts < ?3",
-        params![series_id, from, to],
-        |r| r.get(0),
-    )
-    .ctx("summing metric points")
-}
-
 /// Invocations and Σ(invocations × average duration) of one function over all stored periods.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InvocationTotals {
