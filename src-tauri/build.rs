@@ -1,3 +1,14 @@
+//! Tauri's build step. Declaring the app's commands here makes the ACL generate an
+//! `allow-<command>` permission for each, so a command is callable from the webview only when a
+//! capability in `capabilities/` grants it (without a manifest every command would be open).
+
+/// Every `#[tauri::command]` registered in `src/main.rs`.
+const COMMANDS: &[&str] = &["catalog_info", "catalog_platforms", "estimate"];
+
 fn main() {
-    tauri_build::build()
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
+        // A build script reports failure by panicking; the message names the bad config file.
+        panic!("tauri build step failed: {e:#}");
+    }
 }

@@ -1,0 +1,5 @@
+//! Tauri commands, one file per domain. Each is a few lines: validate the input, call
+//! `breakeven::app`, return its typed result or a coded error.
+
+pub mod catalog;
+pub mod estimate;

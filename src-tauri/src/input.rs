@@ -1,0 +1,179 @@
+//! Validation of what the webview sends. Form fields arrive as the strings the user typed; each
+//! is checked here (shape, sign, sane bounds) and rejected with the field's name and a plain
+//! sentence, so nothing malformed or absurd reaches the application layer.
+
+use crate::error::{CommandError, CommandResult};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// A form field: its wire name (as in the CLI's flags and JSON) and the label the UI shows.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+}
+
+impl Field {
+    pub fn reject(&self, why: impl std::fmt::Display) -> CommandError {
+        CommandError::field(self.name, format!("{}: {why}.", self.label))
+    }
+
+    /// The field is required and was left empty.
+    pub fn reject_empty(&self) -> CommandError {
+        self.reject("choose or enter a value")
+    }
+}
+
+/// Digits typed with thousands separators (`2,500,000`, `2 500 000`, `2_500_000`) are accepted.
+fn strip_separators(s: &str) -> String {
+    s.trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '_' | ' ' | '\u{a0}'))
+        .collect()
+}
+
+/// A whole, non-negative count at most `max`; empty means `None`.
+pub fn count(f: Field, raw: &str, max: u64) -> CommandResult<Option<u64>> {
+    let s = strip_separators(raw);
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(f.reject(format_args!("“{}” is not a whole number", raw.trim())));
+    }
+    match s.parse::<u64>() {
+        Ok(n) if n <= max => Ok(Some(n)),
+        _ => Err(f.reject(format_args!("must be at most {}", group(max)))),
+    }
+}
+
+/// A whole count that fits a `u32`, at most `max`.
+pub fn count_u32(f: Field, raw: &str, max: u32) -> CommandResult<Option<u32>> {
+    // `max` fits u32, so the narrowing cannot fail once `count` accepted the value.
+    Ok(count(f, raw, u64::from(max))?.and_then(|n| u32::try_from(n).ok()))
+}
+
+/// A non-negative decimal in `[min, max]`; empty means `None`.
+pub fn decimal(f: Field, raw: &str, min: Decimal, max: Decimal) -> CommandResult<Option<Decimal>> {
+    let s = strip_separators(raw);
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let d = Decimal::from_str(&s).map_err(|_| f.reject(format_args!("“{}” is not a number", raw.trim())))?;
+    if d < min {
+        return Err(if min.is_zero() {
+            f.reject("must not be negative")
+        } else {
+            f.reject(format_args!("must be at least {}", min.normalize()))
+        });
+    }
+    if d > max {
+        return Err(f.reject(format_args!("must be at most {}", max.normalize())));
+    }
+    Ok(Some(d))
+}
+
+/// An identifier (platform id, region, size name): ASCII letters, digits and `:/._-`.
+pub fn ident(f: Field, raw: &str, max_len: usize) -> CommandResult<Option<String>> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let ok = s.len() <= max_len
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'/' | b'.' | b'_' | b'-'));
+    if ok {
+        Ok(Some(s.to_string()))
+    } else {
+        Err(f.reject(format_args!("“{s}” is not a valid name")))
+    }
+}
+
+/// A value of a closed set parsed by the domain type's `FromStr` (architecture, pricing).
+pub fn choice<T: FromStr>(f: Field, raw: &str) -> CommandResult<Option<T>> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<T>()
+        .map(Some)
+        .map_err(|_| f.reject(format_args!("“{s}” is not one of the choices")))
+}
+
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const F: Field = Field {
+        name: "requests",
+        label: "Requests per month",
+    };
+
+    #[test]
+    fn counts_accept_separators_and_reject_the_rest() {
+        assert_eq!(count(F, " 2,500,000 ", 10_000_000).unwrap(), Some(2_500_000));
+        assert_eq!(count(F, "2_500", 10_000).unwrap(), Some(2_500));
+        assert_eq!(count(F, "", 10).unwrap(), None);
+        let e = count(F, "12abc", 10_000).unwrap_err();
+        assert_eq!((e.code.as_str(), e.field), ("E_BAD_INPUT", Some("requests")));
+        assert_eq!(e.message, "Requests per month: “12abc” is not a whole number.");
+        assert!(count(F, "-5", 10).is_err());
+        assert!(count(F, "1.5", 10).is_err());
+        let e = count(F, "10001", 10_000).unwrap_err();
+        assert_eq!(e.message, "Requests per month: must be at most 10,000.");
+        assert!(count(F, "99999999999999999999999", u64::MAX).is_err());
+    }
+
+    #[test]
+    fn decimals_are_exact_and_bounded() {
+        let max = Decimal::from(1000);
+        assert_eq!(
+            decimal(F, "85.5", Decimal::ZERO, max).unwrap(),
+            Some(Decimal::new(855, 1))
+        );
+        assert_eq!(
+            decimal(F, "-1", Decimal::ZERO, max).unwrap_err().message,
+            "Requests per month: must not be negative."
+        );
+        assert_eq!(
+            decimal(F, "1e3", Decimal::ZERO, max).unwrap(),
+            Some(Decimal::from(1000))
+        );
+        assert!(decimal(F, "1e4", Decimal::ZERO, max).is_err());
+        assert_eq!(
+            decimal(F, "12,5x", Decimal::ZERO, max).unwrap_err().message,
+            "Requests per month: “12,5x” is not a number."
+        );
+        assert!(decimal(F, "1000.01", Decimal::ZERO, max).is_err());
+        assert!(decimal(F, "0", Decimal::new(1, 1), max).is_err());
+    }
+
+    #[test]
+    fn identifiers_allow_catalog_ids_only() {
+        assert_eq!(
+            ident(F, "vm:aws/m7g.large", 64).unwrap().as_deref(),
+            Some("vm:aws/m7g.large")
+        );
+        assert!(ident(F, "<script>", 64).is_err());
+        assert!(ident(F, &"a".repeat(65), 64).is_err());
+    }
+
+    #[test]
+    fn choices_use_the_domain_parser() {
+        use breakeven_simulator::pricing::Arch;
+        assert_eq!(choice::<Arch>(F, "arm64").unwrap(), Some(Arch::Arm64));
+        assert!(choice::<Arch>(F, "sparc").is_err());
+    }
+}
