@@ -96,8 +96,8 @@ impl AwsSource {
                 days[days.len() - 1]
             )
         };
-        for range in rs.into_iter().rev() {
-            self.tasks.push_front(Task::Costs { profile: p, range });
+        for range in rs {
+            self.tasks.push_back(Task::Costs { profile: p, range });
         }
         let step = self.step("costs", n, 0, format!("{} day(s) to fetch", days.len()));
         Ok(Pulled {

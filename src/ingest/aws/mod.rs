@@ -214,7 +214,9 @@ impl AwsSource {
             });
         }
         if self.opts.costs && self.costed.insert(account.clone()) {
-            self.tasks.push_back(Task::PlanCosts { profile: p });
+            // Plan costs first so the user sees what Cost Explorer will charge before any other
+            // work; the requests themselves go last.
+            self.tasks.push_front(Task::PlanCosts { profile: p });
         }
         let step = self.step("identity", 1, 1, format!("account {account} ({label})"));
         let profile = self.opts.profiles.get(p).cloned().flatten();
