@@ -139,6 +139,13 @@ fn counts(db: &Path) -> TableCounts {
     table_counts(Store::open(db).unwrap().conn()).unwrap()
 }
 
+/// Σ of a JSON object of counts.
+fn total(v: &Value) -> u64 {
+    v.as_object()
+        .map(|m| m.values().filter_map(Value::as_u64).sum())
+        .unwrap_or(0)
+}
+
 fn ce_requests(r: &Value) -> u64 {
     r["requests"]["ce:GetCostAndUsage"].as_u64().unwrap_or(0)
 }
@@ -179,6 +186,12 @@ fn first_sync_stores_everything_and_a_second_adds_nothing() {
     assert_eq!(first["requests"]["lambda:ListProvisionedConcurrencyConfigs"], 6);
     // 6 functions × 9 queries (+2 per-alias) per window fit in one request each: 60 s and 300 s.
     assert_eq!(first["requests"]["cloudwatch:GetMetricData"], 2);
+    // Nothing failed, so every call took exactly one HTTP attempt.
+    assert_eq!(total(&first["http_attempts"]), total(&first["requests"]));
+    assert_eq!(
+        first["http_attempts"]["cloudwatch"], 4,
+        "ListMetrics ×2 + GetMetricData ×2"
+    );
 
     // The percentiles CloudWatch computes from raw values arrived intact through CBOR.
     let p = &seed["probe"];
@@ -332,7 +345,14 @@ fn throttling_and_5xx_answers_are_retried() {
             .unwrap();
         serde_json::from_str(&String::from_utf8_lossy(&o.stdout)).unwrap()
     };
-    assert!(stats["faults"].as_u64().unwrap() >= 3, "{stats}");
+    let faults = stats["faults"].as_u64().unwrap();
+    assert!(faults >= 3, "{stats}");
+    // The sync's own faults were retried, and its attempt count shows them.
+    let retried = total(&r["http_attempts"]) - total(&r["requests"]);
+    assert!(
+        retried >= 1 && retried <= faults,
+        "{retried} retries, {faults} faults: {r}"
+    );
 }
 
 #[test]

@@ -45,8 +45,10 @@ pub struct SyncReport {
     pub status: RunStatus,
     /// Rows inserted or changed; 0 when nothing new was found.
     pub rows_written: u64,
-    /// Requests made per API action.
+    /// Requests made per API action (one per call, however often the SDK retried it).
     pub requests: BTreeMap<String, u64>,
+    /// HTTP attempts sent per service, retries included.
+    pub http_attempts: BTreeMap<String, u64>,
     /// Notes shown during the run, kept for `--json`.
     pub notes: Vec<String>,
 }
@@ -116,6 +118,7 @@ pub fn run(
         status,
         rows_written,
         requests,
+        http_attempts: source.attempts(),
         notes,
     })
 }

@@ -59,11 +59,13 @@ pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
     }
     print!("{}", t.render());
     let ce = report.requests_to("ce:GetCostAndUsage");
+    let calls: u64 = report.requests.values().sum();
+    let attempts: u64 = report.http_attempts.values().sum();
     println!(
-        "Sync {} finished: {} rows written; {} requests, {ce} to Cost Explorer (${}.{:02}).",
+        "Sync {} finished: {} rows written; {calls} requests ({} retried), {ce} to Cost Explorer (${}.{:02}).",
         report.run_id,
         report.rows_written,
-        report.requests.values().sum::<u64>(),
+        attempts.saturating_sub(calls),
         ce / 100,
         ce % 100
     );

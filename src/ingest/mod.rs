@@ -96,6 +96,10 @@ pub trait Source {
     fn pull(&mut self, store: &Store, cancel: &Cancel) -> Result<Option<Pulled>, IngestError>;
     /// Requests made so far, per API action (`lambda:ListFunctions` …).
     fn requests(&self) -> BTreeMap<String, u64>;
+    /// HTTP attempts sent per service, retries included (empty for sources without a network).
+    fn attempts(&self) -> BTreeMap<String, u64> {
+        BTreeMap::new()
+    }
 }
 
 /// A cancellation flag shared between the caller (Ctrl-C, a desktop button) and the work.

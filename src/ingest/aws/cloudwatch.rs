@@ -210,7 +210,7 @@ impl AwsSource {
         p: usize,
         region: &str,
     ) -> Result<BTreeMap<(String, &'static str), Vec<String>>, IngestError> {
-        let client = aws_sdk_cloudwatch::Client::new(&self.config(p, region));
+        let client = self.cloudwatch(p, region);
         let label = self.profiles[p].label.clone();
         let mut out: BTreeMap<(String, &'static str), Vec<String>> = BTreeMap::new();
         for (metric, _) in PROVISIONED_QUERIES {
@@ -263,7 +263,7 @@ impl AwsSource {
     ) -> Result<Pulled, IngestError> {
         let region = self.profiles[p].regions[r].clone();
         let account = self.account(p)?;
-        let client = aws_sdk_cloudwatch::Client::new(&self.config(p, &region));
+        let client = self.cloudwatch(p, &region);
         let label = self.profiles[p].label.clone();
         let w = request.window;
         let queries: Vec<MetricDataQuery> = request

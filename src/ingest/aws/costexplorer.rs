@@ -115,8 +115,7 @@ impl AwsSource {
         cancel: &Cancel,
     ) -> Result<Pulled, IngestError> {
         let account = self.account(p)?;
-        // Cost Explorer is a global service answered in us-east-1.
-        let client = aws_sdk_costexplorer::Client::new(&self.config(p, "us-east-1"));
+        let client = self.costexplorer(p);
         let label = self.profiles[p].label.clone();
         let period = DateInterval::builder()
             .start(range.start.to_string())

@@ -13,7 +13,7 @@ impl AwsSource {
     /// List a region's functions with their provisioned concurrency.
     pub(super) fn inventory(&mut self, p: usize, r: usize, cancel: &Cancel) -> Result<Pulled, IngestError> {
         let region = self.profiles[p].regions[r].clone();
-        let client = aws_sdk_lambda::Client::new(&self.config(p, &region));
+        let client = self.lambda(p, &region);
         let label = self.profiles[p].label.clone();
         let account = self.account(p)?;
         let mut functions = Vec::new();

@@ -17,10 +17,14 @@ use crate::store::functions::FunctionRecord;
 use crate::store::Store;
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sts::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_sts::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_sts::error::BoxError;
 use aws_sdk_sts::error::DisplayErrorContext;
 use aws_sdk_sts::error::ProvideErrorMetadata;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::future::Future;
+use std::sync::{Arc, Mutex};
 
 /// What to sync.
 #[derive(Debug, Clone)]
@@ -90,6 +94,7 @@ pub struct AwsSource {
     /// Accounts whose costs are planned already (two profiles may reach one account).
     costed: HashSet<String>,
     requests: BTreeMap<String, u64>,
+    attempts: Attempts,
     progress: HashMap<&'static str, (u64, u64)>,
 }
 
@@ -151,6 +156,7 @@ impl AwsSource {
             inventory: HashMap::new(),
             costed: HashSet::new(),
             requests: BTreeMap::new(),
+            attempts: Attempts::default(),
             progress: HashMap::new(),
         })
     }
@@ -162,6 +168,35 @@ impl AwsSource {
             .to_builder()
             .region(Region::new(region.to_string()))
             .build()
+    }
+
+    fn sts(&self, p: usize, region: &str) -> aws_sdk_sts::Client {
+        let conf = aws_sdk_sts::config::Builder::from(&self.config(p, region))
+            .interceptor(self.attempts.of("sts"))
+            .build();
+        aws_sdk_sts::Client::from_conf(conf)
+    }
+
+    pub(super) fn lambda(&self, p: usize, region: &str) -> aws_sdk_lambda::Client {
+        let conf = aws_sdk_lambda::config::Builder::from(&self.config(p, region))
+            .interceptor(self.attempts.of("lambda"))
+            .build();
+        aws_sdk_lambda::Client::from_conf(conf)
+    }
+
+    pub(super) fn cloudwatch(&self, p: usize, region: &str) -> aws_sdk_cloudwatch::Client {
+        let conf = aws_sdk_cloudwatch::config::Builder::from(&self.config(p, region))
+            .interceptor(self.attempts.of("cloudwatch"))
+            .build();
+        aws_sdk_cloudwatch::Client::from_conf(conf)
+    }
+
+    /// Cost Explorer is a global service answered in us-east-1.
+    pub(super) fn costexplorer(&self, p: usize) -> aws_sdk_costexplorer::Client {
+        let conf = aws_sdk_costexplorer::config::Builder::from(&self.config(p, "us-east-1"))
+            .interceptor(self.attempts.of("ce"))
+            .build();
+        aws_sdk_costexplorer::Client::from_conf(conf)
     }
 
     fn account(&self, profile: usize) -> Result<String, IngestError> {
@@ -189,7 +224,7 @@ impl AwsSource {
 
     fn identity(&mut self, p: usize) -> Result<Pulled, IngestError> {
         let region = self.profiles[p].regions[0].clone();
-        let client = aws_sdk_sts::Client::new(&self.config(p, &region));
+        let client = self.sts(p, &region);
         let label = self.profiles[p].label.clone();
         let out = call(
             &self.runtime,
@@ -281,6 +316,46 @@ impl Source for AwsSource {
 
     fn requests(&self) -> BTreeMap<String, u64> {
         self.requests.clone()
+    }
+
+    fn attempts(&self) -> BTreeMap<String, u64> {
+        self.attempts.counts.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+}
+
+/// Counts HTTP attempts as they are sent, retries included, per service (the SDK retries inside
+/// one call, so counting calls alone would hide them).
+#[derive(Debug, Clone, Default)]
+struct Attempts {
+    service: &'static str,
+    counts: Arc<Mutex<BTreeMap<String, u64>>>,
+}
+
+impl Attempts {
+    /// A counter for one service's client, sharing this one's tally.
+    fn of(&self, service: &'static str) -> Attempts {
+        Attempts {
+            service,
+            counts: self.counts.clone(),
+        }
+    }
+}
+
+impl Intercept for Attempts {
+    fn name(&self) -> &'static str {
+        "breakeven-attempts"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Ok(mut m) = self.counts.lock() {
+            *m.entry(self.service.to_string()).or_insert(0) += 1;
+        }
+        Ok(())
     }
 }
 
