@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# WebDriver end-to-end test: tauri-driver (in front of WebKitWebDriver) on a virtual screen,
+# driven by e2e.test.mjs with webdriverio. Usage: e2e.sh APP CLI OUT_DIR.
+# tauri-driver is stopped with SIGTERM so it takes WebKitWebDriver down with it.
+set -uo pipefail
+
+app="$1"
+cli="$2"
+out="$3"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [[ -z "${E2E_IN_XVFB:-}" ]]; then
+  E2E_IN_XVFB=1 exec xvfb-run -a -s "-screen 0 1920x1080x24" "$0" "$@"
+fi
+mkdir -p "$out"
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+port="$(free_port)"
+native_port="$(free_port)"
+while [[ "$native_port" == "$port" ]]; do native_port="$(free_port)"; done
+
+tauri-driver --port "$port" --native-port "$native_port" >"$out/tauri-driver.log" 2>&1 &
+driver=$!
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 0.1
+done
+
+BREAKEVEN_APP="$app" BREAKEVEN_CLI="$cli" WEBDRIVER_PORT="$port" SHOTS_DIR="$out" \
+  UI_DIR="$here/../../ui" node --test --test-reporter=tap "$here/e2e.test.mjs"
+status=$?
+
+kill -TERM "$driver" 2>/dev/null
+wait "$driver" 2>/dev/null
+exit $status
