@@ -1,8 +1,5 @@
 //! Integration tests of the `breakeven` package, built as one binary.
 
-mod catalog;
-mod demo;
 mod estimate;
-mod store;
+mod simulate;
 mod support;
-mod sync;

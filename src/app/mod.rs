@@ -2,10 +2,8 @@
 //! output; neither shell holds business logic.
 
 pub mod catalog;
-pub mod db;
-pub mod demo;
 pub mod error;
 pub mod estimate;
-pub mod sync;
+pub mod simulate;
 
 pub use error::{AppError, ErrorPayload, Result};

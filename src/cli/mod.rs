@@ -1,11 +1,8 @@
 //! Command-line definition and dispatch. One file per subcommand group.
 
 mod catalog;
-mod db;
-mod demo;
 mod estimate;
-mod progress;
-mod sync;
+mod simulate;
 mod table;
 
 use breakeven::app::AppError;
@@ -36,13 +33,12 @@ pub enum Command {
     /// Inspect and validate the price catalog.
     #[command(subcommand)]
     Catalog(catalog::CatalogCommand),
-    /// Pull Lambda inventory, CloudWatch metrics and Cost Explorer costs from AWS.
-    Sync(sync::SyncArgs),
-    /// Load the synthetic demo account into the database.
-    Demo(demo::DemoArgs),
-    /// The local database: status, path, insert benchmark.
-    #[command(subcommand)]
-    Db(db::DbCommand),
+    /// Run a scenario file: cost, cold starts and latency on each of its platforms.
+    Simulate(simulate::SimulateArgs),
+    /// Monthly cost of a scenario's platforms as its traffic scales, and where they break even.
+    Sweep(simulate::SweepArgs),
+    /// Cost and latency of a scenario's function platforms per memory size.
+    Tune(simulate::TuneArgs),
 }
 
 /// Global options every subcommand may need.
@@ -52,11 +48,6 @@ pub struct Globals {
 }
 
 impl Globals {
-    /// The database (`--db`, else the default in the OS data dir), migrated to the current schema.
-    pub fn open_store(&self) -> anyhow::Result<breakeven::store::Store> {
-        Ok(breakeven::app::db::open(self.db.as_deref())?)
-    }
-
     /// The bundled catalog merged with the override file (explicit, or the default if present).
     pub fn load_catalog(&self) -> anyhow::Result<breakeven_simulator::pricing::PriceCatalog> {
         let path = self
@@ -84,9 +75,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Estimate(a) => estimate::run(&g, a),
         Command::Catalog(c) => catalog::run(&g, c),
-        Command::Sync(a) => sync::run(&g, a),
-        Command::Demo(a) => demo::run(&g, a),
-        Command::Db(c) => db::run(&g, c),
+        Command::Simulate(a) => simulate::simulate(&g, a),
+        Command::Sweep(a) => simulate::sweep(&g, a),
+        Command::Tune(a) => simulate::tune(&g, a),
     }
 }
 

@@ -44,6 +44,9 @@ pub struct SweepCell {
     pub cold_start_probability: f64,
     pub throttle_probability: f64,
     pub avg_instances: f64,
+    /// More than 1 % of requests throttled, or requests queue longer than they run: the cost is
+    /// not that of a usable configuration.
+    pub overloaded: bool,
 }
 
 /// One traffic level.
@@ -57,7 +60,7 @@ pub struct SweepPoint {
     pub requests_per_month: f64,
     pub mode: Mode,
     pub platforms: Vec<SweepCell>,
-    /// Label of the cheapest platform here.
+    /// Label of the cheapest platform that is not overloaded here.
     pub cheapest: String,
 }
 
@@ -152,10 +155,13 @@ pub fn traffic(
                     cold_start_probability: p.cold_start_probability,
                     throttle_probability: p.throttle_probability,
                     avg_instances: p.avg_instances,
+                    overloaded: p.throttle_probability > 0.01
+                        || p.queue_wait_ms
+                            .is_some_and(|q| q.mean > p.latency_ms.mean - q.mean),
                 })
                 .collect();
-            let cheapest = platforms
-                .iter()
+            let usable = platforms.iter().filter(|c| !c.overloaded);
+            let cheapest = usable
                 .min_by(|a, b| a.monthly_usd.cmp(&b.monthly_usd))
                 .map(|c| c.label.clone())
                 .unwrap_or_default();
@@ -182,7 +188,8 @@ pub fn traffic(
 }
 
 /// Sign changes of the cost difference of every pair of platforms between consecutive points,
-/// interpolated linearly in log traffic.
+/// interpolated linearly in log traffic. Points where either platform is overloaded are left out:
+/// the cost of a configuration that cannot carry the traffic is no break-even.
 pub fn crossings(points: &[SweepPoint], labels: &[String], base_rate: f64) -> Vec<Crossing> {
     let mut out = Vec::new();
     for i in 0..labels.len() {
@@ -190,6 +197,10 @@ pub fn crossings(points: &[SweepPoint], labels: &[String], base_rate: f64) -> Ve
             let diff =
                 |p: &SweepPoint| usd_f64(&p.platforms[i].monthly_usd) - usd_f64(&p.platforms[j].monthly_usd);
             for w in points.windows(2) {
+                let overloaded = |p: &SweepPoint| p.platforms[i].overloaded || p.platforms[j].overloaded;
+                if overloaded(&w[0]) || overloaded(&w[1]) {
+                    continue;
+                }
                 let (d0, d1) = (diff(&w[0]), diff(&w[1]));
                 if d0 == 0.0 || d1 == 0.0 || (d0 < 0.0) == (d1 < 0.0) {
                     continue;
@@ -232,6 +243,7 @@ mod tests {
                     cold_start_probability: 0.0,
                     throttle_probability: 0.0,
                     avg_instances: 0.0,
+                    overloaded: false,
                 })
                 .collect(),
             cheapest: String::new(),
@@ -242,7 +254,7 @@ mod tests {
     fn crossings_are_interpolated_in_log_traffic() {
         let labels = vec!["p0".to_string(), "p1".to_string()];
         // p0 (pay per use) grows, p1 (a VM) is flat: they cross halfway in log space, at f = 10.
-        let pts = vec![point(1.0, &[0, 10]), point(100.0, &[20, 10])];
+        let pts = vec![point(1.0, &[0, 0]), point(100.0, &[20, 10])];
         assert!(
             crossings(&pts, &labels, 1.0).is_empty(),
             "a zero difference is not a crossing"

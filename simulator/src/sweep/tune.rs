@@ -45,7 +45,8 @@ pub struct TunePlatform {
 pub struct TuneResult {
     pub scenario: String,
     pub platforms: Vec<TunePlatform>,
-    /// Function platforms of the scenario whose memory cannot be chosen.
+    /// Platforms of the scenario that are not tuned: not functions, a fixed memory size, or sized
+    /// in vCPU and GB rather than memory alone.
     pub skipped: Vec<String>,
     pub simulated_requests: u64,
 }
@@ -92,7 +93,8 @@ pub fn tune(catalog: &PriceCatalog, scenario: &Scenario, from: u32, to: u32) -> 
     let mut skipped = Vec::new();
     for (i, spec) in scenario.platforms.iter().enumerate() {
         let p = catalog.platform(&spec.id)?;
-        let sizes = if p.kind == PlatformKind::Faas {
+        // Platforms sized in vCPU and GB (Cloud Run, Code Engine) do not bill by `memory_mb`.
+        let sizes = if p.kind == PlatformKind::Faas && p.rules.default_memory_gb.is_none() {
             sizes_for(p, from, to)
         } else {
             Vec::new()

@@ -1,0 +1,187 @@
+//! Simulation use cases: read a scenario file, run it, sweep its traffic, tune its memory.
+//! File reading happens here; the simulator itself is pure.
+
+use crate::app::error::{AppError, Result};
+use breakeven_simulator::pricing::PriceCatalog;
+use breakeven_simulator::run::SimError;
+use breakeven_simulator::scenario::{self, Mode, Scenario};
+use breakeven_simulator::sweep::tune::{tune as tune_memory, TuneResult};
+use breakeven_simulator::sweep::{traffic, SweepResult, TrafficSweep};
+use breakeven_simulator::{simulate as run, RunOptions, SimulationResult};
+use serde::Serialize;
+use std::path::Path;
+use std::time::Instant;
+
+impl From<SimError> for AppError {
+    fn from(e: SimError) -> Self {
+        match e {
+            SimError::Catalog(c) => AppError::Catalog(c),
+            SimError::Platform { .. } => AppError::bad_input("E_SCENARIO_PLATFORM", e.to_string()),
+            SimError::Invalid(m) => AppError::bad_input("E_SCENARIO", m),
+        }
+    }
+}
+
+/// Parse scenario `text` named `name`; replay files are resolved relative to `base_dir`.
+pub fn parse_scenario(catalog: &PriceCatalog, name: &str, text: &str, base_dir: &Path) -> Result<Scenario> {
+    let mut load = |file: &str| -> std::result::Result<Vec<u64>, String> {
+        let path = base_dir.join(file);
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        parse_counts(&text).map_err(|m| format!("{}: {m}", path.display()))
+    };
+    scenario::parse(name, text, catalog, &mut load)
+        .map_err(|e| AppError::bad_input("E_SCENARIO", e.to_string()))
+}
+
+/// Read and parse a scenario file.
+pub fn load_scenario(catalog: &PriceCatalog, path: &Path) -> Result<Scenario> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| AppError::io(format!("reading scenario {}", path.display()), e))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse_scenario(catalog, &path.display().to_string(), &text, base)
+}
+
+/// Per-minute request counts: one number per line, or CSV rows whose last column is the count.
+/// Blank lines, `#` comments and a header row are skipped.
+pub fn parse_counts(text: &str) -> std::result::Result<Vec<u64>, String> {
+    let mut counts = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cell = line.rsplit([',', ';', '\t']).next().unwrap_or(line).trim();
+        match cell.parse::<f64>() {
+            Ok(v) if v >= 0.0 && v.is_finite() => counts.push(v.round() as u64),
+            _ if counts.is_empty() && i == 0 => continue,
+            _ => return Err(format!("line {}: `{cell}` is not a request count", i + 1)),
+        }
+    }
+    if counts.is_empty() {
+        return Err("no per-minute counts".into());
+    }
+    Ok(counts)
+}
+
+/// A result with the wall-clock time it took (everything else is a function of the inputs).
+#[derive(Debug, Clone, Serialize)]
+pub struct Timed<T> {
+    #[serde(flatten)]
+    pub result: T,
+    pub wall_ms: u64,
+}
+
+fn timed<T>(f: impl FnOnce() -> Result<T>) -> Result<Timed<T>> {
+    let start = Instant::now();
+    let result = f()?;
+    Ok(Timed {
+        result,
+        wall_ms: start.elapsed().as_millis() as u64,
+    })
+}
+
+/// What to change before a run.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub mode: Option<Mode>,
+    /// Horizon, ms.
+    pub horizon_ms: Option<f64>,
+    pub seed: Option<u64>,
+}
+
+impl Overrides {
+    fn apply(&self, s: &Scenario) -> Scenario {
+        let mut s = s.clone();
+        if let Some(m) = self.mode {
+            s.mode = m;
+        }
+        if let Some(h) = self.horizon_ms {
+            s.workload.horizon_ms = h;
+        }
+        if let Some(seed) = self.seed {
+            s.seed = seed;
+        }
+        s
+    }
+}
+
+/// Run every platform of a scenario.
+pub fn simulate(
+    catalog: &PriceCatalog,
+    s: &Scenario,
+    o: &Overrides,
+    timeline: bool,
+) -> Result<Timed<SimulationResult>> {
+    let s = o.apply(s);
+    let opts = RunOptions {
+        timeline,
+        ..RunOptions::default()
+    };
+    timed(|| Ok(run(catalog, &s, &opts)?))
+}
+
+/// Monthly cost of each platform as traffic scales, and where the cost lines cross.
+pub fn sweep(
+    catalog: &PriceCatalog,
+    s: &Scenario,
+    o: &Overrides,
+    sw: &TrafficSweep,
+) -> Result<Timed<SweepResult>> {
+    let s = o.apply(s);
+    timed(|| Ok(traffic(catalog, &s, sw)?))
+}
+
+/// Cost and latency per memory size of each function platform.
+pub fn tune(
+    catalog: &PriceCatalog,
+    s: &Scenario,
+    o: &Overrides,
+    from_mb: u32,
+    to_mb: u32,
+) -> Result<Timed<TuneResult>> {
+    let s = o.apply(s);
+    timed(|| Ok(tune_memory(catalog, &s, from_mb, to_mb)?))
+}
+
+/// `"0.01..100"` → (0.01, 100).
+pub fn parse_range(s: &str) -> std::result::Result<(f64, f64), String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("`{s}` is not a range (e.g. 0.01..100)"))?;
+    let num = |x: &str| {
+        x.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .ok_or_else(|| format!("`{x}` in `{s}` is not a positive number"))
+    };
+    let (lo, hi) = (num(a)?, num(b)?);
+    if hi < lo {
+        return Err(format!("`{s}`: the upper end is below the lower"));
+    }
+    Ok((lo, hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_accept_plain_lists_and_csv_with_a_header() {
+        assert_eq!(parse_counts("3\n\n# gap\n0\n7\n").unwrap(), vec![3, 0, 7]);
+        assert_eq!(
+            parse_counts("minute,invocations\n2026-11-01T00:00,12\n2026-11-01T00:01,4\n").unwrap(),
+            vec![12, 4]
+        );
+        assert!(parse_counts("1\nmany\n").unwrap_err().contains("line 2"));
+        assert!(parse_counts("").is_err());
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range("0.01..100").unwrap(), (0.01, 100.0));
+        assert!(parse_range("5..1").is_err());
+        assert!(parse_range("0..1").is_err());
+        assert!(parse_range("12").is_err());
+    }
+}

@@ -1,0 +1,413 @@
+//! `breakeven simulate`, `sweep` and `tune`: scenario files through the simulator.
+
+use crate::cli::table::{Align, Table};
+use crate::cli::{print_json, Globals};
+use breakeven::app::simulate::{self as app, Overrides, Timed};
+use breakeven_simulator::platform::EngineKind;
+use breakeven_simulator::pricing::Usd;
+use breakeven_simulator::scenario::{parse_horizon_ms, Mode};
+use breakeven_simulator::sweep::tune::TuneResult;
+use breakeven_simulator::sweep::{SweepMode, SweepResult, TrafficSweep};
+use breakeven_simulator::SimulationResult;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ModeArg {
+    Exact,
+    Aggregate,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SweepModeArg {
+    Auto,
+    Exact,
+    Aggregate,
+}
+
+/// Options shared by the three commands.
+#[derive(Debug, Args)]
+pub struct ScenarioArgs {
+    /// Scenario file (TOML; see docs/scenario-format.md).
+    file: PathBuf,
+    /// Simulated time instead of the scenario's, e.g. 7d, 12h.
+    #[arg(long, value_parser = parse_horizon_ms, value_name = "DURATION")]
+    horizon: Option<f64>,
+    /// Seed instead of the scenario's.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    s: ScenarioArgs,
+    /// Exact (one event per request) or aggregate (per-minute estimates); default: the scenario's.
+    #[arg(long, value_enum)]
+    mode: Option<ModeArg>,
+    /// Leave the per-minute timeline out of the JSON.
+    #[arg(long)]
+    no_timeline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    s: ScenarioArgs,
+    /// Multiples of the scenario's traffic to try, log-spaced: FROM..TO.
+    #[arg(long, default_value = "0.1..10", value_name = "FROM..TO")]
+    traffic: String,
+    /// Number of traffic levels.
+    #[arg(long, default_value_t = 9)]
+    steps: usize,
+    /// auto: exact up to 20M requests per platform and level, aggregate above.
+    #[arg(long, value_enum, default_value = "auto")]
+    mode: SweepModeArg,
+}
+
+#[derive(Debug, Args)]
+pub struct TuneArgs {
+    #[command(flatten)]
+    s: ScenarioArgs,
+    /// Memory sizes to try, MB: FROM..TO.
+    #[arg(long, default_value = "128..10240", value_name = "FROM..TO")]
+    memory: String,
+}
+
+fn overrides(a: &ScenarioArgs, mode: Option<Mode>) -> Overrides {
+    Overrides {
+        mode,
+        horizon_ms: a.horizon,
+        seed: a.seed,
+    }
+}
+
+fn bad(code: &'static str, m: String) -> anyhow::Error {
+    breakeven::app::AppError::bad_input(code, m).into()
+}
+
+pub fn simulate(g: &Globals, a: SimulateArgs) -> anyhow::Result<()> {
+    let catalog = g.load_catalog()?;
+    let scenario = app::load_scenario(&catalog, &a.s.file)?;
+    let mode = a.mode.map(|m| match m {
+        ModeArg::Exact => Mode::Exact,
+        ModeArg::Aggregate => Mode::Aggregate,
+    });
+    let want_timeline = a.s.json && !a.no_timeline;
+    let r = app::simulate(&catalog, &scenario, &overrides(&a.s, mode), want_timeline)?;
+    if a.s.json {
+        return print_json(&r);
+    }
+    print!("{}", render_simulation(&r));
+    Ok(())
+}
+
+pub fn sweep(g: &Globals, a: SweepArgs) -> anyhow::Result<()> {
+    let catalog = g.load_catalog()?;
+    let scenario = app::load_scenario(&catalog, &a.s.file)?;
+    let (from, to) = app::parse_range(&a.traffic).map_err(|m| bad("E_BAD_RANGE", m))?;
+    let sw = TrafficSweep {
+        from,
+        to,
+        steps: a.steps.max(1),
+        mode: match a.mode {
+            SweepModeArg::Auto => SweepMode::Auto,
+            SweepModeArg::Exact => SweepMode::Exact,
+            SweepModeArg::Aggregate => SweepMode::Aggregate,
+        },
+    };
+    let r = app::sweep(&catalog, &scenario, &overrides(&a.s, None), &sw)?;
+    if a.s.json {
+        return print_json(&r);
+    }
+    print!("{}", render_sweep(&r));
+    Ok(())
+}
+
+pub fn tune(g: &Globals, a: TuneArgs) -> anyhow::Result<()> {
+    let catalog = g.load_catalog()?;
+    let scenario = app::load_scenario(&catalog, &a.s.file)?;
+    let (from, to) = app::parse_range(&a.memory).map_err(|m| bad("E_BAD_RANGE", m))?;
+    let r = app::tune(
+        &catalog,
+        &scenario,
+        &overrides(&a.s, None),
+        from as u32,
+        to as u32,
+    )?;
+    if a.s.json {
+        return print_json(&r);
+    }
+    print!("{}", render_tune(&r));
+    Ok(())
+}
+
+/// `12345678` → `12,345,678`.
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A duration in the largest unit that keeps it whole-ish: `30 d`, `6 h`, `90 s`.
+fn span(seconds: f64) -> String {
+    match seconds {
+        s if s >= 86_400.0 && (s / 86_400.0).fract() == 0.0 => format!("{} d", s / 86_400.0),
+        s if s >= 3_600.0 && (s / 3_600.0).fract() == 0.0 => format!("{} h", s / 3_600.0),
+        s if s >= 60.0 && (s / 60.0).fract() == 0.0 => format!("{} min", s / 60.0),
+        s => format!("{s} s"),
+    }
+}
+
+fn ms(x: f64) -> String {
+    if x >= 100.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+fn pct(x: f64) -> String {
+    if x == 0.0 {
+        "0".into()
+    } else if x < 0.001 {
+        format!("{:.3}%", x * 100.0)
+    } else {
+        format!("{:.1}%", x * 100.0)
+    }
+}
+
+/// Three significant digits: `0.0251`, `2.51`, `39.8`, `100`.
+fn sig3(x: f64) -> String {
+    if x <= 0.0 || !x.is_finite() {
+        return x.to_string();
+    }
+    let digits = (2 - x.log10().floor() as i32).max(0) as usize;
+    let s = format!("{x:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// Rates span five decades: keep three significant digits.
+fn rate(x: f64) -> String {
+    if x >= 100.0 {
+        format!("{x:.0}")
+    } else if x >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+fn render_simulation(t: &Timed<SimulationResult>) -> String {
+    let r = &t.result;
+    let mut out = format!(
+        "{} · seed {} · {} simulated · {} mode · {} requests in {:.1} s\n\n",
+        r.scenario,
+        r.seed,
+        span(r.horizon_s),
+        match r.mode {
+            Mode::Exact => "exact",
+            Mode::Aggregate => "aggregate",
+        },
+        group(r.simulated_requests),
+        t.wall_ms as f64 / 1000.0
+    );
+    let period = span(r.horizon_s);
+    let mut tab = Table::new(&[
+        ("Platform", Align::Left),
+        ("Requests", Align::Right),
+        ("Cold", Align::Right),
+        ("Throttled", Align::Right),
+        ("Instances avg/peak", Align::Right),
+        ("Util", Align::Right),
+        ("p50 ms", Align::Right),
+        ("p99 ms", Align::Right),
+        ("Max ms", Align::Right),
+        (&format!("Cost ({period})"), Align::Right),
+        ("Per month", Align::Right),
+    ]);
+    for p in &r.platforms {
+        tab.row(vec![
+            p.label.clone(),
+            group(p.requests),
+            pct(p.cold_start_probability),
+            if p.throttled == 0 {
+                "0".into()
+            } else {
+                format!("{} ({})", group(p.throttled), pct(p.throttle_probability))
+            },
+            format!("{:.2} / {}", p.avg_instances, p.peak_instances),
+            pct(p.utilisation),
+            ms(p.latency_ms.p50),
+            ms(p.latency_ms.p99),
+            ms(p.latency_ms.max),
+            p.cost.total_usd.to_string(),
+            p.cost.monthly_usd.to_string(),
+        ]);
+    }
+    out.push_str(&tab.render());
+    out.push_str(&format!(
+        "\nCost: the {period} billed as one period (free tiers once); per month: the same traffic over 730 h.\n"
+    ));
+    for p in &r.platforms {
+        out.push_str(&format!(
+            "\n{} — {} ({}, {} MB)\n",
+            p.label, p.name, p.region, p.memory_mb
+        ));
+        for l in &p.cost.lines {
+            out.push_str(&format!("  {:<58} {:>14}\n", l.item, l.amount.to_string()));
+        }
+        if let Some(q) = &p.queue_wait_ms {
+            out.push_str(&format!(
+                "  queueing: mean {} ms, p99 {} ms\n",
+                ms(q.mean),
+                ms(q.p99)
+            ));
+        }
+        for n in p.cost.notes.iter().chain(&p.notes) {
+            out.push_str(&format!("  note: {n}\n"));
+        }
+    }
+    out
+}
+
+fn render_sweep(t: &Timed<SweepResult>) -> String {
+    let r = &t.result;
+    let mut out = format!(
+        "{} · monthly cost as traffic scales (×1 = {} req/s) · {} levels in {:.1} s\n\n",
+        r.scenario,
+        rate(r.base_rate_per_s),
+        r.points.len(),
+        t.wall_ms as f64 / 1000.0
+    );
+    let mut headers: Vec<(String, Align)> = vec![
+        ("Traffic".into(), Align::Right),
+        ("req/s".into(), Align::Right),
+        ("req/month".into(), Align::Right),
+    ];
+    headers.extend(r.labels.iter().map(|l| (l.clone(), Align::Right)));
+    headers.push(("Cheapest".into(), Align::Left));
+    let refs: Vec<(&str, Align)> = headers.iter().map(|(h, a)| (h.as_str(), *a)).collect();
+    let mut tab = Table::new(&refs);
+    let mut approx = false;
+    let mut overloaded = false;
+    for p in &r.points {
+        let mark = if p.mode == Mode::Aggregate {
+            approx = true;
+            "~"
+        } else {
+            ""
+        };
+        let mut row = vec![
+            format!("{mark}×{}", sig3(p.traffic_factor)),
+            rate(p.mean_rate_per_s),
+            group(p.requests_per_month as u64),
+        ];
+        row.extend(p.platforms.iter().map(|c| {
+            if c.overloaded {
+                overloaded = true;
+                format!("!{}", c.monthly_usd)
+            } else {
+                c.monthly_usd.to_string()
+            }
+        }));
+        row.push(p.cheapest.clone());
+        tab.row(row);
+    }
+    out.push_str(&tab.render());
+    if approx {
+        out.push_str("~ aggregate mode (per-minute estimates) at this traffic\n");
+    }
+    if overloaded {
+        out.push_str("! overloaded: over 1% of requests throttled, or requests queue longer than they run\n");
+    }
+    out.push_str("\nBreak-even:\n");
+    if r.crossings.is_empty() {
+        out.push_str("  no cost lines cross in this range\n");
+    }
+    for c in &r.crossings {
+        out.push_str(&format!(
+            "  {} is cheaper than {} below {} req/s ({} requests/month, ×{})\n",
+            c.cheaper_below,
+            c.cheaper_above,
+            rate(c.mean_rate_per_s),
+            group(c.requests_per_month as u64),
+            sig3(c.traffic_factor),
+        ));
+    }
+    out
+}
+
+fn render_tune(t: &Timed<TuneResult>) -> String {
+    let r = &t.result;
+    let mut out = format!("{} · cost and latency by memory size\n", r.scenario);
+    for p in &r.platforms {
+        out.push_str(&format!("\n{}\n", p.label));
+        let mut tab = Table::new(&[
+            ("Memory", Align::Right),
+            ("Per month", Align::Right),
+            ("Duration ×", Align::Right),
+            ("Mean ms", Align::Right),
+            ("p50 ms", Align::Right),
+            ("p95 ms", Align::Right),
+            ("p99 ms", Align::Right),
+            ("Cold", Align::Right),
+            ("", Align::Left),
+        ]);
+        for row in &p.rows {
+            let mut tags = Vec::new();
+            if row.memory_mb == p.cheapest_mb {
+                tags.push("cheapest");
+            }
+            if row.memory_mb == p.fastest_within_10pct_mb {
+                tags.push("fastest within 10%");
+            }
+            tab.row(vec![
+                format!("{} MB", row.memory_mb),
+                row.monthly_usd.to_string(),
+                format!("{:.2}", row.duration_factor),
+                ms(row.mean_ms),
+                ms(row.p50_ms),
+                ms(row.p95_ms),
+                ms(row.p99_ms),
+                pct(row.cold_start_probability),
+                tags.join(", "),
+            ]);
+        }
+        out.push_str(&tab.render());
+        let cost = |m: u32| {
+            p.rows
+                .iter()
+                .find(|r| r.memory_mb == m)
+                .map(|r| r.monthly_usd)
+                .unwrap_or(Usd::ZERO)
+        };
+        out.push_str(&format!(
+            "pick: {} MB is cheapest ({}/month); {} MB is the fastest within 10% of that ({}/month)\n",
+            p.cheapest_mb,
+            cost(p.cheapest_mb),
+            p.fastest_within_10pct_mb,
+            cost(p.fastest_within_10pct_mb)
+        ));
+    }
+    if !r.skipped.is_empty() {
+        out.push_str(&format!(
+            "\nnot tuned (memory is fixed or not a function platform): {}\n",
+            r.skipped.join(", ")
+        ));
+    }
+    out
+}
