@@ -1,5 +1,9 @@
 //! Integration tests of the `breakeven` package, built as one binary.
 
+mod catalog;
+mod demo;
 mod estimate;
 mod simulate;
+mod store;
 mod support;
+mod sync;

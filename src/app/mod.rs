@@ -2,8 +2,11 @@
 //! output; neither shell holds business logic.
 
 pub mod catalog;
+pub mod db;
+pub mod demo;
 pub mod error;
 pub mod estimate;
 pub mod simulate;
+pub mod sync;
 
 pub use error::{AppError, ErrorPayload, Result};

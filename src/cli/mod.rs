@@ -1,8 +1,12 @@
 //! Command-line definition and dispatch. One file per subcommand group.
 
 mod catalog;
+mod db;
+mod demo;
 mod estimate;
 mod simulate;
+mod progress;
+mod sync;
 mod table;
 
 use breakeven::app::AppError;
@@ -39,6 +43,13 @@ pub enum Command {
     Sweep(simulate::SweepArgs),
     /// Cost and latency of a scenario's function platforms per memory size.
     Tune(simulate::TuneArgs),
+    /// Pull Lambda inventory, CloudWatch metrics and Cost Explorer costs from AWS.
+    Sync(sync::SyncArgs),
+    /// Load the synthetic demo account into the database.
+    Demo(demo::DemoArgs),
+    /// The local database: status, path, insert benchmark.
+    #[command(subcommand)]
+    Db(db::DbCommand),
 }
 
 /// Global options every subcommand may need.
@@ -48,6 +59,11 @@ pub struct Globals {
 }
 
 impl Globals {
+    /// The database (`--db`, else the default in the OS data dir), migrated to the current schema.
+    pub fn open_store(&self) -> anyhow::Result<breakeven::store::Store> {
+        Ok(breakeven::app::db::open(self.db.as_deref())?)
+    }
+
     /// The bundled catalog merged with the override file (explicit, or the default if present).
     pub fn load_catalog(&self) -> anyhow::Result<breakeven_simulator::pricing::PriceCatalog> {
         let path = self
@@ -78,6 +94,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(a) => simulate::simulate(&g, a),
         Command::Sweep(a) => simulate::sweep(&g, a),
         Command::Tune(a) => simulate::tune(&g, a),
+        Command::Sync(a) => sync::run(&g, a),
+        Command::Demo(a) => demo::run(&g, a),
+        Command::Db(c) => db::run(&g, c),
     }
 }
 
