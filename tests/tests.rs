@@ -3,6 +3,7 @@
 mod catalog;
 mod demo;
 mod estimate;
+mod import;
 mod simulate;
 mod store;
 mod support;

@@ -6,6 +6,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod estimate;
+pub mod import;
 pub mod simulate;
 pub mod sync;
 

@@ -4,6 +4,7 @@ mod catalog;
 mod db;
 mod demo;
 mod estimate;
+mod import;
 mod simulate;
 mod progress;
 mod sync;
@@ -47,6 +48,9 @@ pub enum Command {
     Sync(sync::SyncArgs),
     /// Load the synthetic demo account into the database.
     Demo(demo::DemoArgs),
+    /// Load billing exports (FOCUS) into the database.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// The local database: status, path, insert benchmark.
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -97,6 +101,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sync(a) => sync::run(&g, a),
         Command::Demo(a) => demo::run(&g, a),
         Command::Db(c) => db::run(&g, c),
+        Command::Import(c) => import::run(&g, c),
     }
 }
 

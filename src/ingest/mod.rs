@@ -1,12 +1,13 @@
 //! Data sources. Each turns an account into [`Batch`]es the application writes to the store, one
 //! transaction per batch, behind one trait: [`Source`]. `aws` reads a real account through the AWS
-//! SDK; `demo` generates the synthetic demo account.
+//! SDK; `demo` generates the synthetic demo account. `focus` reads billing export files.
 //!
 //! A source reads the store (cursors, days already fetched) to decide what is left to fetch, so a
 //! run that was interrupted continues where the last committed batch ended.
 
 pub mod aws;
 pub mod demo;
+pub mod focus;
 
 use crate::store::accounts::AccountRecord;
 use crate::store::costs::DailyCost;

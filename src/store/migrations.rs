@@ -126,6 +126,49 @@ const MIGRATIONS: &[&str] = &[
         updated_at INTEGER NOT NULL
     );
     "#,
+    // 2: FOCUS billing imports (any provider).
+    r#"
+    -- One imported file, by content: the same bytes imported again find this row.
+    CREATE TABLE focus_imports (
+        id            INTEGER PRIMARY KEY,
+        -- SHA-256 of the file's bytes, hex.
+        file_sha256   TEXT NOT NULL UNIQUE,
+        -- The name given on import (a label: the file may move).
+        file_name     TEXT NOT NULL,
+        -- `1.0` or `1.1+`, from the columns present.
+        focus_version TEXT NOT NULL,
+        rows_read     INTEGER NOT NULL,
+        rows_added    INTEGER NOT NULL,
+        imported_at   INTEGER NOT NULL
+    );
+    -- One FOCUS charge row. `charge_key` names the charge: see ingest::focus for what it hashes.
+    CREATE TABLE focus_charges (
+        charge_key           TEXT PRIMARY KEY,
+        import_id            INTEGER NOT NULL REFERENCES focus_imports(id) ON DELETE CASCADE,
+        provider             TEXT NOT NULL,
+        billing_account_id   TEXT NOT NULL,
+        sub_account_id       TEXT,
+        service_name         TEXT NOT NULL,
+        service_category     TEXT NOT NULL,
+        charge_category      TEXT NOT NULL,
+        resource_id          TEXT,
+        region_id            TEXT,
+        -- Unix seconds, [start, end).
+        charge_period_start  INTEGER NOT NULL,
+        charge_period_end    INTEGER NOT NULL,
+        billing_period_start INTEGER NOT NULL,
+        billing_period_end   INTEGER NOT NULL,
+        -- Exact decimal strings in `currency` (list and contracted cost may be NULL).
+        billed_cost          TEXT NOT NULL,
+        effective_cost       TEXT NOT NULL,
+        list_cost            TEXT,
+        contracted_cost      TEXT,
+        currency             TEXT NOT NULL,
+        -- JSON object text, or NULL.
+        tags                 TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX focus_charges_by_provider ON focus_charges (provider, service_category);
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod costs;
 pub mod day;
+pub mod focus;
 pub mod functions;
 pub mod metrics;
 mod migrations;
