@@ -25,13 +25,21 @@ impl Stamp {
 }
 
 struct Entry<E> {
+    /// `(t bits << 64) | seq`: simulated time is never negative, so the IEEE-754 bits of `t`
+    /// order like `t`, and one integer comparison orders by (time, seq).
+    key: u128,
     at: Stamp,
     event: E,
 }
 
+#[inline]
+fn key(at: &Stamp) -> u128 {
+    (u128::from(at.t.to_bits()) << 64) | u128::from(at.seq)
+}
+
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.at.cmp_key(&other.at) == Ordering::Equal
+        self.key == other.key
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -42,8 +50,9 @@ impl<E> PartialOrd for Entry<E> {
 }
 impl<E> Ord for Entry<E> {
     /// Reversed: `BinaryHeap` is a max-heap and the earliest event must come out first.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        other.at.cmp_key(&self.at)
+        other.key.cmp(&self.key)
     }
 }
 
@@ -78,8 +87,13 @@ impl<E> EventQueue<E> {
 
     #[inline]
     pub fn push(&mut self, t: f64, event: E) -> Stamp {
+        debug_assert!(t >= 0.0, "simulated time starts at 0");
         let at = self.stamp(t);
-        self.heap.push(Entry { at, event });
+        self.heap.push(Entry {
+            key: key(&at),
+            at,
+            event,
+        });
         at
     }
 
