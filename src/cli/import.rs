@@ -58,7 +58,7 @@ fn focus(g: &Globals, a: FocusArgs) -> anyhow::Result<()> {
         ("Service category", &views.by_service_category),
         ("Platform", &views.by_platform),
     ] {
-        print!("{}\n", cost_table(title, lines));
+        println!("{}", cost_table(title, lines));
     }
     Ok(())
 }
