@@ -237,7 +237,9 @@ impl Engine<'_> {
         let billed = billed_exec_ms(&self.r.platform.rules, exec);
         self.usage.requests += 1;
         self.usage.exec_ms += billed;
-        self.usage.cpu_ms += (exec * self.cpu_fraction).ceil() as u64;
+        if self.cpu_fraction > 0.0 {
+            self.usage.cpu_ms += (exec * self.cpu_fraction).ceil() as u64;
+        }
         let bucket = self.tl.bucket();
         bucket.requests += 1;
         bucket.exec_ms += billed;
