@@ -1,0 +1,323 @@
+//! CSV: one table per file, written into a directory. Column names are stable and carry their
+//! unit (`monthly_usd`, `p99_ms`); amounts are exact decimals, never rounded for display.
+
+use crate::report::{Exporter, Format, Rendered, Report, ReportError};
+
+pub struct CsvExporter;
+
+/// One CSV table.
+pub struct Table {
+    /// File name, e.g. `platforms.csv`.
+    pub file: &'static str,
+    pub header: &'static [&'static str],
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// RFC 4180 text: CRLF-free (`\n`) lines, fields quoted when they hold a comma, quote or newline.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::new();
+        let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
+            let cells: Vec<String> = cells.map(quote).collect();
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        };
+        line(&mut self.header.iter().copied(), &mut out);
+        for row in &self.rows {
+            line(&mut row.iter().map(String::as_str), &mut out);
+        }
+        out
+    }
+}
+
+fn quote(cell: &str) -> String {
+    if cell.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell.to_string()
+    }
+}
+
+fn f(x: f64) -> String {
+    x.to_string()
+}
+
+/// Every table of the report.
+pub fn tables(r: &Report) -> Vec<Table> {
+    let sim = &r.simulation;
+    let mut out = vec![
+        Table {
+            file: "platforms.csv",
+            header: &[
+                "platform",
+                "platform_id",
+                "kind",
+                "region",
+                "memory_mb",
+                "arrivals",
+                "requests",
+                "cold_starts",
+                "cold_start_probability",
+                "throttled",
+                "p50_ms",
+                "p95_ms",
+                "p99_ms",
+                "max_ms",
+                "mean_ms",
+                "avg_instances",
+                "peak_instances",
+                "utilisation",
+                "period_hours",
+                "period_usd",
+                "monthly_usd",
+                "free_tier_usd",
+            ],
+            rows: sim
+                .platforms
+                .iter()
+                .map(|p| {
+                    let kind = serde_json::to_value(p.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from));
+                    vec![
+                        p.label.clone(),
+                        p.id.clone(),
+                        kind.unwrap_or_default(),
+                        p.region.clone(),
+                        p.memory_mb.to_string(),
+                        p.arrivals.to_string(),
+                        p.requests.to_string(),
+                        p.cold_starts.to_string(),
+                        f(p.cold_start_probability),
+                        p.throttled.to_string(),
+                        f(p.latency_ms.p50),
+                        f(p.latency_ms.p95),
+                        f(p.latency_ms.p99),
+                        f(p.latency_ms.max),
+                        f(p.latency_ms.mean),
+                        f(p.avg_instances),
+                        p.peak_instances.to_string(),
+                        f(p.utilisation),
+                        f(p.cost.period_hours),
+                        p.cost.total_usd.exact(),
+                        p.cost.monthly_usd.exact(),
+                        p.cost.free_tier_usd.exact(),
+                    ]
+                })
+                .collect(),
+        },
+        Table {
+            file: "cost_lines.csv",
+            header: &[
+                "platform",
+                "category",
+                "item",
+                "dimension",
+                "quantity",
+                "unit",
+                "unit_price_usd",
+                "amount_usd",
+                "credit",
+            ],
+            rows: sim
+                .platforms
+                .iter()
+                .flat_map(|p| {
+                    p.cost.lines.iter().map(|l| {
+                        vec![
+                            p.label.clone(),
+                            l.category.label().to_string(),
+                            l.item.clone(),
+                            l.dimension.clone(),
+                            l.quantity.normalize().to_string(),
+                            l.unit.clone(),
+                            l.unit_price.normalize().to_string(),
+                            l.amount.exact(),
+                            l.credit.to_string(),
+                        ]
+                    })
+                })
+                .collect(),
+        },
+        Table {
+            file: "prices.csv",
+            header: &[
+                "platform",
+                "platform_id",
+                "region",
+                "dimension",
+                "unit",
+                "usd_per_unit",
+                "as_of",
+                "source",
+            ],
+            rows: r
+                .assumptions
+                .prices
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.platform.clone(),
+                        p.platform_id.clone(),
+                        p.region.clone(),
+                        p.dimension.clone(),
+                        p.unit.clone(),
+                        p.usd_per_unit.clone(),
+                        p.as_of.clone(),
+                        p.source.clone(),
+                    ]
+                })
+                .collect(),
+        },
+    ];
+    if let Some(s) = &r.sweep {
+        out.push(Table {
+            file: "breakeven.csv",
+            header: &[
+                "traffic_factor",
+                "requests_per_month",
+                "mean_rate_per_s",
+                "platform",
+                "monthly_usd",
+                "p99_ms",
+                "cold_start_probability",
+                "throttle_probability",
+                "avg_instances",
+            ],
+            rows: s
+                .points
+                .iter()
+                .flat_map(|pt| {
+                    pt.platforms.iter().map(move |c| {
+                        vec![
+                            f(pt.traffic_factor),
+                            f(pt.requests_per_month),
+                            f(pt.mean_rate_per_s),
+                            c.label.clone(),
+                            c.monthly_usd.exact(),
+                            f(c.p99_ms),
+                            f(c.cold_start_probability),
+                            f(c.throttle_probability),
+                            f(c.avg_instances),
+                        ]
+                    })
+                })
+                .collect(),
+        });
+        out.push(Table {
+            file: "crossings.csv",
+            header: &[
+                "cheaper_below",
+                "cheaper_above",
+                "traffic_factor",
+                "requests_per_month",
+                "mean_rate_per_s",
+            ],
+            rows: s
+                .crossings
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.cheaper_below.clone(),
+                        c.cheaper_above.clone(),
+                        f(c.traffic_factor),
+                        f(c.requests_per_month),
+                        f(c.mean_rate_per_s),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    if let Some(t) = &r.tune {
+        out.push(Table {
+            file: "memory_tuning.csv",
+            header: &[
+                "platform",
+                "memory_mb",
+                "monthly_usd",
+                "duration_factor",
+                "mean_ms",
+                "p50_ms",
+                "p95_ms",
+                "p99_ms",
+                "cold_start_probability",
+                "cheapest",
+                "fastest_within_10pct",
+            ],
+            rows: t
+                .platforms
+                .iter()
+                .flat_map(|p| {
+                    p.rows.iter().map(move |row| {
+                        vec![
+                            p.label.clone(),
+                            row.memory_mb.to_string(),
+                            row.monthly_usd.exact(),
+                            f(row.duration_factor),
+                            f(row.mean_ms),
+                            f(row.p50_ms),
+                            f(row.p95_ms),
+                            f(row.p99_ms),
+                            f(row.cold_start_probability),
+                            (row.memory_mb == p.cheapest_mb).to_string(),
+                            (row.memory_mb == p.fastest_within_10pct_mb).to_string(),
+                        ]
+                    })
+                })
+                .collect(),
+        });
+    }
+    out.push(timeline(r));
+    out
+}
+
+/// Per-bucket timeline of every platform, long format.
+fn timeline(r: &Report) -> Table {
+    let mut rows = Vec::new();
+    for p in &r.simulation.platforms {
+        let Some(t) = &p.timeline else { continue };
+        for i in 0..t.requests.len() {
+            rows.push(vec![
+                p.label.clone(),
+                f(i as f64 * t.bucket_s),
+                f(t.bucket_s),
+                t.requests[i].to_string(),
+                t.cold_starts.get(i).copied().unwrap_or(0).to_string(),
+                t.throttled.get(i).copied().unwrap_or(0).to_string(),
+                t.avg_instances.get(i).copied().map(f).unwrap_or_default(),
+                t.peak_instances.get(i).copied().unwrap_or(0).to_string(),
+                t.cost_usd.get(i).map(|u| u.exact()).unwrap_or_default(),
+            ]);
+        }
+    }
+    Table {
+        file: "timeline.csv",
+        header: &[
+            "platform",
+            "start_s",
+            "bucket_s",
+            "requests",
+            "cold_starts",
+            "throttled",
+            "avg_instances",
+            "peak_instances",
+            "cost_usd",
+        ],
+        rows,
+    }
+}
+
+impl Exporter for CsvExporter {
+    fn format(&self) -> Format {
+        Format::Csv
+    }
+
+    fn export(&self, report: &Report) -> Result<Rendered, ReportError> {
+        Ok(Rendered::Files(
+            tables(report)
+                .iter()
+                .map(|t| (t.file.to_string(), t.to_csv()))
+                .collect(),
+        ))
+    }
+}

@@ -1,0 +1,196 @@
+//! Markdown: the report's text and tables, for pasting into a pull request or a wiki page.
+//! (Charts are in the HTML report; a pasted Markdown file cannot carry them.)
+
+use crate::report::{Exporter, Format, Rendered, Report, ReportError};
+use std::fmt::Write;
+
+pub struct MarkdownExporter;
+
+/// A table cell: pipes escaped, line breaks flattened.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let _ = writeln!(out, "|{}", header.iter().map(|_| "---|").collect::<String>());
+    for r in rows {
+        let cells: Vec<String> = r.iter().map(|c| cell(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out.push('\n');
+}
+
+/// Human duration of a horizon in seconds: `30 days`, `6 hours`.
+pub fn horizon_text(s: f64) -> String {
+    let h = s / 3600.0;
+    if h >= 48.0 {
+        format!("{} days", (h / 24.0 * 10.0).round() / 10.0)
+    } else {
+        format!("{} hours", (h * 10.0).round() / 10.0)
+    }
+}
+
+/// The Markdown document.
+pub fn render(r: &Report) -> String {
+    let mut out = String::new();
+    let sim = &r.simulation;
+    let _ = writeln!(out, "# Cost report: {}\n", r.scenario.name);
+    let _ = writeln!(out, "**{}**\n", r.summary.recommendation);
+    for c in &r.summary.caveats {
+        let _ = writeln!(out, "- {c}");
+    }
+    if !r.summary.caveats.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "{} simulated ({} requests per platform on average), seed {}, {} mode; prices from catalog {}.\n",
+        horizon_text(r.scenario.horizon_s),
+        sim.simulated_requests / sim.platforms.len().max(1) as u64,
+        r.scenario.seed,
+        serde_json::to_value(r.scenario.mode)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default(),
+        r.catalog_version
+    );
+    let _ = writeln!(out, "## Cost and performance\n");
+    let rows: Vec<Vec<String>> = sim
+        .platforms
+        .iter()
+        .map(|p| {
+            vec![
+                p.label.clone(),
+                p.cost.monthly_usd.to_string(),
+                p.cost.total_usd.to_string(),
+                format!("{:.0} ms", p.latency_ms.p50),
+                format!("{:.0} ms", p.latency_ms.p99),
+                format!("{:.2} %", p.cold_start_probability * 100.0),
+                format!("{:.2} %", p.throttle_probability * 100.0),
+                format!("{:.2}", p.avg_instances),
+                p.peak_instances.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "Platform",
+            "Monthly",
+            "Simulated period",
+            "p50",
+            "p99",
+            "Cold starts",
+            "Throttled",
+            "Avg instances",
+            "Peak instances",
+        ],
+        &rows,
+    );
+    if let Some(s) = &r.sweep {
+        let _ = writeln!(out, "## Break-even\n");
+        if s.crossings.is_empty() {
+            let _ = writeln!(
+                out,
+                "The cost lines do not cross between {} and {} times this traffic.\n",
+                s.points.first().map(|p| p.traffic_factor).unwrap_or(1.0),
+                s.points.last().map(|p| p.traffic_factor).unwrap_or(1.0)
+            );
+        } else {
+            let rows: Vec<Vec<String>> = s
+                .crossings
+                .iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    vec![
+                        (k + 1).to_string(),
+                        c.cheaper_below.clone(),
+                        c.cheaper_above.clone(),
+                        format!("{:.2}×", c.traffic_factor),
+                        format!("{:.0}", c.requests_per_month),
+                        format!("{:.3}", c.mean_rate_per_s),
+                    ]
+                })
+                .collect();
+            table(
+                &mut out,
+                &[
+                    "#",
+                    "Cheaper below",
+                    "Cheaper above",
+                    "Traffic",
+                    "Requests per month",
+                    "Requests/s",
+                ],
+                &rows,
+            );
+        }
+    }
+    if let Some(t) = &r.tune {
+        let _ = writeln!(out, "## Memory\n");
+        let rows: Vec<Vec<String>> = t
+            .platforms
+            .iter()
+            .map(|p| {
+                let cost = |mb: u32| {
+                    p.rows
+                        .iter()
+                        .find(|r| r.memory_mb == mb)
+                        .map(|r| r.monthly_usd.to_string())
+                        .unwrap_or_default()
+                };
+                vec![
+                    p.label.clone(),
+                    format!("{} MB ({}/mo)", p.cheapest_mb, cost(p.cheapest_mb)),
+                    format!(
+                        "{} MB ({}/mo)",
+                        p.fastest_within_10pct_mb,
+                        cost(p.fastest_within_10pct_mb)
+                    ),
+                ]
+            })
+            .collect();
+        table(
+            &mut out,
+            &["Platform", "Cheapest", "Fastest within 10 % of cheapest"],
+            &rows,
+        );
+    }
+    let _ = writeln!(out, "## Assumptions\n");
+    for f in r.assumptions.workload.iter().chain(&r.assumptions.platforms) {
+        let _ = writeln!(out, "- **{}**: {}", f.name, f.value);
+    }
+    out.push('\n');
+    let rows: Vec<Vec<String>> = r
+        .assumptions
+        .prices
+        .iter()
+        .map(|p| {
+            vec![
+                p.platform.clone(),
+                p.region.clone(),
+                p.dimension.clone(),
+                format!("{} per {}", p.usd_per_unit, p.unit),
+                p.as_of.clone(),
+            ]
+        })
+        .collect();
+    table(&mut out, &["Platform", "Region", "Price", "USD", "As of"], &rows);
+    let _ = writeln!(out, "## Limits of the model\n");
+    for l in &r.limits {
+        let _ = writeln!(out, "- {l}");
+    }
+    let _ = writeln!(out, "\n_{}; report schema {}._", r.generator, r.schema_version);
+    out
+}
+
+impl Exporter for MarkdownExporter {
+    fn format(&self) -> Format {
+        Format::Md
+    }
+
+    fn export(&self, report: &Report) -> Result<Rendered, ReportError> {
+        Ok(Rendered::File(render(report)))
+    }
+}

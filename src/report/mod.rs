@@ -1,0 +1,90 @@
+//! Reports of a scenario: one [`Report`] model, exported by one [`Exporter`] per format (HTML,
+//! CSV, JSON, Markdown). Charts are drawn once, in Rust, by [`charts`].
+//!
+//! Everything here is pure: the model is built from results already computed, and exporters
+//! return text; writing files is the caller's job (`app::report`).
+
+pub mod anonymise;
+pub mod charts;
+pub mod csv;
+pub mod html;
+pub mod json;
+pub mod md;
+pub mod model;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+pub use model::{build, Assumptions, Fact, PriceUsed, Report, ReportInput, ScenarioFacts, Summary};
+
+/// Version of the JSON report's layout; bumped when a field changes meaning or goes away.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Html,
+    Csv,
+    Json,
+    Md,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "html" => Ok(Format::Html),
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            "md" | "markdown" => Ok(Format::Md),
+            _ => Err(format!("`{s}` is not a report format (html, csv, json, md)")),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Md => "md",
+        })
+    }
+}
+
+/// What an exporter produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rendered {
+    /// One document.
+    File(String),
+    /// Several tables: (file name, contents), written into a directory.
+    Files(Vec<(String, String)>),
+}
+
+/// Errors while rendering a report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Chart(#[from] charts::ChartError),
+    #[error("serialising the report: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// One output format.
+pub trait Exporter {
+    fn format(&self) -> Format;
+    fn export(&self, report: &Report) -> Result<Rendered, ReportError>;
+}
+
+/// The exporter of `format`.
+pub fn exporter(format: Format) -> Box<dyn Exporter> {
+    match format {
+        Format::Html => Box::new(html::HtmlExporter),
+        Format::Csv => Box::new(csv::CsvExporter),
+        Format::Json => Box::new(json::JsonExporter),
+        Format::Md => Box::new(md::MarkdownExporter),
+    }
+}

@@ -1,0 +1,261 @@
+//! Reports: every exporter against snapshots, the HTML's self-containment, credentials and
+//! anonymisation, and the `report` command.
+
+use crate::support;
+use breakeven::app::report::{compute, render, ReportOptions, ReportTimings};
+use breakeven::report::{Format, Rendered, Report};
+use breakeven_simulator::pricing::PriceCatalog;
+use breakeven_simulator::sweep::{SweepMode, TrafficSweep};
+
+/// Three platforms over 20 minutes: small enough for readable snapshots, and the function's cost
+/// line crosses the VM's inside the sweep.
+const SCENARIO: &str = r#"
+version = 1
+name = "orders-api"
+seed = 11
+
+[workload]
+horizon = "20m"
+memory_mb = 512
+arrivals = { process = "poisson", rate_per_s = 2 }
+duration = { dist = "lognormal", p50_ms = 80, p99_ms = 600 }
+init = { dist = "lognormal", p50_ms = 300, p99_ms = 900 }
+cpu_fraction = 0.5
+
+[[platforms]]
+id = "aws-lambda"
+
+[[platforms]]
+id = "aws-fargate"
+vcpu = 0.25
+memory_gb = 0.5
+concurrency = 10
+
+[[platforms]]
+id = "vm:aws/m7g.large"
+concurrency = 32
+min_instances = 1
+"#;
+
+fn options(sweep: bool) -> ReportOptions {
+    ReportOptions {
+        mode: None,
+        horizon_ms: None,
+        seed: None,
+        sweep: sweep.then_some(TrafficSweep {
+            from: 0.1,
+            to: 1000.0,
+            steps: 5,
+            mode: SweepMode::Aggregate,
+        }),
+        memory_mb: Some((128, 1024)),
+        anonymise: false,
+    }
+}
+
+fn report_of(toml: &str) -> Report {
+    report_with(toml, true)
+}
+
+fn report_with(toml: &str, sweep: bool) -> Report {
+    let catalog = PriceCatalog::bundled().expect("bundled catalog");
+    let mut no_replay = |f: &str| Err(format!("no replay file {f} in this test"));
+    let s = breakeven_simulator::scenario::parse("orders-api.toml", toml, &catalog, &mut no_replay)
+        .expect("scenario parses");
+    compute(&catalog, &s, &options(sweep), &mut ReportTimings::default()).expect("report computes")
+}
+
+fn one_file(r: &Report, f: Format, anonymise: bool) -> String {
+    match render(r, f, anonymise).expect("renders") {
+        Rendered::File(s) => s,
+        Rendered::Files(_) => panic!("{f} should be one file"),
+    }
+}
+
+/// The HTML with each inline SVG replaced by its size, so the snapshot shows the document.
+fn without_svg(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("</svg>")
+            .map(|e| start + e + 6)
+            .expect("closed svg");
+        out.push_str("<svg/>");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out.replace("><", ">\n<")
+}
+
+#[test]
+fn markdown_snapshot() {
+    insta::assert_snapshot!(one_file(&report_of(SCENARIO), Format::Md, false));
+}
+
+#[test]
+fn json_snapshot_is_the_versioned_full_result() {
+    // Without the sweep: its per-point fields belong to the simulator and change with it.
+    let text = one_file(&report_with(SCENARIO, false), Format::Json, false);
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["simulation"]["platforms"].as_array().map(Vec::len), Some(3));
+    let back: Report = serde_json::from_str(&text).expect("reads back as a report");
+    assert_eq!(back.simulation.platforms.len(), 3);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn csv_snapshot_has_one_table_per_file_with_units_in_the_columns() {
+    let Rendered::Files(files) = render(&report_of(SCENARIO), Format::Csv, false).expect("renders") else {
+        panic!("csv is a set of tables");
+    };
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "platforms.csv",
+            "cost_lines.csv",
+            "prices.csv",
+            "breakeven.csv",
+            "crossings.csv",
+            "memory_tuning.csv",
+            "timeline.csv"
+        ]
+    );
+    let timeline = &files[6].1;
+    assert_eq!(
+        timeline.lines().count(),
+        1 + 3 * 20,
+        "a row per platform and minute"
+    );
+    let all: String = files[..6].iter().map(|(n, t)| format!("== {n}\n{t}")).collect();
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn html_snapshot_is_one_self_contained_page() {
+    let html = one_file(&report_of(SCENARIO), Format::Html, false);
+    for banned in ["<script", "src=", "href=", "url(", "@import", "<link"] {
+        assert!(
+            !html.contains(banned),
+            "the page must not load anything: found {banned}"
+        );
+    }
+    // Five charts, each in a light and a dark variant.
+    assert_eq!(html.matches("<svg").count(), 10);
+    assert!(html.contains("@media print"));
+    assert!(html.contains("As of"));
+    insta::assert_snapshot!(without_svg(&html));
+}
+
+#[test]
+fn cost_chart_snapshot() {
+    let r = report_of(SCENARIO);
+    let svg =
+        breakeven::report::charts::cost::monthly_cost(&r.simulation, breakeven::report::charts::Theme::Light)
+            .expect("draws");
+    assert!(svg.contains("aws-lambda") && svg.contains("USD per month"));
+    insta::assert_snapshot!(svg);
+}
+
+#[test]
+fn breakeven_chart_marks_every_crossing() {
+    let r = report_of(SCENARIO);
+    let sweep = r.sweep.as_ref().expect("swept");
+    assert!(
+        !sweep.crossings.is_empty(),
+        "the VM's flat cost meets the functions' rising cost"
+    );
+    let svg = breakeven::report::charts::breakeven::curves(
+        sweep,
+        &r.scenario.platforms,
+        breakeven::report::charts::Theme::Dark,
+    )
+    .expect("draws");
+    // The SVG backend writes each text on its own line.
+    let svg = svg.replace('\n', "");
+    for k in 1..=sweep.crossings.len() {
+        assert!(svg.contains(&format!(">{k}</text>")), "crossing {k} is numbered");
+    }
+    assert!(!svg.contains(&format!(">{}</text>", sweep.crossings.len() + 1)));
+}
+
+#[test]
+fn credentials_never_reach_a_report() {
+    let toml = SCENARIO.replace(
+        "id = \"aws-fargate\"",
+        "id = \"aws-fargate\"\nlabel = \"run AKIAIOSFODNN7EXAMPLE\"",
+    );
+    let r = report_of(&toml);
+    for f in [Format::Html, Format::Json, Format::Md] {
+        let text = one_file(&r, f, false);
+        assert!(!text.contains("AKIAIOSFODNN7EXAMPLE"), "{f} leaks a key");
+        assert!(text.contains("run [redacted]"), "{f} keeps the rest of the label");
+    }
+}
+
+#[test]
+fn anonymise_replaces_names_and_account_ids_with_stable_pseudonyms() {
+    let toml = SCENARIO
+        .replace("orders-api", "acme-payments-123456789012")
+        .replace(
+            "id = \"aws-fargate\"",
+            "id = \"aws-fargate\"\nlabel = \"team-falcon run\"",
+        );
+    let r = report_of(&toml);
+    for f in [Format::Html, Format::Json, Format::Md] {
+        let a = one_file(&r, f, true);
+        for secret in ["acme-payments", "123456789012", "team-falcon"] {
+            assert!(!a.contains(secret), "{f} still shows {secret}");
+        }
+        assert!(
+            a.contains("aws-fargate (config-"),
+            "{f}: catalog ids stay readable"
+        );
+        assert_eq!(a, one_file(&r, f, true), "{f}: pseudonyms are stable");
+    }
+    let Rendered::Files(files) = render(&r, Format::Csv, true).expect("renders") else {
+        panic!("csv is a set of tables");
+    };
+    assert!(files.iter().all(|(_, t)| !t.contains("team-falcon")));
+}
+
+#[test]
+fn report_command_writes_each_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = dir.path().join("orders.toml");
+    std::fs::write(&scenario, SCENARIO).expect("write scenario");
+    let s = scenario.to_str().expect("utf-8 path");
+    for (format, name) in [
+        ("html", "r.html"),
+        ("json", "r.json"),
+        ("md", "r.md"),
+        ("csv", "tables"),
+    ] {
+        let out = dir.path().join(name);
+        let o = support::run(&[
+            "report",
+            "--scenario",
+            s,
+            "--format",
+            format,
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--steps",
+            "3",
+            "--memory",
+            "128..512",
+            "--bench",
+        ]);
+        assert!(o.status.success(), "{format}: {}", support::stderr(&o));
+        assert!(support::stdout(&o).contains("budget"), "{}", support::stdout(&o));
+        assert!(out.exists(), "{format} written");
+    }
+    assert!(dir.path().join("tables/platforms.csv").is_file());
+    let bad = support::run(&["report", "--scenario", s, "--format", "pdf", "--out", "x"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let missing = support::run(&["report", "--scenario", "nope.toml", "--out", "x.html"]);
+    assert_ne!(missing.status.code(), Some(0));
+}
