@@ -61,7 +61,10 @@ impl AppError {
 
     /// True when the fault is in the user's input rather than the program or the machine.
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, AppError::Io { .. } | AppError::Store(_) | AppError::Ingest(_))
+        !matches!(
+            self,
+            AppError::Io { .. } | AppError::Store(_) | AppError::Ingest(_)
+        )
     }
 
     /// The form sent to the desktop UI and printed by `--json`.

@@ -5,8 +5,8 @@ mod db;
 mod demo;
 mod estimate;
 mod import;
-mod simulate;
 mod progress;
+mod simulate;
 mod sync;
 mod table;
 
