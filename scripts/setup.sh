@@ -39,6 +39,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The front end's build tools (Vite 8) need Node.js 20.19 or newer; Debian 12 ships 18.
+node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number); console.log(a>20||(a===20&&b>=19)?1:0)' 2>/dev/null || echo 0)
+if [ "$node_ok" != 1 ]; then
+  echo "error: Node.js 20.19 or newer is required (found: $(node --version 2>/dev/null || echo none))." >&2
+  echo "       Install a current Node.js LTS (for example from the Node.js project's Debian packages) and run this again." >&2
+  exit 1
+fi
+
 # ---- Rust --------------------------------------------------------------------------------------
 if ! command -v cargo >/dev/null; then
   say "installing the Rust toolchain (rustup)"
