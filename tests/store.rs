@@ -52,14 +52,16 @@ fn a_new_file_is_migrated_in_wal_mode_and_reopens() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/dir/b.sqlite");
     let s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    let version = s.schema_version().unwrap();
+    assert_eq!(version, 2);
     let mode: String = s
         .conn()
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
     drop(s);
-    assert_eq!(Store::open(&path).unwrap().schema_version().unwrap(), 1);
+    // Reopening an up-to-date file migrates nothing.
+    assert_eq!(Store::open(&path).unwrap().schema_version().unwrap(), version);
 }
 
 #[test]
