@@ -3,6 +3,7 @@
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::estimate::{estimate, EstimateReport, EstimateRequest};
+use breakeven_simulator::pricing::money::group_digits;
 use breakeven_simulator::pricing::{Arch, Commitment, UsageProfile};
 use clap::Args;
 use rust_decimal::Decimal;
@@ -158,21 +159,7 @@ fn render(r: &EstimateReport) -> String {
 
 /// A decimal with thousands separators and at most 6 decimals, for quantities.
 fn group_decimal(d: Decimal) -> String {
-    let s = d.round_dp(6).normalize().to_string();
-    let (sign, s) = s.strip_prefix('-').map(|r| ("-", r)).unwrap_or(("", s.as_str()));
-    let (int, frac) = s.split_once('.').map(|(a, b)| (a, Some(b))).unwrap_or((s, None));
-    let mut out = String::from(sign);
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
+    group_digits(&d.round_dp(6).normalize().to_string())
 }
 
 /// `2500000`, `2.5M`, `10k`, `3B`, `1e6` → a whole count.

@@ -7,7 +7,7 @@
 use crate::pricing::breakdown::{CostBreakdown, CostLine};
 use crate::pricing::catalog::{CatalogError, PriceCatalog, PriceEntry, Result};
 use crate::pricing::meter::{meter, Meter};
-use crate::pricing::money::Usd;
+use crate::pricing::money::{group_digits, Usd};
 use crate::pricing::usage::{Deployment, Usage};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -193,30 +193,10 @@ fn add(a: Decimal, b: Decimal, dim: &str) -> Result<Decimal> {
 }
 
 fn band_label(lo: Decimal, to: Option<Decimal>, unit: &str) -> String {
+    let g = |d: Decimal| group_digits(&d.normalize().to_string());
     match to {
-        Some(hi) if lo.is_zero() => format!("first {} {unit}", group(hi)),
-        Some(hi) => format!("{} – {} {unit}", group(lo), group(hi)),
-        None => format!("over {} {unit}", group(lo)),
+        Some(hi) if lo.is_zero() => format!("first {} {unit}", g(hi)),
+        Some(hi) => format!("{} – {} {unit}", g(lo), g(hi)),
+        None => format!("over {} {unit}", g(lo)),
     }
-}
-
-/// Thousands separators for whole quantities in labels.
-fn group(d: Decimal) -> String {
-    let s = d.normalize().to_string();
-    let (int, frac) = s
-        .split_once('.')
-        .map(|(a, b)| (a, Some(b)))
-        .unwrap_or((s.as_str(), None));
-    let mut out = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
 }

@@ -65,18 +65,25 @@ impl fmt::Display for Usd {
         let c = a.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
         let whole = c.trunc().to_u128().unwrap_or(0);
         let frac = ((c - c.trunc()) * Decimal::from(100)).to_u32().unwrap_or(0);
-        write!(f, "{sign}${}.{frac:02}", group_thousands(whole))
+        write!(f, "{sign}${}.{frac:02}", group_digits(&whole.to_string()))
     }
 }
 
-fn group_thousands(n: u128) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+/// Thousands separators in a plain decimal string: `"-1234567.5"` → `"-1,234,567.5"`.
+pub fn group_digits(s: &str) -> String {
+    let (sign, s) = s.strip_prefix('-').map(|r| ("-", r)).unwrap_or(("", s));
+    let (int, frac) = s.split_once('.').map(|(a, b)| (a, Some(b))).unwrap_or((s, None));
+    let mut out = String::with_capacity(s.len() + int.len() / 3 + 1);
+    out.push_str(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
             out.push(',');
         }
         out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
     }
     out
 }
