@@ -171,10 +171,11 @@ impl<E: Copy> EventQueue<E> {
         at
     }
 
-    /// The slot of time `t`; monotone in `t` (float → int casts saturate).
+    /// The slot of time `t`; monotone in `t` (float → int casts saturate). Through i64: the
+    /// baseline x86-64 target converts to signed integers in one instruction.
     #[inline]
     fn slot(&self, t: f64) -> u64 {
-        ((t - self.origin) * self.slots_per_ms) as u64
+        ((t - self.origin) * self.slots_per_ms) as i64 as u64
     }
 
     #[inline]

@@ -12,8 +12,7 @@ use crate::engine::EventQueue;
 use crate::pricing::meter::billed_exec_ms;
 use crate::pricing::Usage;
 use crate::stats::{LatencyHistogram, Timeline};
-use crate::workload::{rng, DurationSampler, Stream, Workload};
-use rand_pcg::Pcg64Mcg;
+use crate::workload::{rng, DurationStream, Stream, Workload};
 use std::collections::VecDeque;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,8 +59,7 @@ struct Engine<'a> {
     /// ∫ busy slots at the last evaluation, to measure one window.
     window_start: f64,
     last_scale_ms: f64,
-    duration: DurationSampler,
-    rng_durations: Pcg64Mcg,
+    durations: DurationStream,
     latency: LatencyHistogram,
     wait: LatencyHistogram,
     ledger: InstanceLedger,
@@ -88,8 +86,7 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
         ready_slots: Level::default(),
         window_start: 0.0,
         last_scale_ms: 0.0,
-        duration: w.duration.sampler(),
-        rng_durations: rng(seed, Stream::Durations),
+        durations: DurationStream::new(w.duration.sampler(), rng(seed, Stream::Durations)),
         latency: LatencyHistogram::new(),
         wait: LatencyHistogram::new(),
         ledger: InstanceLedger::default(),
@@ -217,7 +214,7 @@ impl Engine<'_> {
 
     fn arrive(&mut self, t: f64) {
         self.arrivals += 1;
-        let d = self.duration.sample(&mut self.rng_durations) * self.r.speed;
+        let d = self.durations.next_ms() * self.r.speed;
         while let Some(&id) = self.open.last() {
             let n = &mut self.nodes[id as usize];
             if n.state == State::Ready && n.in_flight < self.r.fleet.slots {

@@ -1,7 +1,7 @@
 //! What an engine hands back: counts, latency, time integrals, and metered usage.
 
 use crate::pricing::catalog::PlatformRules;
-use crate::pricing::meter::billed_instance_ms;
+use crate::pricing::meter::{billed_instance_ms, ceil_ms, round_up};
 use crate::pricing::Usage;
 use crate::stats::{LatencyHistogram, Timeline};
 
@@ -43,7 +43,7 @@ pub struct InstanceLedger {
 impl InstanceLedger {
     /// Close one instance that lived `life_ms` and was busy for `active_ms` (already billed).
     pub fn close(&mut self, rules: &PlatformRules, life_ms: f64, active_ms: u64, pinned: bool) {
-        let life = billed_instance_ms(rules, life_ms.max(0.0).ceil() as u64).max(active_ms);
+        let life = billed_instance_ms(rules, ceil_ms(life_ms)).max(active_ms);
         self.active_ms += active_ms;
         self.life_ms += life;
         if pinned {
@@ -65,8 +65,7 @@ impl InstanceLedger {
 /// One busy period of an instance, rounded up to the platform's instance-time granularity, ms.
 #[inline]
 pub fn billed_active_ms(rules: &PlatformRules, ms: f64) -> u64 {
-    let step = u64::from(rules.instance_rounding_ms.unwrap_or(1).max(1));
-    (ms.max(0.0).ceil() as u64).div_ceil(step) * step
+    round_up(ceil_ms(ms), rules.instance_rounding_ms)
 }
 
 /// A level (count) integrated over time.

@@ -12,10 +12,10 @@ use super::outcome::{billed_active_ms, InstanceLedger, RunStats};
 use super::Resolved;
 use crate::engine::EventQueue;
 use crate::pricing::catalog::BillingModel;
-use crate::pricing::meter::billed_exec_ms;
+use crate::pricing::meter::{billed_exec_ms, ceil_ms};
 use crate::pricing::Usage;
 use crate::stats::{LatencyHistogram, Timeline};
-use crate::workload::{rng, DurationSampler, Stream, Workload};
+use crate::workload::{rng, DurationSampler, DurationStream, Stream, Workload};
 use rand_pcg::Pcg64Mcg;
 use std::collections::VecDeque;
 
@@ -53,10 +53,9 @@ struct Engine<'a> {
     /// Scaling-rate token bucket: tokens left and when it was last refilled (ms).
     tokens: f64,
     tokens_t: f64,
-    duration: DurationSampler,
+    durations: DurationStream,
     cold_duration: Option<DurationSampler>,
     init: DurationSampler,
-    rng_durations: Pcg64Mcg,
     rng_inits: Pcg64Mcg,
     latency: LatencyHistogram,
     ledger: InstanceLedger,
@@ -82,10 +81,9 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
         busy: 0,
         tokens: p.scale_rate.map(|(n, _)| f64::from(n)).unwrap_or(0.0),
         tokens_t: 0.0,
-        duration: w.duration.sampler(),
+        durations: DurationStream::new(w.duration.sampler(), rng(seed, Stream::Durations)),
         cold_duration: w.cold_duration.as_ref().map(|d| d.sampler()),
         init: r.init.sampler(),
-        rng_durations: rng(seed, Stream::Durations),
         rng_inits: rng(seed, Stream::Inits),
         latency: LatencyHistogram::new(),
         ledger: InstanceLedger::default(),
@@ -194,7 +192,7 @@ impl Engine<'_> {
     fn arrive(&mut self, t: f64) {
         self.arrivals += 1;
         // Drawn for every arrival, served or not, so platforms see the same n-th duration.
-        let d = self.duration.sample(&mut self.rng_durations) * self.r.speed;
+        let d = self.durations.next_ms() * self.r.speed;
         let c = self.r.serverless.per_instance;
         let warm = if c > 1 { self.open_instance() } else { None };
         let warm = warm
@@ -238,7 +236,7 @@ impl Engine<'_> {
         self.usage.requests += 1;
         self.usage.exec_ms += billed;
         if self.cpu_fraction > 0.0 {
-            self.usage.cpu_ms += (exec * self.cpu_fraction).ceil() as u64;
+            self.usage.cpu_ms += ceil_ms(exec * self.cpu_fraction);
         }
         let bucket = self.tl.bucket();
         bucket.requests += 1;

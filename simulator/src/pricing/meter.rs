@@ -45,14 +45,31 @@ impl Metering {
     }
 }
 
+/// ⌈`raw_ms`⌉ as whole ms; 0 for a negative or non-finite duration. Truncates and adds one if
+/// anything was cut off, which is exact for every f64 and avoids a libm call per request (the
+/// baseline x86-64 target has no rounding instruction).
+#[inline]
+pub fn ceil_ms(raw_ms: f64) -> u64 {
+    if !(raw_ms.is_finite() && raw_ms > 0.0) {
+        return 0;
+    }
+    if raw_ms >= TWO_POW_53 {
+        // Already a whole number.
+        return raw_ms as u64;
+    }
+    // Through i64: the baseline x86-64 target converts signed integers in one instruction and
+    // unsigned ones in several.
+    let whole = raw_ms as i64;
+    (whole + i64::from((whole as f64) < raw_ms)) as u64
+}
+
+/// 2⁵³: from here on every f64 is a whole number.
+const TWO_POW_53: f64 = 9_007_199_254_740_992.0;
+
 /// Billed duration of one execution under the platform's rounding and minimum, ms.
+#[inline]
 pub fn billed_exec_ms(rules: &PlatformRules, raw_ms: f64) -> u64 {
-    let ms = if raw_ms.is_finite() && raw_ms > 0.0 {
-        raw_ms.ceil() as u64
-    } else {
-        0
-    };
-    round_ms(rules, ms)
+    round_ms(rules, ceil_ms(raw_ms))
 }
 
 /// Exact variant of [`billed_exec_ms`] for closed-form estimates.
@@ -61,17 +78,23 @@ pub fn billed_exec_ms_exact(rules: &PlatformRules, raw_ms: Decimal) -> u64 {
     round_ms(rules, ms)
 }
 
+#[inline]
 fn round_ms(rules: &PlatformRules, ms: u64) -> u64 {
-    let step = u64::from(rules.exec_rounding_ms.unwrap_or(1).max(1));
-    let rounded = ms.div_ceil(step) * step;
-    rounded.max(u64::from(rules.min_exec_ms.unwrap_or(0)))
+    round_up(ms, rules.exec_rounding_ms).max(u64::from(rules.min_exec_ms.unwrap_or(0)))
+}
+
+/// `ms` rounded up to a multiple of `step` ms (none or 1: unchanged, without a division).
+#[inline]
+pub fn round_up(ms: u64, step: Option<u32>) -> u64 {
+    match step {
+        Some(s) if s > 1 => ms.div_ceil(u64::from(s)) * u64::from(s),
+        _ => ms,
+    }
 }
 
 /// Billed lifetime of one instance (per-second billing with a minimum, optional rounding), ms.
 pub fn billed_instance_ms(rules: &PlatformRules, lifetime_ms: u64) -> u64 {
-    let step = u64::from(rules.instance_rounding_ms.unwrap_or(1).max(1));
-    let rounded = lifetime_ms.div_ceil(step) * step;
-    rounded.max(u64::from(rules.min_instance_s.unwrap_or(0)) * 1000)
+    round_up(lifetime_ms, rules.instance_rounding_ms).max(u64::from(rules.min_instance_s.unwrap_or(0)) * 1000)
 }
 
 const MS_PER_S: Decimal = Decimal::from_parts(1000, 0, 0, false, 0);
@@ -496,6 +519,23 @@ fn check_memory(p: &Platform, d: &Deployment) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ceil_ms_equals_the_libm_ceiling() {
+        let mut x = 1e-9_f64;
+        while x < 1e19 {
+            for v in [x, x.next_up(), x.next_down(), x.floor(), x.floor() + 0.5] {
+                assert_eq!(ceil_ms(v), v.ceil() as u64, "{v}");
+            }
+            x *= 1.37;
+        }
+        for v in [0.0, -0.0, -3.5, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(ceil_ms(v), 0, "{v}");
+        }
+        assert_eq!(round_up(1001, Some(100)), 1100);
+        assert_eq!(round_up(1001, Some(1)), 1001);
+        assert_eq!(round_up(1001, None), 1001);
+    }
 
     #[test]
     fn rounding_and_minimums() {

@@ -81,6 +81,19 @@ impl Timeline {
         let (a, b) = (f64::from(self.alive), f64::from(self.busy));
         self.alive_area += a * (t - self.last_t);
         self.busy_area += b * (t - self.last_t);
+        if t > self.next_edge {
+            self.cross_edges(t, a, b);
+        }
+        let dt = t - self.last_t;
+        let bk = &mut self.buckets[self.current];
+        bk.instance_area += a * dt;
+        bk.busy_area += b * dt;
+        self.last_t = t;
+    }
+
+    /// Close the buckets that end before `t` (ms) at levels `a` alive and `b` busy.
+    #[inline(never)]
+    fn cross_edges(&mut self, t: f64, a: f64, b: f64) {
         let last = self.buckets.len() - 1;
         while t > self.next_edge && self.current < last {
             let dt = self.next_edge - self.last_t;
@@ -92,11 +105,6 @@ impl Timeline {
             self.next_edge += self.bucket_ms;
             self.buckets[self.current].peak_instances = self.alive;
         }
-        let dt = t - self.last_t;
-        let bk = &mut self.buckets[self.current];
-        bk.instance_area += a * dt;
-        bk.busy_area += b * dt;
-        self.last_t = t;
     }
 
     /// Change the alive and busy counts at `t` (ms), integrating first.

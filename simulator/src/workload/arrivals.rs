@@ -274,6 +274,9 @@ impl Arrivals {
             t: 0.0,
             horizon_ms,
             rng,
+            ahead: Vec::with_capacity(AHEAD),
+            pos: 0,
+            done: false,
         }
     }
 }
@@ -380,7 +383,11 @@ enum StreamKind {
     },
 }
 
-/// Arrival times of one run, generated lazily: only the next arrival exists at any time.
+/// Arrivals drawn ahead at a time: a tight loop of draws runs several times faster than one draw
+/// per engine event, and the times are the same.
+const AHEAD: usize = 256;
+
+/// Arrival times of one run, generated lazily, a block of [`AHEAD`] at a time.
 pub struct ArrivalStream {
     process: Arrivals,
     kind: StreamKind,
@@ -388,12 +395,59 @@ pub struct ArrivalStream {
     t: f64,
     horizon_ms: f64,
     rng: Pcg64Mcg,
+    /// Drawn and not yet handed out, and the next one's index.
+    ahead: Vec<f64>,
+    pos: usize,
+    /// True once the horizon was reached.
+    done: bool,
 }
 
 impl ArrivalStream {
     /// The next arrival time, ms, or `None` past the horizon.
     #[inline]
     pub fn next_arrival(&mut self) -> Option<f64> {
+        if self.pos == self.ahead.len() {
+            self.draw_ahead();
+        }
+        let t = self.ahead.get(self.pos).copied();
+        self.pos += 1;
+        t
+    }
+
+    /// Refill `ahead` with the next arrivals (empty past the horizon).
+    #[inline(never)]
+    fn draw_ahead(&mut self) {
+        self.ahead.clear();
+        self.pos = 0;
+        if self.done {
+            return;
+        }
+        if let StreamKind::Poisson(rate) = self.kind {
+            for _ in 0..AHEAD {
+                let e: f64 = Exp1.sample(&mut self.rng);
+                let t = self.t + e / rate;
+                if t >= self.horizon_ms {
+                    self.done = true;
+                    return;
+                }
+                self.t = t;
+                self.ahead.push(t);
+            }
+            return;
+        }
+        for _ in 0..AHEAD {
+            match self.draw() {
+                Some(t) => self.ahead.push(t),
+                None => {
+                    self.done = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Draw the next arrival time, ms, or `None` past the horizon.
+    fn draw(&mut self) -> Option<f64> {
         let t = match &mut self.kind {
             StreamKind::Poisson(rate) => {
                 let e: f64 = Exp1.sample(&mut self.rng);

@@ -4,7 +4,7 @@ pub mod arrivals;
 pub mod duration;
 
 pub use arrivals::{ArrivalStream, Arrivals, Spike};
-pub use duration::{DurationModel, DurationSampler};
+pub use duration::{DurationModel, DurationSampler, DurationStream};
 
 use crate::pricing::Arch;
 use rand::SeedableRng;
