@@ -58,6 +58,12 @@ fn stamp_of(key: u128) -> Stamp {
 const NIL: u32 = u32::MAX;
 /// Pops between two looks at whether the slot width and ring size still fit the traffic.
 const EPOCH: u32 = 1024;
+/// Slots per mean time between pops: mostly empty slots make a push rarely share a slot (a
+/// mispredicted branch and a list walk) while the bitmap skips empty slots 64 at a time.
+const SLOTS_PER_GAP: f64 = 2.0;
+/// Ring slots per waiting event: with `SLOTS_PER_GAP` it spans about eight mean waits, so few
+/// events go to the late heap.
+const RING_PER_EVENT: usize = 16;
 /// Ring size bounds, slots (powers of two).
 const MIN_SLOTS: usize = 256;
 const MAX_SLOTS: usize = 1 << 20;
@@ -97,12 +103,13 @@ impl<E> Ord for Late<E> {
 /// Pending events. `seq` numbers are handed out by the queue so callers cannot reuse one.
 /// An event must not be pushed before the last event popped (simulated time does not go back).
 pub struct EventQueue<E> {
-    /// First node of each slot's list, sorted by key; the ring has `mask + 1` slots.
-    heads: Vec<u32>,
+    /// First (earliest) event of each slot, valid where `occupied` says; the rest of a slot's
+    /// events follow in `nodes`, sorted. The ring has `mask + 1` slots.
+    slots: Vec<Node<E>>,
     /// Bit `i` of word `i / 64` set when slot `i` is not empty.
     occupied: Vec<u64>,
     nodes: Vec<Node<E>>,
-    /// Free nodes, linked through `next`.
+    /// Further events of slots; free nodes are linked through `next`.
     free: u32,
     mask: u64,
     /// Time of slot 0, ms, and slots per ms.
@@ -121,20 +128,27 @@ pub struct EventQueue<E> {
     epoch_t0: f64,
 }
 
-impl<E: Copy> Default for EventQueue<E> {
+impl<E: Copy + Default> Default for EventQueue<E> {
     fn default() -> Self {
         Self::with_geometry(MIN_SLOTS, 1.0, 0.0)
     }
 }
 
-impl<E: Copy> EventQueue<E> {
+impl<E: Copy + Default> EventQueue<E> {
     pub fn new() -> Self {
         Self::default()
     }
 
     fn with_geometry(slots: usize, slot_ms: f64, origin: f64) -> Self {
         EventQueue {
-            heads: vec![NIL; slots],
+            slots: vec![
+                Node {
+                    key: 0,
+                    next: NIL,
+                    event: E::default(),
+                };
+                slots
+            ],
             occupied: vec![0; slots / 64],
             nodes: Vec::new(),
             free: NIL,
@@ -195,40 +209,55 @@ impl<E: Copy> EventQueue<E> {
             next: NIL,
             event,
         };
-        let idx = if self.free != NIL {
-            let i = self.free;
-            self.free = self.nodes[i as usize].next;
-            self.nodes[i as usize] = node;
-            i
-        } else {
-            self.nodes.push(node);
-            (self.nodes.len() - 1) as u32
-        };
         let i = (s & self.mask) as usize;
-        let mut prev = NIL;
-        let mut cur = self.heads[i];
-        while cur != NIL && self.nodes[cur as usize].key < k {
-            prev = cur;
-            cur = self.nodes[cur as usize].next;
-        }
-        self.nodes[idx as usize].next = cur;
-        if prev == NIL {
-            self.heads[i] = idx;
+        let bit = 1 << (i & 63);
+        if self.occupied[i >> 6] & bit == 0 {
+            // The common case: an empty slot takes the event in place.
+            self.slots[i] = node;
+            self.occupied[i >> 6] |= bit;
+        } else if k < self.slots[i].key {
+            let first = self.slots[i];
+            let idx = self.alloc(first);
+            self.slots[i] = Node { next: idx, ..node };
         } else {
-            self.nodes[prev as usize].next = idx;
+            // Behind the first event: walk the slot's sorted list.
+            let mut prev = NIL;
+            let mut cur = self.slots[i].next;
+            while cur != NIL && self.nodes[cur as usize].key < k {
+                prev = cur;
+                cur = self.nodes[cur as usize].next;
+            }
+            let idx = self.alloc(Node { next: cur, ..node });
+            if prev == NIL {
+                self.slots[i].next = idx;
+            } else {
+                self.nodes[prev as usize].next = idx;
+            }
         }
-        self.occupied[i >> 6] |= 1 << (i & 63);
         if self.in_ring == 0 || s < self.head {
             self.head = s;
         }
         self.in_ring += 1;
     }
 
+    /// A node for `n`, from the free list if it has one.
+    #[inline]
+    fn alloc(&mut self, n: Node<E>) -> u32 {
+        if self.free != NIL {
+            let i = self.free;
+            self.free = self.nodes[i as usize].next;
+            self.nodes[i as usize] = n;
+            i
+        } else {
+            self.nodes.push(n);
+            (self.nodes.len() - 1) as u32
+        }
+    }
+
     #[inline]
     pub fn peek(&self) -> Option<Stamp> {
         if self.in_ring > 0 {
-            let n = self.heads[(self.head & self.mask) as usize];
-            Some(stamp_of(self.nodes[n as usize].key))
+            Some(stamp_of(self.slots[(self.head & self.mask) as usize].key))
         } else {
             self.late.peek().map(|l| stamp_of(l.key))
         }
@@ -238,14 +267,15 @@ impl<E: Copy> EventQueue<E> {
     pub fn pop(&mut self) -> Option<(Stamp, E)> {
         let (k, event) = if self.in_ring > 0 {
             let i = (self.head & self.mask) as usize;
-            let idx = self.heads[i];
-            let n = self.nodes[idx as usize];
-            self.heads[i] = n.next;
-            self.nodes[idx as usize].next = self.free;
-            self.free = idx;
+            let n = self.slots[i];
             self.in_ring -= 1;
             self.base = self.head;
-            if n.next == NIL {
+            if n.next != NIL {
+                // The slot's next event moves into place.
+                self.slots[i] = self.nodes[n.next as usize];
+                self.nodes[n.next as usize].next = self.free;
+                self.free = n.next;
+            } else {
                 self.occupied[i >> 6] &= !(1 << (i & 63));
                 if self.in_ring > 0 {
                     self.head = self.next_occupied(self.head);
@@ -298,15 +328,17 @@ impl<E: Copy> EventQueue<E> {
         }
     }
 
-    /// Every `EPOCH` pops: make a slot about as wide as the mean time between pops (one event per
-    /// slot near the head) and the ring eight times as long as the queue (so most events fit in
-    /// it), and rebuild when either is off by more than a factor of two.
+    /// Every `EPOCH` pops: make a slot a `SLOTS_PER_GAP`th of the mean time between pops and the
+    /// ring `RING_PER_EVENT` times as long as the queue, and rebuild when either is off by more
+    /// than a factor of two.
     fn refit(&mut self) {
-        let gap = (self.last_t - self.epoch_t0) / f64::from(EPOCH);
+        let gap = (self.last_t - self.epoch_t0) / f64::from(EPOCH) / SLOTS_PER_GAP;
         self.epoch_pops = 0;
         self.epoch_t0 = self.last_t;
         let slots = (self.mask + 1) as usize;
-        let want_slots = (self.len() * 8).next_power_of_two().clamp(MIN_SLOTS, MAX_SLOTS);
+        let want_slots = (self.len() * RING_PER_EVENT)
+            .next_power_of_two()
+            .clamp(MIN_SLOTS, MAX_SLOTS);
         let width = 1.0 / self.slots_per_ms;
         let width_off = gap > 0.0 && gap.is_finite() && (gap > 2.0 * width || gap < 0.5 * width);
         let size_off = want_slots > slots || want_slots * 4 < slots;
@@ -315,8 +347,12 @@ impl<E: Copy> EventQueue<E> {
         }
         let new_width = if gap > 0.0 && gap.is_finite() { gap } else { width };
         let mut events: Vec<(u128, E)> = self.late.drain().map(|l| (l.key, l.event)).collect();
-        for i in 0..self.heads.len() {
-            let mut cur = self.heads[i];
+        for i in 0..self.slots.len() {
+            if self.occupied[i >> 6] & (1 << (i & 63)) == 0 {
+                continue;
+            }
+            events.push((self.slots[i].key, self.slots[i].event));
+            let mut cur = self.slots[i].next;
             while cur != NIL {
                 let n = self.nodes[cur as usize];
                 events.push((n.key, n.event));

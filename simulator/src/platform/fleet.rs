@@ -34,10 +34,11 @@ struct Node {
     in_open: bool,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 enum Event {
     Completion(u32),
     Booted(u32),
+    #[default]
     Evaluate,
 }
 

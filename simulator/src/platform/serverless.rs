@@ -42,6 +42,9 @@ struct Engine<'a> {
     free_ids: Vec<u32>,
     /// Idle dynamic instances, ordered by idle-since time (ms).
     idle: VecDeque<(u32, f64)>,
+    /// When the front of `idle` expires (ms; infinite when none is idle): one comparison per
+    /// event instead of a look into the deque.
+    next_expiry: f64,
     /// Idle always-warm instances.
     pinned_idle: Vec<u32>,
     /// Instances with 1..c requests in flight, most recently filled on top (validated lazily).
@@ -73,6 +76,7 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
         instances: Vec::new(),
         free_ids: Vec::new(),
         idle: VecDeque::new(),
+        next_expiry: f64::INFINITY,
         pinned_idle: Vec::new(),
         open: Vec::new(),
         completions: EventQueue::new(),
@@ -163,15 +167,24 @@ impl Engine<'_> {
     /// Reclaim every idle instance whose keep-alive ran out by `t`, at the time it ran out.
     #[inline]
     fn expire(&mut self, t: f64) {
+        if t >= self.next_expiry {
+            self.expire_idle(t);
+        }
+        self.tl.advance(t);
+    }
+
+    #[inline(never)]
+    fn expire_idle(&mut self, t: f64) {
         let keep = self.r.serverless.keep_alive_ms;
+        self.next_expiry = f64::INFINITY;
         while let Some(&(id, since)) = self.idle.front() {
             if since + keep > t {
+                self.next_expiry = since + keep;
                 break;
             }
             self.idle.pop_front();
             self.kill(id, since + keep);
         }
-        self.tl.advance(t);
     }
 
     /// An instance with room for one more request, if any (per-instance concurrency > 1).
@@ -197,7 +210,7 @@ impl Engine<'_> {
         let warm = if c > 1 { self.open_instance() } else { None };
         let warm = warm
             .or_else(|| self.pinned_idle.pop())
-            .or_else(|| self.idle.pop_back().map(|(id, _)| id));
+            .or_else(|| self.idle_pop_back());
         let (id, latency, exec) = match warm {
             Some(id) => {
                 let start = self.instances[id as usize].ready_at.max(t);
@@ -263,6 +276,16 @@ impl Engine<'_> {
         self.completions.push(t + latency, id);
     }
 
+    /// The most recently used idle instance, if any.
+    #[inline]
+    fn idle_pop_back(&mut self) -> Option<u32> {
+        let (id, _) = self.idle.pop_back()?;
+        if self.idle.is_empty() {
+            self.next_expiry = f64::INFINITY;
+        }
+        Some(id)
+    }
+
     /// Concurrency limit and scaling-rate token bucket.
     fn may_start_instance(&mut self, t: f64) -> bool {
         let p = &self.r.serverless;
@@ -291,6 +314,9 @@ impl Engine<'_> {
             if inst.pinned {
                 self.pinned_idle.push(id);
             } else {
+                if self.idle.is_empty() {
+                    self.next_expiry = t + self.r.serverless.keep_alive_ms;
+                }
                 self.idle.push_back((id, t));
             }
             self.busy -= 1;
