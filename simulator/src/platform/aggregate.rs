@@ -1,12 +1,14 @@
 //! Aggregate mode: per-minute request counts through closed-form estimates instead of one event
 //! per request, for rates where exact mode would take too long.
 //!
-//! Serverless: the busy concurrency of a minute is `a = n·S/60 s`; the instances it needs are
-//! its likely peak, `a + √(2a·ln k)` with `k = 60 s / S` independent looks per minute (the
-//! extreme of a Poisson count), divided by per-instance concurrency. Instances live on for the
-//! keep-alive, so a minute's pool is the largest need of the last keep-alive's minutes, and the
-//! cold starts are what a minute needs beyond the previous pool. Throttling past a concurrency
-//! limit follows Erlang-B.
+//! Serverless: each minute is steady Poisson traffic at its expected rate, and the warm pool
+//! the keep-alive holds and the share of requests that start an instance come from the closed
+//! form of [`warm_pool`] (instances stacked by most-recent use, each expiring when busy
+//! requests stay below its level for longer than the keep-alive). Instances live on for the
+//! keep-alive, so a minute's pool is the largest of the last keep-alive's minutes, and a pool
+//! that grows starts its new instances cold on top. Throttling past a concurrency limit, at
+//! the likely peak `a + √(2a·ln k)` of the busy count `a = n·S/60 s` over `k = 60 s / S`
+//! independent looks, follows Erlang-B.
 //! Fleets: the size the autoscaler would pick for each minute's load (scale-out keeps up,
 //! scale-in waits for the cooldown), and the queueing delay of an M/M/c queue of that size.
 //! `BENCHMARKS.md` shows where this agrees with exact mode.
@@ -16,6 +18,7 @@ use super::{EngineKind, Resolved};
 use crate::pricing::meter::billed_exec_ms;
 use crate::pricing::Usage;
 use crate::stats::erlang::{erlang_b, erlang_c};
+use crate::stats::warm_pool::warm_pool;
 use crate::stats::{LatencyHistogram, Timeline};
 use crate::workload::{rng, Arrivals, DurationSampler, Stream, Workload};
 use rand::Rng;
@@ -68,6 +71,11 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
     let mut busy_slots = Level::default();
     let mut ready_slots = Level::default();
     let mut history: Vec<u32> = Vec::with_capacity(counts.len());
+    // Serverless: the dynamic pool of each minute, and cold starts not yet whole.
+    let mut pools: Vec<f64> = Vec::with_capacity(counts.len());
+    let mut cold_carry = 0.0;
+    // The pool of the last rate seen: steady traffic computes it once.
+    let mut steady_memo = None;
     let mut cpu_ms = 0.0;
     let mut exec_ms = 0.0;
     let mut init_ms = 0.0;
@@ -90,20 +98,40 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
                 } else {
                     a + (2.0 * a * looks.ln()).sqrt()
                 };
-                let mut need = (peak / c).ceil() as u32;
+                let need = (peak / c).ceil() as u32;
                 let mut lost = 0;
                 if need > sp.concurrency_limit {
-                    need = sp.concurrency_limit;
                     let b = erlang_b(sp.concurrency_limit.saturating_mul(sp.per_instance), a);
                     lost = (n as f64 * b).round() as u64;
                 }
-                let dynamic = need.saturating_sub(sp.min_instances);
+                let rate_per_ms = means[m] / width;
+                let steady = match steady_memo {
+                    Some((r, pool)) if r == rate_per_ms => pool,
+                    _ => {
+                        let pool = warm_pool(
+                            rate_per_ms,
+                            s_ms,
+                            sp.keep_alive_ms,
+                            sp.per_instance,
+                            sp.min_instances,
+                        );
+                        steady_memo = Some((rate_per_ms, pool));
+                        pool
+                    }
+                };
+                let dynamic = (steady.alive - f64::from(sp.min_instances)).clamp(
+                    0.0,
+                    f64::from(sp.concurrency_limit.saturating_sub(sp.min_instances)),
+                );
                 let from = m.saturating_sub(keep_minutes);
-                let before = history[from..m].iter().copied().max().unwrap_or(0);
-                history.push(dynamic);
+                let before = pools[from..m].iter().copied().fold(0.0, f64::max);
+                pools.push(dynamic);
                 let pool = before.max(dynamic);
-                let colds = u64::from(dynamic.saturating_sub(before));
-                let alive = pool + sp.min_instances;
+                cold_carry += n as f64 * steady.cold_start_probability + (dynamic - before).max(0.0);
+                let colds = cold_carry.floor();
+                cold_carry -= colds;
+                let colds = colds as u64;
+                let alive = pool.round() as u32 + sp.min_instances;
                 let busy = (a / c)
                     .max(if n > 0 { a.min(1.0) } else { 0.0 })
                     .min(f64::from(alive));

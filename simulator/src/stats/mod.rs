@@ -4,6 +4,7 @@
 pub mod erlang;
 pub mod histogram;
 pub mod timeline;
+pub mod warm_pool;
 
 pub use histogram::{LatencyHistogram, LatencySummary};
 pub use timeline::{Timeline, TimelineBucket};
