@@ -7,6 +7,8 @@ pub mod demo;
 pub mod error;
 pub mod estimate;
 pub mod import;
+pub mod inventory;
+pub mod profiles;
 pub mod simulate;
 pub mod sync;
 
