@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "sync_cancel",
     "catalog_info",
     "catalog_platforms",
+    "dashboard",
     "estimate",
     "functions_list",
     "functions_cost_on",

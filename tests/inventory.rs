@@ -1,9 +1,9 @@
 //! The Functions table's figures (`app::inventory`) on the demo account: they agree with the
 //! stored metrics summed independently, and the daily Lambda cost agrees with the demo's bill.
 
-use breakeven::app::demo;
 use breakeven::app::inventory::{self, Window};
 use breakeven::app::sync::{Cancel, Silent};
+use breakeven::app::{dashboard, demo};
 use breakeven::ingest::demo::DemoOptions;
 use breakeven::store::{costs, metrics, Day, Store};
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
@@ -86,4 +86,31 @@ fn another_platform_prices_the_same_month() {
     let peak = busiest.peak_concurrency.unwrap();
     assert_eq!(fargate.instances, Some((peak / 10.0).ceil().max(1.0) as u32));
     assert!(inventory::cost_on(&catalog, busiest, "no-such-platform").is_err());
+}
+
+#[test]
+fn the_dashboard_adds_up() {
+    let (_dir, store, catalog) = demo_store(20);
+    let d = dashboard::dashboard(&store, &catalog, "demo").unwrap();
+    assert_eq!(d.to, Day::from_ymd(2026, 6, 14).unwrap());
+    assert_eq!(d.mtd_from, Day::from_ymd(2026, 6, 1).unwrap());
+    let by_service: Usd = d.by_service.iter().map(|s| s.cost_usd).sum();
+    assert_eq!(by_service, d.billed_usd);
+    let by_day: Usd = d.days.iter().map(|x| x.billed_usd).sum();
+    assert_eq!(by_day, d.billed_usd);
+    let functions: Usd = d.functions.iter().map(|f| f.total_usd).sum();
+    assert_eq!(functions, d.usage_usd);
+    assert!(d.billed_mtd_usd < d.billed_usd && d.billed_mtd_usd > Usd::ZERO);
+    // The demo bill is priced from the same usage: only init time (not a metric) separates them.
+    let gap = d.lambda_gap_pct.unwrap();
+    assert!(gap >= Decimal::ZERO && gap < Decimal::ONE, "{gap}%");
+    for f in &d.functions {
+        // The rest is ephemeral storage above the included 512 MB.
+        let split = f.requests_usd + f.compute_usd + f.provisioned_usd + f.init_usd;
+        assert!(split <= f.total_usd && split > Usd::ZERO, "{}", f.name);
+    }
+    assert!(d.functions.windows(2).all(|w| w[0].total_usd >= w[1].total_usd));
+    assert!(d.top_movers.len() <= 5);
+    assert_eq!(d.last_sync.unwrap().source, "demo");
+    assert!(dashboard::dashboard(&store, &catalog, "nobody").is_err());
 }

@@ -21,6 +21,7 @@ fn main() -> anyhow::Result<()> {
             commands::account::sync_cancel,
             commands::catalog::catalog_info,
             commands::catalog::catalog_platforms,
+            commands::dashboard::dashboard,
             commands::estimate::estimate,
             commands::functions::functions_list,
             commands::functions::functions_cost_on,

@@ -10,7 +10,9 @@ use crate::app::estimate::{estimate, EstimateReport, EstimateRequest};
 use crate::store::functions::{self, FunctionRow};
 use crate::store::rollups::{self, Combine};
 use crate::store::Store;
-use breakeven_simulator::pricing::{bill, Arch, Deployment, PriceCatalog, Usage, UsageProfile, Usd};
+use breakeven_simulator::pricing::{
+    bill, Arch, CostBreakdown, Deployment, PriceCatalog, Usage, UsageProfile, Usd,
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -215,6 +217,9 @@ pub struct DailyCost {
     /// Start of the UTC day, Unix seconds.
     pub day: i64,
     pub cost_usd: Usd,
+    /// The day's bill line by line.
+    #[serde(skip)]
+    pub breakdown: CostBreakdown,
 }
 
 /// The function's Lambda cost per day of `w`, each day priced from that day's invocations and
@@ -259,9 +264,11 @@ pub fn daily_cost(
                 provisioned_ms,
                 ..Usage::default()
             };
+            let breakdown = bill(catalog, "aws-lambda", region, &deployment, &usage)?;
             Ok(DailyCost {
                 day: b.start,
-                cost_usd: bill(catalog, "aws-lambda", region, &deployment, &usage)?.total,
+                cost_usd: breakdown.total,
+                breakdown,
             })
         })
         .collect()

@@ -2,6 +2,7 @@
 //! output; neither shell holds business logic.
 
 pub mod catalog;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -54,6 +54,29 @@ describe("desktop account views", () => {
     );
   });
 
+  it("shows the dashboard with the demo bill, reconciled against the metrics", async () => {
+    const kpi = await testid("kpi-30d");
+    await kpi.waitForExist({ timeout: 60_000, timeoutMsg: "the dashboard never appeared" });
+    const total = await kpi.getAttribute("data-exact");
+    assert.ok(cmpDecimal(total, "100") > 0, `a busy account costs more than $100 a month, not ${total}`);
+    assert.match(await kpi.getText(), /^\$[\d,]+\.\d\d$/);
+    // The month to date is part of the 30 days.
+    assert.ok(cmpDecimal(await (await testid("kpi-mtd")).getAttribute("data-exact"), total) <= 0);
+    // The demo's bill is priced from the same usage its metrics show: they reconcile.
+    assert.equal(await (await testid("kpi-reconciliation")).getText(), "Matches");
+    const fn = await browser.$$('[data-testid="dash-fn-cost"]');
+    assert.ok(fn.length >= 10, `${fn.length} functions listed`);
+    const costs = [];
+    for (const c of fn) costs.push(await c.getAttribute("data-exact"));
+    for (let i = 1; i < costs.length; i++) assert.ok(cmpDecimal(costs[i - 1], costs[i]) >= 0, "most expensive first");
+    assert.equal((await browser.$$('[data-testid="chart-trend"] svg')).length, 1, "the trend chart is drawn");
+    assert.match(await (await testid("kpi-sync")).getText(), /demo · ok/);
+    await shot("dashboard-1280x800");
+    await browser.setWindowSize(1920, 1080);
+    await shot("dashboard-1920x1080");
+    await browser.setWindowSize(1280, 800);
+  });
+
   it("lists the Functions with the CLI's inventory and sorts by cost", async () => {
     await go("functions");
     const grid = await testid("function-grid");

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod dashboard;
 pub mod estimate;
 pub mod functions;
 pub mod settings;

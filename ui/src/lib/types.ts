@@ -282,102 +282,56 @@ export interface Locations {
   override_exists: boolean;
 }
 
-// ---- The dashboard: breakeven::app::analyse::model (money: exact decimal strings; days YYYY-MM-DD).
+// ---- The dashboard: breakeven::app::dashboard (money: exact decimal strings; days YYYY-MM-DD).
 
-/** breakeven::app::analyse::model::CostSplit */
-export interface CostSplit {
-  requests_usd: string;
-  compute_usd: string;
-  provisioned_usd: string;
-  init_usd: string;
-  storage_usd: string;
-  total_usd: string;
-}
-
-/** breakeven::app::analyse::model::FunctionSummary (UsageStats flattened) */
-export interface FunctionSummary {
-  name: string;
-  memory_mb: number;
-  architecture: string;
-  provisioned_concurrency: number;
-  days_with_data: number;
-  invocations: number;
-  error_rate: number;
-  throttle_rate: number;
-  duration_avg_ms: number | null;
-  duration_p50_ms: number | null;
-  duration_p99_ms: number | null;
-  peak_concurrency: number | null;
-  cost: CostSplit;
-  /** Percent, 1 decimal (exact decimal string). */
-  share_pct: string;
-}
-
-/** breakeven::app::analyse::model::ServiceCost */
+/** breakeven::app::dashboard::ServiceCost */
 export interface ServiceCost {
-  source: string;
   service: string;
   cost_usd: string;
   days: number;
 }
 
-/** breakeven::app::analyse::model::Mover */
-export interface Mover {
-  kind: string;
+/** breakeven::app::dashboard::FunctionCost: Lambda cost from metrics over the range. */
+export interface FunctionCost {
+  id: number;
   name: string;
+  requests_usd: string;
+  compute_usd: string;
+  provisioned_usd: string;
+  init_usd: string;
+  total_usd: string;
   this_week_usd: string;
   previous_week_usd: string;
   change_usd: string;
-  change_pct: number | null;
 }
 
-/** breakeven::app::analyse::model::Anomaly */
-export interface Anomaly {
-  kind: string;
-  name: string;
+/** breakeven::app::dashboard::DayTotals */
+export interface DayTotals {
   day: string;
-  cost: number;
-  median: number;
-  z: number;
-}
-
-/** breakeven::app::analyse::model::Reconciliation (days left out) */
-export interface ReconciliationSummary {
-  tolerance: string;
-  usage_derived_usd: string;
   billed_usd: string;
-  gap_usd: string;
-  days_ok: number;
-  days_explained: number;
-  days_unexplained: number;
+  usage_usd: string;
 }
 
-/** breakeven-desktop commands::dashboard::Dashboard */
+/** breakeven-desktop commands::dashboard::DashboardView (breakeven::app::dashboard::Dashboard) */
 export interface Dashboard {
   account: string;
   account_name: string;
-  /** The last 30 days of data. */
   from: string;
   to: string;
-  /** Billed cost (Cost Explorer / FOCUS) of the range and of the month to date. */
-  billed_30d_usd: string;
-  billed_mtd_usd: string;
-  /** Usage-derived Lambda cost of the range and of the month to date. */
-  usage_30d_usd: string;
-  usage_mtd_usd: string;
-  /** First day of the month-to-date figures. */
+  billed_usd: string;
+  usage_usd: string;
   mtd_from: string;
-  forecast_usd: string;
-  forecast_basis: string;
+  billed_mtd_usd: string;
+  usage_mtd_usd: string;
+  lambda_billed_usd: string;
+  lambda_usage_usd: string;
+  /** Percent, exact decimal; null without a Lambda bill. */
+  lambda_gap_pct: string | null;
   by_service: ServiceCost[];
-  functions: FunctionSummary[];
-  top_movers: Mover[];
-  anomalies: Anomaly[];
-  anomaly_rule: string;
-  reconciliation: ReconciliationSummary;
+  functions: FunctionCost[];
+  top_movers: FunctionCost[];
+  days: DayTotals[];
   last_sync: RunRow | null;
-  /** Function name → store id, to open a function's detail. */
-  function_ids: Record<string, number>;
   charts: Chart[];
 }
 
