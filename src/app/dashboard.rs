@@ -174,7 +174,7 @@ pub fn dashboard(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Das
     };
     let lambda_usage: Usd = days
         .iter()
-        .filter(|(d, _)| lambda_days.contains(d))
+        .filter(|(d, _)| lambda_days.contains(*d))
         .map(|(_, v)| v.1)
         .sum();
     let lambda_gap_pct = (!lambda_billed.is_zero())
