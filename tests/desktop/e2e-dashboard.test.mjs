@@ -88,18 +88,19 @@ describe("desktop account views", () => {
     const status = cli(["db", "status"]);
     const expected = status.accounts[0].functions;
     assert.equal(await (await testid("function-count")).getText(), `${expected} functions`);
+    assert.equal(await grid.getAttribute("aria-rowcount"), String(expected + 1));
     const rows = await browser.$$('[data-testid="function-row"]');
-    assert.equal(rows.length, expected, "every demo function is rendered (fewer than a screenful of overscan)");
+    assert.ok(rows.length > 10 && rows.length <= expected, `${rows.length} rows rendered`);
     // Default order: Lambda cost per month, highest first.
     const costs = [];
     for (const c of await browser.$$('[data-testid="function-cost"]')) costs.push(await c.getAttribute("data-exact"));
     for (let i = 1; i < costs.length; i++) assert.ok(cmpDecimal(costs[i - 1], costs[i]) >= 0, `row ${i} out of order`);
     assert.ok(cmpDecimal(costs[0], "0") > 0, "the top function costs something");
     await shot("functions-1280x800");
-    // Ascending after a click on the header.
+    // Ascending after a click on the header: the cheapest first.
     await (await testid("sort-cost")).click();
     const first = await (await $('[data-testid="function-cost"]')).getAttribute("data-exact");
-    assert.equal(first, costs[costs.length - 1]);
+    assert.ok(cmpDecimal(first, costs[costs.length - 1]) <= 0);
     await (await testid("sort-cost")).click();
   });
 
