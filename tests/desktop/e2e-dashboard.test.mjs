@@ -166,7 +166,8 @@ describe("desktop account views", () => {
         localStorage.setItem("breakeven.virtual", v ? "on" : "off");
       }, virtual);
       await browser.refresh();
-      await (await $("#nav-dashboard")).waitForExist({ timeout: 30_000 });
+      // The account is open (its first answer is in) before the clock starts.
+      await (await testid("demo-banner")).waitForExist({ timeout: 30_000 });
       return browser.executeAsync((done) => {
         const t0 = performance.now();
         document.getElementById("nav-functions").click();
