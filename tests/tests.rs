@@ -4,6 +4,7 @@ mod catalog;
 mod demo;
 mod estimate;
 mod import;
+mod inventory;
 mod simulate;
 mod store;
 mod support;

@@ -2,11 +2,14 @@
 //! output; neither shell holds business logic.
 
 pub mod catalog;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod estimate;
 pub mod import;
+pub mod inventory;
+pub mod profiles;
 pub mod simulate;
 pub mod sync;
 

@@ -9,6 +9,7 @@ pub mod breakeven;
 pub mod cost;
 pub mod latency;
 pub mod legend;
+pub mod metric;
 pub mod timeline;
 pub mod tune;
 
