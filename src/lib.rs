@@ -1,5 +1,6 @@
 //! Breakeven's application layer: the use cases the CLI and the desktop app share.
 
+pub mod analytics;
 pub mod app;
 pub mod ingest;
 pub mod report;

@@ -1,5 +1,6 @@
 //! Integration tests of the `breakeven` package, built as one binary.
 
+mod analyse;
 mod catalog;
 mod demo;
 mod estimate;

@@ -15,6 +15,8 @@ pub enum AppError {
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]
     Ingest(#[from] crate::ingest::IngestError),
+    #[error(transparent)]
+    Analytics(#[from] crate::analytics::AnalyticsError),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -55,6 +57,7 @@ impl AppError {
             },
             AppError::Store(e) => e.code(),
             AppError::Ingest(e) => e.code(),
+            AppError::Analytics(e) => e.code(),
             AppError::Io { .. } => "E_IO",
         }
     }
@@ -63,7 +66,7 @@ impl AppError {
     pub fn is_bad_input(&self) -> bool {
         !matches!(
             self,
-            AppError::Io { .. } | AppError::Store(_) | AppError::Ingest(_)
+            AppError::Io { .. } | AppError::Store(_) | AppError::Ingest(_) | AppError::Analytics(_)
         )
     }
 

@@ -1,5 +1,7 @@
 //! Command-line definition and dispatch. One file per subcommand group.
 
+mod analyse;
+mod analyse_view;
 mod catalog;
 mod db;
 mod demo;
@@ -51,6 +53,8 @@ pub enum Command {
     /// Load billing exports (FOCUS) into the database.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Where the money goes: cost per function and day, the bill reconciled, trends.
+    Analyse(analyse::AnalyseArgs),
     /// The local database: status, path, insert benchmark.
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -102,6 +106,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(a) => demo::run(&g, a),
         Command::Db(c) => db::run(&g, c),
         Command::Import(c) => import::run(&g, c),
+        Command::Analyse(a) => analyse::run(&g, a),
     }
 }
 

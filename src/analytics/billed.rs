@@ -1,0 +1,137 @@
+//! Billed cost (Cost Explorer and FOCUS rows from [`crate::analytics::frames::billed`]) by day,
+//! service and usage type; and the billed Lambda figures reconciliation compares against.
+
+use polars::prelude::*;
+
+/// Service name of Lambda in Cost Explorer and in AWS FOCUS exports.
+pub const LAMBDA_SERVICE: &str = "AWS Lambda";
+
+/// Billed cost per `day`, `source`, `service` and `usage_type`: `cost_usd` (exact sum),
+/// `quantity` (sum), `unit`, `estimated` (any row still estimated). Sorted by day, then cost
+/// descending.
+pub fn by_day(billed: LazyFrame) -> LazyFrame {
+    billed
+        .group_by([col("day"), col("source"), col("service"), col("usage_type")])
+        .agg([
+            col("cost_usd").sum(),
+            col("quantity").sum(),
+            col("unit").first(),
+            col("estimated").any(true),
+        ])
+        .sort_by_exprs(
+            [col("day"), col("cost_usd")],
+            SortMultipleOptions::default().with_order_descending_multi([false, true]),
+        )
+}
+
+/// Billed cost per `source`, `service` over the whole frame: `cost_usd`, `days` (with a cost
+/// row). Sorted by cost, largest first.
+pub fn by_service(billed: LazyFrame) -> LazyFrame {
+    billed
+        .group_by([col("source"), col("service")])
+        .agg([col("cost_usd").sum(), col("day").n_unique().alias("days")])
+        .sort_by_exprs(
+            [col("cost_usd"), col("service")],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+}
+
+fn usage_type_like(pattern: &str) -> Expr {
+    col("usage_type").str().contains_literal(lit(pattern))
+}
+
+/// Billed Lambda per `day`: `billed_usd`, `billed_requests` (quantity of `Request*` usage types),
+/// `billed_gb_seconds_x86` and `billed_gb_seconds_arm` (on-demand duration usage types
+/// `Lambda-GB-Second[-ARM]`, which also carry billed INIT time), `estimated`, `source`.
+///
+/// Where a day has both Cost Explorer and FOCUS rows, Cost Explorer's are used (they carry usage
+/// types and quantities) so the day is not counted twice.
+pub fn lambda_days(billed: LazyFrame) -> LazyFrame {
+    let on_demand = usage_type_like("Lambda-GB-Second").and(usage_type_like("Provisioned").not());
+    let arm = usage_type_like("-ARM");
+    billed
+        .filter(col("service").eq(lit(LAMBDA_SERVICE)))
+        .group_by([col("day"), col("source")])
+        .agg([
+            col("cost_usd").sum().alias("billed_usd"),
+            col("quantity")
+                .filter(usage_type_like("Request"))
+                .sum()
+                .alias("billed_requests"),
+            col("quantity")
+                .filter(on_demand.clone().and(arm.clone().not()))
+                .sum()
+                .alias("billed_gb_seconds_x86"),
+            col("quantity")
+                .filter(on_demand.and(arm))
+                .sum()
+                .alias("billed_gb_seconds_arm"),
+            col("estimated").any(true),
+        ])
+        .with_column(
+            when(col("source").eq(lit("cost-explorer")))
+                .then(lit(0i32))
+                .otherwise(lit(1i32))
+                .alias("rank"),
+        )
+        .filter(col("rank").eq(col("rank").min().over([col("day")])))
+        .drop(by_name(["rank"], true, false))
+        .sort(["day"], SortMultipleOptions::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::money::{usd_column, usd_values};
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    #[test]
+    fn lambda_days_prefer_cost_explorer_and_split_usage_types() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let frame = DataFrame::new_infer_height(vec![
+            Column::new("day".into(), [1i64, 1, 1, 1, 2]),
+            Column::new(
+                "source".into(),
+                [
+                    "cost-explorer",
+                    "cost-explorer",
+                    "cost-explorer",
+                    "focus",
+                    "focus",
+                ],
+            ),
+            Column::new("service".into(), [LAMBDA_SERVICE; 5]),
+            Column::new(
+                "usage_type".into(),
+                [
+                    "Request",
+                    "Lambda-GB-Second-ARM",
+                    "Lambda-Provisioned-GB-Second",
+                    "Usage",
+                    "Usage",
+                ],
+            ),
+            usd_column("cost_usd", &[d("0.2"), d("0.1"), d("0.3"), d("9"), d("1.25")]).unwrap(),
+            Column::new("quantity".into(), [1e6, 7500.0, 100.0, 0.0, 0.0]),
+            Column::new(
+                "unit".into(),
+                ["Requests", "Lambda-GB-Second", "Lambda-GB-Second", "", ""],
+            ),
+            Column::new("estimated".into(), [false, true, false, false, false]),
+        ])
+        .unwrap();
+        let out = lambda_days(frame.lazy()).collect().unwrap();
+        assert_eq!(out.height(), 2);
+        let usd: Vec<String> = usd_values(&out, "billed_usd")
+            .unwrap()
+            .iter()
+            .map(|u| u.exact())
+            .collect();
+        assert_eq!(usd, ["0.6", "1.25"]);
+        let g = |c: &str| out.column(c).unwrap().get(0).unwrap().extract::<f64>().unwrap();
+        assert_eq!(g("billed_requests"), 1e6);
+        assert_eq!(g("billed_gb_seconds_arm"), 7500.0);
+        assert_eq!(g("billed_gb_seconds_x86"), 0.0);
+    }
+}

@@ -1,0 +1,244 @@
+//! Usage-derived cost: each function-day's metered usage priced with the catalog by the pricing
+//! crate (`breakeven_simulator::pricing::bill`), exactly.
+//!
+//! From the metrics: requests = Invocations; execution time = Σ Invocations × Duration Average
+//! plus half a millisecond per request (Lambda rounds each request up to the next millisecond;
+//! an average hides that); the part served by provisioned concurrency = execution time × (1 −
+//! spillover / invocations); provisioned concurrency billed all day at the inventory's current
+//! configuration. Init (cold-start) time is billed by Lambda but is not a CloudWatch metric, so
+//! the `init` category stays zero here and shows up in reconciliation instead. Each function-day
+//! is priced on its own without the free tier (the free tier is an account-level credit, see
+//! [`free_tier_credit`]); tiers that only start past 6 billion GB-seconds a month are not reached
+//! by a single function-day.
+
+use crate::analytics::money::usd_column;
+use crate::analytics::Result;
+use breakeven_simulator::pricing::{
+    bill, Arch, CatalogError, CostBreakdown, CostCategory, CostLine, Deployment, PriceCatalog, Usage, Usd,
+};
+use polars::prelude::*;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+pub const PLATFORM: &str = "aws-lambda";
+const DAY_MS: u64 = 86_400_000;
+
+/// A function's configuration, as pricing needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionConfig {
+    pub function_id: i64,
+    pub name: String,
+    pub region: String,
+    /// MB.
+    pub memory_mb: u32,
+    pub arch: Arch,
+    /// MB.
+    pub ephemeral_storage_mb: u32,
+    /// Instances.
+    pub provisioned_concurrency: u32,
+}
+
+/// One function-day's usage from the metrics.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DayMetrics {
+    pub invocations: f64,
+    /// Σ invocations × average duration, ms.
+    pub duration_ms: f64,
+    /// Invocations that spilled over provisioned concurrency.
+    pub spillover: f64,
+}
+
+/// The [`Usage`] of one function-day (see the module docs for each rule).
+pub fn day_usage(f: &FunctionConfig, m: &DayMetrics) -> Usage {
+    let requests = m.invocations.max(0.0).round() as u64;
+    let exec_ms = (m.duration_ms.max(0.0) + 0.5 * m.invocations.max(0.0)).round() as u64;
+    let provisioned_ms = u64::from(f.provisioned_concurrency) * DAY_MS;
+    let provisioned_exec_ms = if f.provisioned_concurrency > 0 && m.invocations > 0.0 {
+        let share = ((m.invocations - m.spillover) / m.invocations).clamp(0.0, 1.0);
+        (exec_ms as f64 * share) as u64
+    } else {
+        0
+    };
+    Usage {
+        period_ms: DAY_MS,
+        requests,
+        exec_ms,
+        provisioned_exec_ms,
+        provisioned_ms,
+        ..Usage::default()
+    }
+}
+
+/// The deployment a function is billed under (no free tier: it is credited per account).
+pub fn deployment(f: &FunctionConfig) -> Deployment {
+    Deployment {
+        memory_mb: f.memory_mb,
+        arch: f.arch,
+        ephemeral_storage_mb: f.ephemeral_storage_mb,
+        provisioned_instances: f.provisioned_concurrency,
+        free_tier: false,
+        ..Deployment::default()
+    }
+}
+
+/// Price one function-day.
+pub fn price_day(
+    catalog: &PriceCatalog,
+    f: &FunctionConfig,
+    m: &DayMetrics,
+) -> std::result::Result<CostBreakdown, CatalogError> {
+    bill(
+        catalog,
+        PLATFORM,
+        Some(&f.region),
+        &deployment(f),
+        &day_usage(f, m),
+    )
+}
+
+/// The cost categories a usage-derived Lambda cost is split into, in display order.
+pub const CATEGORIES: [CostCategory; 5] = [
+    CostCategory::Requests,
+    CostCategory::Compute,
+    CostCategory::Provisioned,
+    CostCategory::Init,
+    CostCategory::Storage,
+];
+
+/// Column name of a category's money column, e.g. `compute_usd`.
+pub fn category_column(c: CostCategory) -> String {
+    format!("{}_usd", c.label().replace(' ', "_"))
+}
+
+/// Price every row of a days frame (`function_id`, `day`, `invocations`, `duration_ms`,
+/// `spillover`): one row per function-day with `function_id`, `day`, a money column per
+/// category ([`category_column`]), `total_usd`, and the billed quantities reconciliation
+/// compares with the bill: `requests` (i64), `gb_seconds_x86` and `gb_seconds_arm` (f64,
+/// on-demand duration). Functions missing from `configs` are skipped.
+pub fn price_days(catalog: &PriceCatalog, configs: &[FunctionConfig], days: &DataFrame) -> Result<DataFrame> {
+    let by_id: BTreeMap<i64, &FunctionConfig> = configs.iter().map(|f| (f.function_id, f)).collect();
+    let fid = days.column("function_id")?.i64()?;
+    let day = days.column("day")?.i64()?;
+    let inv = days.column("invocations")?.f64()?;
+    let dur = days.column("duration_ms")?.f64()?;
+    let spill = days.column("spillover")?.f64()?;
+    let mut out_fid = Vec::new();
+    let mut out_day = Vec::new();
+    let mut cats: Vec<Vec<Decimal>> = vec![Vec::new(); CATEGORIES.len()];
+    let mut total = Vec::new();
+    let mut requests = Vec::new();
+    let mut gbs: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    for i in 0..days.height() {
+        let (Some(id), Some(d)) = (fid.get(i), day.get(i)) else {
+            continue;
+        };
+        let Some(f) = by_id.get(&id) else { continue };
+        let m = DayMetrics {
+            invocations: inv.get(i).unwrap_or(0.0),
+            duration_ms: dur.get(i).unwrap_or(0.0),
+            spillover: spill.get(i).unwrap_or(0.0),
+        };
+        let b = price_day(catalog, f, &m)?;
+        out_fid.push(id);
+        out_day.push(d);
+        for (k, c) in CATEGORIES.iter().enumerate() {
+            cats[k].push(b.category_total(*c).0);
+        }
+        total.push(b.total.0);
+        requests.push(day_usage(f, &m).requests as i64);
+        let on_demand = format!("duration-{}", f.arch.as_str());
+        let q: Decimal = b
+            .lines
+            .iter()
+            .filter(|l| l.dimension == on_demand && l.category == CostCategory::Compute)
+            .map(|l| l.quantity)
+            .sum();
+        let q = rust_decimal::prelude::ToPrimitive::to_f64(&q).unwrap_or(0.0);
+        let arm = usize::from(f.arch == Arch::Arm64);
+        gbs[arm].push(q);
+        gbs[1 - arm].push(0.0);
+    }
+    let mut cols = vec![
+        Column::new("function_id".into(), out_fid),
+        Column::new("day".into(), out_day),
+    ];
+    for (k, c) in CATEGORIES.iter().enumerate() {
+        cols.push(usd_column(&category_column(*c), &cats[k])?);
+    }
+    cols.push(usd_column("total_usd", &total)?);
+    cols.push(Column::new("requests".into(), requests));
+    let [x86, arm] = gbs;
+    cols.push(Column::new("gb_seconds_x86".into(), x86));
+    cols.push(Column::new("gb_seconds_arm".into(), arm));
+    Ok(DataFrame::new_infer_height(cols)?)
+}
+
+/// Merge the bills of several periods into one: lines of the same item add up.
+pub fn merge(platform: &str, region: &str, bills: &[CostBreakdown]) -> CostBreakdown {
+    let mut lines: Vec<CostLine> = Vec::new();
+    for b in bills {
+        for l in &b.lines {
+            match lines
+                .iter_mut()
+                .find(|x| x.item == l.item && x.dimension == l.dimension && x.unit_price == l.unit_price)
+            {
+                Some(x) => {
+                    x.quantity += l.quantity;
+                    x.amount += l.amount;
+                }
+                None => lines.push(l.clone()),
+            }
+        }
+    }
+    for l in &mut lines {
+        l.quantity = l.quantity.normalize();
+        l.amount = Usd(l.amount.0.normalize());
+    }
+    let mut notes: Vec<String> = Vec::new();
+    for n in bills.iter().flat_map(|b| &b.notes) {
+        if !notes.contains(n) {
+            notes.push(n.clone());
+        }
+    }
+    CostBreakdown {
+        platform: platform.to_string(),
+        region: region.to_string(),
+        total: lines.iter().map(|l| l.amount).sum(),
+        free_tier: -lines.iter().filter(|l| l.credit).map(|l| l.amount).sum::<Usd>(),
+        lines,
+        notes,
+    }
+}
+
+/// One month's account-wide Lambda usage, for the free-tier credit.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MonthUsage {
+    pub requests: u64,
+    /// GB-seconds of on-demand execution, per architecture.
+    pub gb_seconds_x86: Decimal,
+    pub gb_seconds_arm: Decimal,
+}
+
+/// The value of Lambda's monthly free tier (requests and GB-seconds, x86 and arm64 sharing one
+/// pool) against one month of account usage, as a positive amount. The pool is applied to x86
+/// GB-seconds first (the dearer rate), then arm64.
+pub fn free_tier_credit(
+    catalog: &PriceCatalog,
+    region: &str,
+    u: &MonthUsage,
+) -> std::result::Result<Usd, CatalogError> {
+    let req = catalog.price(PLATFORM, region, "requests")?;
+    let x86 = catalog.price(PLATFORM, region, "duration-x86_64")?;
+    let arm = catalog.price(PLATFORM, region, "duration-arm64")?;
+    let first =
+        |p: &breakeven_simulator::pricing::PriceEntry| p.bands().first().map(|b| b.1).unwrap_or_default();
+    let free_req = req.free.unwrap_or_default().min(Decimal::from(u.requests));
+    let mut pool = x86.free.unwrap_or_default();
+    let on_x86 = pool.min(u.gb_seconds_x86);
+    pool -= on_x86;
+    let on_arm = pool.min(u.gb_seconds_arm);
+    Ok(Usd((free_req * first(req)
+        + on_x86 * first(x86)
+        + on_arm * first(arm))
+    .normalize()))
+}

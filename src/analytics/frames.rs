@@ -1,0 +1,237 @@
+//! Loading: store rows → polars frames. The only place analytics reads SQLite.
+//!
+//! Metric points come in as three numeric columns (`series_id`, `ts`, `value`) and the small
+//! series table separately, so the big read carries no strings; the join happens lazily in
+//! polars. Money is never a float here: billed amounts become integer nano-dollar columns
+//! ([`crate::analytics::money`]).
+
+use crate::analytics::money::usd_column;
+use crate::analytics::Result;
+use crate::store::{Day, SqlContext, StoreError};
+use polars::prelude::*;
+use rusqlite::{params, Connection};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Metric points of one account with `from <= ts < to` (Unix seconds):
+/// `series_id` i64, `ts` i64 (period start, Unix s), `value` f64.
+pub fn points(c: &Connection, account_id: i64, from: i64, to: i64) -> Result<DataFrame> {
+    let mut st = c
+        .prepare(
+            "SELECT p.series_id, p.ts, p.value FROM metric_points p
+             WHERE p.series_id IN (SELECT s.id FROM metric_series s JOIN functions f ON f.id = s.function_id
+                                   WHERE f.account_id = ?1)
+               AND p.ts >= ?2 AND p.ts < ?3",
+        )
+        .ctx("reading metric points")?;
+    let mut series_id = Vec::new();
+    let mut ts = Vec::new();
+    let mut value = Vec::new();
+    let mut rows = st
+        .query(params![account_id, from, to])
+        .ctx("reading metric points")?;
+    while let Some(r) = rows.next().ctx("reading metric points")? {
+        series_id.push(r.get::<_, i64>(0).ctx("reading metric points")?);
+        ts.push(r.get::<_, i64>(1).ctx("reading metric points")?);
+        value.push(r.get::<_, f64>(2).ctx("reading metric points")?);
+    }
+    Ok(points_frame(series_id, ts, value)?)
+}
+
+/// A points frame from its three columns (the benchmark builds one directly).
+pub fn points_frame(series_id: Vec<i64>, ts: Vec<i64>, value: Vec<f64>) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new("series_id".into(), series_id),
+        Column::new("ts".into(), ts),
+        Column::new("value".into(), value),
+    ])
+}
+
+/// The metric series of one account: `series_id`, `function_id`, `metric`, `stat`, `period_s`
+/// (i64, s), `resource` (alias, or empty).
+pub fn series(c: &Connection, account_id: i64) -> Result<DataFrame> {
+    let mut st = c
+        .prepare(
+            "SELECT s.id, s.function_id, s.metric, s.stat, s.period_s, s.resource
+             FROM metric_series s JOIN functions f ON f.id = s.function_id WHERE f.account_id = ?1",
+        )
+        .ctx("reading metric series")?;
+    let (mut id, mut fid, mut metric, mut stat, mut period, mut resource) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let mut rows = st.query([account_id]).ctx("reading metric series")?;
+    while let Some(r) = rows.next().ctx("reading metric series")? {
+        id.push(r.get::<_, i64>(0).ctx("reading metric series")?);
+        fid.push(r.get::<_, i64>(1).ctx("reading metric series")?);
+        metric.push(r.get::<_, String>(2).ctx("reading metric series")?);
+        stat.push(r.get::<_, String>(3).ctx("reading metric series")?);
+        period.push(r.get::<_, i64>(4).ctx("reading metric series")?);
+        resource.push(r.get::<_, String>(5).ctx("reading metric series")?);
+    }
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new("series_id".into(), id),
+        Column::new("function_id".into(), fid),
+        Column::new("metric".into(), metric),
+        Column::new("stat".into(), stat),
+        Column::new("period_s".into(), period),
+        Column::new("resource".into(), resource),
+    ])?)
+}
+
+/// The Lambda inventory of one account: `function_id`, `name`, `region`, `memory_mb` (i64),
+/// `architecture`, `ephemeral_storage_mb` (i64), `provisioned_concurrency` (i64, instances).
+pub fn functions(c: &Connection, account_id: i64) -> Result<DataFrame> {
+    let mut st = c
+        .prepare(
+            "SELECT id, name, region, memory_mb, architecture, ephemeral_storage_mb, provisioned_concurrency
+             FROM functions WHERE account_id = ?1 ORDER BY name",
+        )
+        .ctx("reading functions")?;
+    let (mut id, mut name, mut region, mut mem, mut arch, mut eph, mut pc) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let mut rows = st.query([account_id]).ctx("reading functions")?;
+    while let Some(r) = rows.next().ctx("reading functions")? {
+        id.push(r.get::<_, i64>(0).ctx("reading functions")?);
+        name.push(r.get::<_, String>(1).ctx("reading functions")?);
+        region.push(r.get::<_, String>(2).ctx("reading functions")?);
+        mem.push(r.get::<_, i64>(3).ctx("reading functions")?);
+        arch.push(r.get::<_, String>(4).ctx("reading functions")?);
+        eph.push(r.get::<_, i64>(5).ctx("reading functions")?);
+        pc.push(r.get::<_, i64>(6).ctx("reading functions")?);
+    }
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new("function_id".into(), id),
+        Column::new("name".into(), name),
+        Column::new("region".into(), region),
+        Column::new("memory_mb".into(), mem),
+        Column::new("architecture".into(), arch),
+        Column::new("ephemeral_storage_mb".into(), eph),
+        Column::new("provisioned_concurrency".into(), pc),
+    ])?)
+}
+
+/// One billed row before it becomes a frame.
+struct BilledRow {
+    day: i64,
+    source: &'static str,
+    service: String,
+    usage_type: String,
+    cost: Decimal,
+    quantity: f64,
+    unit: String,
+    estimated: bool,
+    resource: Option<String>,
+}
+
+/// Billed cost rows of one account for days `from..=to`, from Cost Explorer (`daily_costs`) and
+/// from FOCUS charges whose billing or sub account is the account key: `day` (i64, days since
+/// 1970-01-01), `source` (`cost-explorer` | `focus`), `service`, `usage_type` (FOCUS: its charge
+/// category), `cost_usd` (nano-dollars: unblended / BilledCost), `quantity` (f64, `unit`; a usage
+/// statistic, never money), `unit`, `estimated` (bool), `resource` (FOCUS ResourceId or null).
+///
+/// A FOCUS charge covering several days is attributed to the day its charge period starts.
+pub fn billed(c: &Connection, account_id: i64, account_key: &str, from: Day, to: Day) -> Result<DataFrame> {
+    let mut out: Vec<BilledRow> = Vec::new();
+    for r in crate::store::costs::rows(c, account_id, from, to)? {
+        out.push(BilledRow {
+            day: r.day.0,
+            source: "cost-explorer",
+            service: r.service,
+            usage_type: r.usage_type,
+            cost: r.unblended,
+            quantity: decimal_f64(r.usage_quantity),
+            unit: r.usage_unit,
+            estimated: r.estimated,
+            resource: None,
+        });
+    }
+    let mut st = c
+        .prepare(
+            "SELECT charge_period_start, service_name, charge_category, billed_cost, resource_id
+             FROM focus_charges
+             WHERE (billing_account_id = ?1 OR sub_account_id = ?1)
+               AND charge_period_start >= ?2 AND charge_period_start < ?3",
+        )
+        .ctx("reading FOCUS charges")?;
+    let mut rows = st
+        .query(params![account_key, from.start_unix(), to.plus(1).start_unix()])
+        .ctx("reading FOCUS charges")?;
+    while let Some(r) = rows.next().ctx("reading FOCUS charges")? {
+        let cost: String = r.get(3).ctx("reading FOCUS charges")?;
+        out.push(BilledRow {
+            day: Day::from_unix(r.get(0).ctx("reading FOCUS charges")?).0,
+            source: "focus",
+            service: r.get(1).ctx("reading FOCUS charges")?,
+            usage_type: r.get(2).ctx("reading FOCUS charges")?,
+            cost: Decimal::from_str(&cost).map_err(|e| StoreError::Corrupt {
+                column: "focus_charges.billed_cost",
+                value: cost.clone(),
+                reason: e.to_string(),
+            })?,
+            quantity: 0.0,
+            unit: String::new(),
+            estimated: false,
+            resource: r.get(4).ctx("reading FOCUS charges")?,
+        });
+    }
+    let costs: Vec<Decimal> = out.iter().map(|r| r.cost).collect();
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new("day".into(), out.iter().map(|r| r.day).collect::<Vec<_>>()),
+        Column::new("source".into(), out.iter().map(|r| r.source).collect::<Vec<_>>()),
+        Column::new(
+            "service".into(),
+            out.iter().map(|r| r.service.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "usage_type".into(),
+            out.iter().map(|r| r.usage_type.as_str()).collect::<Vec<_>>(),
+        ),
+        usd_column("cost_usd", &costs)?,
+        Column::new(
+            "quantity".into(),
+            out.iter().map(|r| r.quantity).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "unit".into(),
+            out.iter().map(|r| r.unit.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "estimated".into(),
+            out.iter().map(|r| r.estimated).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "resource".into(),
+            out.iter().map(|r| r.resource.as_deref()).collect::<Vec<_>>(),
+        ),
+    ])?)
+}
+
+/// Oldest and newest day with metric points or billed costs for the account.
+pub fn data_days(c: &Connection, account_id: i64) -> Result<Option<(Day, Day)>> {
+    let (lo, hi): (Option<i64>, Option<i64>) = c
+        .query_row(
+            "SELECT MIN(p.ts), MAX(p.ts) FROM metric_points p
+             WHERE p.series_id IN (SELECT s.id FROM metric_series s JOIN functions f ON f.id = s.function_id
+                                   WHERE f.account_id = ?1)",
+            [account_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ctx("reading the metric date range")?;
+    let (clo, chi): (Option<String>, Option<String>) = c
+        .query_row(
+            "SELECT MIN(day), MAX(day) FROM daily_costs WHERE account_id = ?1",
+            [account_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ctx("reading the cost date range")?;
+    let parse = |s: Option<String>| s.and_then(|s| s.parse::<Day>().ok());
+    let lows = [lo.map(Day::from_unix), parse(clo)];
+    let highs = [hi.map(Day::from_unix), parse(chi)];
+    let lo = lows.iter().flatten().min().copied();
+    let hi = highs.iter().flatten().max().copied();
+    Ok(lo.zip(hi))
+}
+
+fn decimal_f64(d: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    d.to_f64().unwrap_or(0.0)
+}

@@ -1,0 +1,44 @@
+//! Analytics over the store with polars: where the money goes, per function and per day.
+//!
+//! [`frames`] is the only module that reads SQLite; every other module is a pure transform,
+//! LazyFrame in and LazyFrame out, so the use case (`crate::app::analyse`) builds one plan and
+//! collects it once at the edge. Money columns are exact integer nano-dollars ([`money`]); floats
+//! only carry usage statistics (durations, rates, z-scores, forecasts).
+//!
+//! - [`usage`]: metric points → usage per function-day and per function over a range;
+//! - [`cost`]: usage → usage-derived Lambda cost, priced by the pricing crate;
+//! - [`billed`]: Cost Explorer and FOCUS rows → billed cost by day, service and usage type;
+//! - [`reconcile`]: usage-derived vs billed Lambda cost per day, the gap and its likely causes;
+//! - [`trends`]: week-over-week change, anomaly flags, 30-day forecast.
+
+pub mod billed;
+pub mod cost;
+pub mod frames;
+pub mod money;
+pub mod read;
+pub mod reconcile;
+pub mod trends;
+pub mod usage;
+
+/// Errors of the analytics layer.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyticsError {
+    #[error("analytics query failed: {0}")]
+    Polars(#[from] polars::prelude::PolarsError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Catalog(#[from] breakeven_simulator::pricing::CatalogError),
+}
+
+impl AnalyticsError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AnalyticsError::Polars(_) => "E_ANALYSE",
+            AnalyticsError::Store(e) => e.code(),
+            AnalyticsError::Catalog(_) => "E_ANALYSE_PRICING",
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, AnalyticsError>;

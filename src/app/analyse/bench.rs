@@ -1,0 +1,244 @@
+//! `breakeven analyse --bench`: the daily usage group-by over N synthetic metric rows, in SQLite
+//! (the baseline: one SQL query with the same two-level GROUP BY and finest-period rule) and in
+//! polars ([`crate::analytics::usage`]), on the same temporary database in the real schema.
+//! Loading SQLite rows into polars is timed apart from the group-by.
+
+use crate::analytics::read::f64s_or_zero;
+use crate::analytics::{frames, usage, AnalyticsError};
+use crate::app::error::{AppError, Result};
+use crate::ingest::demo::rng::Rng;
+use crate::store::{SqlContext, Store};
+use rusqlite::params;
+use serde::Serialize;
+use std::time::Instant;
+
+/// Synthetic functions; each has [`SERIES`] series at 60 s.
+const FUNCTIONS: u64 = 200;
+const SERIES: [(&str, &str); 5] = [
+    ("Invocations", "Sum"),
+    ("Errors", "Sum"),
+    ("Duration", "Average"),
+    ("Duration", "p99"),
+    ("ConcurrentExecutions", "Maximum"),
+];
+/// 2026-01-01, Unix seconds.
+const START: i64 = 1_767_225_600;
+
+/// The same aggregation as `usage::function_days(usage::period_rows(..))`, in SQL.
+const SQL_BASELINE: &str = "
+WITH pr AS (
+  SELECT s.function_id AS f, s.period_s AS period, p.ts AS ts,
+    SUM(CASE WHEN s.metric = 'Invocations' AND s.stat = 'Sum' AND s.resource = '' THEN p.value ELSE 0 END) AS inv,
+    SUM(CASE WHEN s.metric = 'Errors' AND s.stat = 'Sum' AND s.resource = '' THEN p.value ELSE 0 END) AS err,
+    SUM(CASE WHEN s.metric = 'Throttles' AND s.stat = 'Sum' AND s.resource = '' THEN p.value ELSE 0 END) AS thr,
+    SUM(CASE WHEN s.metric = 'ProvisionedConcurrencySpilloverInvocations' AND s.stat = 'Sum' THEN p.value ELSE 0 END) AS spill,
+    MAX(CASE WHEN s.metric = 'Duration' AND s.stat = 'Average' AND s.resource = '' THEN p.value END) AS avg,
+    MAX(CASE WHEN s.metric = 'Duration' AND s.stat = 'p50' AND s.resource = '' THEN p.value END) AS p50,
+    MAX(CASE WHEN s.metric = 'Duration' AND s.stat = 'p99' AND s.resource = '' THEN p.value END) AS p99,
+    MAX(CASE WHEN s.metric = 'Duration' AND s.stat = 'Maximum' AND s.resource = '' THEN p.value END) AS dmax,
+    MAX(CASE WHEN s.metric = 'ConcurrentExecutions' AND s.stat = 'Maximum' AND s.resource = '' THEN p.value END) AS conc
+  FROM metric_points p JOIN metric_series s ON s.id = p.series_id
+  GROUP BY s.function_id, s.period_s, p.ts
+), fine AS (
+  SELECT *, MIN(period) OVER (PARTITION BY f, ts / 3600) AS minp FROM pr
+)
+SELECT f, ts / 86400 AS day, SUM(inv), SUM(err), SUM(thr), SUM(spill), SUM(inv * COALESCE(avg, 0)),
+  SUM(inv * p50) / SUM(CASE WHEN p50 IS NOT NULL THEN inv END),
+  SUM(inv * p99) / SUM(CASE WHEN p99 IS NOT NULL THEN inv END),
+  MAX(dmax), MAX(conc), MIN(period)
+FROM fine WHERE period = minp GROUP BY f, day";
+
+/// The figures of one benchmark run. Times in seconds.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub rows: u64,
+    pub functions: u64,
+    /// Build profile of this binary (`debug` builds optimise dependencies at level 2).
+    pub profile: &'static str,
+    pub insert_s: f64,
+    /// Baseline: the GROUP BY in SQLite, rows fetched.
+    pub sql_group_by_s: f64,
+    /// SQLite rows → polars frames.
+    pub polars_load_s: f64,
+    /// The polars group-by alone (frames in memory).
+    pub polars_group_by_s: f64,
+    /// sql_group_by_s / polars_group_by_s.
+    pub speedup_group_by: f64,
+    /// sql_group_by_s / (polars_load_s + polars_group_by_s).
+    pub speedup_with_load: f64,
+    /// Function-days out of both (must match).
+    pub result_rows: u64,
+    /// Σ invocations out of SQL and out of polars (must match).
+    pub invocations_sql: f64,
+    pub invocations_polars: f64,
+}
+
+/// `--rows` must be at least one point per series.
+pub fn check_rows(rows: u64) -> Result<u64> {
+    let min = FUNCTIONS * SERIES.len() as u64;
+    if rows < min {
+        return Err(AppError::bad_input(
+            "E_ANALYSE_BENCH_ROWS",
+            format!("--rows must be at least {min}"),
+        ));
+    }
+    Ok(rows)
+}
+
+/// Build the database, time both, remove the database.
+pub fn run(rows: u64, progress: &mut dyn FnMut(&str)) -> Result<BenchReport> {
+    let rows = check_rows(rows)?;
+    let path = std::env::temp_dir().join(format!("breakeven-bench-{}.sqlite", std::process::id()));
+    let out = run_at(&path, rows, progress);
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.clone().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+    out
+}
+
+fn run_at(path: &std::path::Path, rows: u64, progress: &mut dyn FnMut(&str)) -> Result<BenchReport> {
+    let mut store = Store::open(path)?;
+    progress(&format!("inserting {rows} metric rows into {} …", path.display()));
+    let t = Instant::now();
+    let account_id = fill(&mut store, rows)?;
+    let insert_s = t.elapsed().as_secs_f64();
+
+    progress("SQL baseline: GROUP BY in SQLite …");
+    let t = Instant::now();
+    let (sql_rows, invocations_sql) = sql_baseline(&store)?;
+    let sql_group_by_s = t.elapsed().as_secs_f64();
+
+    progress("polars: load, then group-by …");
+    let t = Instant::now();
+    let points = frames::points(store.conn(), account_id, i64::MIN, i64::MAX)?;
+    let series = frames::series(store.conn(), account_id)?;
+    let polars_load_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let days = usage::function_days(usage::period_rows(points.lazy(), series.lazy()))
+        .collect()
+        .map_err(AnalyticsError::from)?;
+    let polars_group_by_s = t.elapsed().as_secs_f64();
+    let invocations_polars: f64 = f64s_or_zero(&days, "invocations")
+        .map_err(AnalyticsError::from)?
+        .iter()
+        .sum();
+    if days.height() as u64 != sql_rows {
+        return Err(AppError::io(
+            "benchmark",
+            std::io::Error::other(format!(
+                "polars gave {} function-days, SQL {sql_rows}",
+                days.height()
+            )),
+        ));
+    }
+    Ok(BenchReport {
+        rows,
+        functions: FUNCTIONS,
+        profile: if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        insert_s,
+        sql_group_by_s,
+        polars_load_s,
+        polars_group_by_s,
+        speedup_group_by: sql_group_by_s / polars_group_by_s,
+        speedup_with_load: sql_group_by_s / (polars_load_s + polars_group_by_s),
+        result_rows: sql_rows,
+        invocations_sql,
+        invocations_polars,
+    })
+}
+
+/// One account, [`FUNCTIONS`] functions, their series, and `rows` points spread evenly.
+fn fill(store: &mut Store, rows: u64) -> Result<i64> {
+    store.with_tx(|tx| -> Result<i64> {
+        tx.execute(
+            "INSERT INTO accounts (account_key, name, source, created_at) VALUES ('bench', 'bench', 'demo', 0)",
+            [],
+        )
+        .ctx("creating the bench account")?;
+        let account_id = tx.last_insert_rowid();
+        let n_series = FUNCTIONS * SERIES.len() as u64;
+        let per_series = rows / n_series;
+        let extra = rows % n_series;
+        let mut rng = Rng::new(7);
+        let mut insert = tx
+            .prepare("INSERT INTO metric_points (series_id, ts, value) VALUES (?1, ?2, ?3)")
+            .ctx("preparing the bench insert")?;
+        let mut k = 0u64;
+        for f in 0..FUNCTIONS {
+            tx.execute(
+                "INSERT INTO functions (account_id, region, name, arn, memory_mb, architecture, timeout_s,
+                   ephemeral_storage_mb, package_type, seen_at)
+                 VALUES (?1, 'us-east-1', ?2, ?2, 512, 'arm64', 30, 512, 'Zip', 0)",
+                params![account_id, format!("fn-{f:03}")],
+            )
+            .ctx("creating a bench function")?;
+            let function_id = tx.last_insert_rowid();
+            for (metric, stat) in SERIES {
+                tx.execute(
+                    "INSERT INTO metric_series (function_id, metric, stat, period_s, resource) VALUES (?1, ?2, ?3, 60, '')",
+                    params![function_id, metric, stat],
+                )
+                .ctx("creating a bench series")?;
+                let series_id = tx.last_insert_rowid();
+                let n = per_series + u64::from(k < extra);
+                k += 1;
+                for i in 0..n {
+                    let v = match metric {
+                        "Invocations" | "ConcurrentExecutions" => (rng.uniform() * 100.0).floor(),
+                        "Errors" => (rng.uniform() * 2.0).floor(),
+                        _ => 20.0 + rng.uniform() * 200.0,
+                    };
+                    insert
+                        .execute(params![series_id, START + 60 * i as i64, v])
+                        .ctx("inserting a bench point")?;
+                }
+            }
+        }
+        Ok(account_id)
+    })
+}
+
+/// Run the baseline query and fetch every row: (rows, Σ invocations).
+fn sql_baseline(store: &Store) -> Result<(u64, f64)> {
+    let mut st = store.conn().prepare(SQL_BASELINE).ctx("preparing the baseline")?;
+    let mut rows = st.query([]).ctx("running the baseline")?;
+    let (mut n, mut inv) = (0u64, 0.0);
+    while let Some(r) = rows.next().ctx("running the baseline")? {
+        n += 1;
+        inv += r.get::<_, f64>(2).ctx("reading the baseline")?;
+    }
+    Ok((n, inv))
+}
+
+/// The report as text.
+pub fn render(r: &BenchReport) -> String {
+    format!(
+        "analyse --bench: {rows} metric rows, {f} functions × {s} series at 60 s ({p} build)\n\
+         insert (setup, one transaction)          {ins:>8.3} s\n\
+         SQL baseline: GROUP BY in SQLite         {sql:>8.3} s\n\
+         polars: load SQLite → frames             {load:>8.3} s\n\
+         polars: group-by (frames in memory)      {gb:>8.3} s\n\
+         group-by speed-up vs SQL                 {r1:>8.1}×\n\
+         load + group-by speed-up vs SQL          {r2:>8.1}×\n\
+         both give {n} function-days and Σ invocations {i1:.0} (SQL) / {i2:.0} (polars)\n",
+        rows = r.rows,
+        f = r.functions,
+        s = SERIES.len(),
+        p = r.profile,
+        ins = r.insert_s,
+        sql = r.sql_group_by_s,
+        load = r.polars_load_s,
+        gb = r.polars_group_by_s,
+        r1 = r.speedup_group_by,
+        r2 = r.speedup_with_load,
+        n = r.result_rows,
+        i1 = r.invocations_sql,
+        i2 = r.invocations_polars,
+    )
+}

@@ -1,0 +1,363 @@
+//! `analyse`: where an account's serverless money goes — usage and usage-derived cost per
+//! function and day, billed cost by service and usage type, their reconciliation, and trends.
+//!
+//! One use case for the CLI and the desktop app. The result types serialise as documented in the
+//! README (`breakeven analyse --json`); money is an exact decimal string everywhere.
+
+use crate::analytics::cost::{self, FunctionConfig, CATEGORIES};
+use crate::analytics::money::usd_values;
+use crate::analytics::read::{f64s_or_zero, i64s, strs};
+use crate::analytics::{billed, frames, usage, AnalyticsError};
+use crate::app::error::{AppError, Result};
+use crate::store::{accounts, Day, Store};
+use breakeven_simulator::pricing::{CostBreakdown, PriceCatalog, Usage, Usd};
+use polars::prelude::*;
+use serde::Serialize;
+
+pub mod bench;
+pub mod functions;
+pub mod model;
+pub mod reconciliation;
+pub mod trends;
+
+use crate::app::analyse::model::{AccountCost, Analysis, Billed, BilledRow, CostSplit, ServiceCost};
+
+/// What to analyse. Defaults: the only account (or `--account`), all functions, the last 30
+/// days of stored data.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AnalyseRequest {
+    #[serde(default)]
+    pub account: Option<String>,
+    #[serde(default)]
+    pub function: Option<String>,
+    #[serde(default)]
+    pub from: Option<Day>,
+    #[serde(default)]
+    pub to: Option<Day>,
+}
+
+/// Days of data analysed when no range is given.
+pub const DEFAULT_DAYS: i64 = 30;
+
+/// Resolve the account: the one asked for, else the only one stored.
+pub fn resolve_account(store: &Store, key: Option<&str>) -> Result<(i64, String)> {
+    let all = accounts::list(store.conn())?;
+    if let Some(k) = key {
+        return all
+            .iter()
+            .find(|a| a.key == k)
+            .map(|a| (a.id, a.key.clone()))
+            .ok_or_else(|| {
+                AppError::bad_input(
+                    "E_ANALYSE_ACCOUNT",
+                    format!("no account `{k}` in the database (stored: {})", keys(&all)),
+                )
+            });
+    }
+    match all.as_slice() {
+        [] => Err(AppError::bad_input(
+            "E_ANALYSE_NO_DATA",
+            "the database holds no account yet: run `breakeven demo` or `breakeven sync` first",
+        )),
+        [a] => Ok((a.id, a.key.clone())),
+        _ => Err(AppError::bad_input(
+            "E_ANALYSE_ACCOUNT",
+            format!(
+                "several accounts are stored ({}): choose one with --account",
+                keys(&all)
+            ),
+        )),
+    }
+}
+
+fn keys(all: &[accounts::AccountRow]) -> String {
+    all.iter().map(|a| a.key.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The range to analyse: `from..=to`, defaulting to the last [`DEFAULT_DAYS`] days with data.
+pub fn resolve_range(
+    store: &Store,
+    account_id: i64,
+    from: Option<Day>,
+    to: Option<Day>,
+) -> Result<(Day, Day)> {
+    let stored = frames::data_days(store.conn(), account_id)?;
+    let Some((lo, hi)) = stored else {
+        return Err(AppError::bad_input(
+            "E_ANALYSE_NO_DATA",
+            "the account has no metrics or costs stored yet",
+        ));
+    };
+    let to = to.unwrap_or(hi);
+    let from = from.unwrap_or_else(|| lo.max(to.plus(1 - DEFAULT_DAYS)));
+    if from > to {
+        return Err(AppError::bad_input(
+            "E_ANALYSE_RANGE",
+            format!("--from {from} is after --to {to}"),
+        ));
+    }
+    Ok((from, to))
+}
+
+/// How the figures are derived, stated with every analysis.
+const METHODS: [&str; 5] = [
+    "usage-derived cost: each function-day's Invocations and Duration metrics (plus provisioned concurrency from the inventory) priced with the catalog, without the free tier; execution time adds 0.5 ms per request for Lambda's rounding up to the next millisecond",
+    "INIT (cold-start) time is billed by Lambda but is not a CloudWatch metric: usage-derived init cost is 0, and the difference shows in reconciliation",
+    "duration p50/p99 of a day or range: the invocation-weighted mean of the stored periods' percentiles",
+    "billed cost: Cost Explorer rows (unblended) and FOCUS charges (BilledCost, on the day their charge period starts); Cost Explorer wins on days with both",
+    "where the same hour is stored at two periods, the finest period is used",
+];
+
+/// Analyse an account: see the module docs.
+pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> Result<Analysis> {
+    let (account_id, key) = resolve_account(store, req.account.as_deref())?;
+    let (from, to) = resolve_range(store, account_id, req.from, req.to)?;
+    let c = store.conn();
+    let inventory = frames::functions(c, account_id)?;
+    let configs = configs(&inventory)?;
+    let only = match &req.function {
+        Some(name) => Some(
+            configs
+                .iter()
+                .find(|f| &f.name == name)
+                .ok_or_else(|| unknown_function(name))?
+                .function_id,
+        ),
+        None => None,
+    };
+    let region = configs
+        .first()
+        .map(|f| f.region.clone())
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let days = function_days(store, account_id, from, to)?;
+    let fs = functions::build(catalog, &configs, &inventory, &days, only)?;
+
+    let billed_frame = frames::billed(c, account_id, &key, from, to)?;
+    let by_day = billed::by_day(billed_frame.clone().lazy())
+        .collect()
+        .map_err(AnalyticsError::from)?;
+    let by_service = service_rows(billed_frame.clone().lazy())?;
+    let billed_total: Usd = by_service.iter().map(|s| s.cost_usd).sum();
+    let (reconciliation, free_tier) =
+        reconciliation::build(catalog, &region, &fs.costs, billed_frame.clone().lazy())?;
+
+    let function_daily = fs.costs.clone().lazy().select([
+        col("name").alias("key"),
+        col("day"),
+        col("total_usd").alias("cost_usd"),
+    ]);
+    let trends = trends::build(
+        function_daily,
+        billed_frame.clone().lazy(),
+        billed_frame.height() > 0,
+        to,
+    )?;
+    // The free tier is an account credit: shown for the account, not a single function.
+    let credit = if only.is_some() { Usd::ZERO } else { -free_tier };
+    Ok(Analysis {
+        account: key,
+        from,
+        to,
+        days: (to.0 - from.0 + 1) as u32,
+        function: req.function.clone(),
+        methods: METHODS.iter().map(|s| s.to_string()).collect(),
+        usage_cost: AccountCost {
+            split: fs.split,
+            free_tier_credit_usd: credit,
+            total_with_free_tier_usd: fs.split.total_usd + credit,
+        },
+        functions: fs.summaries,
+        function_days: fs.days,
+        billed: Billed {
+            total_usd: billed_total,
+            by_service,
+            by_day: billed_rows(&by_day)?,
+        },
+        reconciliation,
+        trends,
+    })
+}
+
+/// The inventory as pricing needs it.
+pub(crate) fn configs(inventory: &DataFrame) -> Result<Vec<FunctionConfig>> {
+    let id = i64s(inventory, "function_id").map_err(AnalyticsError::from)?;
+    let name = strs(inventory, "name").map_err(AnalyticsError::from)?;
+    let region = strs(inventory, "region").map_err(AnalyticsError::from)?;
+    let mem = i64s(inventory, "memory_mb").map_err(AnalyticsError::from)?;
+    let arch = strs(inventory, "architecture").map_err(AnalyticsError::from)?;
+    let eph = i64s(inventory, "ephemeral_storage_mb").map_err(AnalyticsError::from)?;
+    let pc = i64s(inventory, "provisioned_concurrency").map_err(AnalyticsError::from)?;
+    let mut out = Vec::with_capacity(id.len());
+    for i in 0..id.len() {
+        out.push(FunctionConfig {
+            function_id: id[i],
+            name: name[i].clone(),
+            region: region[i].clone(),
+            memory_mb: mem[i].clamp(0, i64::from(u32::MAX)) as u32,
+            arch: arch[i]
+                .parse()
+                .map_err(|e: String| AppError::bad_input("E_BAD_ARCH", e))?,
+            ephemeral_storage_mb: eph[i].clamp(0, i64::from(u32::MAX)) as u32,
+            provisioned_concurrency: pc[i].clamp(0, i64::from(u32::MAX)) as u32,
+        });
+    }
+    Ok(out)
+}
+
+/// Usage per function-day of an account over `from..=to`, collected (see
+/// [`usage::function_days`] for the columns).
+pub(crate) fn function_days(store: &Store, account_id: i64, from: Day, to: Day) -> Result<DataFrame> {
+    let c = store.conn();
+    let points = frames::points(c, account_id, from.start_unix(), to.plus(1).start_unix())?;
+    let series = frames::series(c, account_id)?;
+    Ok(
+        usage::function_days(usage::period_rows(points.lazy(), series.lazy()))
+            .collect()
+            .map_err(AnalyticsError::from)?,
+    )
+}
+
+/// The usage-derived cost of one function over `from..=to`: its metered usage (summed over the
+/// days with data) and its bill, priced with the catalog exactly as `analyse` prices it — each
+/// day on its own, without the free tier (an account-level credit). Init time is not in the
+/// metrics, so the `init` category is zero (see `crate::analytics::cost`).
+///
+/// This is the reference a replayed scenario of the function should reproduce: simulate the
+/// function's own platform over the same days and compare `breakdown.total`.
+#[derive(Debug, Clone, Serialize)]
+pub struct UsageCost {
+    pub account: String,
+    pub function: String,
+    pub from: Day,
+    pub to: Day,
+    /// Days of the range with invocations.
+    pub days_with_data: u32,
+    /// Σ of the days' metered usage (`period_ms` is the days with data × 24 h).
+    pub usage: Usage,
+    /// Σ of the days' bills, lines of the same item merged.
+    pub breakdown: CostBreakdown,
+}
+
+/// See [`UsageCost`]. `account`: as for `analyse` (`None` = the only stored account).
+pub fn usage_cost(
+    store: &Store,
+    catalog: &PriceCatalog,
+    account: Option<&str>,
+    function: &str,
+    from: Day,
+    to: Day,
+) -> Result<UsageCost> {
+    let (account_id, key) = resolve_account(store, account)?;
+    let inventory = frames::functions(store.conn(), account_id)?;
+    let f = configs(&inventory)?
+        .into_iter()
+        .find(|f| f.name == function)
+        .ok_or_else(|| unknown_function(function))?;
+    let days = function_days(store, account_id, from, to)?
+        .lazy()
+        .filter(col("function_id").eq(lit(f.function_id)))
+        .collect()
+        .map_err(AnalyticsError::from)?;
+    let inv = f64s_or_zero(&days, "invocations").map_err(AnalyticsError::from)?;
+    let dur = f64s_or_zero(&days, "duration_ms").map_err(AnalyticsError::from)?;
+    let spill = f64s_or_zero(&days, "spillover").map_err(AnalyticsError::from)?;
+    let mut bills = Vec::new();
+    let mut total = Usage::default();
+    for i in 0..days.height() {
+        let m = cost::DayMetrics {
+            invocations: inv[i],
+            duration_ms: dur[i],
+            spillover: spill[i],
+        };
+        let u = cost::day_usage(&f, &m);
+        total.period_ms += u.period_ms;
+        total.requests += u.requests;
+        total.exec_ms += u.exec_ms;
+        total.provisioned_exec_ms += u.provisioned_exec_ms;
+        total.provisioned_ms += u.provisioned_ms;
+        bills.push(cost::price_day(catalog, &f, &m)?);
+    }
+    Ok(UsageCost {
+        account: key,
+        function: f.name.clone(),
+        from,
+        to,
+        days_with_data: days.height() as u32,
+        usage: total,
+        breakdown: cost::merge(cost::PLATFORM, &f.region, &bills),
+    })
+}
+
+pub(crate) fn unknown_function(name: &str) -> AppError {
+    AppError::bad_input(
+        "E_ANALYSE_FUNCTION",
+        format!("no function `{name}` in the account's inventory"),
+    )
+}
+
+/// Exact per-category split of a costs frame's row `i` (columns from [`cost::price_days`]).
+pub(crate) fn split_at(cols: &[Vec<Usd>], i: usize) -> CostSplit {
+    CostSplit {
+        requests_usd: cols[0][i],
+        compute_usd: cols[1][i],
+        provisioned_usd: cols[2][i],
+        init_usd: cols[3][i],
+        storage_usd: cols[4][i],
+        total_usd: cols[5][i],
+    }
+}
+
+/// The money columns of a costs frame, in [`CATEGORIES`] order then `total_usd`.
+pub(crate) fn split_columns(df: &DataFrame) -> Result<Vec<Vec<Usd>>> {
+    let mut out = Vec::new();
+    for c in CATEGORIES {
+        out.push(usd_values(df, &cost::category_column(c)).map_err(AnalyticsError::from)?);
+    }
+    out.push(usd_values(df, "total_usd").map_err(AnalyticsError::from)?);
+    Ok(out)
+}
+
+/// Billed cost, by the day or the range, as serialisable rows.
+pub(crate) fn billed_rows(df: &DataFrame) -> Result<Vec<BilledRow>> {
+    let e = AnalyticsError::from;
+    let day = i64s(df, "day").map_err(e)?;
+    let source = strs(df, "source").map_err(e)?;
+    let service = strs(df, "service").map_err(e)?;
+    let usage_type = strs(df, "usage_type").map_err(e)?;
+    let cost = usd_values(df, "cost_usd").map_err(e)?;
+    let qty = f64s_or_zero(df, "quantity").map_err(e)?;
+    let unit = strs(df, "unit").map_err(e)?;
+    let est = crate::analytics::read::bools(df, "estimated").map_err(e)?;
+    Ok((0..df.height())
+        .map(|i| BilledRow {
+            day: Day(day[i]),
+            source: source[i].clone(),
+            service: service[i].clone(),
+            usage_type: usage_type[i].clone(),
+            cost_usd: cost[i],
+            quantity: qty[i],
+            unit: unit[i].clone(),
+            estimated: est[i],
+        })
+        .collect())
+}
+
+/// Billed cost per service over the range.
+pub(crate) fn service_rows(billed_frame: LazyFrame) -> Result<Vec<ServiceCost>> {
+    let df = billed::by_service(billed_frame)
+        .collect()
+        .map_err(AnalyticsError::from)?;
+    let e = AnalyticsError::from;
+    let source = strs(&df, "source").map_err(e)?;
+    let service = strs(&df, "service").map_err(e)?;
+    let cost = usd_values(&df, "cost_usd").map_err(e)?;
+    let days = i64s(&df, "days").map_err(e)?;
+    Ok((0..df.height())
+        .map(|i| ServiceCost {
+            source: source[i].clone(),
+            service: service[i].clone(),
+            cost_usd: cost[i],
+            days: days[i] as u32,
+        })
+        .collect())
+}

@@ -1,0 +1,210 @@
+//! The result of `analyse`, as the CLI prints it and `--json` serialises it. Money fields end in
+//! `_usd` and are exact decimal strings; durations end in `_ms`; rates are fractions (0.01 = 1%).
+
+use crate::analytics::reconcile::ReconciledDay;
+use crate::store::Day;
+use breakeven_simulator::pricing::Usd;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Everything `analyse` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub account: String,
+    pub from: Day,
+    pub to: Day,
+    /// Days in the range.
+    pub days: u32,
+    /// The `--function` filter, when given (functions and their days only; billed cost,
+    /// reconciliation and service trends stay account-wide).
+    pub function: Option<String>,
+    /// How each figure is derived, in plain words.
+    pub methods: Vec<String>,
+    /// Usage-derived Lambda cost of the account (or the filtered function) over the range.
+    pub usage_cost: AccountCost,
+    /// Per function over the range, most expensive first.
+    pub functions: Vec<FunctionSummary>,
+    /// Per function and day, by function then day.
+    pub function_days: Vec<FunctionDay>,
+    pub billed: Billed,
+    pub reconciliation: Reconciliation,
+    pub trends: Trends,
+}
+
+/// Usage-derived cost split into what Lambda bills for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct CostSplit {
+    pub requests_usd: Usd,
+    pub compute_usd: Usd,
+    pub provisioned_usd: Usd,
+    /// Always 0 from metrics (INIT time is not a CloudWatch metric): see reconciliation.
+    pub init_usd: Usd,
+    /// Ephemeral storage above 512 MB.
+    pub storage_usd: Usd,
+    pub total_usd: Usd,
+}
+
+/// The account's usage-derived cost: the split, then the free tier as its own credit line.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountCost {
+    #[serde(flatten)]
+    pub split: CostSplit,
+    /// Value of Lambda's monthly free tier against this usage (negative), for an account that
+    /// has it; each calendar month counted from the range's first day in it.
+    pub free_tier_credit_usd: Usd,
+    /// `total_usd` + `free_tier_credit_usd`.
+    pub total_with_free_tier_usd: Usd,
+}
+
+/// Usage statistics of a function (over a day or the range).
+#[derive(Debug, Clone, Serialize)]
+pub struct UsageStats {
+    pub invocations: u64,
+    /// GB-seconds of execution (duration × memory, before per-request rounding).
+    pub gb_seconds: f64,
+    /// Errors / invocations.
+    pub error_rate: f64,
+    /// Throttles / (invocations + throttles).
+    pub throttle_rate: f64,
+    pub duration_avg_ms: Option<f64>,
+    /// Invocation-weighted mean of the stored periods' p50.
+    pub duration_p50_ms: Option<f64>,
+    /// Invocation-weighted mean of the stored periods' p99.
+    pub duration_p99_ms: Option<f64>,
+    pub duration_max_ms: Option<f64>,
+    /// Highest ConcurrentExecutions Maximum of any period.
+    pub peak_concurrency: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FunctionSummary {
+    pub name: String,
+    pub memory_mb: u32,
+    pub architecture: String,
+    pub provisioned_concurrency: u32,
+    /// Days of the range with invocations.
+    pub days_with_data: u32,
+    #[serde(flatten)]
+    pub usage: UsageStats,
+    pub cost: CostSplit,
+    /// Share of the usage-derived total, percent, 1 decimal.
+    pub share_pct: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FunctionDay {
+    pub name: String,
+    pub day: Day,
+    #[serde(flatten)]
+    pub usage: UsageStats,
+    pub cost: CostSplit,
+}
+
+/// Billed cost from Cost Explorer and FOCUS.
+#[derive(Debug, Clone, Serialize)]
+pub struct Billed {
+    pub total_usd: Usd,
+    /// Per service over the range, largest first.
+    pub by_service: Vec<ServiceCost>,
+    /// Per day, service and usage type.
+    pub by_day: Vec<BilledRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceCost {
+    /// `cost-explorer` or `focus`.
+    pub source: String,
+    pub service: String,
+    pub cost_usd: Usd,
+    /// Days with a cost row.
+    pub days: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BilledRow {
+    pub day: Day,
+    pub source: String,
+    pub service: String,
+    /// Cost Explorer usage type (FOCUS: charge category).
+    pub usage_type: String,
+    pub cost_usd: Usd,
+    /// Usage quantity in `unit` (a statistic, not money).
+    pub quantity: f64,
+    pub unit: String,
+    /// The provider may still revise the day.
+    pub estimated: bool,
+}
+
+/// Usage-derived vs billed Lambda cost per day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reconciliation {
+    /// The tolerance rule, in words.
+    pub tolerance: String,
+    pub usage_derived_usd: Usd,
+    /// Σ of the days with a bill.
+    pub billed_usd: Usd,
+    /// billed − usage-derived over the days with a bill.
+    pub gap_usd: Usd,
+    pub days_ok: u32,
+    pub days_explained: u32,
+    pub days_unexplained: u32,
+    pub days: Vec<ReconciledDay>,
+}
+
+/// Week-over-week change of one function or service.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mover {
+    /// `function` or `service`.
+    pub kind: String,
+    pub name: String,
+    pub this_week_usd: Usd,
+    pub previous_week_usd: Usd,
+    pub change_usd: Usd,
+    /// Null when the previous week cost nothing.
+    pub change_pct: Option<f64>,
+}
+
+/// A day whose cost is far from the key's usual.
+#[derive(Debug, Clone, Serialize)]
+pub struct Anomaly {
+    pub kind: String,
+    pub name: String,
+    pub day: Day,
+    /// The day's cost, USD (statistic, rounded to 6 decimals).
+    pub cost: f64,
+    /// Median cost of the same weekday over the range, USD.
+    pub expected: f64,
+    /// Robust z-score.
+    pub z: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastDay {
+    pub day: Day,
+    /// USD, rounded to cents (a forecast, not a bill).
+    pub cost_usd: Usd,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Forecast {
+    pub method: String,
+    /// What is forecast: `billed, all services` or `usage-derived Lambda`.
+    pub basis: String,
+    pub total_usd: Usd,
+    pub days: Vec<ForecastDay>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Trends {
+    /// The last 7 days of the range and the 7 before them.
+    pub this_week: (Day, Day),
+    pub previous_week: (Day, Day),
+    /// Per function and per service, largest absolute change first.
+    pub week_over_week: Vec<Mover>,
+    /// The five largest absolute changes.
+    pub top_movers: Vec<Mover>,
+    /// The anomaly rule, in words.
+    pub anomaly_rule: String,
+    pub anomalies: Vec<Anomaly>,
+    pub forecast: Forecast,
+}

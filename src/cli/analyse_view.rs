@@ -1,0 +1,190 @@
+//! The billed, reconciliation and trends parts of `breakeven analyse`'s readable report.
+
+use crate::cli::table::{Align, Table};
+use breakeven::analytics::reconcile::ReconciledDay;
+use breakeven::app::analyse::model::Analysis;
+
+const R: Align = Align::Right;
+const L: Align = Align::Left;
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(|x| x.to_string()).unwrap_or_else(|| "–".into())
+}
+
+pub fn billed(an: &Analysis) -> String {
+    let mut o = String::from("Billed cost by service\n");
+    if an.billed.by_service.is_empty() {
+        o += "No billed cost stored for this range (sync Cost Explorer or import a FOCUS export).\n\n";
+        return o;
+    }
+    let mut t = Table::new(&[("Service", L), ("Source", L), ("Days", R), ("Cost", R)]);
+    for s in &an.billed.by_service {
+        t.row(vec![
+            s.service.clone(),
+            s.source.clone(),
+            s.days.to_string(),
+            s.cost_usd.to_string(),
+        ]);
+    }
+    t.rule();
+    t.row(vec![
+        "Total".into(),
+        String::new(),
+        String::new(),
+        an.billed.total_usd.to_string(),
+    ]);
+    o += &t.render();
+    // Usage types of the range's last billed day, to show what a day is made of.
+    if let Some(last) = an.billed.by_day.iter().map(|r| r.day).max() {
+        o += &format!("\nBilled on {last}, by usage type\n");
+        let mut t = Table::new(&[
+            ("Service", L),
+            ("Usage type", L),
+            ("Quantity", R),
+            ("Unit", L),
+            ("Cost", R),
+        ]);
+        for r in an.billed.by_day.iter().filter(|r| r.day == last) {
+            t.row(vec![
+                r.service.clone(),
+                format!(
+                    "{}{}",
+                    r.usage_type,
+                    if r.estimated { " (estimated)" } else { "" }
+                ),
+                breakeven_simulator::pricing::money::group_digits(&format!("{:.1}", r.quantity)),
+                r.unit.clone(),
+                r.cost_usd.to_string(),
+            ]);
+        }
+        o += &t.render();
+    }
+    o += "\n";
+    o
+}
+
+fn causes(d: &ReconciledDay) -> String {
+    d.causes
+        .iter()
+        .map(|c| {
+            let name = match c.kind {
+                breakeven::analytics::reconcile::CauseKind::InitBilling => "INIT billing",
+                breakeven::analytics::reconcile::CauseKind::FreeTier => "free tier",
+                breakeven::analytics::reconcile::CauseKind::UntrackedFunctions => "untracked functions",
+                breakeven::analytics::reconcile::CauseKind::NotFinal => "not final",
+                breakeven::analytics::reconcile::CauseKind::NoBill => "no bill stored",
+            };
+            match c.estimate_usd {
+                Some(u) => format!("{name} ≈ {u}"),
+                None => name.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub fn reconciliation(an: &Analysis, days_shown: usize) -> String {
+    let r = &an.reconciliation;
+    let mut o = String::from("Reconciliation: usage-derived vs billed Lambda cost per day\n");
+    let mut t = Table::new(&[
+        ("Day", L),
+        ("Usage-derived", R),
+        ("Billed", R),
+        ("Gap", R),
+        ("Gap %", R),
+        ("Status", L),
+        ("Likely causes", L),
+    ]);
+    let skip = r.days.len().saturating_sub(days_shown);
+    for d in r.days.iter().skip(skip) {
+        t.row(vec![
+            d.day.to_string(),
+            d.usage_derived_usd.to_string(),
+            opt(&d.billed_usd),
+            opt(&d.gap_usd),
+            d.gap_pct.map(|p| format!("{p}%")).unwrap_or_else(|| "–".into()),
+            d.status.label().to_string(),
+            causes(d),
+        ]);
+    }
+    t.rule();
+    t.row(vec![
+        format!("{} days", r.days.len()),
+        r.usage_derived_usd.to_string(),
+        r.billed_usd.to_string(),
+        r.gap_usd.to_string(),
+        String::new(),
+        format!(
+            "{} ok, {} explained, {} unexplained",
+            r.days_ok, r.days_explained, r.days_unexplained
+        ),
+    ]);
+    o += &t.render();
+    if skip > 0 {
+        o += &format!(
+            "(the last {days_shown} of {} days; --days-shown N for more, --json for all)\n",
+            r.days.len()
+        );
+    }
+    o += &format!("Gap = billed − usage-derived. Status: {}.\n\n", r.tolerance);
+    o
+}
+
+pub fn trends(an: &Analysis) -> String {
+    let tr = &an.trends;
+    let mut o = format!(
+        "Top movers, week over week ({}..{} vs {}..{})\n",
+        tr.this_week.0, tr.this_week.1, tr.previous_week.0, tr.previous_week.1
+    );
+    let mut t = Table::new(&[
+        ("Kind", L),
+        ("Name", L),
+        ("This week", R),
+        ("Previous", R),
+        ("Change", R),
+        ("%", R),
+    ]);
+    for m in &tr.top_movers {
+        t.row(vec![
+            m.kind.clone(),
+            m.name.clone(),
+            m.this_week_usd.to_string(),
+            m.previous_week_usd.to_string(),
+            m.change_usd.to_string(),
+            m.change_pct
+                .map(|p| format!("{p:+.1}%"))
+                .unwrap_or_else(|| "new".into()),
+        ]);
+    }
+    o += &t.render();
+    o += &format!("\nAnomalies: {}\n", tr.anomaly_rule);
+    if tr.anomalies.is_empty() {
+        o += "none in this range.\n";
+    } else {
+        let mut t = Table::new(&[
+            ("Day", L),
+            ("Kind", L),
+            ("Name", L),
+            ("Cost", R),
+            ("Expected", R),
+            ("z", R),
+        ]);
+        for a in &tr.anomalies {
+            t.row(vec![
+                a.day.to_string(),
+                a.kind.clone(),
+                a.name.clone(),
+                format!("${:.2}", a.cost),
+                format!("${:.2}", a.expected),
+                format!("{:.1}", a.z),
+            ]);
+        }
+        o += &t.render();
+    }
+    let f = &tr.forecast;
+    o += &format!(
+        "\nForecast, next 30 days ({}): {} — {}.\n",
+        f.basis, f.total_usd, f.method
+    );
+    o
+}

@@ -1,0 +1,364 @@
+//! `analyse`: usage-derived cost, billed cost, reconciliation and trends on the demo account,
+//! loaded into a temporary database through the application layer.
+
+use crate::support::{run, stderr, stdout};
+use breakeven::analytics::reconcile::{CauseKind, DayStatus};
+use breakeven::app::analyse::{analyse, usage_cost, AnalyseRequest};
+use breakeven::app::demo;
+use breakeven::app::sync::{Cancel, Silent};
+use breakeven::ingest::demo::DemoOptions;
+use breakeven::store::{costs, Day, Store};
+use breakeven_simulator::pricing::{bill, Arch, Deployment, PriceCatalog, Usage, Usd};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::str::FromStr;
+
+const UNTIL: &str = "2026-06-15";
+
+/// 35 days of the demo account ending 2026-06-14, in a temp file.
+fn demo_db() -> (tempfile::TempDir, String, Store, PriceCatalog) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let catalog = PriceCatalog::bundled().unwrap();
+    let mut store = Store::open(&path).unwrap();
+    let opts = DemoOptions {
+        seed: breakeven::ingest::demo::DEFAULT_SEED,
+        days: 35,
+        until: UNTIL.parse().unwrap(),
+    };
+    demo::load(&mut store, &catalog, opts, &Silent, &Cancel::new()).unwrap();
+    let db = path.to_str().unwrap().to_string();
+    (dir, db, store, catalog)
+}
+
+fn day(s: &str) -> Day {
+    s.parse().unwrap()
+}
+
+#[test]
+fn analyse_splits_reconciles_and_trends_the_demo_account() {
+    let (_dir, db, store, catalog) = demo_db();
+    let an = analyse(&store, &catalog, &AnalyseRequest::default()).unwrap();
+    // Default range: the last 30 days of stored data.
+    assert_eq!(
+        (an.from, an.to, an.days),
+        (day("2026-05-16"), day("2026-06-14"), 30)
+    );
+    assert_eq!(an.functions.len(), 26);
+
+    // The split adds up exactly, per function and for the account.
+    let mut sum = Usd::ZERO;
+    for f in &an.functions {
+        let c = &f.cost;
+        let parts = c.requests_usd + c.compute_usd + c.provisioned_usd + c.init_usd + c.storage_usd;
+        assert_eq!(parts, c.total_usd, "{}", f.name);
+        sum += c.total_usd;
+    }
+    assert_eq!(sum, an.usage_cost.split.total_usd);
+    assert!(
+        an.usage_cost.split.provisioned_usd > Usd::ZERO,
+        "api-checkout has provisioned concurrency"
+    );
+    // Most expensive first; the free tier is one account-level credit.
+    assert!(an.functions[0].cost.total_usd >= an.functions[1].cost.total_usd);
+    assert!(an.usage_cost.free_tier_credit_usd < Usd::ZERO);
+    assert_eq!(
+        an.usage_cost.total_with_free_tier_usd,
+        an.usage_cost.split.total_usd + an.usage_cost.free_tier_credit_usd
+    );
+
+    // Every day reconciles: the demo bill is the metrics' usage plus INIT time.
+    let r = &an.reconciliation;
+    assert_eq!(r.days.len(), 30);
+    assert_eq!(
+        r.days_unexplained,
+        0,
+        "{:#?}",
+        r.days.iter().find(|d| d.status == DayStatus::Unexplained)
+    );
+    let d = &r.days[10];
+    assert!(d.gap_usd.unwrap() > Usd::ZERO, "INIT time makes the bill higher");
+    if d.status == DayStatus::Explained {
+        assert_eq!(d.causes[0].kind, CauseKind::InitBilling);
+    }
+
+    // Trends: both kinds of keys; the forecast says how it was made.
+    assert!(an.trends.week_over_week.iter().any(|m| m.kind == "function"));
+    assert!(an
+        .trends
+        .week_over_week
+        .iter()
+        .any(|m| m.kind == "service" && m.name == "AWS Lambda"));
+    assert_eq!(an.trends.top_movers.len(), 5);
+    assert!(an
+        .trends
+        .forecast
+        .method
+        .starts_with("seasonal naive, weekly season"));
+    assert_eq!(an.trends.forecast.days.len(), 30);
+    assert_eq!(an.trends.forecast.days[0].day, day("2026-06-15"));
+    assert!(an.trends.forecast.total_usd > Usd::ZERO);
+    drop(db);
+}
+
+/// One function-day priced by hand from SQL sums, independent of the polars path.
+fn by_hand(store: &Store, catalog: &PriceCatalog, d: Day) -> Usd {
+    let c = store.conn();
+    let mut st = c
+        .prepare(
+            "SELECT f.memory_mb, f.architecture, f.ephemeral_storage_mb, f.provisioned_concurrency,
+                    SUM(i.value), SUM(i.value * a.value)
+             FROM functions f
+             JOIN metric_series si ON si.function_id = f.id AND si.metric = 'Invocations' AND si.stat = 'Sum'
+             JOIN metric_points i ON i.series_id = si.id AND i.ts >= ?1 AND i.ts < ?2
+             JOIN metric_series sa ON sa.function_id = f.id AND sa.metric = 'Duration' AND sa.stat = 'Average'
+               AND sa.period_s = si.period_s
+             JOIN metric_points a ON a.series_id = sa.id AND a.ts = i.ts
+             GROUP BY f.id",
+        )
+        .unwrap();
+    let rows: Vec<(u32, String, u32, u32, f64, f64)> = st
+        .query_map([d.start_unix(), d.plus(1).start_unix()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut total = Usd::ZERO;
+    for (mem, arch, eph, pc, inv, dur) in rows {
+        let spill: f64 = if pc > 0 {
+            c.query_row(
+                "SELECT COALESCE(SUM(p.value), 0) FROM metric_points p JOIN metric_series s ON s.id = p.series_id
+                 WHERE s.metric = 'ProvisionedConcurrencySpilloverInvocations' AND p.ts >= ?1 AND p.ts < ?2",
+                [d.start_unix(), d.plus(1).start_unix()],
+                |r| r.get(0),
+            )
+            .unwrap()
+        } else {
+            0.0
+        };
+        let exec_ms = (dur + 0.5 * inv).round() as u64;
+        let dep = Deployment {
+            memory_mb: mem,
+            arch: Arch::from_str(&arch).unwrap(),
+            ephemeral_storage_mb: eph,
+            provisioned_instances: pc,
+            free_tier: false,
+            ..Deployment::default()
+        };
+        let usage = Usage {
+            period_ms: 86_400_000,
+            requests: inv.round() as u64,
+            exec_ms,
+            provisioned_exec_ms: if pc > 0 {
+                (exec_ms as f64 * (inv - spill) / inv) as u64
+            } else {
+                0
+            },
+            provisioned_ms: u64::from(pc) * 86_400_000,
+            ..Usage::default()
+        };
+        total += bill(catalog, "aws-lambda", Some("us-east-1"), &dep, &usage)
+            .unwrap()
+            .total;
+    }
+    total
+}
+
+#[test]
+fn reconciliation_matches_a_hand_computed_day() {
+    let (_dir, _db, store, catalog) = demo_db();
+    let d = day("2026-06-10");
+    let req = AnalyseRequest {
+        from: Some(d),
+        to: Some(d),
+        ..AnalyseRequest::default()
+    };
+    let an = analyse(&store, &catalog, &req).unwrap();
+    let r = &an.reconciliation.days[0];
+    assert_eq!(r.day, d);
+    let billed: Usd = costs::rows(store.conn(), 1, d, d)
+        .unwrap()
+        .iter()
+        .filter(|c| c.service == "AWS Lambda")
+        .map(|c| Usd(c.unblended))
+        .sum();
+    // Money columns keep 9 decimals: each bill row is rounded at the nano-dollar.
+    let billed_diff = (r.billed_usd.unwrap().0 - billed.0).abs();
+    assert!(billed_diff < Decimal::new(1, 7), "{:?} vs {billed}", r.billed_usd);
+    let billed = r.billed_usd.unwrap();
+    let derived = by_hand(&store, &catalog, d);
+    let diff = (r.usage_derived_usd.0 - derived.0).abs();
+    assert!(
+        diff < Decimal::new(1, 6),
+        "{} vs {}",
+        r.usage_derived_usd,
+        derived
+    );
+    assert_eq!(r.gap_usd, Some(billed - r.usage_derived_usd));
+    let pct = ((billed.0 - r.usage_derived_usd.0) / billed.0 * Decimal::ONE_HUNDRED).round_dp(2);
+    assert_eq!(r.gap_pct, Some(pct));
+    assert!(matches!(r.status, DayStatus::Ok | DayStatus::Explained));
+}
+
+#[test]
+fn an_injected_spike_is_flagged_and_left_unexplained() {
+    let (_dir, _db, mut store, catalog) = demo_db();
+    let spike = day("2026-06-03");
+    store
+        .with_tx(|tx| -> Result<(), breakeven::store::StoreError> {
+            let mut rows = costs::rows(tx, 1, spike, spike)?;
+            let row = rows.iter_mut().find(|r| r.usage_type == "Request").unwrap();
+            row.unblended += Decimal::from(400);
+            row.amortized = row.unblended;
+            costs::upsert_all(tx, 1, &rows)?;
+            Ok(())
+        })
+        .unwrap();
+    let an = analyse(&store, &catalog, &AnalyseRequest::default()).unwrap();
+    let flagged: Vec<_> = an
+        .trends
+        .anomalies
+        .iter()
+        .map(|a| (a.kind.as_str(), a.name.as_str(), a.day))
+        .collect();
+    assert_eq!(flagged, [("service", "AWS Lambda", spike)]);
+    let day = an.reconciliation.days.iter().find(|d| d.day == spike).unwrap();
+    assert_eq!(day.status, DayStatus::Unexplained);
+    assert_eq!(an.reconciliation.days_unexplained, 1);
+}
+
+#[test]
+fn usage_cost_of_one_function_is_its_share_of_the_analysis() {
+    let (_dir, _db, store, catalog) = demo_db();
+    let (from, to) = (day("2026-06-01"), day("2026-06-14"));
+    let uc = usage_cost(&store, &catalog, None, "api-checkout", from, to).unwrap();
+    assert_eq!(uc.days_with_data, 14);
+    assert!(uc.usage.requests > 100_000);
+    let req = AnalyseRequest {
+        function: Some("api-checkout".into()),
+        from: Some(from),
+        to: Some(to),
+        ..AnalyseRequest::default()
+    };
+    let an = analyse(&store, &catalog, &req).unwrap();
+    assert_eq!(an.functions.len(), 1);
+    assert_eq!(an.function_days.len(), 14);
+    assert_eq!(uc.breakdown.total, an.functions[0].cost.total_usd);
+    assert_eq!(uc.breakdown.total, an.usage_cost.split.total_usd);
+    let lines: Usd = uc.breakdown.lines.iter().map(|l| l.amount).sum();
+    assert_eq!(lines, uc.breakdown.total);
+    assert!(uc
+        .breakdown
+        .lines
+        .iter()
+        .any(|l| l.dimension == "provisioned-x86_64"));
+}
+
+fn money(v: &Value) -> Decimal {
+    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("{v} is not a money string"))).unwrap()
+}
+
+#[test]
+fn the_json_has_the_documented_shape_and_exact_money() {
+    let (_dir, db, _store, _catalog) = demo_db();
+    let o = run(&["--db", &db, "analyse", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["account"], "demo");
+    assert_eq!(v["from"], "2026-05-16");
+    assert_eq!(v["to"], "2026-06-14");
+    let total = money(&v["usage_cost"]["total_usd"]);
+    let sum: Decimal = v["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| money(&f["cost"]["total_usd"]))
+        .sum();
+    assert_eq!(sum, total);
+    let f = &v["functions"][0];
+    for k in [
+        "name",
+        "invocations",
+        "gb_seconds",
+        "error_rate",
+        "throttle_rate",
+        "duration_p50_ms",
+        "duration_p99_ms",
+        "peak_concurrency",
+        "share_pct",
+    ] {
+        assert!(!f[k].is_null(), "functions[0].{k}");
+    }
+    for k in [
+        "requests_usd",
+        "compute_usd",
+        "provisioned_usd",
+        "init_usd",
+        "storage_usd",
+    ] {
+        money(&f["cost"][k]);
+    }
+    money(&v["usage_cost"]["free_tier_credit_usd"]);
+    money(&v["billed"]["total_usd"]);
+    money(&v["billed"]["by_service"][0]["cost_usd"]);
+    money(&v["billed"]["by_day"][0]["cost_usd"]);
+    let d = &v["reconciliation"]["days"][0];
+    money(&d["usage_derived_usd"]);
+    assert_eq!(
+        money(&d["gap_usd"]),
+        money(&d["billed_usd"]) - money(&d["usage_derived_usd"])
+    );
+    assert!(["ok", "explained", "unexplained"].contains(&d["status"].as_str().unwrap()));
+    assert!(v["reconciliation"]["tolerance"].as_str().unwrap().contains("1%"));
+    assert!(v["trends"]["forecast"]["method"]
+        .as_str()
+        .unwrap()
+        .contains("seasonal naive"));
+    money(&v["trends"]["top_movers"][0]["change_usd"]);
+
+    // The readable report names its parts.
+    let o = run(&["--db", &db, "analyse", "--function", "api-orders"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for part in [
+        "Where the money goes",
+        "api-orders",
+        "Per day",
+        "Reconciliation",
+        "Forecast, next 30 days",
+    ] {
+        assert!(text.contains(part), "{part} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn bad_ranges_and_names_are_bad_input() {
+    let (_dir, db, _store, _catalog) = demo_db();
+    let o = run(&[
+        "--db",
+        &db,
+        "analyse",
+        "--from",
+        "2026-06-10",
+        "--to",
+        "2026-06-01",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--from 2026-06-10 is after --to 2026-06-01"));
+    let o = run(&["--db", &db, "analyse", "--function", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no function `nope`"));
+    let o = run(&["--db", &db, "analyse", "--to", "2026-13-01"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn the_benchmark_agrees_with_sqlite() {
+    let o = run(&["analyse", "--bench", "--rows", "50000", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["rows"], 50_000);
+    assert!(v["result_rows"].as_u64().unwrap() >= 200);
+    assert_eq!(v["invocations_sql"], v["invocations_polars"]);
+}
