@@ -2,4 +2,5 @@
 
 pub mod app;
 pub mod ingest;
+pub mod report;
 pub mod store;

@@ -4,6 +4,8 @@ mod catalog;
 mod demo;
 mod estimate;
 mod import;
+mod report;
+mod report_account;
 mod simulate;
 mod store;
 mod support;
