@@ -3,6 +3,7 @@
 
 use crate::support;
 use breakeven::app::report::{compute, render, ReportOptions, ReportTimings};
+use breakeven::app::simulate::Overrides;
 use breakeven::report::{Format, Rendered, Report};
 use breakeven_simulator::pricing::PriceCatalog;
 use breakeven_simulator::sweep::{SweepMode, TrafficSweep};
@@ -39,9 +40,7 @@ min_instances = 1
 
 fn options(sweep: bool) -> ReportOptions {
     ReportOptions {
-        mode: None,
-        horizon_ms: None,
-        seed: None,
+        overrides: Overrides::default(),
         sweep: sweep.then_some(TrafficSweep {
             from: 0.1,
             to: 1000.0,
@@ -250,7 +249,14 @@ fn report_command_writes_each_format() {
             "--bench",
         ]);
         assert!(o.status.success(), "{format}: {}", support::stderr(&o));
-        assert!(support::stdout(&o).contains("budget"), "{}", support::stdout(&o));
+        let stdout = support::stdout(&o);
+        assert!(stdout.contains("baseline: one run of the scenario"), "{stdout}");
+        for f in ["json", "csv", "md", "html"] {
+            assert!(
+                stdout.lines().any(|l| l.starts_with(f) && l.contains("within")),
+                "{f} timed: {stdout}"
+            );
+        }
         assert!(out.exists(), "{format} written");
     }
     assert!(dir.path().join("tables/platforms.csv").is_file());
@@ -258,4 +264,84 @@ fn report_command_writes_each_format() {
     assert_eq!(bad.status.code(), Some(2));
     let missing = support::run(&["report", "--scenario", "nope.toml", "--out", "x.html"]);
     assert_ne!(missing.status.code(), Some(0));
+}
+
+#[test]
+fn an_unwritable_output_path_is_a_report_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = dir.path().join("orders.toml");
+    std::fs::write(&scenario, SCENARIO).expect("write scenario");
+    let out = dir.path().join("no-such-dir").join("r.md");
+    let o = support::run(&[
+        "report",
+        "--scenario",
+        scenario.to_str().expect("utf-8"),
+        "--format",
+        "md",
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--no-sweep",
+        "--no-tune",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", support::stderr(&o));
+    let err = support::stderr(&o);
+    assert!(
+        err.contains("writing the report to") && err.contains("no-such-dir"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn reports_never_contain_the_credentials_of_the_environment() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = dir.path().join("orders.toml");
+    std::fs::write(&scenario, SCENARIO).expect("write scenario");
+    let secrets = [
+        ("AWS_ACCESS_KEY_ID", "AKIAZZTESTKEY0000001"),
+        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI-test-secret-do-not-leak"),
+        ("AWS_SESSION_TOKEN", "IQoJb3JpZ2luX2VjEtest-session-token"),
+    ];
+    for (format, name) in [
+        ("html", "r.html"),
+        ("json", "r.json"),
+        ("md", "r.md"),
+        ("csv", "tables"),
+    ] {
+        let out = dir.path().join(name);
+        let o = std::process::Command::new(support::bin())
+            .args([
+                "report",
+                "--scenario",
+                scenario.to_str().expect("utf-8"),
+                "--format",
+                format,
+            ])
+            .args([
+                "--out",
+                out.to_str().expect("utf-8"),
+                "--steps",
+                "3",
+                "--memory",
+                "128..512",
+            ])
+            .env("HOME", dir.path())
+            .envs(secrets)
+            .output()
+            .expect("run breakeven");
+        assert!(o.status.success(), "{format}: {}", support::stderr(&o));
+        let mut texts = vec![support::stdout(&o), support::stderr(&o)];
+        if out.is_dir() {
+            for f in std::fs::read_dir(&out).expect("tables") {
+                texts.push(std::fs::read_to_string(f.expect("entry").path()).expect("read table"));
+            }
+        } else {
+            texts.push(std::fs::read_to_string(&out).expect("read report"));
+        }
+        for text in &texts {
+            for (var, value) in secrets {
+                assert!(!text.contains(value), "{format} report contains {var}");
+            }
+        }
+    }
 }

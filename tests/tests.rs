@@ -6,6 +6,8 @@ mod demo;
 mod estimate;
 mod import;
 mod inventory;
+mod report;
+mod report_account;
 mod simulate;
 mod store;
 mod support;

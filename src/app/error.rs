@@ -23,6 +23,14 @@ pub enum AppError {
         #[source]
         source: std::io::Error,
     },
+    /// A report could not be drawn or written (e.g. its output path is not writable).
+    #[error("{context}: {source}")]
+    Report {
+        code: &'static str,
+        context: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 pub type Result<T> = std::result::Result<T, AppError>;
@@ -59,6 +67,7 @@ impl AppError {
             AppError::Ingest(e) => e.code(),
             AppError::Analytics(e) => e.code(),
             AppError::Io { .. } => "E_IO",
+            AppError::Report { code, .. } => code,
         }
     }
 
@@ -66,7 +75,11 @@ impl AppError {
     pub fn is_bad_input(&self) -> bool {
         !matches!(
             self,
-            AppError::Io { .. } | AppError::Store(_) | AppError::Ingest(_) | AppError::Analytics(_)
+            AppError::Io { .. }
+            | AppError::Store(_)
+            | AppError::Ingest(_)
+            | AppError::Analytics(_)
+            | AppError::Report { .. }
         )
     }
 

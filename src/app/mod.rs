@@ -11,6 +11,7 @@ pub mod estimate;
 pub mod import;
 pub mod inventory;
 pub mod profiles;
+pub mod report;
 pub mod simulate;
 pub mod sync;
 

@@ -2,12 +2,11 @@
 //! → one exporter → files. The CLI and the desktop app share it.
 
 use crate::app::error::{AppError, Result};
+use crate::app::simulate::{self, Overrides};
 use crate::report::{self, anonymise, Format, Rendered, Report, ReportInput};
 use breakeven_simulator::pricing::{PlatformKind, PriceCatalog};
-use breakeven_simulator::scenario::{self, Mode, Scenario};
-use breakeven_simulator::sweep::tune::tune;
-use breakeven_simulator::sweep::{traffic, TrafficSweep};
-use breakeven_simulator::{simulate, RunOptions, SimError};
+use breakeven_simulator::scenario::Scenario;
+use breakeven_simulator::sweep::TrafficSweep;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -15,12 +14,8 @@ use std::time::Instant;
 /// What goes into a report besides the plain simulation.
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
-    /// Simulation mode instead of the scenario's.
-    pub mode: Option<Mode>,
-    /// Horizon instead of the scenario's, ms.
-    pub horizon_ms: Option<f64>,
-    /// Seed instead of the scenario's.
-    pub seed: Option<u64>,
+    /// Mode, horizon and seed instead of the scenario's.
+    pub overrides: Overrides,
     /// Break-even sweep; `None` leaves the section out.
     pub sweep: Option<TrafficSweep>,
     /// Memory range to tune function platforms over, MB; `None` leaves the section out.
@@ -48,62 +43,23 @@ pub struct ReportOutcome {
     pub timings: ReportTimings,
 }
 
+impl ReportOutcome {
+    pub fn new(format: Format, files: Vec<PathBuf>, rendered: &Rendered, timings: ReportTimings) -> Self {
+        let bytes = match rendered {
+            Rendered::File(s) => s.len() as u64,
+            Rendered::Files(f) => f.iter().map(|(_, s)| s.len() as u64).sum(),
+        };
+        ReportOutcome {
+            format,
+            files,
+            bytes,
+            timings,
+        }
+    }
+}
+
 fn ms_since(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
-}
-
-fn sim_error(e: SimError) -> AppError {
-    match e {
-        SimError::Catalog(c) => AppError::Catalog(c),
-        SimError::Platform { .. } => AppError::bad_input("E_SCENARIO_PLATFORM", e.to_string()),
-        SimError::Invalid(m) => AppError::bad_input("E_SCENARIO", m),
-    }
-}
-
-/// Per-minute request counts of a replay file: one number per line, or CSV rows whose last
-/// column is the count; blank lines, `#` comments and a header row are skipped.
-fn replay_counts(path: &Path) -> std::result::Result<Vec<u64>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-    let mut counts = Vec::new();
-    for (i, line) in text.lines().map(str::trim).enumerate() {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let cell = line.rsplit([',', ';', '\t']).next().unwrap_or(line).trim();
-        match cell.parse::<f64>() {
-            Ok(v) if v >= 0.0 && v.is_finite() => counts.push(v.round() as u64),
-            _ if counts.is_empty() && i == 0 => continue,
-            _ => {
-                return Err(format!(
-                    "{}: line {}: `{cell}` is not a request count",
-                    path.display(),
-                    i + 1
-                ))
-            }
-        }
-    }
-    if counts.is_empty() {
-        return Err(format!("{}: no per-minute counts", path.display()));
-    }
-    Ok(counts)
-}
-
-/// Read and parse a scenario file; replay files are resolved next to it.
-pub fn load_scenario(catalog: &PriceCatalog, path: &Path) -> Result<Scenario> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| AppError::io(format!("reading scenario {}", path.display()), e))?;
-    let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let mut load = |file: &str| replay_counts(&base.join(file));
-    scenario::parse(&path.display().to_string(), &text, catalog, &mut load)
-        .map_err(|e| AppError::bad_input("E_SCENARIO", e.to_string()))
-}
-
-fn with_overrides(s: &Scenario, o: &ReportOptions) -> Scenario {
-    let mut s = s.clone();
-    s.mode = o.mode.unwrap_or(s.mode);
-    s.workload.horizon_ms = o.horizon_ms.unwrap_or(s.workload.horizon_ms);
-    s.seed = o.seed.unwrap_or(s.seed);
-    s
 }
 
 /// Run everything the report shows. Tuning is skipped when the scenario has no function platform.
@@ -113,25 +69,26 @@ pub fn compute(
     o: &ReportOptions,
     timings: &mut ReportTimings,
 ) -> Result<Report> {
-    let s = with_overrides(scenario, o);
+    let ov = &o.overrides;
     let t = Instant::now();
-    let sim = simulate(catalog, &s, &RunOptions::default()).map_err(sim_error)?;
+    let sim = simulate::simulate(catalog, scenario, ov, true)?.result;
     timings.simulate_ms = ms_since(t);
     let t = Instant::now();
     let sweep = match &o.sweep {
-        Some(sw) => Some(traffic(catalog, &s, sw).map_err(sim_error)?),
+        Some(sw) => Some(simulate::sweep(catalog, scenario, ov, sw)?.result),
         None => None,
     };
     timings.sweep_ms = ms_since(t);
     let t = Instant::now();
     let has_functions = sim.platforms.iter().any(|p| p.kind == PlatformKind::Faas);
     let tune = match o.memory_mb {
-        Some((from, to)) if has_functions => Some(tune(catalog, &s, from, to).map_err(sim_error)?),
+        Some((from, to)) if has_functions => Some(simulate::tune(catalog, scenario, ov, from, to)?.result),
         _ => None,
     };
     timings.tune_ms = ms_since(t);
+    let effective = ov.apply(scenario);
     Ok(report::build(ReportInput {
-        scenario: &s,
+        scenario: &effective,
         catalog,
         simulation: sim,
         sweep,
@@ -139,8 +96,20 @@ pub fn compute(
     }))
 }
 
-fn render_failed(format: Format, e: report::ReportError) -> AppError {
-    AppError::io(format!("rendering the {format} report"), std::io::Error::other(e))
+pub(crate) fn render_failed(format: Format, e: report::ReportError) -> AppError {
+    AppError::Report {
+        code: "E_REPORT_RENDER",
+        context: format!("rendering the {format} report"),
+        source: Box::new(e),
+    }
+}
+
+fn write_failed(context: String, e: std::io::Error) -> AppError {
+    AppError::Report {
+        code: "E_REPORT_WRITE",
+        context,
+        source: Box::new(e),
+    }
 }
 
 /// Scrub credentials (always), anonymise (when asked) and export.
@@ -158,13 +127,14 @@ pub fn render(report: &Report, format: Format, anonymise_names: bool) -> Result<
 /// Write a rendered report: one file at `out`, or a directory `out` holding one file per table.
 pub fn write(rendered: &Rendered, out: &Path) -> Result<Vec<PathBuf>> {
     let put = |path: &Path, text: &str| {
-        std::fs::write(path, text).map_err(|e| AppError::io(format!("writing {}", path.display()), e))
+        std::fs::write(path, text)
+            .map_err(|e| write_failed(format!("writing the report to {}", path.display()), e))
     };
     match rendered {
         Rendered::File(text) => {
             if out.is_dir() {
                 return Err(AppError::bad_input(
-                    "E_OUT_IS_DIR",
+                    "E_REPORT_OUT_IS_DIR",
                     format!(
                         "{} is a directory; give a file name for this format",
                         out.display()
@@ -177,7 +147,7 @@ pub fn write(rendered: &Rendered, out: &Path) -> Result<Vec<PathBuf>> {
         Rendered::Files(files) => {
             if out.is_file() {
                 return Err(AppError::bad_input(
-                    "E_OUT_IS_FILE",
+                    "E_REPORT_OUT_IS_FILE",
                     format!(
                         "{} is a file; CSV tables are written into a directory",
                         out.display()
@@ -185,7 +155,7 @@ pub fn write(rendered: &Rendered, out: &Path) -> Result<Vec<PathBuf>> {
                 ));
             }
             std::fs::create_dir_all(out)
-                .map_err(|e| AppError::io(format!("creating {}", out.display()), e))?;
+                .map_err(|e| write_failed(format!("creating the report directory {}", out.display()), e))?;
             files
                 .iter()
                 .map(|(name, text)| {
@@ -205,7 +175,7 @@ pub fn report_scenario(
     out: &Path,
     o: &ReportOptions,
 ) -> Result<ReportOutcome> {
-    let scenario = load_scenario(catalog, path)?;
+    let scenario = simulate::load_scenario(catalog, path)?;
     let mut timings = ReportTimings::default();
     let model = compute(catalog, &scenario, o, &mut timings)?;
     let t = Instant::now();
@@ -214,14 +184,74 @@ pub fn report_scenario(
     let t = Instant::now();
     let files = write(&rendered, out)?;
     timings.write_ms = ms_since(t);
-    let bytes = match &rendered {
-        Rendered::File(s) => s.len() as u64,
-        Rendered::Files(f) => f.iter().map(|(_, s)| s.len() as u64).sum(),
-    };
-    Ok(ReportOutcome {
-        format,
-        files,
-        bytes,
-        timings,
+    Ok(ReportOutcome::new(format, files, &rendered, timings))
+}
+
+/// One format's share of a [`bench`] run, ms (medians of the repetitions).
+#[derive(Debug, Clone, Serialize)]
+pub struct FormatTiming {
+    pub format: Format,
+    /// Scrubbing, charts and formatting.
+    pub render_ms: f64,
+    pub write_ms: f64,
+    pub bytes: u64,
+}
+
+/// Where a report's time goes, per format, against the simulation it reports on.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportBench {
+    pub scenario: String,
+    pub platforms: usize,
+    pub horizon_s: f64,
+    /// Repetitions per format.
+    pub repetitions: usize,
+    /// The baseline: one run of the scenario (no sweep, no tuning), ms.
+    pub simulate_ms: f64,
+    pub formats: Vec<FormatTiming>,
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs.get(xs.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// Simulate once, then render and write every format `repetitions` times into `dir`.
+pub fn bench(
+    catalog: &PriceCatalog,
+    path: &Path,
+    o: &ReportOptions,
+    dir: &Path,
+    repetitions: usize,
+) -> Result<ReportBench> {
+    let scenario = simulate::load_scenario(catalog, path)?;
+    let mut timings = ReportTimings::default();
+    let model = compute(catalog, &scenario, o, &mut timings)?;
+    let mut formats = Vec::new();
+    for format in [Format::Json, Format::Csv, Format::Md, Format::Html] {
+        let (mut render_ms, mut write_ms, mut bytes) = (Vec::new(), Vec::new(), 0);
+        for _ in 0..repetitions.max(1) {
+            let t = Instant::now();
+            let rendered = render(&model, format, o.anonymise)?;
+            render_ms.push(ms_since(t));
+            let t = Instant::now();
+            let out = dir.join(format!("report.{format}"));
+            let files = write(&rendered, &out)?;
+            write_ms.push(ms_since(t));
+            bytes = ReportOutcome::new(format, files, &rendered, ReportTimings::default()).bytes;
+        }
+        formats.push(FormatTiming {
+            format,
+            render_ms: median(render_ms),
+            write_ms: median(write_ms),
+            bytes,
+        });
+    }
+    Ok(ReportBench {
+        scenario: model.scenario.name.clone(),
+        platforms: model.simulation.platforms.len(),
+        horizon_s: model.scenario.horizon_s,
+        repetitions: repetitions.max(1),
+        simulate_ms: timings.simulate_ms,
+        formats,
     })
 }

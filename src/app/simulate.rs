@@ -90,7 +90,8 @@ pub struct Overrides {
 }
 
 impl Overrides {
-    fn apply(&self, s: &Scenario) -> Scenario {
+    /// `s` with the overrides applied.
+    pub fn apply(&self, s: &Scenario) -> Scenario {
         let mut s = s.clone();
         if let Some(m) = self.mode {
             s.mode = m;

@@ -8,6 +8,7 @@ mod demo;
 mod estimate;
 mod import;
 mod progress;
+mod report;
 mod simulate;
 mod sync;
 mod table;
@@ -58,6 +59,8 @@ pub enum Command {
     /// The local database: status, path, insert benchmark.
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Write a scenario's report: HTML with charts, CSV tables, JSON or Markdown.
+    Report(report::ReportArgs),
 }
 
 /// Global options every subcommand may need.
@@ -107,6 +110,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Db(c) => db::run(&g, c),
         Command::Import(c) => import::run(&g, c),
         Command::Analyse(a) => analyse::run(&g, a),
+        Command::Report(a) => report::run(&g, a),
     }
 }
 

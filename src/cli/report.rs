@@ -1,8 +1,10 @@
 //! `breakeven report`: a scenario's cost, break-even and memory report as HTML, CSV, JSON or
 //! Markdown.
 
+use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
-use breakeven::app::report::{self as app, ReportOptions, ReportOutcome};
+use breakeven::app::report::{self as app, ReportBench, ReportOptions, ReportOutcome};
+use breakeven::app::simulate::{self as app_sim, Overrides};
 use breakeven::app::AppError;
 use breakeven::report::Format;
 use breakeven_simulator::scenario::parse_horizon_ms;
@@ -10,7 +12,7 @@ use breakeven_simulator::sweep::{SweepMode, TrafficSweep};
 use clap::Args;
 use std::path::PathBuf;
 
-/// The report must be written within this after the simulation, ms.
+/// A report must be written within this, ms (once the simulation has run).
 const BUDGET_MS: f64 = 1000.0;
 
 #[derive(Debug, Args)]
@@ -21,9 +23,9 @@ pub struct ReportArgs {
     /// html: one self-contained page; csv: a directory of tables; json; md (Markdown).
     #[arg(long, default_value = "html", value_parser = parse_format)]
     format: Format,
-    /// Output file (a directory for csv).
-    #[arg(long, value_name = "PATH")]
-    out: PathBuf,
+    /// Output file (a directory for csv). Required unless --bench.
+    #[arg(long, value_name = "PATH", required_unless_present = "bench")]
+    out: Option<PathBuf>,
     /// Replace the workload's name, custom platform labels and account ids with stable pseudonyms.
     #[arg(long)]
     anonymise: bool,
@@ -48,9 +50,13 @@ pub struct ReportArgs {
     /// Seed instead of the scenario's.
     #[arg(long)]
     seed: Option<u64>,
-    /// Print where the time went, against the 1 s budget for writing the report.
+    /// Time every format (model, charts, export, write) against one run of the scenario as the
+    /// baseline and the 1 s budget; writes into a temporary directory.
     #[arg(long)]
     bench: bool,
+    /// Repetitions per format with --bench (the median is printed).
+    #[arg(long, default_value_t = 5)]
+    repeat: usize,
     /// Print the outcome as JSON.
     #[arg(long)]
     json: bool,
@@ -64,31 +70,12 @@ fn bad(m: String) -> anyhow::Error {
     AppError::bad_input("E_BAD_RANGE", m).into()
 }
 
-/// `"0.01..100"` → (0.01, 100): positive, increasing.
-fn parse_range(s: &str) -> Result<(f64, f64), String> {
-    let (a, b) = s
-        .split_once("..")
-        .ok_or_else(|| format!("`{s}` is not a range (e.g. 0.01..100)"))?;
-    let num = |x: &str| {
-        x.trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite() && *v > 0.0)
-            .ok_or_else(|| format!("`{x}` in `{s}` is not a positive number"))
-    };
-    let (lo, hi) = (num(a)?, num(b)?);
-    if hi < lo {
-        return Err(format!("`{s}`: the upper end is below the lower"));
-    }
-    Ok((lo, hi))
-}
-
 pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
     let catalog = g.load_catalog()?;
     let sweep = if a.no_sweep {
         None
     } else {
-        let (from, to) = parse_range(&a.traffic).map_err(bad)?;
+        let (from, to) = app_sim::parse_range(&a.traffic).map_err(bad)?;
         Some(TrafficSweep {
             from,
             to,
@@ -99,32 +86,48 @@ pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
     let memory_mb = if a.no_tune {
         None
     } else {
-        let (from, to) = parse_range(&a.memory).map_err(bad)?;
+        let (from, to) = app_sim::parse_range(&a.memory).map_err(bad)?;
         Some((from as u32, to as u32))
     };
     let o = ReportOptions {
-        mode: None,
-        horizon_ms: a.horizon,
-        seed: a.seed,
+        overrides: Overrides {
+            mode: None,
+            horizon_ms: a.horizon,
+            seed: a.seed,
+        },
         sweep,
         memory_mb,
         anonymise: a.anonymise,
     };
-    let outcome = app::report_scenario(&catalog, &a.scenario, a.format, &a.out, &o)?;
-    if a.json {
-        return print_json(&outcome);
+    if let Some(out) = &a.out {
+        let outcome = app::report_scenario(&catalog, &a.scenario, a.format, out, &o)?;
+        if a.json && !a.bench {
+            return print_json(&outcome);
+        }
+        print!("{}", describe(&outcome));
     }
-    print!("{}", describe(&outcome, a.bench));
+    if a.bench {
+        let dir = std::env::temp_dir().join(format!("breakeven-report-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let result = app::bench(&catalog, &a.scenario, &o, &dir, a.repeat);
+        // Best effort: the directory only holds this run's copies of the report.
+        let _ = std::fs::remove_dir_all(&dir);
+        let b = result?;
+        if a.json {
+            return print_json(&b);
+        }
+        print!("{}", bench_table(&b));
+    }
     Ok(())
 }
 
-fn describe(o: &ReportOutcome, bench: bool) -> String {
+fn describe(o: &ReportOutcome) -> String {
     let t = &o.timings;
-    let report_ms = t.render_ms + t.write_ms;
-    let mut out = match o.files.as_slice() {
-        [one] => format!("wrote {} ({} KB)\n", one.display(), o.bytes.div_ceil(1024)),
+    let sim = t.simulate_ms + t.sweep_ms + t.tune_ms;
+    let files = match o.files.as_slice() {
+        [one] => format!("wrote {} ({} KB)", one.display(), o.bytes.div_ceil(1024)),
         files => format!(
-            "wrote {} files ({} KB) into {}\n",
+            "wrote {} files ({} KB) into {}",
             files.len(),
             o.bytes.div_ceil(1024),
             files
@@ -134,22 +137,54 @@ fn describe(o: &ReportOutcome, bench: bool) -> String {
                 .unwrap_or_default()
         ),
     };
-    if bench {
-        let sim = t.simulate_ms + t.sweep_ms + t.tune_ms;
-        out.push_str(&format!(
-            "simulation {:.0} ms (run {:.0}, break-even sweep {:.0}, memory tuning {:.0})\n\
-             report {report_ms:.1} ms (model, charts and {} export {:.1}, write {:.1}): {} the {BUDGET_MS:.0} ms budget, \
-             {:.1} % of the simulation's time\n",
-            sim,
-            t.simulate_ms,
-            t.sweep_ms,
-            t.tune_ms,
-            o.format,
-            t.render_ms,
-            t.write_ms,
-            if report_ms < BUDGET_MS { "within" } else { "OVER" },
-            if sim > 0.0 { report_ms / sim * 100.0 } else { 0.0 },
-        ));
+    format!(
+        "{files} in {:.0} ms: simulation {sim:.0} ms (run {:.0}, break-even sweep {:.0}, memory tuning {:.0}), \
+         report {:.0} ms\n",
+        sim + t.render_ms + t.write_ms,
+        t.simulate_ms,
+        t.sweep_ms,
+        t.tune_ms,
+        t.render_ms + t.write_ms,
+    )
+}
+
+fn bench_table(b: &ReportBench) -> String {
+    let mut t = Table::new(&[
+        ("Format", Align::Left),
+        ("Model, charts, export", Align::Right),
+        ("Write", Align::Right),
+        ("Report", Align::Right),
+        ("vs baseline", Align::Right),
+        ("Size", Align::Right),
+        ("Budget 1 s", Align::Left),
+    ]);
+    for f in &b.formats {
+        let total = f.render_ms + f.write_ms;
+        t.row(vec![
+            f.format.to_string(),
+            format!("{:.1} ms", f.render_ms),
+            format!("{:.1} ms", f.write_ms),
+            format!("{total:.1} ms"),
+            format!(
+                "{:.3}×",
+                if b.simulate_ms > 0.0 {
+                    total / b.simulate_ms
+                } else {
+                    0.0
+                }
+            ),
+            format!("{} KB", f.bytes.div_ceil(1024)),
+            if total < BUDGET_MS { "within" } else { "OVER" }.to_string(),
+        ]);
     }
-    out
+    format!(
+        "report benchmark: {} · {} platforms · {:.0} days simulated · median of {} runs per format\n\
+         baseline: one run of the scenario (simulate, no sweep or tuning) = {:.1} ms\n\n{}",
+        b.scenario,
+        b.platforms,
+        b.horizon_s / 86_400.0,
+        b.repetitions,
+        b.simulate_ms,
+        t.render()
+    )
 }

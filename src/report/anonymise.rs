@@ -6,7 +6,9 @@
 //! labels and 12-digit account ids with pseudonyms. Pseudonyms are derived from a hash of the
 //! original, so the same name gets the same pseudonym in every report and every format.
 
-use crate::report::{Report, ReportError};
+use crate::report::{AccountReport, Report, ReportError};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 /// Redaction of a credential.
@@ -81,15 +83,57 @@ fn walk(v: &mut Value, f: &dyn Fn(&str) -> String) {
     }
 }
 
-fn map_strings(report: &Report, f: &dyn Fn(&str) -> String) -> Result<Report, ReportError> {
+fn map_strings<T: Serialize + DeserializeOwned>(
+    report: &T,
+    f: &dyn Fn(&str) -> String,
+) -> Result<T, ReportError> {
     let mut v = serde_json::to_value(report)?;
     walk(&mut v, f);
     Ok(serde_json::from_value(v)?)
 }
 
-/// The report with credentials redacted from every text field.
-pub fn scrub(report: &Report) -> Result<Report, ReportError> {
+/// The report (scenario or account) with credentials redacted from every text field.
+pub fn scrub<T: Serialize + DeserializeOwned>(report: &T) -> Result<T, ReportError> {
     map_strings(report, &redact_credentials)
+}
+
+/// Replace each (name, pseudonym) pair in every text field, then account ids.
+fn replace_names<T: Serialize + DeserializeOwned>(
+    report: &T,
+    mut names: Vec<(String, String)>,
+) -> Result<T, ReportError> {
+    // Longest first, so a name that contains another is replaced whole; names too short to be
+    // told apart from ordinary words are left alone.
+    names.retain(|(from, _)| from.chars().count() >= 3);
+    names.sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
+    let replace = |s: &str| {
+        // Names first: a name may contain an account id.
+        let mut s = s.to_string();
+        for (from, to) in &names {
+            if s.contains(from.as_str()) {
+                s = s.replace(from.as_str(), to);
+            }
+        }
+        replace_account_ids(&s)
+    };
+    map_strings(report, &replace)
+}
+
+/// An account or function report with function names and the account replaced.
+pub fn anonymise_account(report: &AccountReport) -> Result<AccountReport, ReportError> {
+    let mut names: Vec<(String, String)> = report
+        .functions
+        .iter()
+        .map(|f| f.name.clone())
+        .chain(report.function.clone())
+        .chain(report.function_days.iter().map(|d| d.name.clone()))
+        .map(|n| (n.clone(), pseudonym("function", &n)))
+        .collect();
+    names.dedup();
+    names.push((report.account.clone(), pseudonym("account", &report.account)));
+    let mut out = replace_names(report, names)?;
+    out.anonymised = true;
+    Ok(out)
 }
 
 /// The report with the workload's name, custom platform labels and account ids replaced.
@@ -107,21 +151,7 @@ pub fn anonymise(report: &Report) -> Result<Report, ReportError> {
             ));
         }
     }
-    // Longest first, so a name that contains another is replaced whole; names too short to be
-    // told apart from ordinary words are left alone.
-    names.retain(|(from, _)| from.chars().count() >= 3);
-    names.sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
-    let replace = |s: &str| {
-        // Names first: a name may contain an account id.
-        let mut s = s.to_string();
-        for (from, to) in &names {
-            if s.contains(from.as_str()) {
-                s = s.replace(from.as_str(), to);
-            }
-        }
-        replace_account_ids(&s)
-    };
-    let mut out = map_strings(report, &replace)?;
+    let mut out = replace_names(report, names)?;
     out.anonymised = true;
     Ok(out)
 }

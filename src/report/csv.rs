@@ -307,17 +307,20 @@ fn timeline(r: &Report) -> Table {
     }
 }
 
+fn files(tables: &[Table]) -> Rendered {
+    Rendered::Files(tables.iter().map(|t| (t.file.to_string(), t.to_csv())).collect())
+}
+
 impl Exporter for CsvExporter {
     fn format(&self) -> Format {
         Format::Csv
     }
 
     fn export(&self, report: &Report) -> Result<Rendered, ReportError> {
-        Ok(Rendered::Files(
-            tables(report)
-                .iter()
-                .map(|t| (t.file.to_string(), t.to_csv()))
-                .collect(),
-        ))
+        Ok(files(&tables(report)))
+    }
+
+    fn export_account(&self, report: &crate::report::AccountReport) -> Result<Rendered, ReportError> {
+        Ok(files(&crate::report::account::text::tables(report)))
     }
 }

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 pub struct HtmlExporter;
 
-const CSS: &str = include_str!("report.css");
+pub(crate) const CSS: &str = include_str!("report.css");
 
 /// Text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -28,12 +28,12 @@ pub fn escape(s: &str) -> String {
 
 /// A chart in both themes; the stylesheet shows the one matching the reader's colour scheme, and
 /// the light one on paper.
-struct Figure {
-    light: String,
-    dark: String,
+pub(crate) struct Figure {
+    pub light: String,
+    pub dark: String,
 }
 
-fn figure(out: &mut String, fig: &Figure, caption: &str) {
+pub(crate) fn figure(out: &mut String, fig: &Figure, caption: &str) {
     let _ = write!(
         out,
         "<figure><div class=\"chart light\">{}</div><div class=\"chart dark\">{}</div>\
@@ -52,14 +52,16 @@ fn strip_xml_decl(svg: &str) -> &str {
     }
 }
 
-fn both(draw: impl Fn(Theme) -> Result<String, charts::ChartError>) -> Result<Figure, ReportError> {
+pub(crate) fn both(
+    draw: impl Fn(Theme) -> Result<String, charts::ChartError>,
+) -> Result<Figure, ReportError> {
     Ok(Figure {
         light: draw(Theme::Light)?,
         dark: draw(Theme::Dark)?,
     })
 }
 
-fn table(out: &mut String, class: &str, header: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn table(out: &mut String, class: &str, header: &[&str], rows: &[Vec<String>]) {
     let _ = write!(out, "<table class=\"{class}\"><thead><tr>");
     for h in header {
         let _ = write!(out, "<th>{}</th>", escape(h));
@@ -75,8 +77,19 @@ fn table(out: &mut String, class: &str, header: &[&str], rows: &[Vec<String>]) {
     out.push_str("</tbody></table>\n");
 }
 
-fn section(out: &mut String, id: &str, title: &str) {
+pub(crate) fn section(out: &mut String, id: &str, title: &str) {
     let _ = write!(out, "<section id=\"{id}\"><h2>{}</h2>\n", escape(title));
+}
+
+/// The document's head (title, inline stylesheet) and the opening of its body.
+pub(crate) fn page_start(out: &mut String, title: &str) {
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{CSS}</style></head><body><main>\n",
+        escape(title)
+    );
 }
 
 /// The HTML document.
@@ -85,13 +98,7 @@ pub fn render(r: &Report) -> Result<String, ReportError> {
     let labels = &r.scenario.platforms;
     let mut out = String::with_capacity(256 * 1024);
     let title = format!("Cost report: {}", r.scenario.name);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><style>{CSS}</style></head><body><main>\n",
-        escape(&title)
-    );
+    page_start(&mut out, &title);
     let _ = write!(
         out,
         "<header><h1>{}</h1><p class=\"meta\">{} simulated · {} platforms · seed {} · catalog {} · {}</p></header>\n",
@@ -287,7 +294,7 @@ fn assumptions_and_limits(out: &mut String, r: &Report) {
     table(
         out,
         "prices",
-        &["Platform", "Region", "Price", "USD", "As of"],
+        &["Platform", "Region", "Dimension", "USD per unit", "As of"],
         &rows,
     );
     out.push_str("</section>\n");
@@ -336,5 +343,9 @@ impl Exporter for HtmlExporter {
 
     fn export(&self, report: &Report) -> Result<Rendered, ReportError> {
         Ok(Rendered::File(render(report)?))
+    }
+
+    fn export_account(&self, report: &crate::report::AccountReport) -> Result<Rendered, ReportError> {
+        Ok(Rendered::File(crate::report::account::html::render(report)?))
     }
 }

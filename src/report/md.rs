@@ -2,6 +2,7 @@
 //! (Charts are in the HTML report; a pasted Markdown file cannot carry them.)
 
 use crate::report::{Exporter, Format, Rendered, Report, ReportError};
+use breakeven_simulator::pricing::money::group_digits;
 use std::fmt::Write;
 
 pub struct MarkdownExporter;
@@ -11,7 +12,7 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let _ = writeln!(out, "| {} |", header.join(" | "));
     let _ = writeln!(out, "|{}", header.iter().map(|_| "---|").collect::<String>());
     for r in rows {
@@ -26,8 +27,10 @@ pub fn horizon_text(s: f64) -> String {
     let h = s / 3600.0;
     if h >= 48.0 {
         format!("{} days", (h / 24.0 * 10.0).round() / 10.0)
-    } else {
+    } else if h >= 2.0 {
         format!("{} hours", (h * 10.0).round() / 10.0)
+    } else {
+        format!("{} minutes", (s / 60.0 * 10.0).round() / 10.0)
     }
 }
 
@@ -108,7 +111,7 @@ pub fn render(r: &Report) -> String {
                         c.cheaper_below.clone(),
                         c.cheaper_above.clone(),
                         format!("{:.2}×", c.traffic_factor),
-                        format!("{:.0}", c.requests_per_month),
+                        group_digits(&format!("{:.0}", c.requests_per_month)),
                         format!("{:.3}", c.mean_rate_per_s),
                     ]
                 })
@@ -176,7 +179,11 @@ pub fn render(r: &Report) -> String {
             ]
         })
         .collect();
-    table(&mut out, &["Platform", "Region", "Price", "USD", "As of"], &rows);
+    table(
+        &mut out,
+        &["Platform", "Region", "Dimension", "USD per unit", "As of"],
+        &rows,
+    );
     let _ = writeln!(out, "## Limits of the model\n");
     for l in &r.limits {
         let _ = writeln!(out, "- {l}");
@@ -192,5 +199,9 @@ impl Exporter for MarkdownExporter {
 
     fn export(&self, report: &Report) -> Result<Rendered, ReportError> {
         Ok(Rendered::File(render(report)))
+    }
+
+    fn export_account(&self, report: &crate::report::AccountReport) -> Result<Rendered, ReportError> {
+        Ok(Rendered::File(crate::report::account::text::markdown(report)))
     }
 }

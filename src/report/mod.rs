@@ -4,6 +4,7 @@
 //! Everything here is pure: the model is built from results already computed, and exporters
 //! return text; writing files is the caller's job (`app::report`).
 
+pub mod account;
 pub mod anonymise;
 pub mod charts;
 pub mod csv;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+pub use account::AccountReport;
 pub use model::{build, Assumptions, Fact, PriceUsed, Report, ReportInput, ScenarioFacts, Summary};
 
 /// Version of the JSON report's layout; bumped when a field changes meaning or goes away.
@@ -77,6 +79,8 @@ pub enum ReportError {
 pub trait Exporter {
     fn format(&self) -> Format;
     fn export(&self, report: &Report) -> Result<Rendered, ReportError>;
+    /// An account or function report in this format.
+    fn export_account(&self, report: &AccountReport) -> Result<Rendered, ReportError>;
 }
 
 /// The exporter of `format`.

@@ -1,7 +1,9 @@
 //! The report model: what every format shows, built once from a scenario's results.
 
+use crate::report::md::horizon_text;
 use crate::report::SCHEMA_VERSION;
 use breakeven_simulator::pricing::catalog::CATALOG_VERSION;
+use breakeven_simulator::pricing::money::group_digits;
 use breakeven_simulator::pricing::{PriceCatalog, PriceEntry, Usd};
 use breakeven_simulator::scenario::{Mode, Scenario};
 use breakeven_simulator::sweep::tune::TuneResult;
@@ -239,7 +241,7 @@ fn describe(v: &Value) -> String {
 fn workload_facts(s: &Scenario) -> Vec<Fact> {
     let mut facts = vec![Fact {
         name: "horizon".into(),
-        value: format!("{} h simulated", s.workload.horizon_ms / 3_600_000.0),
+        value: format!("{} simulated", horizon_text(s.workload.horizon_ms / 1000.0)),
     }];
     if let Ok(Value::Object(m)) = serde_json::to_value(&s.workload) {
         for (k, v) in m.iter().filter(|(k, v)| *k != "horizon_ms" && !v.is_null()) {
@@ -274,7 +276,11 @@ fn bands_text(e: &PriceEntry) -> String {
     bands
         .iter()
         .map(|(to, usd)| match to {
-            Some(to) => format!("{} to {}", usd.normalize(), to.normalize()),
+            Some(to) => format!(
+                "{} up to {}",
+                usd.normalize(),
+                group_digits(&to.normalize().to_string())
+            ),
             None => format!("{} above", usd.normalize()),
         })
         .collect::<Vec<_>>()

@@ -5,11 +5,14 @@
 //! Every chart takes the platform labels in scenario order, so a platform keeps its colour across
 //! charts, and a [`Theme`] (light or dark).
 
+pub mod billed;
 pub mod breakeven;
 pub mod cost;
 pub mod latency;
 pub mod legend;
 pub mod metric;
+pub mod metrics;
+pub mod reconcile;
 pub mod timeline;
 pub mod tune;
 
@@ -143,6 +146,19 @@ pub fn ms_tick(v: f64) -> String {
     } else {
         format!("{} ms", trim(v, if v < 10.0 { 1 } else { 0 }))
     }
+}
+
+/// The label of tick `v` on an axis of `days` (`YYYY-MM-DD`, one slot each): `11-07` on a day,
+/// blank between days, and only every k-th day when there are more than ten.
+pub(crate) fn day_tick(days: &[&str], v: f64) -> String {
+    let every = days.len().div_ceil(10).max(1);
+    let i = v.round();
+    if (v - i).abs() > 1e-6 || i < 0.0 || i as usize % every != 0 {
+        return String::new();
+    }
+    days.get(i as usize)
+        .map(|d| d.get(5..).unwrap_or(d).to_string())
+        .unwrap_or_default()
 }
 
 /// `x` with at most `dp` decimals, trailing zeros dropped.

@@ -1,0 +1,252 @@
+//! Reports of stored data: an account (billed cost by service per day, reconciliation of
+//! usage-derived against billed Lambda cost, top functions) or one function of it (its cost
+//! split, its metrics per day, and what the same traffic would cost elsewhere).
+//!
+//! The model holds plain, already computed figures; the application layer fills it from the
+//! store and the analytics layer. Exporters turn it into HTML, CSV, JSON or Markdown.
+
+pub mod html;
+pub mod text;
+
+use crate::report::charts::billed::ServiceDay;
+use crate::report::charts::reconcile::ReconcileDay;
+use crate::report::SCHEMA_VERSION;
+use breakeven_simulator::pricing::Usd;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// An account or function report. Serialised as is by the JSON exporter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountReport {
+    pub schema_version: u32,
+    /// `account` or `function`.
+    pub kind: String,
+    /// `breakeven <version>`.
+    pub generator: String,
+    /// Account key as stored (an AWS account id, or `demo`).
+    pub account: String,
+    /// First and last day covered, `YYYY-MM-DD` (UTC).
+    pub from: String,
+    pub to: String,
+    pub days: u32,
+    /// The function of a function report.
+    pub function: Option<String>,
+    /// Usage-derived cost over the range (the function's alone in a function report).
+    pub usage_cost: CostSplitUsd,
+    /// Billed cost over the range, all services.
+    pub billed_total_usd: Usd,
+    /// Billed cost per service over the range, largest first.
+    pub services: Vec<ServiceTotal>,
+    /// Billed cost per day and service.
+    pub daily: Vec<DailyServiceCost>,
+    pub reconciliation: Reconciliation,
+    /// Functions by usage-derived cost, most expensive first (only the function itself in a
+    /// function report).
+    pub functions: Vec<FunctionCost>,
+    /// Per function and day (the function's days in a function report; empty otherwise).
+    pub function_days: Vec<FunctionDay>,
+    /// The function's traffic on other platforms, cheapest first (function reports).
+    pub what_if: Vec<WhatIf>,
+    /// How the figures are derived.
+    pub methods: Vec<String>,
+    pub anonymised: bool,
+}
+
+/// Usage-derived cost split into what Lambda bills for, USD.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct CostSplitUsd {
+    pub requests_usd: Usd,
+    pub compute_usd: Usd,
+    pub provisioned_usd: Usd,
+    pub storage_usd: Usd,
+    pub total_usd: Usd,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceTotal {
+    pub service: String,
+    pub cost_usd: Usd,
+    /// Share of the billed total, %, one decimal.
+    pub share_pct: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DailyServiceCost {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub service: String,
+    pub cost_usd: Usd,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reconciliation {
+    pub usage_derived_usd: Usd,
+    /// Billed Lambda cost over the days with a bill.
+    pub billed_usd: Usd,
+    /// billed − usage-derived over the days with a bill.
+    pub gap_usd: Usd,
+    /// The tolerance rule, in words.
+    pub tolerance: String,
+    pub days: Vec<ReconciledDay>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReconciledDay {
+    pub day: String,
+    pub usage_derived_usd: Usd,
+    pub billed_usd: Option<Usd>,
+    pub gap_usd: Option<Usd>,
+    /// `ok`, `explained`, `unexplained` or `no bill`.
+    pub status: String,
+    /// Likely causes of the gap, in words.
+    pub causes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionCost {
+    pub name: String,
+    pub memory_mb: u32,
+    pub architecture: String,
+    pub invocations: u64,
+    pub duration_p50_ms: Option<f64>,
+    pub duration_p99_ms: Option<f64>,
+    pub error_rate: f64,
+    pub cost: CostSplitUsd,
+    /// Share of the usage-derived total, %, one decimal.
+    pub share_pct: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionDay {
+    pub name: String,
+    pub day: String,
+    pub invocations: u64,
+    pub duration_avg_ms: Option<f64>,
+    pub duration_p99_ms: Option<f64>,
+    pub error_rate: f64,
+    pub peak_concurrency: Option<f64>,
+    pub cost_usd: Usd,
+}
+
+/// The function's traffic simulated on another platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhatIf {
+    pub platform: String,
+    pub monthly_usd: Usd,
+    pub p99_ms: f64,
+    pub cold_start_probability: f64,
+}
+
+impl AccountReport {
+    /// An empty report of `account` over `from..=to` (the application layer fills it).
+    pub fn new(account: &str, function: Option<&str>, from: &str, to: &str, days: u32) -> AccountReport {
+        AccountReport {
+            schema_version: SCHEMA_VERSION,
+            kind: if function.is_some() { "function" } else { "account" }.into(),
+            generator: format!("breakeven {}", env!("CARGO_PKG_VERSION")),
+            account: account.into(),
+            from: from.into(),
+            to: to.into(),
+            days,
+            function: function.map(String::from),
+            usage_cost: CostSplitUsd::default(),
+            billed_total_usd: Usd::ZERO,
+            services: Vec::new(),
+            daily: Vec::new(),
+            reconciliation: Reconciliation {
+                usage_derived_usd: Usd::ZERO,
+                billed_usd: Usd::ZERO,
+                gap_usd: Usd::ZERO,
+                tolerance: String::new(),
+                days: Vec::new(),
+            },
+            functions: Vec::new(),
+            function_days: Vec::new(),
+            what_if: Vec::new(),
+            methods: Vec::new(),
+            anonymised: false,
+        }
+    }
+
+    /// Title of the report.
+    pub fn title(&self) -> String {
+        match &self.function {
+            Some(f) => format!("Function report: {f}"),
+            None => format!("Account report: {}", self.account),
+        }
+    }
+
+    /// The headline, in one sentence.
+    pub fn headline(&self) -> String {
+        let period = format!("{} to {} ({} days)", self.from, self.to, self.days);
+        match &self.function {
+            Some(f) => {
+                let mut s = format!(
+                    "{f} cost {} from its usage over {period}",
+                    self.usage_cost.total_usd
+                );
+                if let Some(best) = self.what_if.first() {
+                    s.push_str(&format!(
+                        "; the same traffic would cost {} a month on {}",
+                        best.monthly_usd, best.platform
+                    ));
+                }
+                s.push('.');
+                s
+            }
+            None => {
+                let top = self
+                    .services
+                    .first()
+                    .map(|s| {
+                        format!(
+                            "; {} is the largest service at {} ({} %)",
+                            s.service, s.cost_usd, s.share_pct
+                        )
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "Billed {} over {period}{top}. Lambda's usage-derived cost is {}, {} from the bill.",
+                    self.billed_total_usd,
+                    self.reconciliation.usage_derived_usd,
+                    gap_words(self.reconciliation.gap_usd)
+                )
+            }
+        }
+    }
+
+    /// Rows for the daily-by-service chart.
+    pub fn service_days(&self) -> Vec<ServiceDay> {
+        self.daily
+            .iter()
+            .map(|d| ServiceDay {
+                day: d.day.clone(),
+                service: d.service.clone(),
+                usd: d.cost_usd,
+            })
+            .collect()
+    }
+
+    /// Rows for the reconciliation chart.
+    pub fn reconcile_days(&self) -> Vec<ReconcileDay> {
+        self.reconciliation
+            .days
+            .iter()
+            .map(|d| ReconcileDay {
+                day: d.day.clone(),
+                usage_derived_usd: d.usage_derived_usd,
+                billed_usd: d.billed_usd,
+            })
+            .collect()
+    }
+}
+
+fn gap_words(gap: Usd) -> String {
+    if gap.is_zero() {
+        "matching".into()
+    } else if gap.0 > Decimal::ZERO {
+        format!("{gap} below")
+    } else {
+        format!("{} above", -gap)
+    }
+}
