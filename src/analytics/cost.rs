@@ -11,7 +11,7 @@
 //! [`free_tier_credit`]); tiers that only start past 6 billion GB-seconds a month are not reached
 //! by a single function-day.
 
-use crate::analytics::money::usd_column;
+use crate::analytics::money::{from_units, to_units, usd_column};
 use crate::analytics::Result;
 use breakeven_simulator::pricing::{
     bill, Arch, CatalogError, CostBreakdown, CostCategory, CostLine, Deployment, PriceCatalog, Usage, Usd,
@@ -141,10 +141,15 @@ pub fn price_days(catalog: &PriceCatalog, configs: &[FunctionConfig], days: &Dat
         let b = price_day(catalog, f, &m)?;
         out_fid.push(id);
         out_day.push(d);
+        // Each category is rounded to the nano-dollar of the money columns and the total is
+        // their sum, so a split always adds up to its total exactly.
+        let mut day_total = Decimal::ZERO;
         for (k, c) in CATEGORIES.iter().enumerate() {
-            cats[k].push(b.category_total(*c).0);
+            let v = from_units(to_units(b.category_total(*c).0));
+            day_total += v;
+            cats[k].push(v);
         }
-        total.push(b.total.0);
+        total.push(day_total);
         requests.push(day_usage(f, &m).requests as i64);
         let on_demand = format!("duration-{}", f.arch.as_str());
         let q: Decimal = b

@@ -19,7 +19,8 @@
 use crate::store::Day;
 use breakeven_simulator::pricing::Usd;
 use polars::prelude::*;
-use rust_decimal::prelude::*;
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// Relative tolerance of a day's gap, percent of the billed amount.

@@ -8,6 +8,7 @@ use crate::analytics::{frames, usage, AnalyticsError};
 use crate::app::error::{AppError, Result};
 use crate::ingest::demo::rng::Rng;
 use crate::store::{SqlContext, Store};
+use polars::prelude::IntoLazy;
 use rusqlite::params;
 use serde::Serialize;
 use std::time::Instant;

@@ -13,7 +13,8 @@ use crate::app::error::Result;
 use crate::store::Day;
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
 use polars::prelude::*;
-use rust_decimal::prelude::*;
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::Decimal;
 
 /// Usage-derived Lambda per day from a costs frame ([`cost::price_days`]).
 fn derived_days(costs: LazyFrame) -> LazyFrame {

@@ -9,7 +9,8 @@ use crate::app::error::Result;
 use crate::store::Day;
 use breakeven_simulator::pricing::Usd;
 use polars::prelude::*;
-use rust_decimal::prelude::*;
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::Decimal;
 
 /// Movers shown as the top.
 const TOP_MOVERS: usize = 5;
