@@ -8,3 +8,4 @@ mod simulate;
 mod store;
 mod support;
 mod sync;
+mod trace;
