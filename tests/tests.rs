@@ -1,8 +1,10 @@
 //! Integration tests of the `breakeven` package, built as one binary.
 
+mod bad_input;
 mod catalog;
 mod demo;
 mod estimate;
+mod extract;
 mod import;
 mod simulate;
 mod store;

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod error;
 pub mod estimate;
 pub mod import;
+pub mod scenario;
 pub mod simulate;
 pub mod sync;
 pub mod trace;

@@ -6,6 +6,7 @@ mod demo;
 mod estimate;
 mod import;
 mod progress;
+mod scenario;
 mod simulate;
 mod sync;
 mod table;
@@ -51,6 +52,9 @@ pub enum Command {
     /// Load billing exports (FOCUS) into the database.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Scenarios from stored data: `scenario from-function NAME > scenario.toml`.
+    #[command(subcommand)]
+    Scenario(scenario::ScenarioCommand),
     /// The local database: status, path, insert benchmark.
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -102,6 +106,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(a) => demo::run(&g, a),
         Command::Db(c) => db::run(&g, c),
         Command::Import(c) => import::run(&g, c),
+        Command::Scenario(c) => scenario::run(&g, c),
     }
 }
 
