@@ -1,9 +1,11 @@
 //! Integration tests of the `breakeven` package, built as one binary.
 
 mod analyse;
+mod bad_input;
 mod catalog;
 mod demo;
 mod estimate;
+mod extract;
 mod import;
 mod inventory;
 mod report;
@@ -12,3 +14,4 @@ mod simulate;
 mod store;
 mod support;
 mod sync;
+mod trace;

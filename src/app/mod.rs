@@ -12,7 +12,9 @@ pub mod import;
 pub mod inventory;
 pub mod profiles;
 pub mod report;
+pub mod scenario;
 pub mod simulate;
 pub mod sync;
+pub mod trace;
 
 pub use error::{AppError, ErrorPayload, Result};

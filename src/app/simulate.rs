@@ -35,8 +35,13 @@ pub fn parse_scenario(catalog: &PriceCatalog, name: &str, text: &str, base_dir: 
 
 /// Read and parse a scenario file.
 pub fn load_scenario(catalog: &PriceCatalog, path: &Path) -> Result<Scenario> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| AppError::io(format!("reading scenario {}", path.display()), e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => AppError::bad_input(
+            "E_NOT_FOUND",
+            format!("scenario file {} does not exist", path.display()),
+        ),
+        _ => AppError::io(format!("reading scenario {}", path.display()), e),
+    })?;
     let base = path.parent().unwrap_or(Path::new("."));
     parse_scenario(catalog, &path.display().to_string(), &text, base)
 }

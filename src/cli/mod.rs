@@ -9,6 +9,7 @@ mod estimate;
 mod import;
 mod progress;
 mod report;
+mod scenario;
 mod simulate;
 mod sync;
 mod table;
@@ -56,6 +57,9 @@ pub enum Command {
     Import(import::ImportCommand),
     /// Where the money goes: cost per function and day, the bill reconciled, trends.
     Analyse(analyse::AnalyseArgs),
+    /// Scenarios from stored data: `scenario from-function NAME > scenario.toml`.
+    #[command(subcommand)]
+    Scenario(scenario::ScenarioCommand),
     /// The local database: status, path, insert benchmark.
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -111,6 +115,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(c) => import::run(&g, c),
         Command::Analyse(a) => analyse::run(&g, a),
         Command::Report(a) => report::run(&g, a),
+        Command::Scenario(c) => scenario::run(&g, c),
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod aws;
 pub mod demo;
 pub mod focus;
+pub mod trace;
 
 use crate::store::accounts::AccountRecord;
 use crate::store::costs::DailyCost;

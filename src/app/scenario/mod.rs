@@ -1,0 +1,248 @@
+//! Workload extraction: a stored function's traffic becomes a simulator scenario (TOML), so its
+//! own measured load can be replayed on any platform.
+//!
+//! The counts go inline as a `replay` of `counts_per_min`, one line per hour: a scenario written
+//! to stdout (`> scenario.toml`) is then one self-contained file that can be moved, diffed and
+//! edited, with no sidecar to keep next to it. The TOML is parsed back with the same reader
+//! `simulate` uses before it is returned, and the function's own platform is simulated to say how
+//! close the replay comes to the cost the metrics imply.
+
+mod platforms;
+mod render;
+pub mod traffic;
+mod usage;
+
+pub use platforms::FunctionShape;
+pub use traffic::{Step, Window};
+
+use crate::app::error::{AppError, Result};
+use crate::app::simulate::{parse_scenario, simulate, Overrides};
+use crate::store::functions::{self, FunctionRow};
+use crate::store::{accounts, Day, Store};
+use breakeven_simulator::pricing::{PriceCatalog, Usd};
+use breakeven_simulator::scenario::Mode;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::path::Path;
+
+/// Requests above which the round trip is simulated in aggregate mode.
+const EXACT_LIMIT: u64 = 20_000_000;
+
+/// What to extract.
+#[derive(Debug, Clone)]
+pub struct ExtractRequest {
+    pub function: String,
+    /// Account key, when the name is in several accounts.
+    pub account: Option<String>,
+    /// Whole days to replay, ending with the newest stored data.
+    pub days: u32,
+    /// Catalog ids to compare; empty: the defaults ([`platforms::default_ids`]).
+    pub platforms: Vec<String>,
+    pub step: Step,
+    /// Simulate the own platform and compare with the usage-derived cost.
+    pub check: bool,
+}
+
+/// The simulated cost on the function's own platform against the cost its metrics imply.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundTrip {
+    pub platform: String,
+    /// The replayed window on the own platform, no free tier.
+    pub simulated_usd: Usd,
+    /// Requests and metered duration of the window priced with the catalog, no free tier.
+    pub usage_derived_usd: Usd,
+    /// (simulated − usage-derived) / usage-derived, percent, 2 decimals.
+    pub difference_pct: Decimal,
+    /// Where the usage-derived cost comes from.
+    pub method: String,
+    pub simulated_requests: u64,
+    pub cold_starts: u64,
+    /// `exact` (every request) or `aggregate` (per-minute estimates, above 20 million requests).
+    pub mode: String,
+}
+
+impl RoundTrip {
+    /// `simulated $X vs usage-derived $Y for the same days: +0.41%` (dollars to 4 decimals:
+    /// a few days of one function are often cents).
+    pub fn summary(&self) -> String {
+        format!(
+            "simulated ${} vs usage-derived ${} for the same days: {}{}%",
+            self.simulated_usd.0.round_dp(4),
+            self.usage_derived_usd.0.round_dp(4),
+            if self.difference_pct.is_sign_negative() {
+                ""
+            } else {
+                "+"
+            },
+            self.difference_pct
+        )
+    }
+}
+
+/// An extracted scenario and what it was made from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Extraction {
+    pub function: String,
+    pub account: String,
+    pub window_from: Day,
+    pub window_to: Day,
+    pub days: i64,
+    pub step: Step,
+    pub invocations: u64,
+    /// Busiest minute, invocations.
+    pub peak_per_min: u64,
+    pub peak_concurrency: f64,
+    pub duration: traffic::DurationFit,
+    pub platforms: Vec<String>,
+    /// The scenario file's text.
+    pub toml: String,
+    pub round_trip: Option<RoundTrip>,
+}
+
+/// The catalog id of the platform a stored function runs on, from its account's source.
+fn own_platform(source: &str) -> &'static str {
+    match source {
+        "trace" => "azure-functions-consumption",
+        _ => "aws-lambda",
+    }
+}
+
+fn find(store: &Store, name: &str, account: Option<&str>) -> Result<(FunctionRow, String)> {
+    let all = functions::list(store.conn())?;
+    let matches: Vec<&FunctionRow> = all
+        .iter()
+        .filter(|f| f.config.name == name && account.is_none_or(|a| a == f.account_key))
+        .collect();
+    let f = match matches.as_slice() {
+        [f] => (*f).clone(),
+        [] => {
+            let mut near: Vec<&str> = all
+                .iter()
+                .map(|f| f.config.name.as_str())
+                .filter(|n| n.contains(name) || name.contains(n))
+                .collect();
+            near.dedup();
+            let hint = if near.is_empty() {
+                format!("{} functions are stored (see `breakeven db status`)", all.len())
+            } else {
+                format!("did you mean {}?", near.join(", "))
+            };
+            return Err(AppError::bad_input(
+                "E_NO_FUNCTION",
+                format!("no function named `{name}` in the database: {hint}"),
+            ));
+        }
+        many => {
+            let accounts: Vec<&str> = many.iter().map(|f| f.account_key.as_str()).collect();
+            return Err(AppError::bad_input(
+                "E_AMBIGUOUS_FUNCTION",
+                format!(
+                    "`{name}` is in several accounts ({}): pick one with --account",
+                    accounts.join(", ")
+                ),
+            ));
+        }
+    };
+    let source = accounts::list(store.conn())?
+        .into_iter()
+        .find(|a| a.key == f.account_key)
+        .map(|a| a.source)
+        .unwrap_or_default();
+    Ok((f, source))
+}
+
+/// Turn a stored function into a scenario.
+pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest) -> Result<Extraction> {
+    if req.days == 0 || req.days > 455 {
+        return Err(AppError::bad_input(
+            "E_BAD_DAYS",
+            "--days must be between 1 and 455",
+        ));
+    }
+    let (f, source) = find(store, &req.function, req.account.as_deref())?;
+    let c = store.conn();
+    let w = Window::latest(c, f.id, req.days)?.ok_or_else(|| {
+        AppError::bad_input(
+            "E_NO_TRAFFIC",
+            format!("`{}` has no Invocations stored: nothing to replay", f.config.name),
+        )
+    })?;
+    let counts = traffic::counts_per_minute(c, f.id, w, req.step)?;
+    let duration = traffic::fit_duration(c, f.id, w)?;
+    let peak_concurrency = traffic::peak_concurrency(c, f.id, w, &counts, duration.model_mean_ms)?;
+    let shape = FunctionShape {
+        own_platform: own_platform(&source).to_string(),
+        region: f.region.clone(),
+        memory_mb: f.config.memory_mb,
+        arch: f.config.architecture.clone(),
+        ephemeral_storage_mb: f.config.ephemeral_storage_mb,
+        provisioned_concurrency: f.config.provisioned_concurrency,
+        peak_concurrency,
+    };
+    let ids = if req.platforms.is_empty() {
+        platforms::default_ids(&shape)
+    } else {
+        req.platforms.clone()
+    };
+    let tables = ids
+        .iter()
+        .map(|id| platforms::table(catalog, id, &shape))
+        .collect::<Result<Vec<_>>>()?;
+    let mut x = Extraction {
+        function: f.config.name.clone(),
+        account: f.account_key.clone(),
+        window_from: Day::from_unix(w.from),
+        window_to: Day::from_unix(w.to - 1),
+        days: w.days(),
+        step: req.step,
+        invocations: counts.iter().sum(),
+        peak_per_min: counts.iter().copied().max().unwrap_or(0),
+        peak_concurrency,
+        duration,
+        platforms: ids,
+        toml: String::new(),
+        round_trip: None,
+    };
+    let body = render::scenario(&x, &f, &counts, &tables);
+    // Parse it back as `simulate` will: what is printed is a valid scenario.
+    let scenario = parse_scenario(
+        catalog,
+        &format!("from-function {}", f.config.name),
+        &body,
+        Path::new("."),
+    )?;
+    if req.check {
+        let mut own = scenario.clone();
+        own.platforms.retain(|p| p.id == shape.own_platform);
+        if !own.platforms.is_empty() {
+            own.platforms.truncate(1);
+            // Above 20 million requests, per-minute estimates as `sweep` uses them: an exact run
+            // would take minutes.
+            let mode = (x.invocations > EXACT_LIMIT).then_some(Mode::Aggregate);
+            let o = Overrides {
+                mode,
+                ..Overrides::default()
+            };
+            let sim = simulate(catalog, &own, &o, false)?;
+            let r = &sim.result.platforms[0];
+            let usage = usage::derived_cost(c, catalog, &f, &shape, w, &counts)?;
+            let difference_pct = if usage.is_zero() {
+                Decimal::ZERO
+            } else {
+                ((r.cost.total_usd.0 - usage.0) / usage.0 * Decimal::ONE_HUNDRED).round_dp(2)
+            };
+            x.round_trip = Some(RoundTrip {
+                platform: shape.own_platform.clone(),
+                simulated_usd: r.cost.total_usd,
+                usage_derived_usd: usage,
+                difference_pct,
+                method: usage::METHOD.to_string(),
+                simulated_requests: r.requests,
+                mode: if mode.is_some() { "aggregate" } else { "exact" }.to_string(),
+                cold_starts: r.cold_starts,
+            });
+        }
+    }
+    x.toml = render::with_round_trip(&body, x.round_trip.as_ref());
+    Ok(x)
+}

@@ -1,0 +1,176 @@
+//! What a function's stored metrics say about its traffic: per-minute invocation counts over a
+//! window of whole days, the duration distribution, and the peak.
+
+use crate::app::error::Result;
+use crate::store::{metrics, Day};
+use rusqlite::Connection;
+
+const DAY_S: i64 = 86_400;
+/// z of the 99th percentile of the standard normal distribution.
+const Z99: f64 = 2.326_347_874;
+
+/// Resolution of the extracted counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Step {
+    /// One count per minute, from 60-second data where it is stored.
+    #[serde(rename = "1m")]
+    Minute,
+    /// One count per 5 minutes (spread evenly over its minutes in the replay).
+    #[serde(rename = "5m")]
+    FiveMinutes,
+}
+
+impl Step {
+    pub fn minutes(self) -> usize {
+        match self {
+            Step::Minute => 1,
+            Step::FiveMinutes => 5,
+        }
+    }
+}
+
+/// The days of stored traffic a scenario replays: `[from, to)`, Unix seconds, whole UTC days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Window {
+    pub from: i64,
+    pub to: i64,
+}
+
+impl Window {
+    /// The last `days` whole days ending with the day of the newest Invocations point, clipped to
+    /// the first day with data. `None` when the function has no invocations stored.
+    pub fn latest(c: &Connection, function_id: i64, days: u32) -> Result<Option<Window>> {
+        let Some((first, end)) = metrics::extent(c, function_id, "Invocations", "Sum")? else {
+            return Ok(None);
+        };
+        let to = Day::from_unix(end - 1).plus(1).start_unix();
+        let from = (to - i64::from(days) * DAY_S).max(Day::from_unix(first).start_unix());
+        Ok(Some(Window { from, to }))
+    }
+
+    pub fn days(&self) -> i64 {
+        (self.to - self.from) / DAY_S
+    }
+
+    pub fn minutes(&self) -> usize {
+        ((self.to - self.from) / 60) as usize
+    }
+}
+
+/// Invocations per minute over `w`: the finest stored period wins where periods overlap; a
+/// coarser point (300 s, 1 h, 1 day) is spread evenly over its minutes. Minutes without data are
+/// 0 (CloudWatch stores no point for a minute without invocations). Fractions are carried from
+/// minute to minute so the total is kept.
+pub fn counts_per_minute(c: &Connection, function_id: i64, w: Window, step: Step) -> Result<Vec<u64>> {
+    let n = w.minutes();
+    let mut value = vec![0.0f64; n];
+    let mut known = vec![false; n];
+    for (series, period_s) in metrics::series_of(c, function_id, "Invocations", "Sum")? {
+        let width = (period_s as usize / 60).max(1);
+        for (ts, v) in metrics::points(c, series, w.from, w.to)? {
+            let m0 = ((ts - w.from) / 60) as usize;
+            let m1 = (m0 + width).min(n);
+            if known[m0..m1].iter().any(|k| *k) {
+                continue;
+            }
+            let share = v / (m1 - m0) as f64;
+            for m in m0..m1 {
+                value[m] = share;
+                known[m] = true;
+            }
+        }
+    }
+    let k = step.minutes();
+    if k > 1 {
+        for chunk in value.chunks_mut(k) {
+            let mean = chunk.iter().sum::<f64>() / chunk.len() as f64;
+            chunk.iter_mut().for_each(|v| *v = mean);
+        }
+    }
+    // Round the running total, not each minute, so Σ counts = round(Σ values).
+    let mut out = Vec::with_capacity(n);
+    let (mut total, mut emitted) = (0.0f64, 0u64);
+    for v in value {
+        total += v;
+        let upto = total.round().max(0.0) as u64;
+        out.push(upto.saturating_sub(emitted));
+        emitted = emitted.max(upto);
+    }
+    Ok(out)
+}
+
+/// A duration distribution fitted from stored statistics, ms.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DurationFit {
+    /// Invocation-weighted means of the stored statistics over the window.
+    pub average_ms: Option<f64>,
+    pub p50_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+    /// The model, as a TOML inline table.
+    pub model: String,
+    /// Mean of the model, ms.
+    pub model_mean_ms: f64,
+    /// How the model was chosen, for the scenario's comments.
+    pub how: String,
+}
+
+/// Lognormal through p50 and p99 when both are stored (and p99 > p50 > 0); else exponential
+/// with the stored average; else a constant 100 ms, said so.
+pub fn fit_duration(c: &Connection, function_id: i64, w: Window) -> Result<DurationFit> {
+    let stat = |s: &str| -> Result<Option<f64>> {
+        Ok(metrics::weighted_mean(c, function_id, "Duration", s, w.from, w.to)?.map(|(m, _)| m))
+    };
+    let (average_ms, p50_ms, p99_ms) = (stat("Average")?, stat("p50")?, stat("p99")?);
+    let (model, model_mean_ms, how) = match (p50_ms, p99_ms, average_ms) {
+        (Some(p50), Some(p99), _) if p50 > 0.0 && p99 > p50 => {
+            let sigma = (p99 / p50).ln() / Z99;
+            (
+                format!(
+                    "{{ dist = \"lognormal\", p50_ms = {}, p99_ms = {} }}",
+                    round3(p50),
+                    round3(p99)
+                ),
+                p50 * (sigma * sigma / 2.0).exp(),
+                "lognormal through the stored p50 and p99".to_string(),
+            )
+        }
+        (_, _, Some(avg)) if avg > 0.0 => (
+            format!("{{ dist = \"exponential\", mean_ms = {} }}", round3(avg)),
+            avg,
+            "exponential with the stored average (no usable p50/p99)".to_string(),
+        ),
+        _ => (
+            "{ dist = \"constant\", ms = 100 }".to_string(),
+            100.0,
+            "no duration statistics stored: a constant 100 ms, edit it".to_string(),
+        ),
+    };
+    Ok(DurationFit {
+        average_ms,
+        p50_ms,
+        p99_ms,
+        model,
+        model_mean_ms,
+        how,
+    })
+}
+
+/// Most executions at once in the window: the stored ConcurrentExecutions maximum, else (or if
+/// larger) Little's law on the busiest minute.
+pub fn peak_concurrency(
+    c: &Connection,
+    function_id: i64,
+    w: Window,
+    counts: &[u64],
+    mean_ms: f64,
+) -> Result<f64> {
+    let stored = metrics::max_in(c, function_id, "ConcurrentExecutions", "Maximum", w.from, w.to)?;
+    let busiest = counts.iter().copied().max().unwrap_or(0) as f64;
+    let little = busiest / 60.0 * mean_ms / 1000.0;
+    Ok(stored.unwrap_or(0.0).max(little).max(1.0))
+}
+
+/// Three decimals, enough for ms.
+pub fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}

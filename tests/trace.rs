@@ -1,0 +1,175 @@
+//! `breakeven import trace --format azure-functions-2019`: functions with per-minute counts,
+//! durations and memory; idempotent, atomic, positioned errors; replayable by `scenario`.
+
+use crate::support::{run, stderr, stdout};
+use breakeven::store::{functions, Store};
+use std::path::{Path, PathBuf};
+
+pub fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/traces")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+pub fn import(db: &Path, files: &[&str]) -> std::process::Output {
+    let db = db.display().to_string();
+    let mut args = vec![
+        "--db",
+        db.as_str(),
+        "import",
+        "trace",
+        "--format",
+        "azure-functions-2019",
+        "--json",
+    ];
+    args.extend_from_slice(files);
+    run(&args)
+}
+
+fn json(out: &std::process::Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", stderr(out));
+    serde_json::from_str(&stdout(out)).expect("JSON output")
+}
+
+const INVOCATIONS: &str = "invocations_per_function_md.anon.d01.csv";
+
+/// Σ of every minute cell of an invocations file, by its own reading.
+fn file_total(path: &Path) -> u64 {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .flat_map(|l| {
+            l.split(',')
+                .skip(4)
+                .map(|c| c.parse::<u64>().unwrap())
+                .collect::<Vec<_>>()
+        })
+        .sum()
+}
+
+#[test]
+fn a_trace_day_becomes_functions_with_minute_counts_durations_and_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite");
+    // Only the invocations file is named: durations and memory are found beside it.
+    let v = json(&import(&db, &[&fixture(INVOCATIONS)]));
+    assert_eq!(v["functions"], 3);
+    assert_eq!(v["invocations"], file_total(Path::new(&fixture(INVOCATIONS))));
+    assert_eq!(v["files"].as_array().unwrap().len(), 3);
+    assert_eq!(v["files"][1]["found_alongside"], true);
+    assert_eq!(v["durations_skipped"], 1);
+    let store = Store::open(&db).unwrap();
+    let fs = functions::list(store.conn()).unwrap();
+    let memory: Vec<(String, u32, String)> = fs
+        .iter()
+        .map(|f| {
+            (
+                f.config.name.clone(),
+                f.config.memory_mb,
+                f.config.package_type.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        memory,
+        [
+            ("beefbeef0003".to_string(), 384, "trace:queue".to_string()),
+            ("f00dcafe0001".to_string(), 256, "trace:http".to_string()),
+            ("f00dcafe0002".to_string(), 256, "trace:timer".to_string()),
+        ]
+    );
+    // The timer function: one invocation every 5 minutes, stored at 2019-01-01 00:00, 00:05, …
+    let id = fs.iter().find(|f| f.config.name == "f00dcafe0002").unwrap().id;
+    let series = breakeven::store::metrics::series_of(store.conn(), id, "Invocations", "Sum").unwrap();
+    let points = breakeven::store::metrics::points(store.conn(), series[0].0, 0, i64::MAX).unwrap();
+    assert_eq!(points.len(), 288);
+    assert_eq!(points[1], (1_546_300_800 + 300, 1.0));
+    let p99 =
+        breakeven::store::metrics::weighted_mean(store.conn(), id, "Duration", "p99", 0, i64::MAX).unwrap();
+    assert_eq!(p99.map(|(m, _)| m), Some(3500.0));
+}
+
+#[test]
+fn importing_a_trace_again_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite");
+    assert!(
+        json(&import(&db, &[&fixture(INVOCATIONS)]))["rows_written"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    let before = std::fs::read(&db).unwrap();
+    assert_eq!(json(&import(&db, &[&fixture(INVOCATIONS)]))["rows_written"], 0);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn a_bad_trace_names_file_line_and_column_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite");
+    json(&import(&db, &[&fixture(INVOCATIONS)]));
+    let before = std::fs::read(&db).unwrap();
+    let out = import(
+        &db,
+        &[&fixture(INVOCATIONS), &fixture("bad/invocations-bad-count.csv")],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("invocations-bad-count.csv:3:104: minute 100: \"-3\" is not a count"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    let out = run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "import",
+        "trace",
+        "--format",
+        "azure-2021",
+        &fixture(INVOCATIONS),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("azure-functions-2019"), "{}", stderr(&out));
+}
+
+/// The ten-function public sample, read from beside the repository.
+fn public_sample() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/external/azure-functions-2019-sample");
+    p.join("invocations.csv").exists().then_some(p)
+}
+
+#[test]
+fn the_public_ten_function_sample_imports_and_replays() {
+    let Some(dir_in) = public_sample() else {
+        println!("note: skipped: the Azure Functions 2019 sample is not beside the repository");
+        return;
+    };
+    let inv = dir_in.join("invocations.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite");
+    let v = json(&import(&db, &[inv.to_str().unwrap()]));
+    assert_eq!(v["functions"], 10);
+    assert_eq!(v["invocations"], file_total(&inv));
+    // durations.csv is found beside it and every row belongs to a function of the day.
+    assert_eq!(v["files"][1]["kind"], "durations");
+    assert_eq!(v["durations_skipped"], 0);
+    let busiest = v["busiest"][0][0].as_str().unwrap().to_string();
+    let out = run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "scenario",
+        "from-function",
+        &busiest,
+        "--days",
+        "1",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let toml = stdout(&out);
+    assert!(toml.contains("process = \"replay\""), "{toml}");
+    assert!(toml.contains("id = \"azure-functions-consumption\""), "{toml}");
+}
