@@ -113,10 +113,7 @@ fn a_bad_trace_names_file_line_and_column_and_changes_nothing() {
     let db = dir.path().join("t.sqlite");
     json(&import(&db, &[&fixture(INVOCATIONS)]));
     let before = std::fs::read(&db).unwrap();
-    let out = import(
-        &db,
-        &[&fixture(INVOCATIONS), &fixture("bad/invocations-bad-count.csv")],
-    );
+    let out = import(&db, &[&fixture("bad/invocations-bad-count.csv")]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("invocations-bad-count.csv:3:104: minute 100: \"-3\" is not a count"),

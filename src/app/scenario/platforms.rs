@@ -37,6 +37,15 @@ fn ceiling(peak: f64, per_instance: u32) -> u32 {
     (peak / f64::from(per_instance) / 0.6).ceil() as u32 + 1
 }
 
+/// A fleet serving `c` requests per instance, autoscaled from one instance up to the peak.
+fn fleet_keys(c: u32, peak: f64) -> [(String, String); 3] {
+    [
+        ("concurrency".into(), c.to_string()),
+        ("min_instances".into(), "1".into()),
+        ("max_instances".into(), ceiling(peak, c).to_string()),
+    ]
+}
+
 fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
@@ -92,12 +101,7 @@ pub fn table(catalog: &PriceCatalog, id: &str, shape: &FunctionShape) -> Result<
             })?;
             let mem_mb = spec.memory_gib.to_f64().unwrap_or(0.0) * 1024.0;
             let c = per_instance(mem_mb, shape.memory_mb);
-            keys.push(("concurrency".into(), c.to_string()));
-            keys.push(("min_instances".into(), "1".into()));
-            keys.push((
-                "max_instances".into(),
-                ceiling(shape.peak_concurrency, c).to_string(),
-            ));
+            keys.extend(fleet_keys(c, shape.peak_concurrency));
             comment = format!(
                 "{}: {} vCPU, {} GiB; {c} requests at once per instance (each keeps the function's {} MB), autoscaled up to the observed peak of {:.0} at once",
                 p.name, spec.vcpu, spec.memory_gib, shape.memory_mb, shape.peak_concurrency
@@ -109,12 +113,7 @@ pub fn table(catalog: &PriceCatalog, id: &str, shape: &FunctionShape) -> Result<
             let c = per_instance(memory_gb * 1024.0, shape.memory_mb);
             keys.push(("vcpu".into(), "1".into()));
             keys.push(("memory_gb".into(), memory_gb.to_string()));
-            keys.push(("concurrency".into(), c.to_string()));
-            keys.push(("min_instances".into(), "1".into()));
-            keys.push((
-                "max_instances".into(),
-                ceiling(shape.peak_concurrency, c).to_string(),
-            ));
+            keys.extend(fleet_keys(c, shape.peak_concurrency));
             comment = format!(
                 "{}: 1 vCPU / {memory_gb} GB tasks, {c} requests at once each (the function's {} MB apiece), autoscaled up to the observed peak of {:.0} at once",
                 p.name, shape.memory_mb, shape.peak_concurrency
