@@ -24,12 +24,12 @@ pub enum AppError {
         source: std::io::Error,
     },
     /// A report could not be drawn or written (e.g. its output path is not writable).
-    #[error("{context}: {source}")]
+    /// The cause is part of the message (not a `source`), so a printed chain names it once.
+    #[error("{context}: {cause}")]
     Report {
         code: &'static str,
         context: String,
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
+        cause: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 

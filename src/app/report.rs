@@ -100,7 +100,7 @@ pub(crate) fn render_failed(format: Format, e: report::ReportError) -> AppError 
     AppError::Report {
         code: "E_REPORT_RENDER",
         context: format!("rendering the {format} report"),
-        source: Box::new(e),
+        cause: Box::new(e),
     }
 }
 
@@ -108,7 +108,7 @@ fn write_failed(context: String, e: std::io::Error) -> AppError {
     AppError::Report {
         code: "E_REPORT_WRITE",
         context,
-        source: Box::new(e),
+        cause: Box::new(e),
     }
 }
 

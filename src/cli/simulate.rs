@@ -3,7 +3,6 @@
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::simulate::{self as app, Overrides, Timed};
-use breakeven_simulator::platform::EngineKind;
 use breakeven_simulator::pricing::Usd;
 use breakeven_simulator::scenario::{parse_horizon_ms, Mode};
 use breakeven_simulator::sweep::tune::TuneResult;

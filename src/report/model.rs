@@ -220,11 +220,18 @@ pub fn summary(sim: &SimulationResult) -> Summary {
     }
 }
 
+fn sorted(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut v: Vec<(&String, &Value)> = m.iter().collect();
+    v.sort_by(|a, b| a.0.cmp(b.0));
+    v
+}
+
 /// A JSON value as compact text: `process diurnal, mean_rate_per_s 4`.
 fn describe(v: &Value) -> String {
     match v {
-        Value::Object(m) => m
-            .iter()
+        // Sorted by key: the same text whether or not the JSON map keeps insertion order.
+        Value::Object(m) => sorted(m)
+            .into_iter()
             .filter(|(_, v)| !v.is_null())
             .map(|(k, v)| match v {
                 Value::Object(_) => format!("{k} ({})", describe(v)),
@@ -244,7 +251,10 @@ fn workload_facts(s: &Scenario) -> Vec<Fact> {
         value: format!("{} simulated", horizon_text(s.workload.horizon_ms / 1000.0)),
     }];
     if let Ok(Value::Object(m)) = serde_json::to_value(&s.workload) {
-        for (k, v) in m.iter().filter(|(k, v)| *k != "horizon_ms" && !v.is_null()) {
+        for (k, v) in sorted(&m)
+            .into_iter()
+            .filter(|(k, v)| *k != "horizon_ms" && !v.is_null())
+        {
             facts.push(Fact {
                 name: k.clone(),
                 value: describe(v),
