@@ -7,7 +7,6 @@ mod demo;
 mod estimate;
 mod extract;
 mod import;
-mod inventory;
 mod report;
 mod report_account;
 mod simulate;
