@@ -222,7 +222,10 @@ fn an_injected_spike_is_flagged_and_left_unexplained() {
         .iter()
         .map(|a| (a.kind.as_str(), a.name.as_str(), a.day))
         .collect();
-    assert_eq!(flagged, [("service", "AWS Lambda", spike)]);
+    // The demo has anomalies of its own in single functions; the injected spike is the only one
+    // in a service's daily bill.
+    let services: Vec<_> = flagged.iter().filter(|f| f.0 == "service").collect();
+    assert_eq!(services, [&("service", "AWS Lambda", spike)]);
     let day = an.reconciliation.days.iter().find(|d| d.day == spike).unwrap();
     assert_eq!(day.status, DayStatus::Unexplained);
     assert_eq!(an.reconciliation.days_unexplained, 1);

@@ -37,7 +37,9 @@ pub fn by_service(billed: LazyFrame) -> LazyFrame {
 }
 
 fn usage_type_like(pattern: &str) -> Expr {
-    col("usage_type").str().contains_literal(lit(pattern))
+    // The flags are computed when the frame is loaded (`frames::billed`): substring search in
+    // polars needs its regex feature, which this build leaves out.
+    col(format!("usage_type_has:{pattern}"))
 }
 
 /// Billed Lambda per `day`: `billed_usd`, `billed_requests` (quantity of `Request*` usage types),
@@ -74,7 +76,12 @@ pub fn lambda_days(billed: LazyFrame) -> LazyFrame {
                 .otherwise(lit(1i32))
                 .alias("rank"),
         )
-        .filter(col("rank").eq(col("rank").min().over([col("day")])))
+        .filter(
+            col("rank").eq(col("rank")
+                .min()
+                .over([col("day")])
+                .expect("the window has a partition")),
+        )
         .drop(by_name(["rank"], true, false))
         .sort(["day"], SortMultipleOptions::default())
 }
@@ -112,6 +119,19 @@ mod tests {
                     "Usage",
                 ],
             ),
+            Column::new(
+                "usage_type_has:Request".into(),
+                [true, false, false, false, false],
+            ),
+            Column::new(
+                "usage_type_has:Lambda-GB-Second".into(),
+                [false, true, true, false, false],
+            ),
+            Column::new(
+                "usage_type_has:Provisioned".into(),
+                [false, false, true, false, false],
+            ),
+            Column::new("usage_type_has:-ARM".into(), [false, true, false, false, false]),
             usd_column("cost_usd", &[d("0.2"), d("0.1"), d("0.3"), d("9"), d("1.25")]).unwrap(),
             Column::new("quantity".into(), [1e6, 7500.0, 100.0, 0.0, 0.0]),
             Column::new(

@@ -185,6 +185,11 @@ pub fn billed(c: &Connection, account_id: i64, account_key: &str, from: Day, to:
             "usage_type".into(),
             out.iter().map(|r| r.usage_type.as_str()).collect::<Vec<_>>(),
         ),
+        // Substring flags of the usage type, for the Lambda split in `billed::lambda_days`.
+        usage_flag(&out, "Request", |r| &r.usage_type),
+        usage_flag(&out, "Lambda-GB-Second", |r| &r.usage_type),
+        usage_flag(&out, "Provisioned", |r| &r.usage_type),
+        usage_flag(&out, "-ARM", |r| &r.usage_type),
         usd_column("cost_usd", &costs)?,
         Column::new(
             "quantity".into(),
@@ -234,4 +239,14 @@ pub fn data_days(c: &Connection, account_id: i64) -> Result<Option<(Day, Day)>> 
 fn decimal_f64(d: Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     d.to_f64().unwrap_or(0.0)
+}
+
+/// A boolean column `usage_type_has:PATTERN`: whether each row's usage type contains `pattern`.
+fn usage_flag(rows: &[BilledRow], pattern: &str, usage_type: impl Fn(&BilledRow) -> &String) -> Column {
+    Column::new(
+        format!("usage_type_has:{pattern}").into(),
+        rows.iter()
+            .map(|r| usage_type(r).contains(pattern))
+            .collect::<Vec<_>>(),
+    )
 }

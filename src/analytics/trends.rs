@@ -81,14 +81,29 @@ pub fn anomalies(daily: LazyFrame) -> LazyFrame {
             col("cost")
                 .median()
                 .over([col("key"), col("weekday")])
+                .expect("the window has a partition")
                 .alias("expected"),
         )
         .with_column((col("cost") - col("expected")).alias("residual"))
-        .with_column(col("residual").median().over(by_key.clone()).alias("centre"))
+        .with_column(
+            col("residual")
+                .median()
+                .over(by_key.clone())
+                .expect("the window has a partition")
+                .alias("centre"),
+        )
         .with_column(residual.clone().abs().alias("deviation"))
         .with_columns([
-            col("deviation").median().over(by_key.clone()).alias("mad"),
-            col("deviation").mean().over(by_key).alias("mean_ad"),
+            col("deviation")
+                .median()
+                .over(by_key.clone())
+                .expect("the window has a partition")
+                .alias("mad"),
+            col("deviation")
+                .mean()
+                .over(by_key)
+                .expect("the window has a partition")
+                .alias("mean_ad"),
         ])
         .with_column(
             when(col("mad").gt(lit(0.0)))

@@ -75,7 +75,12 @@ pub fn period_rows(points: LazyFrame, series: LazyFrame) -> LazyFrame {
             col("ts").floor_div(lit(HOUR_S)).alias("hour"),
         ])
         // The finest period wins where two periods cover the same function-hour.
-        .filter(col("period_s").eq(col("period_s").min().over([col("function_id"), col("hour")])))
+        .filter(
+            col("period_s").eq(col("period_s")
+                .min()
+                .over([col("function_id"), col("hour")])
+                .expect("the window has a partition")),
+        )
         .drop(by_name(["hour"], true, false))
 }
 

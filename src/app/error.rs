@@ -76,10 +76,10 @@ impl AppError {
         !matches!(
             self,
             AppError::Io { .. }
-            | AppError::Store(_)
-            | AppError::Ingest(_)
-            | AppError::Analytics(_)
-            | AppError::Report { .. }
+                | AppError::Store(_)
+                | AppError::Ingest(_)
+                | AppError::Analytics(_)
+                | AppError::Report { .. }
         )
     }
 

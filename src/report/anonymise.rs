@@ -107,6 +107,10 @@ fn replace_names<T: Serialize + DeserializeOwned>(
     names.retain(|(from, _)| from.chars().count() >= 3);
     names.sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
     let replace = |s: &str| {
+        // Exact amounts are decimal strings whose fraction may hold 12 digits: not account ids.
+        if s.contains('.') && s.parse::<f64>().is_ok() {
+            return s.to_string();
+        }
         // Names first: a name may contain an account id.
         let mut s = s.to_string();
         for (from, to) in &names {
