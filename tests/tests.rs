@@ -6,6 +6,7 @@ mod catalog;
 mod demo;
 mod estimate;
 mod extract;
+mod focus_parquet;
 mod import;
 mod report;
 mod report_account;

@@ -13,12 +13,30 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Read and validate every file; the first problem is returned with its file, line and column.
+/// Read and validate every file, CSV or Parquet (told by its first bytes, not its name); the
+/// first problem is returned with its file, line (a Parquet file's row) and column.
 pub fn read_focus_files(paths: &[impl AsRef<Path>]) -> Result<Vec<FocusFile>> {
     paths
         .iter()
-        .map(|p| focus::csv::read_file(p.as_ref()).map_err(focus_error))
+        .map(|p| {
+            let p = p.as_ref();
+            if starts_with_parquet_magic(p) {
+                focus::parquet::read_file(p)
+            } else {
+                focus::csv::read_file(p)
+            }
+            .map_err(focus_error)
+        })
         .collect()
+}
+
+/// Whether the file starts with Parquet's magic bytes (an unreadable file is left to the reader).
+fn starts_with_parquet_magic(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|()| &magic == focus::parquet::MAGIC)
 }
 
 fn focus_error(e: FocusError) -> AppError {
@@ -70,6 +88,8 @@ pub struct FileOutcome {
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
     pub files: Vec<FileOutcome>,
+    /// What could not be kept exactly (Parquet money columns stored as floats).
+    pub notes: Vec<String>,
     pub totals: ImportTotals,
 }
 
@@ -98,6 +118,7 @@ pub fn import_focus(store: &mut Store, files: &[FocusFile]) -> Result<ImportRepo
         }
         Ok(ImportReport {
             files: outcomes,
+            notes: files.iter().flat_map(|f| f.notes.iter().cloned()).collect(),
             totals,
         })
     })

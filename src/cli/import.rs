@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// FOCUS 1.0 / 1.1+ billing exports (CSV) from any provider. All files land or none.
+    /// FOCUS 1.0 / 1.1+ billing exports (CSV or Parquet) from any provider. All files land or none.
     Focus(FocusArgs),
     /// A public invocation trace: functions with per-minute counts, durations and memory.
     Trace(TraceArgs),
@@ -32,7 +32,7 @@ pub struct TraceArgs {
 
 #[derive(Debug, Args)]
 pub struct FocusArgs {
-    /// FOCUS CSV files.
+    /// FOCUS CSV or Parquet files.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Print the rows added and their totals per provider as JSON.
@@ -107,6 +107,9 @@ fn focus(g: &Globals, a: FocusArgs) -> anyhow::Result<()> {
     let files = read_focus_files(&a.files)?;
     let mut store = g.open_store()?;
     let report = import_focus(&mut store, &files)?;
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
     if a.json {
         return print_json(&report.totals);
     }

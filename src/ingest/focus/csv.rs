@@ -26,6 +26,7 @@ pub fn read_file(path: &Path) -> Result<FocusFile, FocusError> {
         sha256,
         version,
         charges,
+        notes: Vec::new(),
     })
 }
 

@@ -14,6 +14,7 @@
 
 mod cells;
 pub mod csv;
+pub mod parquet;
 
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -52,6 +53,10 @@ pub trait RowReader {
     fn columns(&self) -> &[String];
     /// The next row, or `None` at the end.
     fn next_row(&mut self) -> Result<Option<RawRow>, FocusError>;
+    /// The line header problems are reported on: 1 for a CSV header, 0 for a Parquet schema.
+    fn header_line(&self) -> u64 {
+        1
+    }
 }
 
 /// Which FOCUS release a file follows, told by its columns.
@@ -146,6 +151,8 @@ pub struct FocusFile {
     pub sha256: String,
     pub version: FocusVersion,
     pub charges: Vec<FocusCharge>,
+    /// What could not be kept exactly (Parquet money columns stored as floats), for the user.
+    pub notes: Vec<String>,
 }
 
 /// Where each column this import reads sits in the file.
@@ -156,10 +163,10 @@ struct Layout {
     hash_order: Vec<(String, usize)>,
 }
 
-fn layout(file: &str, columns: &[String]) -> Result<Layout, FocusError> {
+fn layout(file: &str, header_line: u64, columns: &[String]) -> Result<Layout, FocusError> {
     let err = |column: usize, message: String| FocusError::Malformed {
         file: file.to_string(),
-        line: 1,
+        line: header_line,
         column,
         message,
     };
@@ -203,7 +210,7 @@ fn cell(raw: &str) -> Option<&str> {
 /// Read and validate every row of `rows` (`name` labels errors): the release and the charges.
 pub fn parse(name: &str, rows: &mut dyn RowReader) -> Result<(FocusVersion, Vec<FocusCharge>), FocusError> {
     let columns = rows.columns().to_vec();
-    let at = layout(name, &columns)?;
+    let at = layout(name, rows.header_line(), &columns)?;
     let version = if columns.iter().any(|c| ADDED_IN_1_1.contains(&c.as_str())) {
         FocusVersion::V1_1
     } else {
