@@ -461,3 +461,79 @@ fn a_bad_parquet_row_is_named_by_file_row_and_column_and_nothing_lands() {
     );
     assert_eq!(std::fs::read(&db).unwrap(), before, "the database changed");
 }
+
+#[test]
+fn a_map_tags_column_becomes_the_json_object_of_the_csv_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("map-tags.parquet");
+    // Every required column as text (money too: the CSV rules read it), Tags as a MAP.
+    let required = &COLUMNS[..14];
+    let fields: Vec<String> = required
+        .iter()
+        .map(|c| format!("OPTIONAL BYTE_ARRAY {c} (UTF8);"))
+        .collect();
+    let schema = format!(
+        "message focus {{ {} OPTIONAL group Tags (MAP) {{ REPEATED group key_value {{ \
+         REQUIRED BYTE_ARRAY key (UTF8); OPTIONAL BYTE_ARRAY value (UTF8); }} }} }}",
+        fields.join(" ")
+    );
+    let row = [
+        "0.5",
+        "0.5",
+        "0.5",
+        "0.5",
+        "USD",
+        "123456789012",
+        "2024-09-01T00:00:00Z",
+        "2024-10-01T00:00:00Z",
+        "2024-09-01T00:00:00Z",
+        "2024-09-02T00:00:00Z",
+        "Usage",
+        "AWS",
+        "AWS Lambda",
+        "Compute",
+    ];
+    let mut w = SerializedFileWriter::new(
+        std::fs::File::create(&path).unwrap(),
+        Arc::new(parse_message_type(&schema).unwrap()),
+        Arc::new(WriterProperties::builder().build()),
+    )
+    .unwrap();
+    let mut group = w.next_row_group().unwrap();
+    // Three rows: each text column holds the same cell in every row.
+    for cell in row {
+        let mut c = group.next_column().unwrap().unwrap();
+        let values = vec![ByteArray::from(cell); 3];
+        c.typed::<ByteArrayType>()
+            .write_batch(&values, Some(&[1, 1, 1]), None)
+            .unwrap();
+        c.close().unwrap();
+    }
+    // Tags: row 1 {team: payments, env: prod}, row 2 null, row 3 {} (definition levels: 0 null
+    // map, 1 empty map, 2 an entry; 3 a non-null value; repetition 1 continues the row's map).
+    let mut keys = group.next_column().unwrap().unwrap();
+    let k: Vec<ByteArray> = ["team", "env"].iter().map(|s| ByteArray::from(*s)).collect();
+    keys.typed::<ByteArrayType>()
+        .write_batch(&k, Some(&[2, 2, 0, 1]), Some(&[0, 1, 0, 0]))
+        .unwrap();
+    keys.close().unwrap();
+    let mut values = group.next_column().unwrap().unwrap();
+    let v: Vec<ByteArray> = ["payments", "prod"].iter().map(|s| ByteArray::from(*s)).collect();
+    values
+        .typed::<ByteArrayType>()
+        .write_batch(&v, Some(&[3, 3, 0, 1]), Some(&[0, 1, 0, 0]))
+        .unwrap();
+    values.close().unwrap();
+    group.close().unwrap();
+    w.close().unwrap();
+
+    let files = read_focus_files(&[&path]).unwrap();
+    let tags: Vec<Option<&str>> = files[0].charges.iter().map(|c| c.tags.as_deref()).collect();
+    assert_eq!(
+        tags,
+        [Some(r#"{"team":"payments","env":"prod"}"#), None, Some("{}")]
+    );
+    let v = json(&import(&dir.path().join("b.sqlite"), &[&path]));
+    assert_eq!(v["rows"], 3);
+    assert_eq!(v["providers"]["AWS"]["billed_usd"], "1.5");
+}
