@@ -45,6 +45,34 @@ fn the_hot_api_and_two_others_round_trip_within_two_percent() {
         );
         assert!(diff.abs() <= 2.0, "{name}: {diff}% off: {r}");
         assert_eq!(x["platforms"][0], "aws-lambda");
+        // One source of usage-derived cost: the figure `analyse` gives the function for the
+        // same days (which keeps each day to the nano-dollar).
+        let (from, to) = (
+            x["window_from"].as_str().unwrap(),
+            x["window_to"].as_str().unwrap(),
+        );
+        let out = run(&[
+            "--db",
+            &db,
+            "analyse",
+            "--function",
+            name,
+            "--from",
+            from,
+            "--to",
+            to,
+            "--json",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let an: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let f = &an["functions"][0];
+        assert_eq!(f["name"], name);
+        let dec = |v: &serde_json::Value| v.as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap();
+        let gap = (dec(&f["cost"]["total_usd"]) - dec(&r["usage_derived_usd"])).abs();
+        assert!(
+            gap <= rust_decimal::Decimal::new(2, 9),
+            "{name}: {gap} apart: {f} / {r}"
+        );
     }
 }
 

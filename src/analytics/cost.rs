@@ -81,7 +81,8 @@ pub fn deployment(f: &FunctionConfig) -> Deployment {
     }
 }
 
-/// Price one function-day.
+/// Price one function-day on Lambda in the function's region (an error if the catalog does not
+/// price that region).
 pub fn price_day(
     catalog: &PriceCatalog,
     f: &FunctionConfig,
@@ -94,6 +95,29 @@ pub fn price_day(
         &deployment(f),
         &day_usage(f, m),
     )
+}
+
+/// Price one function-day on `platform` (a catalog id) by the same usage rules, in the function's
+/// region where the platform is priced in it, else in the platform's default region, as a
+/// scenario replaying the function is simulated (a trace's functions have no real region).
+pub fn price_day_on(
+    catalog: &PriceCatalog,
+    platform: &str,
+    f: &FunctionConfig,
+    m: &DayMetrics,
+) -> std::result::Result<CostBreakdown, CatalogError> {
+    let priced_in = catalog.platform(platform)?.regions.iter().any(|r| r == &f.region);
+    let region = priced_in.then_some(f.region.as_str());
+    bill(catalog, platform, region, &deployment(f), &day_usage(f, m))
+}
+
+/// The catalog id of the platform an account's functions run on, from the account's source:
+/// `trace` accounts hold Azure Functions traces, every other source is AWS Lambda.
+pub fn own_platform(source: &str) -> &'static str {
+    match source {
+        "trace" => "azure-functions-consumption",
+        _ => PLATFORM,
+    }
 }
 
 /// The cost categories a usage-derived Lambda cost is split into, in display order.

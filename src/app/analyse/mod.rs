@@ -238,7 +238,9 @@ pub struct UsageCost {
     pub breakdown: CostBreakdown,
 }
 
-/// See [`UsageCost`]. `account`: as for `analyse` (`None` = the only stored account).
+/// See [`UsageCost`]. `account`: as for `analyse` (`None` = the only stored account). The days are
+/// priced on the platform the account's functions run on ([`cost::own_platform`]: Lambda, or Azure
+/// Functions Consumption for an imported trace).
 pub fn usage_cost(
     store: &Store,
     catalog: &PriceCatalog,
@@ -248,6 +250,12 @@ pub fn usage_cost(
     to: Day,
 ) -> Result<UsageCost> {
     let (account_id, key) = resolve_account(store, account)?;
+    let source = accounts::list(store.conn())?
+        .into_iter()
+        .find(|a| a.id == account_id)
+        .map(|a| a.source)
+        .unwrap_or_default();
+    let platform = cost::own_platform(&source);
     let inventory = frames::functions(store.conn(), account_id)?;
     let f = configs(&inventory)?
         .into_iter()
@@ -275,7 +283,7 @@ pub fn usage_cost(
         total.exec_ms += u.exec_ms;
         total.provisioned_exec_ms += u.provisioned_exec_ms;
         total.provisioned_ms += u.provisioned_ms;
-        bills.push(cost::price_day(catalog, &f, &m)?);
+        bills.push(cost::price_day_on(catalog, platform, &f, &m)?);
     }
     Ok(UsageCost {
         account: key,
@@ -284,7 +292,7 @@ pub fn usage_cost(
         to,
         days_with_data: days.height() as u32,
         usage: total,
-        breakdown: cost::merge(cost::PLATFORM, &f.region, &bills),
+        breakdown: cost::merge(platform, &f.region, &bills),
     })
 }
 

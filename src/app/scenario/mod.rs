@@ -10,11 +10,12 @@
 mod platforms;
 mod render;
 pub mod traffic;
-mod usage;
 
 pub use platforms::FunctionShape;
 pub use traffic::{Step, Window};
 
+use crate::analytics::cost;
+use crate::app::analyse::usage_cost;
 use crate::app::error::{AppError, Result};
 use crate::app::simulate::{parse_scenario, simulate, Overrides};
 use crate::store::functions::{self, FunctionRow};
@@ -24,6 +25,12 @@ use breakeven_simulator::scenario::Mode;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::path::Path;
+
+/// How the usage-derived cost of the round trip is priced, as printed beside the result.
+pub const USAGE_METHOD: &str = "analytics' usage-derived cost (`breakeven analyse`): each day's stored \
+    invocations and Σ invocations × average duration (+0.5 ms a request for per-request rounding \
+    up to 1 ms), the provisioned concurrency of the inventory, priced with the catalog day by day \
+    without the free tier; cold-start init is not in the metrics and so not in this figure";
 
 /// Requests above which the round trip is simulated in aggregate mode.
 const EXACT_LIMIT: u64 = 20_000_000;
@@ -99,14 +106,6 @@ pub struct Extraction {
     pub round_trip: Option<RoundTrip>,
 }
 
-/// The catalog id of the platform a stored function runs on, from its account's source.
-fn own_platform(source: &str) -> &'static str {
-    match source {
-        "trace" => "azure-functions-consumption",
-        _ => "aws-lambda",
-    }
-}
-
 fn find(store: &Store, name: &str, account: Option<&str>) -> Result<(FunctionRow, String)> {
     let all = functions::list(store.conn())?;
     let matches: Vec<&FunctionRow> = all
@@ -171,7 +170,7 @@ pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest
     let duration = traffic::fit_duration(c, f.id, w)?;
     let peak_concurrency = traffic::peak_concurrency(c, f.id, w, &counts, duration.model_mean_ms)?;
     let shape = FunctionShape {
-        own_platform: own_platform(&source).to_string(),
+        own_platform: cost::own_platform(&source).to_string(),
         region: f.region.clone(),
         memory_mb: f.config.memory_mb,
         arch: f.config.architecture.clone(),
@@ -225,7 +224,16 @@ pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest
             };
             let sim = simulate(catalog, &own, &o, false)?;
             let r = &sim.result.platforms[0];
-            let usage = usage::derived_cost(c, catalog, &f, &shape, w, &counts)?;
+            let usage = usage_cost(
+                store,
+                catalog,
+                Some(&f.account_key),
+                &f.config.name,
+                x.window_from,
+                x.window_to,
+            )?
+            .breakdown
+            .total;
             let difference_pct = if usage.is_zero() {
                 Decimal::ZERO
             } else {
@@ -236,7 +244,7 @@ pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest
                 simulated_usd: r.cost.total_usd,
                 usage_derived_usd: usage,
                 difference_pct,
-                method: usage::METHOD.to_string(),
+                method: USAGE_METHOD.to_string(),
                 simulated_requests: r.requests,
                 mode: if mode.is_some() { "aggregate" } else { "exact" }.to_string(),
                 cold_starts: r.cold_starts,
