@@ -98,3 +98,23 @@ pub struct ErrorPayload {
     pub code: String,
     pub message: String,
 }
+
+impl AppError {
+    /// An importer's error: a malformed file is bad input under `malformed_code` with its
+    /// `file:line:column`, a missing one `E_NOT_FOUND` (`what` names the kind of file), any other
+    /// read failure an I/O error.
+    pub fn from_input(
+        e: crate::ingest::error::InputError,
+        malformed_code: &'static str,
+        what: &str,
+    ) -> AppError {
+        use crate::ingest::error::InputError;
+        match e {
+            InputError::Malformed { .. } => AppError::bad_input(malformed_code, e.to_string()),
+            InputError::Read { ref file, ref source } if source.kind() == std::io::ErrorKind::NotFound => {
+                AppError::bad_input("E_NOT_FOUND", format!("{what} {file} does not exist"))
+            }
+            InputError::Read { file, source } => AppError::io(format!("reading {file}"), source),
+        }
+    }
+}

@@ -6,7 +6,8 @@
 //! is recognised).
 
 use crate::app::error::{AppError, Result};
-use crate::ingest::focus::{self, FocusError, FocusFile, FocusVersion};
+use crate::ingest::error::InputError;
+use crate::ingest::focus::{self, FocusFile, FocusVersion};
 use crate::store::{self, Store};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -39,14 +40,8 @@ fn starts_with_parquet_magic(path: &Path) -> bool {
         .is_ok_and(|()| &magic == focus::parquet::MAGIC)
 }
 
-fn focus_error(e: FocusError) -> AppError {
-    match e {
-        FocusError::Malformed { .. } => AppError::bad_input("E_FOCUS_MALFORMED", e.to_string()),
-        FocusError::Read { ref file, ref source } if source.kind() == std::io::ErrorKind::NotFound => {
-            AppError::bad_input("E_NOT_FOUND", format!("FOCUS file {file} does not exist"))
-        }
-        FocusError::Read { file, source } => AppError::io(format!("reading {file}"), source),
-    }
+fn focus_error(e: InputError) -> AppError {
+    AppError::from_input(e, "E_FOCUS_MALFORMED", "FOCUS file")
 }
 
 /// Exact totals of some charges, in USD.

@@ -9,8 +9,8 @@
 
 use crate::app::error::{AppError, Result};
 use crate::app::sync::write_batch;
+use crate::ingest::error::InputError;
 use crate::ingest::trace::azure2019::{self, FileKind, FunctionKey, Row, TraceFile};
-use crate::ingest::trace::TraceError;
 use crate::ingest::{Batch, SeriesPoints};
 use crate::store::accounts::AccountRecord;
 use crate::store::functions::FunctionRecord;
@@ -31,14 +31,8 @@ const NAME_LEN: usize = 12;
 /// Functions written per batch (one inventory lookup each).
 const BATCH: usize = 500;
 
-fn trace_error(e: TraceError) -> AppError {
-    match e {
-        TraceError::Malformed { .. } => AppError::bad_input("E_TRACE_MALFORMED", e.to_string()),
-        TraceError::Read { ref file, ref source } if source.kind() == std::io::ErrorKind::NotFound => {
-            AppError::bad_input("E_NOT_FOUND", format!("trace file {file} does not exist"))
-        }
-        TraceError::Read { file, source } => AppError::io(format!("reading {file}"), source),
-    }
+fn trace_error(e: InputError) -> AppError {
+    AppError::from_input(e, "E_TRACE_MALFORMED", "trace file")
 }
 
 /// Validated trace files and what the second pass needs to name and size functions.
@@ -113,7 +107,7 @@ pub fn check_trace(format: &str, paths: &[impl AsRef<Path>]) -> Result<TracePlan
             match row {
                 Row::Invocations(r) => {
                     if let Some((file, line)) = seen.get(&(r.key.clone(), day)) {
-                        return Err(TraceError::at(
+                        return Err(InputError::at(
                             &f.name,
                             r.line,
                             3,
@@ -318,7 +312,7 @@ pub fn import_trace(store: &mut Store, plan: &TracePlan, start: Day) -> Result<T
                         Ok(n) => written += n,
                         Err(e) => {
                             failure = Some(e);
-                            return Err(TraceError::at(&f.name, 0, 0, "the database refused a write"));
+                            return Err(InputError::at(&f.name, 0, 0, "the database refused a write"));
                         }
                     }
                 }

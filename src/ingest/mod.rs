@@ -7,6 +7,7 @@
 
 pub mod aws;
 pub mod demo;
+pub mod error;
 pub mod focus;
 pub mod trace;
 

@@ -1,14 +1,15 @@
 //! The CSV form of a FOCUS export, read one record at a time (the file is never held whole).
 
-use crate::ingest::focus::{hex, parse, FocusError, FocusFile, RawRow, RowReader};
+use crate::ingest::error::InputError;
+use crate::ingest::focus::{hex, parse, FocusFile, RawRow, RowReader};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
 
 /// Read and validate a FOCUS CSV file in one pass, hashing its bytes on the way.
-pub fn read_file(path: &Path) -> Result<FocusFile, FocusError> {
+pub fn read_file(path: &Path) -> Result<FocusFile, InputError> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|source| FocusError::Read {
+    let file = std::fs::File::open(path).map_err(|source| InputError::Read {
         file: name.clone(),
         source,
     })?;
@@ -55,10 +56,10 @@ pub struct CsvRows<R: Read> {
 
 impl<R: Read> CsvRows<R> {
     /// Read the header line of `input`; `file` names it in errors.
-    pub fn new(file: &str, input: R) -> Result<CsvRows<R>, FocusError> {
+    pub fn new(file: &str, input: R) -> Result<CsvRows<R>, InputError> {
         // Rows of the wrong width are reported by `next_row` with the column where they go wrong.
         let mut inner = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-        let header = inner.headers().map_err(|e| csv_error(file, e))?;
+        let header = inner.headers().map_err(|e| InputError::csv(file, e))?;
         let columns = header
             .iter()
             .enumerate()
@@ -86,17 +87,17 @@ impl<R: Read> RowReader for CsvRows<R> {
         &self.columns
     }
 
-    fn next_row(&mut self) -> Result<Option<RawRow>, FocusError> {
+    fn next_row(&mut self) -> Result<Option<RawRow>, InputError> {
         let more = self
             .inner
             .read_record(&mut self.record)
-            .map_err(|e| csv_error(&self.file, e))?;
+            .map_err(|e| InputError::csv(&self.file, e))?;
         if !more {
             return Ok(None);
         }
         let line = self.record.position().map_or(0, |p| p.line());
         if self.record.len() != self.columns.len() {
-            return Err(FocusError::Malformed {
+            return Err(InputError::Malformed {
                 file: self.file.clone(),
                 line,
                 column: self.record.len().min(self.columns.len()) + 1,
@@ -111,28 +112,5 @@ impl<R: Read> RowReader for CsvRows<R> {
             line,
             cells: self.record.iter().map(str::to_string).collect(),
         }))
-    }
-}
-
-/// A CSV syntax or encoding error as a positioned FOCUS error.
-fn csv_error(file: &str, e: csv::Error) -> FocusError {
-    let (line, column) = match e.kind() {
-        csv::ErrorKind::Utf8 { pos, err } => (pos.as_ref().map_or(0, |p| p.line()), err.field() + 1),
-        csv::ErrorKind::UnequalLengths { pos, len, .. } => {
-            (pos.as_ref().map_or(0, |p| p.line()), *len as usize + 1)
-        }
-        _ => (e.position().map_or(0, |p| p.line()), 1),
-    };
-    if let csv::ErrorKind::Io(io) = e.kind() {
-        return FocusError::Read {
-            file: file.to_string(),
-            source: std::io::Error::new(io.kind(), io.to_string()),
-        };
-    }
-    FocusError::Malformed {
-        file: file.to_string(),
-        line,
-        column,
-        message: format!("not valid CSV: {e}"),
     }
 }

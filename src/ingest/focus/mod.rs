@@ -16,28 +16,10 @@ mod cells;
 pub mod csv;
 pub mod parquet;
 
+use crate::ingest::error::InputError;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-
-/// Errors reading a FOCUS file.
-#[derive(Debug, thiserror::Error)]
-pub enum FocusError {
-    /// Line and column are 1-based; the column counts cells (fields), not characters.
-    #[error("{file}:{line}:{column}: {message}")]
-    Malformed {
-        file: String,
-        line: u64,
-        column: usize,
-        message: String,
-    },
-    #[error("reading {file}: {source}")]
-    Read {
-        file: String,
-        #[source]
-        source: std::io::Error,
-    },
-}
 
 /// One row as read, before validation.
 #[derive(Debug, Clone)]
@@ -52,7 +34,7 @@ pub trait RowReader {
     /// Column names, in file order.
     fn columns(&self) -> &[String];
     /// The next row, or `None` at the end.
-    fn next_row(&mut self) -> Result<Option<RawRow>, FocusError>;
+    fn next_row(&mut self) -> Result<Option<RawRow>, InputError>;
     /// The line header problems are reported on: 1 for a CSV header, 0 for a Parquet schema.
     fn header_line(&self) -> u64 {
         1
@@ -163,8 +145,8 @@ struct Layout {
     hash_order: Vec<(String, usize)>,
 }
 
-fn layout(file: &str, header_line: u64, columns: &[String]) -> Result<Layout, FocusError> {
-    let err = |column: usize, message: String| FocusError::Malformed {
+fn layout(file: &str, header_line: u64, columns: &[String]) -> Result<Layout, InputError> {
+    let err = |column: usize, message: String| InputError::Malformed {
         file: file.to_string(),
         line: header_line,
         column,
@@ -208,7 +190,7 @@ fn cell(raw: &str) -> Option<&str> {
 }
 
 /// Read and validate every row of `rows` (`name` labels errors): the release and the charges.
-pub fn parse(name: &str, rows: &mut dyn RowReader) -> Result<(FocusVersion, Vec<FocusCharge>), FocusError> {
+pub fn parse(name: &str, rows: &mut dyn RowReader) -> Result<(FocusVersion, Vec<FocusCharge>), InputError> {
     let columns = rows.columns().to_vec();
     let at = layout(name, rows.header_line(), &columns)?;
     let version = if columns.iter().any(|c| ADDED_IN_1_1.contains(&c.as_str())) {
@@ -244,35 +226,35 @@ fn charge(
     at: &Layout,
     row: &RawRow,
     key: String,
-) -> Result<FocusCharge, FocusError> {
-    let err = |i: usize, message: String| FocusError::Malformed {
+) -> Result<FocusCharge, InputError> {
+    let err = |i: usize, message: String| InputError::Malformed {
         file: file.to_string(),
         line: row.line,
         column: i + 1,
         message: format!("{}: {message}", columns[i]),
     };
     // Required cells, in the order of REQUIRED.
-    let req = |k: usize| -> Result<(usize, &str), FocusError> {
+    let req = |k: usize| -> Result<(usize, &str), InputError> {
         let i = at.required[k];
         cell(&row.cells[i])
             .map(|v| (i, v))
             .ok_or_else(|| err(i, "must not be null".into()))
     };
-    let money = |k: usize| -> Result<Decimal, FocusError> {
+    let money = |k: usize| -> Result<Decimal, InputError> {
         let (i, v) = req(k)?;
         cells::decimal(v).map_err(|m| err(i, m))
     };
-    let time = |k: usize| -> Result<i64, FocusError> {
+    let time = |k: usize| -> Result<i64, InputError> {
         let (i, v) = req(k)?;
         cells::timestamp(v).map_err(|m| err(i, m))
     };
-    let money_or_null = |k: usize| -> Result<Option<Decimal>, FocusError> {
+    let money_or_null = |k: usize| -> Result<Option<Decimal>, InputError> {
         let i = at.required[k];
         cell(&row.cells[i])
             .map(|v| cells::decimal(v).map_err(|m| err(i, m)))
             .transpose()
     };
-    let text = |k: usize| -> Result<String, FocusError> { Ok(req(k)?.1.to_string()) };
+    let text = |k: usize| -> Result<String, InputError> { Ok(req(k)?.1.to_string()) };
     let opt = |k: usize| {
         at.optional[k]
             .and_then(|i| cell(&row.cells[i]))

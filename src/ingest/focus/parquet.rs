@@ -11,7 +11,8 @@
 //! Positions: the "line" of an error is the row of the file (1-based; line 0 is the schema), the
 //! column the 1-based index of the top-level column; the message names the row group too.
 
-use crate::ingest::focus::{hex, parse, FocusError, FocusFile, RawRow, RowReader};
+use crate::ingest::error::InputError;
+use crate::ingest::focus::{hex, parse, FocusFile, RawRow, RowReader};
 use crate::store::Day;
 use parquet::basic::{LogicalType, TimeUnit};
 use parquet::file::reader::{FileReader, SerializedFileReader};
@@ -27,9 +28,9 @@ use std::sync::Arc;
 pub const MAGIC: &[u8; 4] = b"PAR1";
 
 /// Read and validate a FOCUS Parquet file.
-pub fn read_file(path: &Path) -> Result<FocusFile, FocusError> {
+pub fn read_file(path: &Path) -> Result<FocusFile, InputError> {
     let name = path.display().to_string();
-    let read_err = |source: std::io::Error| FocusError::Read {
+    let read_err = |source: std::io::Error| InputError::Read {
         file: name.clone(),
         source,
     };
@@ -37,7 +38,7 @@ pub fn read_file(path: &Path) -> Result<FocusFile, FocusError> {
     std::io::copy(&mut File::open(path).map_err(read_err)?, &mut digest).map_err(read_err)?;
     let sha256 = hex(&digest.finalize());
     let reader = SerializedFileReader::new(File::open(path).map_err(read_err)?).map_err(|e| {
-        FocusError::Malformed {
+        InputError::Malformed {
             file: name.clone(),
             line: 0,
             column: 1,
@@ -89,7 +90,7 @@ struct ParquetRows<'a> {
 }
 
 impl<'a> ParquetRows<'a> {
-    fn new(file: &str, reader: &'a SerializedFileReader<File>) -> Result<ParquetRows<'a>, FocusError> {
+    fn new(file: &str, reader: &'a SerializedFileReader<File>) -> Result<ParquetRows<'a>, InputError> {
         let meta = reader.metadata();
         let root = meta.file_metadata().schema_descr().root_schema();
         let fields: &[Arc<Type>] = root.get_fields();
@@ -106,7 +107,7 @@ impl<'a> ParquetRows<'a> {
             group_starts.push(first);
             first += g.num_rows().max(0) as u64;
         }
-        let rows = RowIter::from_file(None, reader).map_err(|e| FocusError::Malformed {
+        let rows = RowIter::from_file(None, reader).map_err(|e| InputError::Malformed {
             file: file.to_string(),
             line: 0,
             column: 1,
@@ -123,8 +124,8 @@ impl<'a> ParquetRows<'a> {
         })
     }
 
-    fn malformed(&self, line: u64, column: usize, message: String) -> FocusError {
-        FocusError::Malformed {
+    fn malformed(&self, line: u64, column: usize, message: String) -> InputError {
+        InputError::Malformed {
             file: self.file.clone(),
             line,
             column,
@@ -133,9 +134,9 @@ impl<'a> ParquetRows<'a> {
     }
 
     /// A row's error with its row group named (row groups are how Parquet tools navigate).
-    fn with_row_group(&self, e: FocusError) -> FocusError {
+    fn with_row_group(&self, e: InputError) -> InputError {
         match e {
-            FocusError::Malformed {
+            InputError::Malformed {
                 file,
                 line,
                 column,
@@ -143,7 +144,7 @@ impl<'a> ParquetRows<'a> {
             } if line > 0 => {
                 let group = self.group_starts.partition_point(|&s| s <= line);
                 let within = line - self.group_starts[group.max(1) - 1] + 1;
-                FocusError::Malformed {
+                InputError::Malformed {
                     file,
                     line,
                     column,
@@ -164,7 +165,7 @@ impl RowReader for ParquetRows<'_> {
         0
     }
 
-    fn next_row(&mut self) -> Result<Option<RawRow>, FocusError> {
+    fn next_row(&mut self) -> Result<Option<RawRow>, InputError> {
         let Some(row) = self.rows.next() else {
             return Ok(None);
         };

@@ -11,7 +11,7 @@
 //! A file's kind is told by its header, not its name; its day by `dNN` in the name (day 1 when
 //! the name has none).
 
-use super::TraceError;
+use crate::ingest::error::InputError;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -114,8 +114,8 @@ const DURATION_HEAD: [&str; 7] = [
 ];
 const MEMORY_HEAD: [&str; 4] = ["HashOwner", "HashApp", "SampleCount", "AverageAllocatedMb"];
 
-fn open(path: &Path, name: &str) -> Result<csv::Reader<BufReader<File>>, TraceError> {
-    let file = File::open(path).map_err(|source| TraceError::Read {
+fn open(path: &Path, name: &str) -> Result<csv::Reader<BufReader<File>>, InputError> {
+    let file = File::open(path).map_err(|source| InputError::Read {
         file: name.to_string(),
         source,
     })?;
@@ -125,8 +125,8 @@ fn open(path: &Path, name: &str) -> Result<csv::Reader<BufReader<File>>, TraceEr
         .from_reader(BufReader::new(file)))
 }
 
-fn header(r: &mut csv::Reader<BufReader<File>>, name: &str) -> Result<Vec<String>, TraceError> {
-    let h = r.headers().map_err(|e| TraceError::csv(name, e))?;
+fn header(r: &mut csv::Reader<BufReader<File>>, name: &str) -> Result<Vec<String>, InputError> {
+    let h = r.headers().map_err(|e| InputError::csv(name, e))?;
     Ok(h.iter()
         .map(|c| c.trim_start_matches('\u{feff}').trim().to_string())
         .collect())
@@ -149,7 +149,7 @@ pub fn day_of(name: &str) -> u32 {
 }
 
 /// Read a file's header and tell what it holds.
-pub fn identify(path: &Path) -> Result<TraceFile, TraceError> {
+pub fn identify(path: &Path) -> Result<TraceFile, InputError> {
     let name = path.display().to_string();
     let columns = header(&mut open(path, &name)?, &name)?;
     let kind = if starts_with(&columns, &INVOCATION_HEAD) {
@@ -159,7 +159,7 @@ pub fn identify(path: &Path) -> Result<TraceFile, TraceError> {
     } else if starts_with(&columns, &MEMORY_HEAD) {
         FileKind::Memory
     } else {
-        return Err(TraceError::at(
+        return Err(InputError::at(
             &name,
             1,
             1,
@@ -182,7 +182,7 @@ pub fn identify(path: &Path) -> Result<TraceFile, TraceError> {
 /// The durations and memory files that sit beside each invocations file, under the dataset's
 /// names (`function_durations_percentiles…`, `app_memory_percentiles…`) or the short ones
 /// (`durations…`, `memory…`), when they exist and were not given.
-pub fn companions(files: &[TraceFile]) -> Result<Vec<TraceFile>, TraceError> {
+pub fn companions(files: &[TraceFile]) -> Result<Vec<TraceFile>, InputError> {
     let mut found: Vec<TraceFile> = Vec::new();
     for f in files.iter().filter(|f| f.kind == FileKind::Invocations) {
         let Some(file_name) = f.path.file_name().and_then(|n| n.to_str()) else {
@@ -211,10 +211,10 @@ pub fn companions(files: &[TraceFile]) -> Result<Vec<TraceFile>, TraceError> {
     Ok(found)
 }
 
-fn number(file: &str, line: u64, column: usize, name: &str, cell: &str) -> Result<f64, TraceError> {
+fn number(file: &str, line: u64, column: usize, name: &str, cell: &str) -> Result<f64, InputError> {
     match cell.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        _ => Err(TraceError::at(
+        _ => Err(InputError::at(
             file,
             line,
             column,
@@ -223,10 +223,10 @@ fn number(file: &str, line: u64, column: usize, name: &str, cell: &str) -> Resul
     }
 }
 
-fn hash(file: &str, line: u64, column: usize, name: &str, cell: &str) -> Result<String, TraceError> {
+fn hash(file: &str, line: u64, column: usize, name: &str, cell: &str) -> Result<String, InputError> {
     let cell = cell.trim();
     if cell.is_empty() || !cell.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(TraceError::at(
+        return Err(InputError::at(
             file,
             line,
             column,
@@ -248,14 +248,14 @@ fn percentile_columns(columns: &[String], prefix: &str) -> Vec<(usize, u32)> {
 /// Stream the rows of `file`, validated, to `each`; returns the number of rows.
 pub fn read(
     file: &TraceFile,
-    each: &mut dyn FnMut(Row) -> Result<(), TraceError>,
-) -> Result<u64, TraceError> {
+    each: &mut dyn FnMut(Row) -> Result<(), InputError>,
+) -> Result<u64, InputError> {
     let name = file.name.as_str();
     let mut reader = open(&file.path, name)?;
     let columns = header(&mut reader, name)?;
     if file.kind == FileKind::Invocations {
         if columns.len() != INVOCATION_HEAD.len() + MINUTES_PER_DAY {
-            return Err(TraceError::at(
+            return Err(InputError::at(
                 name,
                 1,
                 columns.len().min(INVOCATION_HEAD.len() + MINUTES_PER_DAY) + 1,
@@ -267,7 +267,7 @@ pub fn read(
         }
         for (m, c) in columns[INVOCATION_HEAD.len()..].iter().enumerate() {
             if c != &(m + 1).to_string() {
-                return Err(TraceError::at(
+                return Err(InputError::at(
                     name,
                     1,
                     m + INVOCATION_HEAD.len() + 1,
@@ -285,11 +285,11 @@ pub fn read(
     let mut rows = 0;
     while reader
         .read_record(&mut record)
-        .map_err(|e| TraceError::csv(name, e))?
+        .map_err(|e| InputError::csv(name, e))?
     {
         let line = record.position().map_or(0, |p| p.line());
         if record.len() != columns.len() {
-            return Err(TraceError::at(
+            return Err(InputError::at(
                 name,
                 line,
                 record.len().min(columns.len()) + 1,
@@ -303,7 +303,7 @@ pub fn read(
         let cell = |i: usize| &record[i];
         let key = |i: usize| hash(name, line, i + 1, &columns[i], cell(i));
         let num = |i: usize| number(name, line, i + 1, &columns[i], cell(i));
-        let percentiles = || -> Result<Vec<(u32, f64)>, TraceError> {
+        let percentiles = || -> Result<Vec<(u32, f64)>, InputError> {
             pct.iter().map(|&(i, p)| Ok((p, num(i)?))).collect()
         };
         let row = match file.kind {
@@ -311,7 +311,7 @@ pub fn read(
                 let mut counts = Vec::with_capacity(MINUTES_PER_DAY);
                 for i in INVOCATION_HEAD.len()..columns.len() {
                     let n = cell(i).trim().parse::<u64>().map_err(|_| {
-                        TraceError::at(
+                        InputError::at(
                             name,
                             line,
                             i + 1,
@@ -326,7 +326,7 @@ pub fn read(
                 }
                 let trigger = cell(3).trim();
                 if trigger.is_empty() {
-                    return Err(TraceError::at(name, line, 4, "Trigger: must not be empty"));
+                    return Err(InputError::at(name, line, 4, "Trigger: must not be empty"));
                 }
                 Row::Invocations(InvocationRow {
                     line,
