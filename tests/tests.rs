@@ -9,6 +9,7 @@ mod extract;
 mod import;
 mod report;
 mod report_account;
+mod report_stored;
 mod simulate;
 mod store;
 mod support;

@@ -119,7 +119,11 @@ fn reconciliation_section(out: &mut String, r: &AccountReport) -> Result<(), Rep
             "Bars: the daily gap. A gap above zero means the bill is higher than the metrics explain.",
         );
     }
-    let _ = write!(out, "<p>{}</p>\n", escape(&r.reconciliation.tolerance));
+    let _ = write!(
+        out,
+        "<p>{}</p>\n",
+        escape(&tables::sentence(&r.reconciliation.tolerance))
+    );
     let t = tables::days_outside_tolerance(r);
     if !t.rows.is_empty() {
         out.push_str("<h3>Days outside the tolerance</h3>");

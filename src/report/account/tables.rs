@@ -22,6 +22,19 @@ pub fn percent(p: f64) -> String {
     }
 }
 
+/// `s` as a sentence: a capital first letter and a full stop.
+pub fn sentence(s: &str) -> String {
+    let mut chars = s.trim().chars();
+    let mut out: String = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
 /// Billed cost per service over the range.
 pub fn services(r: &AccountReport) -> TextTable {
     TextTable {

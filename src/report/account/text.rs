@@ -65,7 +65,10 @@ fn reconciliation(out: &mut String, r: &AccountReport) {
     let _ = writeln!(
         out,
         "Usage-derived {}, billed {}, gap {} (billed − usage-derived). {}\n",
-        rc.usage_derived_usd, rc.billed_usd, rc.gap_usd, rc.tolerance
+        rc.usage_derived_usd,
+        rc.billed_usd,
+        rc.gap_usd,
+        tables::sentence(&rc.tolerance)
     );
     let t = tables::days_outside_tolerance(r);
     if !t.rows.is_empty() {
