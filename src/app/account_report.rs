@@ -271,7 +271,7 @@ pub fn compute(store: &Store, catalog: &PriceCatalog, scope: &StoredScope) -> Re
 /// Scrub credentials (always), anonymise (when asked) and export.
 pub fn render(r: &AccountReport, format: Format, anonymise_names: bool) -> Result<Rendered> {
     let fail = |e| render_failed(format, e);
-    let clean = anonymise::scrub(r).map_err(fail)?;
+    let clean = anonymise::scrub_account(r).map_err(fail)?;
     let clean = if anonymise_names {
         anonymise::anonymise_account(&clean).map_err(fail)?
     } else {
