@@ -34,7 +34,7 @@ pub struct StoredScope {
 }
 
 /// How the what-if figures are derived, added to the report's methods.
-const WHAT_IF_METHOD: &str = "what-if: the function's stored per-minute invocations of the report's last days replayed in the simulator (the scenario `breakeven scenario from-function` writes), in aggregate mode (per-minute estimates), without the free tier; monthly figures are the replay scaled to a 730-hour month";
+const WHAT_IF_METHOD: &str = "what-if: the function's stored per-minute invocations of the report's last days replayed in the simulator (the scenario that breakeven scenario from-function writes), in aggregate mode (per-minute estimates), without the free tier; monthly figures are the replay scaled to a 730-hour month";
 
 fn split(c: &CostSplit) -> CostSplitUsd {
     CostSplitUsd {

@@ -172,7 +172,7 @@ fn stored(g: &Globals, catalog: &PriceCatalog, a: ReportArgs) -> anyhow::Result<
     if a.json {
         return print_json(&outcome);
     }
-    print!("{}", describe_stored(&outcome));
+    print!("{}", describe_stored(&outcome, scope.function.is_some()));
     Ok(())
 }
 
@@ -192,12 +192,17 @@ fn written(o: &ReportOutcome) -> String {
     }
 }
 
-fn describe_stored(o: &ReportOutcome) -> String {
+fn describe_stored(o: &ReportOutcome, function: bool) -> String {
     let t = &o.timings;
     format!(
-        "{} in {:.0} ms: analysis and what-if replay {:.0} ms, report {:.0} ms\n",
+        "{} in {:.0} ms: {} {:.0} ms, report {:.0} ms\n",
         written(o),
         t.simulate_ms + t.render_ms + t.write_ms,
+        if function {
+            "analysis and what-if replay"
+        } else {
+            "analysis"
+        },
         t.simulate_ms,
         t.render_ms + t.write_ms,
     )

@@ -116,7 +116,7 @@ fn reconciliation_section(out: &mut String, r: &AccountReport) -> Result<(), Rep
         figure(
             out,
             &both(|t| charts::reconcile::usage_vs_billed(&rec, t))?,
-            "Bars: the daily gap. A gap above zero means the bill is higher than the metrics explain.",
+            "Wide blue line: cost derived from the metrics; orange: the bill (inside the blue where they agree). Bars: the daily gap; a gap above zero means the bill is higher than the metrics explain.",
         );
     }
     let _ = write!(

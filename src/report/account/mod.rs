@@ -234,7 +234,7 @@ impl AccountReport {
                     })
                     .unwrap_or_default();
                 format!(
-                    "Billed {} over {period}{top}. Lambda's usage-derived cost is {}, {} from the bill.",
+                    "Billed {} over {period}{top}. Lambda's usage-derived cost is {}, {} the bill.",
                     self.billed_total_usd,
                     self.reconciliation.usage_derived_usd,
                     gap_words(self.reconciliation.gap_usd)

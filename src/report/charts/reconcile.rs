@@ -1,5 +1,6 @@
 //! Reconciliation: Lambda cost derived from usage metrics against what the bill says, per day.
-//! Two lines and the daily gap as bars, so a day where they part stands out.
+//! Two lines (usage-derived wide, billed narrow on top) and the daily gap as bars, so a day where
+//! they part stands out.
 
 use super::{chart_err, day_tick, label_style, render, usd_f64, usd_tick, ChartError, Theme, WIDTH};
 use breakeven_simulator::pricing::Usd;
@@ -96,8 +97,9 @@ pub fn usage_vs_billed(days: &[ReconcileDay], theme: Theme) -> Result<String, Ch
                 }),
             )
             .map_err(&e)?;
+        // Wide beneath the billed line: where the two agree (the usual case) both stay visible.
         chart
-            .draw_series(LineSeries::new(usage.clone(), USAGE_COLOUR.stroke_width(2)))
+            .draw_series(LineSeries::new(usage.clone(), USAGE_COLOUR.stroke_width(7)))
             .map_err(&e)?;
         chart
             .draw_series(
