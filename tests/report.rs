@@ -345,3 +345,50 @@ fn reports_never_contain_the_credentials_of_the_environment() {
         }
     }
 }
+
+/// `timeline.csv` is written by hand into one buffer; it must say exactly what the generic table
+/// writer says, quoting included.
+#[test]
+fn timeline_csv_matches_the_generic_table_writer() {
+    let toml = SCENARIO.replace(
+        "id = \"aws-fargate\"",
+        "id = \"aws-fargate\"\nlabel = \"fargate, \\\"half\\\" vCPU\"",
+    );
+    let r = report_of(&toml);
+    let mut rows = Vec::new();
+    for p in &r.simulation.platforms {
+        let t = p.timeline.as_ref().expect("timeline");
+        for i in 0..t.requests.len() {
+            rows.push(vec![
+                p.label.clone(),
+                (i as f64 * t.bucket_s).to_string(),
+                t.bucket_s.to_string(),
+                t.requests[i].to_string(),
+                t.cold_starts[i].to_string(),
+                t.throttled[i].to_string(),
+                t.avg_instances[i].to_string(),
+                t.peak_instances[i].to_string(),
+                t.cost_usd[i].exact(),
+            ]);
+        }
+    }
+    assert!(rows.len() >= 60, "{} rows", rows.len());
+    let reference = breakeven::report::csv::Table {
+        file: "timeline.csv",
+        header: &[
+            "platform",
+            "start_s",
+            "bucket_s",
+            "requests",
+            "cold_starts",
+            "throttled",
+            "avg_instances",
+            "peak_instances",
+            "cost_usd",
+        ],
+        rows,
+    };
+    let text = breakeven::report::csv::timeline_csv(&r);
+    assert!(text.contains("\"fargate, \"\"half\"\" vCPU\","), "quoted label");
+    assert_eq!(text, reference.to_csv());
+}

@@ -111,9 +111,10 @@ fn function_html_has_the_metrics_chart() {
     assert!(html.contains("Function report: checkout-handler"));
     assert_eq!(
         html.matches("<svg").count(),
-        2,
-        "the metrics chart, light and dark"
+        4,
+        "the metrics and reconciliation charts, light and dark"
     );
+    assert!(html.contains("Lambda bills the account, not each function"));
     assert!(html.contains("Invocations per day") && html.contains("p99 duration"));
 }
 

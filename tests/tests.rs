@@ -10,6 +10,7 @@ mod focus_parquet;
 mod import;
 mod report;
 mod report_account;
+mod report_stored;
 mod simulate;
 mod store;
 mod support;

@@ -1,6 +1,7 @@
 //! Use cases shared by the CLI and the desktop app. Each takes typed input and returns typed
 //! output; neither shell holds business logic.
 
+pub mod account_report;
 pub mod analyse;
 pub mod catalog;
 pub mod db;

@@ -63,7 +63,7 @@ pub enum Command {
     /// The local database: status, path, insert benchmark.
     #[command(subcommand)]
     Db(db::DbCommand),
-    /// Write a scenario's report: HTML with charts, CSV tables, JSON or Markdown.
+    /// Write a report of a scenario, an account or a function: HTML with charts, CSV, JSON or Markdown.
     Report(report::ReportArgs),
 }
 

@@ -1,12 +1,15 @@
-//! `breakeven report`: a scenario's cost, break-even and memory report as HTML, CSV, JSON or
-//! Markdown.
+//! `breakeven report`: a scenario's cost, break-even and memory report, or a report of stored
+//! data (an account, or one function of it), as HTML, CSV, JSON or Markdown.
 
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
+use breakeven::app::account_report::{self, StoredScope};
 use breakeven::app::report::{self as app, ReportBench, ReportOptions, ReportOutcome};
 use breakeven::app::simulate::{self as app_sim, Overrides};
 use breakeven::app::AppError;
 use breakeven::report::Format;
+use breakeven::store::Day;
+use breakeven_simulator::pricing::PriceCatalog;
 use breakeven_simulator::scenario::parse_horizon_ms;
 use breakeven_simulator::sweep::{SweepMode, TrafficSweep};
 use clap::Args;
@@ -18,15 +21,30 @@ const BUDGET_MS: f64 = 1000.0;
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Scenario file (TOML; see docs/scenario-format.md).
-    #[arg(long, value_name = "FILE")]
-    scenario: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["function", "account"],
+          conflicts_with_all = ["function", "account", "from", "to"])]
+    scenario: Option<PathBuf>,
+    /// Report on one stored function: its cost split, metrics per day, the bill reconciled and
+    /// its traffic replayed on other platforms.
+    #[arg(long, value_name = "NAME")]
+    function: Option<String>,
+    /// Report on a stored account (KEY: default the only one), or the account of --function.
+    #[arg(long, value_name = "KEY", num_args = 0..=1, default_missing_value = "")]
+    account: Option<String>,
+    /// First day of a stored-data report, YYYY-MM-DD (default: 30 days before --to).
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Last day of a stored-data report, YYYY-MM-DD (default: the last day with stored data).
+    #[arg(long, value_name = "DATE")]
+    to: Option<String>,
     /// html: one self-contained page; csv: a directory of tables; json; md (Markdown).
     #[arg(long, default_value = "html", value_parser = parse_format)]
     format: Format,
     /// Output file (a directory for csv). Required unless --bench.
     #[arg(long, value_name = "PATH", required_unless_present = "bench")]
     out: Option<PathBuf>,
-    /// Replace the workload's name, custom platform labels and account ids with stable pseudonyms.
+    /// Replace the workload's name, custom platform labels, function names and account ids with
+    /// stable pseudonyms.
     #[arg(long)]
     anonymise: bool,
     /// Break-even range, as multiples of the scenario's traffic: FROM..TO.
@@ -70,8 +88,20 @@ fn bad(m: String) -> anyhow::Error {
     AppError::bad_input("E_BAD_RANGE", m).into()
 }
 
+fn day(flag: &str, s: &Option<String>) -> anyhow::Result<Option<Day>> {
+    s.as_deref()
+        .map(|s| {
+            s.parse::<Day>()
+                .map_err(|e| AppError::bad_input("E_BAD_DATE", format!("{flag}: {e}")).into())
+        })
+        .transpose()
+}
+
 pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
     let catalog = g.load_catalog()?;
+    let Some(scenario) = a.scenario.clone() else {
+        return stored(g, &catalog, a);
+    };
     let sweep = if a.no_sweep {
         None
     } else {
@@ -100,7 +130,7 @@ pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
         anonymise: a.anonymise,
     };
     if let Some(out) = &a.out {
-        let outcome = app::report_scenario(&catalog, &a.scenario, a.format, out, &o)?;
+        let outcome = app::report_scenario(&catalog, &scenario, a.format, out, &o)?;
         if a.json && !a.bench {
             return print_json(&outcome);
         }
@@ -109,7 +139,7 @@ pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
     if a.bench {
         let dir = std::env::temp_dir().join(format!("breakeven-report-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
-        let result = app::bench(&catalog, &a.scenario, &o, &dir, a.repeat);
+        let result = app::bench(&catalog, &scenario, &o, &dir, a.repeat);
         // Best effort: the directory only holds this run's copies of the report.
         let _ = std::fs::remove_dir_all(&dir);
         let b = result?;
@@ -121,10 +151,33 @@ pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn describe(o: &ReportOutcome) -> String {
-    let t = &o.timings;
-    let sim = t.simulate_ms + t.sweep_ms + t.tune_ms;
-    let files = match o.files.as_slice() {
+/// `--function` / `--account`: a report of stored data.
+fn stored(g: &Globals, catalog: &PriceCatalog, a: ReportArgs) -> anyhow::Result<()> {
+    let out = match (&a.out, a.bench) {
+        (Some(out), false) => out,
+        _ => return Err(AppError::bad_input(
+            "E_REPORT_BENCH_STORED",
+            "--bench times scenario reports (give --scenario FILE); a stored-data report needs --out PATH",
+        )
+        .into()),
+    };
+    let scope = StoredScope {
+        account: a.account.clone().filter(|k| !k.is_empty()),
+        function: a.function.clone(),
+        from: day("--from", &a.from)?,
+        to: day("--to", &a.to)?,
+    };
+    let store = g.open_store()?;
+    let outcome = account_report::report_stored(&store, catalog, &scope, a.format, out, a.anonymise)?;
+    if a.json {
+        return print_json(&outcome);
+    }
+    print!("{}", describe_stored(&outcome, scope.function.is_some()));
+    Ok(())
+}
+
+fn written(o: &ReportOutcome) -> String {
+    match o.files.as_slice() {
         [one] => format!("wrote {} ({} KB)", one.display(), o.bytes.div_ceil(1024)),
         files => format!(
             "wrote {} files ({} KB) into {}",
@@ -136,7 +189,29 @@ fn describe(o: &ReportOutcome) -> String {
                 .map(|p| p.display().to_string())
                 .unwrap_or_default()
         ),
-    };
+    }
+}
+
+fn describe_stored(o: &ReportOutcome, function: bool) -> String {
+    let t = &o.timings;
+    format!(
+        "{} in {:.0} ms: {} {:.0} ms, report {:.0} ms\n",
+        written(o),
+        t.simulate_ms + t.render_ms + t.write_ms,
+        if function {
+            "analysis and what-if replay"
+        } else {
+            "analysis"
+        },
+        t.simulate_ms,
+        t.render_ms + t.write_ms,
+    )
+}
+
+fn describe(o: &ReportOutcome) -> String {
+    let t = &o.timings;
+    let sim = t.simulate_ms + t.sweep_ms + t.tune_ms;
+    let files = written(o);
     format!(
         "{files} in {:.0} ms: simulation {sim:.0} ms (run {:.0}, break-even sweep {:.0}, memory tuning {:.0}), \
          report {:.0} ms\n",

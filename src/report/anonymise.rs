@@ -92,8 +92,34 @@ fn map_strings<T: Serialize + DeserializeOwned>(
     Ok(serde_json::from_value(v)?)
 }
 
-/// The report (scenario or account) with credentials redacted from every text field.
-pub fn scrub<T: Serialize + DeserializeOwned>(report: &T) -> Result<T, ReportError> {
+/// `f` applied to the report with its per-bucket timelines set aside, then put back: they hold
+/// numbers only, and sending their 100,000+ values through `serde_json::Value` (exact amounts as
+/// strings) used to be most of a report's rendering time.
+fn without_timelines(
+    report: &Report,
+    f: impl FnOnce(&Report) -> Result<Report, ReportError>,
+) -> Result<Report, ReportError> {
+    let mut bare = report.clone();
+    let timelines: Vec<_> = bare
+        .simulation
+        .platforms
+        .iter_mut()
+        .map(|p| p.timeline.take())
+        .collect();
+    let mut out = f(&bare)?;
+    for (p, t) in out.simulation.platforms.iter_mut().zip(timelines) {
+        p.timeline = t;
+    }
+    Ok(out)
+}
+
+/// The scenario report with credentials redacted from every text field.
+pub fn scrub(report: &Report) -> Result<Report, ReportError> {
+    without_timelines(report, |r| map_strings(r, &redact_credentials))
+}
+
+/// The account or function report with credentials redacted from every text field.
+pub fn scrub_account(report: &AccountReport) -> Result<AccountReport, ReportError> {
     map_strings(report, &redact_credentials)
 }
 
@@ -155,7 +181,7 @@ pub fn anonymise(report: &Report) -> Result<Report, ReportError> {
             ));
         }
     }
-    let mut out = replace_names(report, names)?;
+    let mut out = without_timelines(report, |r| replace_names(r, names))?;
     out.anonymised = true;
     Ok(out)
 }

@@ -2,6 +2,8 @@
 //! unit (`monthly_usd`, `p99_ms`); amounts are exact decimals, never rounded for display.
 
 use crate::report::{Exporter, Format, Rendered, Report, ReportError};
+use breakeven_simulator::pricing::Usd;
+use std::fmt::Write;
 
 pub struct CsvExporter;
 
@@ -18,8 +20,12 @@ impl Table {
     pub fn to_csv(&self) -> String {
         let mut out = String::new();
         let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
-            let cells: Vec<String> = cells.map(quote).collect();
-            out.push_str(&cells.join(","));
+            for (k, cell) in cells.enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                out.push_str(&quote(cell));
+            }
             out.push('\n');
         };
         line(&mut self.header.iter().copied(), &mut out);
@@ -42,7 +48,7 @@ fn f(x: f64) -> String {
     x.to_string()
 }
 
-/// Every table of the report.
+/// Every table of the report but the timeline ([`timeline_csv`]).
 pub fn tables(r: &Report) -> Vec<Table> {
     let sim = &r.simulation;
     let mut out = vec![
@@ -267,48 +273,63 @@ pub fn tables(r: &Report) -> Vec<Table> {
                 .collect(),
         });
     }
-    out.push(timeline(r));
     out
 }
 
-/// Per-bucket timeline of every platform, long format.
-fn timeline(r: &Report) -> Table {
-    let mut rows = Vec::new();
+/// Columns of `timeline.csv`.
+const TIMELINE_HEADER: &str =
+    "platform,start_s,bucket_s,requests,cold_starts,throttled,avg_instances,peak_instances,cost_usd\n";
+
+/// Per-bucket timeline of every platform, long format (a 30-day, 3-platform scenario has
+/// 129,600 rows): written straight into one buffer, without a `String` per cell.
+pub fn timeline_csv(r: &Report) -> String {
+    let rows: usize = r
+        .simulation
+        .platforms
+        .iter()
+        .filter_map(|p| p.timeline.as_ref())
+        .map(|t| t.requests.len())
+        .sum();
+    let mut out = String::with_capacity(TIMELINE_HEADER.len() + rows * 64);
+    out.push_str(TIMELINE_HEADER);
     for p in &r.simulation.platforms {
         let Some(t) = &p.timeline else { continue };
+        let label = quote(&p.label);
         for i in 0..t.requests.len() {
-            rows.push(vec![
-                p.label.clone(),
-                f(i as f64 * t.bucket_s),
-                f(t.bucket_s),
-                t.requests[i].to_string(),
-                t.cold_starts.get(i).copied().unwrap_or(0).to_string(),
-                t.throttled.get(i).copied().unwrap_or(0).to_string(),
-                t.avg_instances.get(i).copied().map(f).unwrap_or_default(),
-                t.peak_instances.get(i).copied().unwrap_or(0).to_string(),
-                t.cost_usd.get(i).map(|u| u.exact()).unwrap_or_default(),
-            ]);
+            let _ = write!(
+                out,
+                "{label},{},{},{},{},{},",
+                i as f64 * t.bucket_s,
+                t.bucket_s,
+                t.requests[i],
+                t.cold_starts.get(i).copied().unwrap_or(0),
+                t.throttled.get(i).copied().unwrap_or(0),
+            );
+            if let Some(x) = t.avg_instances.get(i) {
+                let _ = write!(out, "{x}");
+            }
+            let _ = write!(out, ",{},", t.peak_instances.get(i).copied().unwrap_or(0));
+            if let Some(u) = t.cost_usd.get(i) {
+                write_exact(&mut out, u);
+            }
+            out.push('\n');
         }
     }
-    Table {
-        file: "timeline.csv",
-        header: &[
-            "platform",
-            "start_s",
-            "bucket_s",
-            "requests",
-            "cold_starts",
-            "throttled",
-            "avg_instances",
-            "peak_instances",
-            "cost_usd",
-        ],
-        rows,
+    out
+}
+
+/// [`Usd::exact`] appended to `out`.
+fn write_exact(out: &mut String, u: &Usd) {
+    let n = u.0.normalize();
+    if n.is_zero() {
+        out.push('0');
+    } else {
+        let _ = write!(out, "{n}");
     }
 }
 
-fn files(tables: &[Table]) -> Rendered {
-    Rendered::Files(tables.iter().map(|t| (t.file.to_string(), t.to_csv())).collect())
+fn files(tables: &[Table]) -> Vec<(String, String)> {
+    tables.iter().map(|t| (t.file.to_string(), t.to_csv())).collect()
 }
 
 impl Exporter for CsvExporter {
@@ -317,10 +338,14 @@ impl Exporter for CsvExporter {
     }
 
     fn export(&self, report: &Report) -> Result<Rendered, ReportError> {
-        Ok(files(&tables(report)))
+        let mut out = files(&tables(report));
+        out.push(("timeline.csv".to_string(), timeline_csv(report)));
+        Ok(Rendered::Files(out))
     }
 
     fn export_account(&self, report: &crate::report::AccountReport) -> Result<Rendered, ReportError> {
-        Ok(files(&crate::report::account::text::tables(report)))
+        Ok(Rendered::Files(files(&crate::report::account::text::tables(
+            report,
+        ))))
     }
 }

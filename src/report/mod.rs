@@ -66,6 +66,13 @@ pub enum Rendered {
     Files(Vec<(String, String)>),
 }
 
+/// A table as text cells, for the exporters that lay out the same rows (HTML, Markdown).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextTable {
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
 /// Errors while rendering a report.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {

@@ -1,15 +1,11 @@
 //! HTML of an account or function report: the same page frame, stylesheet and chart figures as
 //! the scenario report.
 
-use super::AccountReport;
+use super::{tables, AccountReport};
 use crate::report::charts;
 use crate::report::html::{both, escape, figure, page_start, section, table};
 use crate::report::ReportError;
 use std::fmt::Write;
-
-fn opt_ms(v: Option<f64>) -> String {
-    v.map(|ms| format!("{ms:.0} ms")).unwrap_or_else(|| "–".into())
-}
 
 /// The HTML document.
 pub fn render(r: &AccountReport) -> Result<String, ReportError> {
@@ -44,7 +40,16 @@ pub fn render(r: &AccountReport) -> Result<String, ReportError> {
             r.reconciliation.gap_usd.to_string(),
         );
     }
-    if let Some(w) = r.what_if.first() {
+    if let Some(f) = r.functions.first().filter(|_| r.function.is_some()) {
+        kpi("Share of the account's Lambda cost", format!("{} %", f.share_pct));
+    }
+    if let Some(w) = r.what_if.iter().find(|w| w.current) {
+        kpi(
+            &format!("Today on {}, per month", w.platform),
+            w.monthly_usd.to_string(),
+        );
+    }
+    if let Some(w) = r.what_if.first().filter(|w| !w.current) {
         kpi(&format!("On {} per month", w.platform), w.monthly_usd.to_string());
     }
     out.push_str("</div></section>\n");
@@ -86,110 +91,62 @@ fn account_sections(out: &mut String, r: &AccountReport) -> Result<(), ReportErr
             "Each bar is a day's bill, split by service (largest services on their own).",
         );
     }
-    let rows: Vec<Vec<String>> = r
-        .services
-        .iter()
-        .map(|s| {
-            vec![
-                s.service.clone(),
-                s.cost_usd.to_string(),
-                format!("{} %", s.share_pct),
-            ]
-        })
-        .collect();
-    table(out, "num", &["Service", "Billed", "Share"], &rows);
+    let t = tables::services(r);
+    table(out, "num", &t.header, &t.rows);
     out.push_str("</section>\n");
+    reconciliation_section(out, r)?;
+    section(out, "functions", "Top functions by usage-derived cost");
+    let t = tables::functions(r, 20);
+    table(out, "num", &t.header, &t.rows);
+    out.push_str("</section>\n");
+    Ok(())
+}
 
+fn reconciliation_section(out: &mut String, r: &AccountReport) -> Result<(), ReportError> {
     section(
         out,
         "reconciliation",
         "Reconciliation: usage-derived vs billed Lambda cost",
     );
+    if let Some(words) = r.billing_scope_words() {
+        let _ = write!(out, "<p>{}</p>\n", escape(&words));
+    }
     let rec = r.reconcile_days();
     if !rec.is_empty() {
         figure(
             out,
             &both(|t| charts::reconcile::usage_vs_billed(&rec, t))?,
-            "Bars: the daily gap. A gap above zero means the bill is higher than the metrics explain.",
+            "Wide blue line: cost derived from the metrics; orange: the bill (inside the blue where they agree). Bars: the daily gap; a gap above zero means the bill is higher than the metrics explain.",
         );
     }
-    let _ = write!(out, "<p>{}</p>\n", escape(&r.reconciliation.tolerance));
-    let rows: Vec<Vec<String>> = r
-        .reconciliation
-        .days
-        .iter()
-        .filter(|d| d.status != "ok")
-        .map(|d| {
-            vec![
-                d.day.clone(),
-                d.usage_derived_usd.to_string(),
-                d.billed_usd.map(|b| b.to_string()).unwrap_or_else(|| "–".into()),
-                d.gap_usd.map(|g| g.to_string()).unwrap_or_else(|| "–".into()),
-                d.status.clone(),
-                d.causes.join("; "),
-            ]
-        })
-        .collect();
-    if !rows.is_empty() {
+    let _ = write!(
+        out,
+        "<p>{}</p>\n",
+        escape(&tables::sentence(&r.reconciliation.tolerance))
+    );
+    let t = tables::days_outside_tolerance(r);
+    if !t.rows.is_empty() {
         out.push_str("<h3>Days outside the tolerance</h3>");
-        table(
-            out,
-            "bill",
-            &["Day", "Usage-derived", "Billed", "Gap", "Status", "Likely causes"],
-            &rows,
-        );
+        table(out, "bill", &t.header, &t.rows);
     }
-    out.push_str("</section>\n");
-
-    section(out, "functions", "Top functions by usage-derived cost");
-    functions_table(out, r, 20);
+    if let Some(words) = r.replay_words() {
+        let _ = write!(out, "<p>{}</p>\n", escape(&words));
+    }
     out.push_str("</section>\n");
     Ok(())
 }
 
-fn functions_table(out: &mut String, r: &AccountReport, limit: usize) {
-    let rows: Vec<Vec<String>> = r
-        .functions
-        .iter()
-        .take(limit)
-        .map(|f| {
-            vec![
-                f.name.clone(),
-                format!("{} MB {}", f.memory_mb, f.architecture),
-                charts::count_tick(f.invocations as f64),
-                opt_ms(f.duration_p50_ms),
-                opt_ms(f.duration_p99_ms),
-                f.cost.requests_usd.to_string(),
-                f.cost.compute_usd.to_string(),
-                f.cost.provisioned_usd.to_string(),
-                f.cost.total_usd.to_string(),
-                format!("{} %", f.share_pct),
-            ]
-        })
-        .collect();
-    table(
-        out,
-        "num",
-        &[
-            "Function",
-            "Memory",
-            "Invocations",
-            "p50",
-            "p99",
-            "Requests",
-            "Compute",
-            "Provisioned",
-            "Total",
-            "Share",
-        ],
-        &rows,
-    );
-}
-
 fn function_sections(out: &mut String, r: &AccountReport) -> Result<(), ReportError> {
     section(out, "cost", "Cost split");
-    functions_table(out, r, 1);
+    let t = tables::functions(r, 1);
+    table(out, "num", &t.header, &t.rows);
     out.push_str("</section>\n");
+    if !r.what_if.is_empty() {
+        section(out, "what-if", "The same traffic on other platforms");
+        let t = tables::what_if(r);
+        table(out, "num", &t.header, &t.rows);
+        out.push_str("</section>\n");
+    }
     if !r.function_days.is_empty() {
         section(out, "metrics", "Metrics per day");
         figure(
@@ -197,24 +154,9 @@ fn function_sections(out: &mut String, r: &AccountReport) -> Result<(), ReportEr
             &both(|t| charts::metrics::function_days(&r.function_days, t))?,
             "Invocations, p99 duration and usage-derived cost per day.",
         );
+        let t = tables::function_days(r);
+        table(out, "num", &t.header, &t.rows);
         out.push_str("</section>\n");
     }
-    if !r.what_if.is_empty() {
-        section(out, "what-if", "The same traffic on other platforms");
-        let rows: Vec<Vec<String>> = r
-            .what_if
-            .iter()
-            .map(|w| {
-                vec![
-                    w.platform.clone(),
-                    w.monthly_usd.to_string(),
-                    format!("{:.0} ms", w.p99_ms),
-                    format!("{:.2} %", w.cold_start_probability * 100.0),
-                ]
-            })
-            .collect();
-        table(out, "num", &["Platform", "Monthly", "p99", "Cold starts"], &rows);
-        out.push_str("</section>\n");
-    }
-    Ok(())
+    reconciliation_section(out, r)
 }

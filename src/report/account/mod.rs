@@ -6,6 +6,7 @@
 //! store and the analytics layer. Exporters turn it into HTML, CSV, JSON or Markdown.
 
 pub mod html;
+pub mod tables;
 pub mod text;
 
 use crate::report::charts::billed::ServiceDay;
@@ -47,6 +48,10 @@ pub struct AccountReport {
     pub function_days: Vec<FunctionDay>,
     /// The function's traffic on other platforms, cheapest first (function reports).
     pub what_if: Vec<WhatIf>,
+    /// How the replay behind `what_if` compares with the function's usage-derived cost on the
+    /// platform it runs on today (function reports).
+    #[serde(default)]
+    pub replay: Option<ReplayCheck>,
     /// How the figures are derived.
     pub methods: Vec<String>,
     pub anonymised: bool,
@@ -132,9 +137,32 @@ pub struct FunctionDay {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WhatIf {
     pub platform: String,
+    /// The replayed traffic over a 730-hour month, USD.
     pub monthly_usd: Usd,
     pub p99_ms: f64,
     pub cold_start_probability: f64,
+    /// The platform the function runs on today.
+    #[serde(default)]
+    pub current: bool,
+}
+
+/// The function's stored traffic replayed in the simulator on the platform it runs on today,
+/// against the cost its metrics imply for the same days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplayCheck {
+    pub platform: String,
+    /// First and last replayed day, `YYYY-MM-DD`.
+    pub from: String,
+    pub to: String,
+    pub invocations: u64,
+    /// `aggregate` (per-minute estimates) or `exact`.
+    pub mode: String,
+    /// Simulated cost of the replayed days, no free tier, USD.
+    pub simulated_usd: Usd,
+    /// Usage-derived cost of the same days, no free tier, USD.
+    pub usage_derived_usd: Usd,
+    /// (simulated − usage-derived) / usage-derived, %, 2 decimals.
+    pub difference_pct: Decimal,
 }
 
 impl AccountReport {
@@ -163,6 +191,7 @@ impl AccountReport {
             functions: Vec::new(),
             function_days: Vec::new(),
             what_if: Vec::new(),
+            replay: None,
             methods: Vec::new(),
             anonymised: false,
         }
@@ -181,17 +210,16 @@ impl AccountReport {
         let period = format!("{} to {} ({} days)", self.from, self.to, self.days);
         match &self.function {
             Some(f) => {
+                let share = self
+                    .functions
+                    .first()
+                    .map(|x| format!(", {} % of the account's usage-derived Lambda cost", x.share_pct))
+                    .unwrap_or_default();
                 let mut s = format!(
-                    "{f} cost {} from its usage over {period}",
+                    "{f} cost {} from its usage over {period}{share}.",
                     self.usage_cost.total_usd
                 );
-                if let Some(best) = self.what_if.first() {
-                    s.push_str(&format!(
-                        "; the same traffic would cost {} a month on {}",
-                        best.monthly_usd, best.platform
-                    ));
-                }
-                s.push('.');
+                s.push_str(&self.what_if_words());
                 s
             }
             None => {
@@ -206,7 +234,7 @@ impl AccountReport {
                     })
                     .unwrap_or_default();
                 format!(
-                    "Billed {} over {period}{top}. Lambda's usage-derived cost is {}, {} from the bill.",
+                    "Billed {} over {period}{top}. Lambda's usage-derived cost is {}, {} the bill.",
                     self.billed_total_usd,
                     self.reconciliation.usage_derived_usd,
                     gap_words(self.reconciliation.gap_usd)
@@ -238,6 +266,28 @@ impl AccountReport {
                 billed_usd: d.billed_usd,
             })
             .collect()
+    }
+}
+
+impl AccountReport {
+    /// The what-if comparison in one sentence (empty without one), with a leading space.
+    fn what_if_words(&self) -> String {
+        let (Some(best), Some(today)) = (self.what_if.first(), self.what_if.iter().find(|w| w.current))
+        else {
+            return String::new();
+        };
+        let n = self.what_if.len();
+        if best.current {
+            format!(
+                " Replayed on {n} platforms, {} (where it runs today) is the cheapest at {} a month.",
+                best.platform, best.monthly_usd
+            )
+        } else {
+            format!(
+                " Replayed on {n} platforms, the same traffic would cost {} a month on {}, against {} on {} (where it runs today).",
+                best.monthly_usd, best.platform, today.monthly_usd, today.platform
+            )
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Markdown and CSV of an account or function report.
 
-use super::AccountReport;
+use super::{tables, AccountReport};
 use crate::report::csv::Table;
 use crate::report::md::table;
 use std::fmt::Write;
@@ -14,115 +14,75 @@ pub fn markdown(r: &AccountReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", r.title());
     let _ = writeln!(out, "**{}**\n", r.headline());
-    if r.function.is_none() {
+    if r.function.is_some() {
+        let _ = writeln!(out, "## Cost split\n");
+        let t = tables::functions(r, 1);
+        table(&mut out, &t.header, &t.rows);
+        if !r.what_if.is_empty() {
+            let _ = writeln!(out, "## The same traffic on other platforms\n");
+            let t = tables::what_if(r);
+            table(&mut out, &t.header, &t.rows);
+        }
+        if !r.function_days.is_empty() {
+            let _ = writeln!(out, "## Metrics per day\n");
+            let t = tables::function_days(r);
+            table(&mut out, &t.header, &t.rows);
+        }
+        reconciliation(&mut out, r);
+    } else {
         let _ = writeln!(out, "## Billed cost by service\n");
-        let rows: Vec<Vec<String>> = r
-            .services
-            .iter()
-            .map(|s| {
-                vec![
-                    s.service.clone(),
-                    s.cost_usd.to_string(),
-                    format!("{} %", s.share_pct),
-                ]
-            })
-            .collect();
-        table(&mut out, &["Service", "Billed", "Share"], &rows);
-        let _ = writeln!(out, "## Reconciliation\n");
-        let rc = &r.reconciliation;
-        let _ = writeln!(
-            out,
-            "Usage-derived {}, billed {}, gap {} (billed − usage-derived). {}\n",
-            rc.usage_derived_usd, rc.billed_usd, rc.gap_usd, rc.tolerance
-        );
-        let rows: Vec<Vec<String>> = rc
-            .days
-            .iter()
-            .filter(|d| d.status != "ok")
-            .map(|d| {
-                vec![
-                    d.day.clone(),
-                    d.usage_derived_usd.to_string(),
-                    d.billed_usd.map(|b| b.to_string()).unwrap_or_default(),
-                    d.gap_usd.map(|g| g.to_string()).unwrap_or_default(),
-                    d.status.clone(),
-                    d.causes.join("; "),
-                ]
-            })
-            .collect();
-        if !rows.is_empty() {
-            table(
-                &mut out,
-                &["Day", "Usage-derived", "Billed", "Gap", "Status", "Likely causes"],
-                &rows,
-            );
-        }
-    }
-    let _ = writeln!(
-        out,
-        "## {}\n",
-        if r.function.is_some() {
-            "Cost split"
-        } else {
-            "Top functions"
-        }
-    );
-    let rows: Vec<Vec<String>> = r
-        .functions
-        .iter()
-        .take(20)
-        .map(|f| {
-            vec![
-                f.name.clone(),
-                f.invocations.to_string(),
-                f.cost.requests_usd.to_string(),
-                f.cost.compute_usd.to_string(),
-                f.cost.provisioned_usd.to_string(),
-                f.cost.total_usd.to_string(),
-                format!("{} %", f.share_pct),
-            ]
-        })
-        .collect();
-    table(
-        &mut out,
-        &[
-            "Function",
-            "Invocations",
-            "Requests",
-            "Compute",
-            "Provisioned",
-            "Total",
-            "Share",
-        ],
-        &rows,
-    );
-    if !r.what_if.is_empty() {
-        let _ = writeln!(out, "## The same traffic on other platforms\n");
-        let rows: Vec<Vec<String>> = r
-            .what_if
-            .iter()
-            .map(|w| {
-                vec![
-                    w.platform.clone(),
-                    w.monthly_usd.to_string(),
-                    format!("{:.0} ms", w.p99_ms),
-                    format!("{:.2} %", w.cold_start_probability * 100.0),
-                ]
-            })
-            .collect();
-        table(&mut out, &["Platform", "Monthly", "p99", "Cold starts"], &rows);
+        let t = tables::services(r);
+        table(&mut out, &t.header, &t.rows);
+        reconciliation(&mut out, r);
+        let _ = writeln!(out, "## Top functions\n");
+        let t = tables::functions(r, 20);
+        table(&mut out, &t.header, &t.rows);
     }
     let _ = writeln!(out, "## How the figures are derived\n");
     for m in &r.methods {
         let _ = writeln!(out, "- {m}");
     }
-    let _ = writeln!(out, "\n_{}; report schema {}._", r.generator, r.schema_version);
+    let _ = writeln!(
+        out,
+        "\n_{}; report schema {}{}._",
+        r.generator,
+        r.schema_version,
+        if r.anonymised {
+            "; names and account ids anonymised"
+        } else {
+            ""
+        }
+    );
     out
 }
 
-/// One CSV table per file; column names carry their unit.
+fn reconciliation(out: &mut String, r: &AccountReport) {
+    let _ = writeln!(out, "## Reconciliation\n");
+    if let Some(words) = r.billing_scope_words() {
+        let _ = writeln!(out, "{words}\n");
+    }
+    let rc = &r.reconciliation;
+    let _ = writeln!(
+        out,
+        "Usage-derived {}, billed {}, gap {} (billed − usage-derived). {}\n",
+        rc.usage_derived_usd,
+        rc.billed_usd,
+        rc.gap_usd,
+        tables::sentence(&rc.tolerance)
+    );
+    let t = tables::days_outside_tolerance(r);
+    if !t.rows.is_empty() {
+        table(out, &t.header, &t.rows);
+    }
+    if let Some(words) = r.replay_words() {
+        let _ = writeln!(out, "{words}\n");
+    }
+}
+
+/// One CSV table per file; column names carry their unit. A function report adds
+/// `what_if.csv`.
 pub fn tables(r: &AccountReport) -> Vec<Table> {
-    vec![
+    let mut out = vec![
         Table {
             file: "billed_by_day.csv",
             header: &["day", "service", "cost_usd"],
@@ -226,5 +186,31 @@ pub fn tables(r: &AccountReport) -> Vec<Table> {
                 })
                 .collect(),
         },
-    ]
+    ];
+    if r.function.is_some() {
+        out.push(Table {
+            file: "what_if.csv",
+            header: &[
+                "platform",
+                "current",
+                "monthly_usd",
+                "p99_ms",
+                "cold_start_probability",
+            ],
+            rows: r
+                .what_if
+                .iter()
+                .map(|w| {
+                    vec![
+                        w.platform.clone(),
+                        w.current.to_string(),
+                        w.monthly_usd.exact(),
+                        w.p99_ms.to_string(),
+                        w.cold_start_probability.to_string(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    out
 }

@@ -1,7 +1,8 @@
 //! Daily billed cost by service: one stacked bar per day, the largest services on their own and
 //! the rest as "other services", so a month of a busy account stays readable.
 
-use super::{chart_err, day_tick, label_style, render, usd_f64, usd_tick, ChartError, Theme, WIDTH};
+use super::day_mesh;
+use super::{chart_err, day_tick, render, usd_f64, usd_tick, ChartError, Theme, WIDTH};
 use breakeven_simulator::pricing::Usd;
 use plotters::prelude::*;
 use std::collections::BTreeMap;
@@ -98,19 +99,10 @@ pub fn daily_by_service(rows: &[ServiceDay], theme: Theme) -> Result<String, Cha
             .y_label_area_size(76)
             .build_cartesian_2d(-0.5f64..n as f64 - 0.5, 0f64..y_max)
             .map_err(&e)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(n.min(40))
-            .x_label_formatter(&|v| day_tick(&days, *v))
+        day_mesh(&mut chart, &p, n, &|v| day_tick(&days, *v))
             .y_label_formatter(&|v| usd_tick(*v))
             .x_desc("Day (UTC, month-day)")
             .y_desc("USD per day")
-            .label_style(label_style(&p))
-            .axis_desc_style(label_style(&p))
-            .axis_style(p.muted)
-            .bold_line_style(p.grid)
-            .light_line_style(p.background)
             .draw()
             .map_err(&e)?;
         for (d, stack) in stacks.iter().enumerate() {

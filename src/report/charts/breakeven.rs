@@ -1,9 +1,9 @@
 //! Break-even curves: each platform's monthly cost as traffic scales (log–log: pay-per-use lines
 //! rise, fleets stay flat), with the crossings marked and labelled.
 
+use super::mesh;
 use super::{
-    chart_err, count_tick, fit, label_style, platform_colour, render, usd_f64, usd_tick, ChartError, Theme,
-    WIDTH,
+    chart_err, count_tick, fit, platform_colour, render, usd_f64, usd_tick, ChartError, Theme, WIDTH,
 };
 use breakeven_simulator::sweep::SweepResult;
 use plotters::prelude::*;
@@ -58,17 +58,11 @@ pub fn curves(sweep: &SweepResult, labels: &[String], theme: Theme) -> Result<St
             .y_label_area_size(76)
             .build_cartesian_2d((x_min..x_max).log_scale(), (y_min..y_max).log_scale())
             .map_err(&e)?;
-        chart
-            .configure_mesh()
+        mesh(&mut chart, &p)
             .x_label_formatter(&|v| count_tick(*v))
             .y_label_formatter(&|v| usd_tick(*v))
             .x_desc("Requests per month (log scale)")
             .y_desc("USD per month (log scale)")
-            .label_style(label_style(&p))
-            .axis_desc_style(label_style(&p))
-            .axis_style(p.muted)
-            .bold_line_style(p.grid)
-            .light_line_style(p.background)
             .draw()
             .map_err(&e)?;
         for (i, label) in sweep.labels.iter().enumerate() {

@@ -1,9 +1,9 @@
 //! Monthly cost per platform: horizontal bars (long platform labels stay readable), stacked by
 //! cost category.
 
+use super::mesh;
 use super::{
-    chart_err, fit, label_style, left_aligned, render, right_aligned, usd_f64, usd_tick, ChartError, Theme,
-    WIDTH,
+    chart_err, fit, left_aligned, render, right_aligned, usd_f64, usd_tick, ChartError, Theme, WIDTH,
 };
 use breakeven_simulator::pricing::{CostCategory, Usd};
 use breakeven_simulator::SimulationResult;
@@ -109,18 +109,12 @@ pub fn monthly_cost(sim: &SimulationResult, theme: Theme) -> Result<String, Char
             // Room right of the longest bar for its total.
             .build_cartesian_2d(0f64..max * 1.22, -0.5f64..n as f64 - 0.5)
             .map_err(&e)?;
-        chart
-            .configure_mesh()
+        mesh(&mut chart, &p)
             .disable_y_mesh()
             .y_labels(0)
             .x_labels(6)
             .x_label_formatter(&|v| usd_tick(*v))
             .x_desc("USD per month")
-            .label_style(label_style(&p))
-            .axis_desc_style(label_style(&p))
-            .axis_style(p.muted)
-            .bold_line_style(p.grid)
-            .light_line_style(p.background)
             .draw()
             .map_err(&e)?;
         for (i, bar) in bars.iter().enumerate() {

@@ -2,9 +2,9 @@
 //! cold-start tail both show), each labelled with its value; the cold-start rate and throttling
 //! are written next to the p99, where they show up.
 
+use super::mesh;
 use super::{
-    chart_err, fit, label_style, left_aligned, ms_tick, platform_colour, render, right_aligned, ChartError,
-    Theme, WIDTH,
+    chart_err, fit, left_aligned, ms_tick, platform_colour, render, right_aligned, ChartError, Theme, WIDTH,
 };
 use breakeven_simulator::SimulationResult;
 use plotters::prelude::*;
@@ -43,17 +43,11 @@ pub fn percentiles(sim: &SimulationResult, labels: &[String], theme: Theme) -> R
             .y_label_area_size(210)
             .build_cartesian_2d((lo..hi).log_scale(), -0.5f64..n as f64 - 0.5)
             .map_err(&e)?;
-        chart
-            .configure_mesh()
+        mesh(&mut chart, &p)
             .disable_y_mesh()
             .y_labels(0)
             .x_label_formatter(&|v| ms_tick(*v))
             .x_desc("Latency, ms (log scale)")
-            .label_style(label_style(&p))
-            .axis_desc_style(label_style(&p))
-            .axis_style(p.muted)
-            .bold_line_style(p.grid)
-            .light_line_style(p.background)
             .draw()
             .map_err(&e)?;
         for (i, r) in sim.platforms.iter().enumerate() {

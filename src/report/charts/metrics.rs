@@ -1,10 +1,8 @@
 //! A function's metrics over time: invocations, p99 duration and usage-derived cost per day,
 //! three small panels sharing the day axis.
 
-use super::{
-    chart_err, count_tick, day_tick, label_style, ms_tick, render, usd_f64, usd_tick, ChartError, Theme,
-    WIDTH,
-};
+use super::day_mesh;
+use super::{chart_err, count_tick, day_tick, ms_tick, render, usd_f64, usd_tick, ChartError, Theme, WIDTH};
 use crate::report::account::FunctionDay;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -74,19 +72,10 @@ fn panel<DB: DrawingBackend>(
         .x_label_area_size(30)
         .y_label_area_size(76)
         .build_cartesian_2d(-0.5f64..n as f64 - 0.5, 0f64..y_max)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(n.min(40))
-        .x_label_formatter(&|v| day_tick(&labels, *v))
+    day_mesh(&mut chart, p, n, &|v| day_tick(&labels, *v))
         .y_labels(4)
         .y_label_formatter(&|v| y_fmt(*v))
         .y_desc(y_desc)
-        .label_style(label_style(p))
-        .axis_desc_style(label_style(p))
-        .axis_style(p.muted)
-        .bold_line_style(p.grid)
-        .light_line_style(p.background)
         .draw()?;
     chart.draw_series(LineSeries::new(pts.to_vec(), COLOUR.stroke_width(2)))?;
     chart.draw_series(pts.iter().map(|pt| Circle::new(*pt, 3, COLOUR.filled())))?;

@@ -15,6 +15,8 @@ pub mod reconcile;
 pub mod timeline;
 pub mod tune;
 
+use plotters::chart::{ChartContext, MeshStyle};
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use rust_decimal::prelude::ToPrimitive;
@@ -191,6 +193,44 @@ pub(crate) fn left_aligned(p: &Palette) -> TextStyle<'static> {
         .into_font()
         .color(&p.muted)
         .pos(Pos::new(HPos::Left, VPos::Center))
+}
+
+/// A chart's mesh with the reports' axis styling (tick labels, axis descriptions, axis and grid
+/// colours of the theme); the caller adds the ticks and descriptions and draws it.
+pub(crate) fn mesh<'a, 'b, DB, X, Y, XT, YT>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    p: &Palette,
+) -> MeshStyle<'a, 'b, X, Y, DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+{
+    let mut m = chart.configure_mesh();
+    m.label_style(label_style(p))
+        .axis_desc_style(label_style(p))
+        .axis_style(p.muted)
+        .bold_line_style(p.grid)
+        .light_line_style(p.background);
+    m
+}
+
+/// [`mesh`] of a per-day chart: `days` slots on x labelled by `ticks` ([`day_tick`]), at most 40
+/// tick positions, no vertical grid lines.
+pub(crate) fn day_mesh<'a, 'b, DB, X, Y, YT>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    p: &Palette,
+    days: usize,
+    ticks: &'b dyn Fn(&f64) -> String,
+) -> MeshStyle<'a, 'b, X, Y, DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+{
+    let mut m = mesh(chart, p);
+    m.disable_x_mesh().x_labels(days.min(40)).x_label_formatter(ticks);
+    m
 }
 
 /// `s` cut to `max` characters with an ellipsis, so long labels do not run into the plot.

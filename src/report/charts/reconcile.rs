@@ -1,7 +1,9 @@
 //! Reconciliation: Lambda cost derived from usage metrics against what the bill says, per day.
-//! Two lines and the daily gap as bars, so a day where they part stands out.
+//! Two lines (usage-derived wide, billed narrow on top) and the daily gap as bars, so a day where
+//! they part stands out.
 
-use super::{chart_err, day_tick, label_style, render, usd_f64, usd_tick, ChartError, Theme, WIDTH};
+use super::day_mesh;
+use super::{chart_err, day_tick, render, usd_f64, usd_tick, ChartError, Theme, WIDTH};
 use breakeven_simulator::pricing::Usd;
 use plotters::prelude::*;
 
@@ -74,19 +76,10 @@ pub fn usage_vs_billed(days: &[ReconcileDay], theme: Theme) -> Result<String, Ch
             .y_label_area_size(76)
             .build_cartesian_2d(-0.5f64..n as f64 - 0.5, y_min..y_max)
             .map_err(&e)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(n.min(40))
-            .x_label_formatter(&|v| day_tick(&labels, *v))
+        day_mesh(&mut chart, &p, n, &|v| day_tick(&labels, *v))
             .y_label_formatter(&|v| usd_tick(*v))
             .x_desc("Day (UTC, month-day)")
             .y_desc("USD per day")
-            .label_style(label_style(&p))
-            .axis_desc_style(label_style(&p))
-            .axis_style(p.muted)
-            .bold_line_style(p.grid)
-            .light_line_style(p.background)
             .draw()
             .map_err(&e)?;
         chart
@@ -96,8 +89,9 @@ pub fn usage_vs_billed(days: &[ReconcileDay], theme: Theme) -> Result<String, Ch
                 }),
             )
             .map_err(&e)?;
+        // Wide beneath the billed line: where the two agree (the usual case) both stay visible.
         chart
-            .draw_series(LineSeries::new(usage.clone(), USAGE_COLOUR.stroke_width(2)))
+            .draw_series(LineSeries::new(usage.clone(), USAGE_COLOUR.stroke_width(7)))
             .map_err(&e)?;
         chart
             .draw_series(

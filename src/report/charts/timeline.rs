@@ -2,9 +2,9 @@
 //! cost per hour (bottom), one line per platform. Long runs are averaged into at most
 //! [`MAX_POINTS`] points so a month stays readable and the SVG small.
 
+use super::mesh;
 use super::{
-    chart_err, count_tick, fit, label_style, platform_colour, render, usd_f64, usd_tick, ChartError, Theme,
-    WIDTH,
+    chart_err, count_tick, fit, platform_colour, render, usd_f64, usd_tick, ChartError, Theme, WIDTH,
 };
 use breakeven_simulator::results::TimelineReport;
 use breakeven_simulator::SimulationResult;
@@ -142,19 +142,13 @@ fn panel<DB: DrawingBackend>(
         .x_label_area_size(40)
         .y_label_area_size(76)
         .build_cartesian_2d(0f64..x_max, 0f64..y_max)?;
-    chart
-        .configure_mesh()
+    mesh(&mut chart, p)
         .x_labels(10)
         .y_labels(5)
         .x_label_formatter(&|v| count_tick(*v))
         .y_label_formatter(&|v| y_fmt(*v))
         .x_desc(x_desc)
         .y_desc(y_desc)
-        .label_style(label_style(p))
-        .axis_desc_style(label_style(p))
-        .axis_style(p.muted)
-        .bold_line_style(p.grid)
-        .light_line_style(p.background)
         .draw()?;
     for (s, line) in all.iter().zip(lines) {
         let colour = platform_colour(labels, &s.label);

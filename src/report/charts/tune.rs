@@ -2,10 +2,8 @@
 //! size, with the cheapest size ringed on the cost panel and the fastest size within 10 % of the
 //! cheapest cost ringed on the latency panel.
 
-use super::{
-    chart_err, fit, label_style, ms_tick, platform_colour, render, usd_f64, usd_tick, ChartError, Theme,
-    WIDTH,
-};
+use super::mesh;
+use super::{chart_err, fit, ms_tick, platform_colour, render, usd_f64, usd_tick, ChartError, Theme, WIDTH};
 use breakeven_simulator::sweep::tune::{TunePlatform, TuneResult};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -88,19 +86,13 @@ fn panel<DB: DrawingBackend>(
         Panel::Cost => ("USD per month", &|v| usd_tick(*v)),
         Panel::Latency => ("p99 latency", &|v| ms_tick(*v)),
     };
-    chart
-        .configure_mesh()
+    mesh(&mut chart, p)
         .x_labels(6)
         .y_labels(6)
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(fmt)
         .x_desc("Memory, MB")
         .y_desc(y_desc)
-        .label_style(label_style(p))
-        .axis_desc_style(label_style(p))
-        .axis_style(p.muted)
-        .bold_line_style(p.grid)
-        .light_line_style(p.background)
         .draw()?;
     for t in &tune.platforms {
         let colour = platform_colour(labels, &t.label);

@@ -1,0 +1,205 @@
+//! The tables of an account or function report, as text cells: the HTML and Markdown exporters
+//! lay out the same rows.
+
+use super::AccountReport;
+use crate::report::charts;
+use crate::report::TextTable;
+use breakeven_simulator::pricing::money::group_digits;
+
+fn opt_ms(v: Option<f64>) -> String {
+    v.map(|ms| format!("{ms:.0} ms")).unwrap_or_else(|| "–".into())
+}
+
+/// A probability as a percentage a reader can tell from zero: two decimals, or two significant
+/// digits below 0.01 %.
+pub fn percent(p: f64) -> String {
+    let pct = p * 100.0;
+    if pct == 0.0 || pct >= 0.01 {
+        format!("{pct:.2} %")
+    } else {
+        let digits = (1 - pct.log10().floor() as i32).clamp(2, 8) as usize;
+        format!("{pct:.digits$} %")
+    }
+}
+
+/// `s` as a sentence: a capital first letter and a full stop.
+pub fn sentence(s: &str) -> String {
+    let mut chars = s.trim().chars();
+    let mut out: String = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+/// Billed cost per service over the range.
+pub fn services(r: &AccountReport) -> TextTable {
+    TextTable {
+        header: vec!["Service", "Billed", "Share"],
+        rows: r
+            .services
+            .iter()
+            .map(|s| {
+                vec![
+                    s.service.clone(),
+                    s.cost_usd.to_string(),
+                    format!("{} %", s.share_pct),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Reconciled days whose gap is outside the tolerance, with their likely causes.
+pub fn days_outside_tolerance(r: &AccountReport) -> TextTable {
+    let dash = |v: Option<String>| v.unwrap_or_else(|| "–".into());
+    TextTable {
+        header: vec!["Day", "Usage-derived", "Billed", "Gap", "Status", "Likely causes"],
+        rows: r
+            .reconciliation
+            .days
+            .iter()
+            .filter(|d| d.status != "ok")
+            .map(|d| {
+                vec![
+                    d.day.clone(),
+                    d.usage_derived_usd.to_string(),
+                    dash(d.billed_usd.map(|b| b.to_string())),
+                    dash(d.gap_usd.map(|g| g.to_string())),
+                    d.status.clone(),
+                    d.causes.join("; "),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The first `limit` functions by usage-derived cost, with their cost split.
+pub fn functions(r: &AccountReport, limit: usize) -> TextTable {
+    TextTable {
+        header: vec![
+            "Function",
+            "Memory",
+            "Invocations",
+            "p50",
+            "p99",
+            "Requests",
+            "Compute",
+            "Provisioned",
+            "Total",
+            "Share",
+        ],
+        rows: r
+            .functions
+            .iter()
+            .take(limit)
+            .map(|f| {
+                vec![
+                    f.name.clone(),
+                    format!("{} MB {}", f.memory_mb, f.architecture),
+                    charts::count_tick(f.invocations as f64),
+                    opt_ms(f.duration_p50_ms),
+                    opt_ms(f.duration_p99_ms),
+                    f.cost.requests_usd.to_string(),
+                    f.cost.compute_usd.to_string(),
+                    f.cost.provisioned_usd.to_string(),
+                    f.cost.total_usd.to_string(),
+                    format!("{} %", f.share_pct),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// A function's metrics and usage-derived cost per day.
+pub fn function_days(r: &AccountReport) -> TextTable {
+    TextTable {
+        header: vec![
+            "Day",
+            "Invocations",
+            "Avg",
+            "p99",
+            "Errors",
+            "Peak concurrency",
+            "Cost",
+        ],
+        rows: r
+            .function_days
+            .iter()
+            .map(|d| {
+                vec![
+                    d.day.clone(),
+                    charts::count_tick(d.invocations as f64),
+                    opt_ms(d.duration_avg_ms),
+                    opt_ms(d.duration_p99_ms),
+                    percent(d.error_rate),
+                    d.peak_concurrency
+                        .map(|c| format!("{c:.0}"))
+                        .unwrap_or_else(|| "–".into()),
+                    d.cost_usd.to_string(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The function's traffic on other platforms, cheapest first.
+pub fn what_if(r: &AccountReport) -> TextTable {
+    TextTable {
+        header: vec!["Platform", "Monthly", "p99", "Cold starts"],
+        rows: r
+            .what_if
+            .iter()
+            .map(|w| {
+                let platform = if w.current {
+                    format!("{} (today)", w.platform)
+                } else {
+                    w.platform.clone()
+                };
+                vec![
+                    platform,
+                    w.monthly_usd.to_string(),
+                    format!("{:.0} ms", w.p99_ms),
+                    percent(w.cold_start_probability),
+                ]
+            })
+            .collect(),
+    }
+}
+
+impl AccountReport {
+    /// A function report's note on the bill: Lambda bills an account, not a function.
+    pub fn billing_scope_words(&self) -> Option<String> {
+        let (f, share) = (self.function.as_ref()?, self.functions.first()?.share_pct);
+        Some(format!(
+            "Lambda bills the account, not each function: this compares the account's usage-derived \
+             Lambda cost ({}) with its Lambda bill ({}); {f} is {share} % of the usage-derived cost.",
+            self.reconciliation.usage_derived_usd, self.reconciliation.billed_usd
+        ))
+    }
+
+    /// The replay behind the what-if table against the usage-derived cost, in one sentence.
+    pub fn replay_words(&self) -> Option<String> {
+        let c = self.replay.as_ref()?;
+        Some(format!(
+            "Replayed in the simulator on {} ({} mode), the function's {} invocations of {} to {} cost {} \
+             against {} derived from its metrics for the same days ({}{} %).",
+            c.platform,
+            c.mode,
+            group_digits(&c.invocations.to_string()),
+            c.from,
+            c.to,
+            c.simulated_usd,
+            c.usage_derived_usd,
+            if c.difference_pct.is_sign_negative() {
+                ""
+            } else {
+                "+"
+            },
+            c.difference_pct
+        ))
+    }
+}
