@@ -5,14 +5,14 @@
 use crate::app::analyse::model::{Analysis, CostSplit};
 use crate::app::analyse::{self, AnalyseRequest};
 use crate::app::error::Result;
-use crate::app::report::{render_failed, write, ReportOutcome, ReportTimings};
+use crate::app::report::{write, ReportOutcome, ReportTimings};
 use crate::app::scenario::{self, ExtractRequest, Step};
 use crate::app::simulate::{parse_scenario, simulate, Overrides};
 use crate::report::account::{
     AccountReport, CostSplitUsd, DailyServiceCost, FunctionCost, FunctionDay, ReconciledDay, Reconciliation,
     ReplayCheck, ServiceTotal, WhatIf,
 };
-use crate::report::{self, anonymise, Format, Rendered};
+use crate::report::{Format, Rendered};
 use crate::store::{Day, Store};
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
 use breakeven_simulator::scenario::Mode;
@@ -270,14 +270,7 @@ pub fn compute(store: &Store, catalog: &PriceCatalog, scope: &StoredScope) -> Re
 
 /// Scrub credentials (always), anonymise (when asked) and export.
 pub fn render(r: &AccountReport, format: Format, anonymise_names: bool) -> Result<Rendered> {
-    let fail = |e| render_failed(format, e);
-    let clean = anonymise::scrub_account(r).map_err(fail)?;
-    let clean = if anonymise_names {
-        anonymise::anonymise_account(&clean).map_err(fail)?
-    } else {
-        clean
-    };
-    report::exporter(format).export_account(&clean).map_err(fail)
+    crate::app::report::render(r, format, anonymise_names)
 }
 
 /// The whole use case: analyse, render and write to `out`. `simulate_ms` in the timings is the

@@ -3,7 +3,7 @@
 
 use crate::app::error::{AppError, Result};
 use crate::app::simulate::{self, Overrides};
-use crate::report::{self, anonymise, Format, Rendered, Report, ReportInput};
+use crate::report::{self, Document, Format, Rendered, Report, ReportInput};
 use breakeven_simulator::pricing::{PlatformKind, PriceCatalog};
 use breakeven_simulator::scenario::Scenario;
 use breakeven_simulator::sweep::TrafficSweep;
@@ -112,16 +112,17 @@ fn write_failed(context: String, e: std::io::Error) -> AppError {
     }
 }
 
-/// Scrub credentials (always), anonymise (when asked) and export.
-pub fn render(report: &Report, format: Format, anonymise_names: bool) -> Result<Rendered> {
+/// Scrub credentials (always), anonymise (when asked) and export a scenario, account or
+/// function report.
+pub fn render<D: Document>(report: &D, format: Format, anonymise_names: bool) -> Result<Rendered> {
     let fail = |e| render_failed(format, e);
-    let clean = anonymise::scrub(report).map_err(fail)?;
+    let clean = report.scrubbed().map_err(fail)?;
     let clean = if anonymise_names {
-        anonymise::anonymise(&clean).map_err(fail)?
+        clean.anonymised().map_err(fail)?
     } else {
         clean
     };
-    report::exporter(format).export(&clean).map_err(fail)
+    clean.export_to(report::exporter(format).as_ref()).map_err(fail)
 }
 
 /// Write a rendered report: one file at `out`, or a directory `out` holding one file per table.

@@ -3,7 +3,7 @@
 
 use crate::report::charts::{self, Theme};
 use crate::report::md::horizon_text;
-use crate::report::{Exporter, Format, Rendered, Report, ReportError};
+use crate::report::{tables, Exporter, Format, Rendered, Report, ReportError};
 use std::fmt::Write;
 
 pub struct HtmlExporter;
@@ -61,10 +61,10 @@ pub(crate) fn both(
     })
 }
 
-pub(crate) fn table(out: &mut String, class: &str, header: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn table<H: AsRef<str>>(out: &mut String, class: &str, header: &[H], rows: &[Vec<String>]) {
     let _ = write!(out, "<table class=\"{class}\"><thead><tr>");
     for h in header {
-        let _ = write!(out, "<th>{}</th>", escape(h));
+        let _ = write!(out, "<th>{}</th>", escape(h.as_ref()));
     }
     out.push_str("</tr></thead><tbody>\n");
     for r in rows {
@@ -156,37 +156,8 @@ pub fn render(r: &Report) -> Result<String, ReportError> {
         &both(|t| charts::cost::monthly_cost(sim, t))?,
         "Each bar is a platform's monthly bill, split by what it pays for.",
     );
-    let rows: Vec<Vec<String>> = sim
-        .platforms
-        .iter()
-        .map(|p| {
-            vec![
-                p.label.clone(),
-                p.cost.monthly_usd.to_string(),
-                p.cost.total_usd.to_string(),
-                format!("{:.0} ms", p.latency_ms.p50),
-                format!("{:.0} ms", p.latency_ms.p99),
-                format!("{:.2} %", p.cold_start_probability * 100.0),
-                format!("{:.2} %", p.throttle_probability * 100.0),
-                format!("{:.2} / {}", p.avg_instances, p.peak_instances),
-            ]
-        })
-        .collect();
-    table(
-        &mut out,
-        "num",
-        &[
-            "Platform",
-            "Monthly",
-            &format!("Simulated {}", horizon_text(r.scenario.horizon_s)),
-            "p50",
-            "p99",
-            "Cold starts",
-            "Throttled",
-            "Instances avg / peak",
-        ],
-        &rows,
-    );
+    let t = tables::platforms(r);
+    table(&mut out, "num", &t.header, &t.rows);
     figure(
         &mut out,
         &both(|t| charts::latency::percentiles(sim, labels, t))?,
@@ -201,35 +172,8 @@ pub fn render(r: &Report) -> Result<String, ReportError> {
             &both(|t| charts::breakeven::curves(s, labels, t))?,
             "Where two lines cross, the cheaper platform changes. Rings mark the crossings.",
         );
-        if !s.crossings.is_empty() {
-            let rows: Vec<Vec<String>> = s
-                .crossings
-                .iter()
-                .enumerate()
-                .map(|(k, c)| {
-                    vec![
-                        (k + 1).to_string(),
-                        c.cheaper_below.clone(),
-                        c.cheaper_above.clone(),
-                        format!("{:.2}×", c.traffic_factor),
-                        charts::count_tick(c.requests_per_month),
-                        format!("{:.3}", c.mean_rate_per_s),
-                    ]
-                })
-                .collect();
-            table(
-                &mut out,
-                "num",
-                &[
-                    "#",
-                    "Cheaper below",
-                    "Cheaper above",
-                    "Traffic vs today",
-                    "Requests per month",
-                    "Requests/s",
-                ],
-                &rows,
-            );
+        if let Some(t) = tables::crossings(r).filter(|t| !t.rows.is_empty()) {
+            table(&mut out, "num", &t.header, &t.rows);
         }
         out.push_str("</section>\n");
     }
@@ -277,26 +221,8 @@ fn assumptions_and_limits(out: &mut String, r: &Report) {
          source shows.</p>\n",
         escape(&r.catalog_version)
     );
-    let rows: Vec<Vec<String>> = r
-        .assumptions
-        .prices
-        .iter()
-        .map(|p| {
-            vec![
-                p.platform.clone(),
-                p.region.clone(),
-                p.dimension.clone(),
-                format!("{} per {}", p.usd_per_unit, p.unit),
-                p.as_of.clone(),
-            ]
-        })
-        .collect();
-    table(
-        out,
-        "prices",
-        &["Platform", "Region", "Dimension", "USD per unit", "As of"],
-        &rows,
-    );
+    let t = tables::prices(r);
+    table(out, "prices", &t.header, &t.rows);
     out.push_str("</section>\n");
 
     section(out, "bill", "Bill lines of the simulated period");

@@ -1,8 +1,7 @@
 //! Markdown: the report's text and tables, for pasting into a pull request or a wiki page.
 //! (Charts are in the HTML report; a pasted Markdown file cannot carry them.)
 
-use crate::report::{Exporter, Format, Rendered, Report, ReportError};
-use breakeven_simulator::pricing::money::group_digits;
+use crate::report::{tables, Exporter, Format, Rendered, Report, ReportError};
 use std::fmt::Write;
 
 pub struct MarkdownExporter;
@@ -12,7 +11,8 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-pub(crate) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn table<H: AsRef<str>>(out: &mut String, header: &[H], rows: &[Vec<String>]) {
+    let header: Vec<&str> = header.iter().map(AsRef::as_ref).collect();
     let _ = writeln!(out, "| {} |", header.join(" | "));
     let _ = writeln!(out, "|{}", header.iter().map(|_| "---|").collect::<String>());
     for r in rows {
@@ -59,38 +59,8 @@ pub fn render(r: &Report) -> String {
         r.catalog_version
     );
     let _ = writeln!(out, "## Cost and performance\n");
-    let rows: Vec<Vec<String>> = sim
-        .platforms
-        .iter()
-        .map(|p| {
-            vec![
-                p.label.clone(),
-                p.cost.monthly_usd.to_string(),
-                p.cost.total_usd.to_string(),
-                format!("{:.0} ms", p.latency_ms.p50),
-                format!("{:.0} ms", p.latency_ms.p99),
-                format!("{:.2} %", p.cold_start_probability * 100.0),
-                format!("{:.2} %", p.throttle_probability * 100.0),
-                format!("{:.2}", p.avg_instances),
-                p.peak_instances.to_string(),
-            ]
-        })
-        .collect();
-    table(
-        &mut out,
-        &[
-            "Platform",
-            "Monthly",
-            "Simulated period",
-            "p50",
-            "p99",
-            "Cold starts",
-            "Throttled",
-            "Avg instances",
-            "Peak instances",
-        ],
-        &rows,
-    );
+    let t = tables::platforms(r);
+    table(&mut out, &t.header, &t.rows);
     if let Some(s) = &r.sweep {
         let _ = writeln!(out, "## Break-even\n");
         if s.crossings.is_empty() {
@@ -100,34 +70,8 @@ pub fn render(r: &Report) -> String {
                 s.points.first().map(|p| p.traffic_factor).unwrap_or(1.0),
                 s.points.last().map(|p| p.traffic_factor).unwrap_or(1.0)
             );
-        } else {
-            let rows: Vec<Vec<String>> = s
-                .crossings
-                .iter()
-                .enumerate()
-                .map(|(k, c)| {
-                    vec![
-                        (k + 1).to_string(),
-                        c.cheaper_below.clone(),
-                        c.cheaper_above.clone(),
-                        format!("{:.2}×", c.traffic_factor),
-                        group_digits(&format!("{:.0}", c.requests_per_month)),
-                        format!("{:.3}", c.mean_rate_per_s),
-                    ]
-                })
-                .collect();
-            table(
-                &mut out,
-                &[
-                    "#",
-                    "Cheaper below",
-                    "Cheaper above",
-                    "Traffic",
-                    "Requests per month",
-                    "Requests/s",
-                ],
-                &rows,
-            );
+        } else if let Some(t) = tables::crossings(r) {
+            table(&mut out, &t.header, &t.rows);
         }
     }
     if let Some(t) = &r.tune {
@@ -165,25 +109,8 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(out, "- **{}**: {}", f.name, f.value);
     }
     out.push('\n');
-    let rows: Vec<Vec<String>> = r
-        .assumptions
-        .prices
-        .iter()
-        .map(|p| {
-            vec![
-                p.platform.clone(),
-                p.region.clone(),
-                p.dimension.clone(),
-                format!("{} per {}", p.usd_per_unit, p.unit),
-                p.as_of.clone(),
-            ]
-        })
-        .collect();
-    table(
-        &mut out,
-        &["Platform", "Region", "Dimension", "USD per unit", "As of"],
-        &rows,
-    );
+    let t = tables::prices(r);
+    table(&mut out, &t.header, &t.rows);
     let _ = writeln!(out, "## Limits of the model\n");
     for l in &r.limits {
         let _ = writeln!(out, "- {l}");

@@ -12,6 +12,7 @@ pub mod html;
 pub mod json;
 pub mod md;
 pub mod model;
+pub mod tables;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -69,7 +70,7 @@ pub enum Rendered {
 /// A table as text cells, for the exporters that lay out the same rows (HTML, Markdown).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextTable {
-    pub header: Vec<&'static str>,
+    pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
 }
 
@@ -88,6 +89,39 @@ pub trait Exporter {
     fn export(&self, report: &Report) -> Result<Rendered, ReportError>;
     /// An account or function report in this format.
     fn export_account(&self, report: &AccountReport) -> Result<Rendered, ReportError>;
+}
+
+/// A report that can be shared: scrubbed of credentials, anonymised, exported.
+pub trait Document: Sized {
+    /// Credentials redacted from every text field.
+    fn scrubbed(&self) -> Result<Self, ReportError>;
+    /// Names and account ids replaced by stable pseudonyms.
+    fn anonymised(&self) -> Result<Self, ReportError>;
+    fn export_to(&self, exporter: &dyn Exporter) -> Result<Rendered, ReportError>;
+}
+
+impl Document for Report {
+    fn scrubbed(&self) -> Result<Self, ReportError> {
+        anonymise::scrub(self)
+    }
+    fn anonymised(&self) -> Result<Self, ReportError> {
+        anonymise::anonymise(self)
+    }
+    fn export_to(&self, exporter: &dyn Exporter) -> Result<Rendered, ReportError> {
+        exporter.export(self)
+    }
+}
+
+impl Document for AccountReport {
+    fn scrubbed(&self) -> Result<Self, ReportError> {
+        anonymise::scrub_account(self)
+    }
+    fn anonymised(&self) -> Result<Self, ReportError> {
+        anonymise::anonymise_account(self)
+    }
+    fn export_to(&self, exporter: &dyn Exporter) -> Result<Rendered, ReportError> {
+        exporter.export_account(self)
+    }
 }
 
 /// The exporter of `format`.

@@ -3,6 +3,7 @@
 
 use super::AccountReport;
 use crate::report::charts;
+use crate::report::tables::header;
 use crate::report::TextTable;
 use breakeven_simulator::pricing::money::group_digits;
 
@@ -38,7 +39,7 @@ pub fn sentence(s: &str) -> String {
 /// Billed cost per service over the range.
 pub fn services(r: &AccountReport) -> TextTable {
     TextTable {
-        header: vec!["Service", "Billed", "Share"],
+        header: header(&["Service", "Billed", "Share"]),
         rows: r
             .services
             .iter()
@@ -57,7 +58,7 @@ pub fn services(r: &AccountReport) -> TextTable {
 pub fn days_outside_tolerance(r: &AccountReport) -> TextTable {
     let dash = |v: Option<String>| v.unwrap_or_else(|| "–".into());
     TextTable {
-        header: vec!["Day", "Usage-derived", "Billed", "Gap", "Status", "Likely causes"],
+        header: header(&["Day", "Usage-derived", "Billed", "Gap", "Status", "Likely causes"]),
         rows: r
             .reconciliation
             .days
@@ -80,7 +81,7 @@ pub fn days_outside_tolerance(r: &AccountReport) -> TextTable {
 /// The first `limit` functions by usage-derived cost, with their cost split.
 pub fn functions(r: &AccountReport, limit: usize) -> TextTable {
     TextTable {
-        header: vec![
+        header: header(&[
             "Function",
             "Memory",
             "Invocations",
@@ -91,7 +92,7 @@ pub fn functions(r: &AccountReport, limit: usize) -> TextTable {
             "Provisioned",
             "Total",
             "Share",
-        ],
+        ]),
         rows: r
             .functions
             .iter()
@@ -117,7 +118,7 @@ pub fn functions(r: &AccountReport, limit: usize) -> TextTable {
 /// A function's metrics and usage-derived cost per day.
 pub fn function_days(r: &AccountReport) -> TextTable {
     TextTable {
-        header: vec![
+        header: header(&[
             "Day",
             "Invocations",
             "Avg",
@@ -125,7 +126,7 @@ pub fn function_days(r: &AccountReport) -> TextTable {
             "Errors",
             "Peak concurrency",
             "Cost",
-        ],
+        ]),
         rows: r
             .function_days
             .iter()
@@ -149,7 +150,7 @@ pub fn function_days(r: &AccountReport) -> TextTable {
 /// The function's traffic on other platforms, cheapest first.
 pub fn what_if(r: &AccountReport) -> TextTable {
     TextTable {
-        header: vec!["Platform", "Monthly", "p99", "Cold starts"],
+        header: header(&["Platform", "Monthly", "p99", "Cold starts"]),
         rows: r
             .what_if
             .iter()
