@@ -36,10 +36,55 @@ pub fn by_service(billed: LazyFrame) -> LazyFrame {
         )
 }
 
-fn usage_type_like(pattern: &str) -> Expr {
-    // The flags are computed when the frame is loaded (`frames::billed`): substring search in
-    // polars needs its regex feature, which this build leaves out.
-    col(format!("usage_type_has:{pattern}"))
+/// What a Lambda usage type bills, classified once when the frame is loaded
+/// ([`crate::analytics::frames::billed`]): the `usage_kind` column holds [`UsageKind::as_str`],
+/// the `usage_arm` column whether the usage type is Arm's (`-ARM`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageKind {
+    /// `Request`, `Request-ARM` (with any region prefix, e.g. `USE1-Request`).
+    Request,
+    /// On-demand duration: `Lambda-GB-Second`, `Lambda-GB-Second-ARM` (which carry billed INIT
+    /// time too).
+    Duration,
+    /// Provisioned concurrency: `Lambda-Provisioned-Concurrency`, `Lambda-Provisioned-GB-Second`.
+    Provisioned,
+    /// Everything else (ephemeral storage, FOCUS charge categories, other services).
+    Other,
+}
+
+impl UsageKind {
+    /// Classify a usage type, first rule that matches: `Request` anywhere, then `Provisioned`,
+    /// then `Lambda-GB-Second`. Substring tests run here in Rust: polars' string search needs
+    /// its regex feature, which this build leaves out.
+    pub fn of(usage_type: &str) -> UsageKind {
+        if usage_type.contains("Request") {
+            UsageKind::Request
+        } else if usage_type.contains("Provisioned") {
+            UsageKind::Provisioned
+        } else if usage_type.contains("Lambda-GB-Second") {
+            UsageKind::Duration
+        } else {
+            UsageKind::Other
+        }
+    }
+
+    /// Whether a usage type is billed at Arm rates.
+    pub fn is_arm(usage_type: &str) -> bool {
+        usage_type.contains("-ARM")
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UsageKind::Request => "request",
+            UsageKind::Duration => "duration",
+            UsageKind::Provisioned => "provisioned",
+            UsageKind::Other => "other",
+        }
+    }
+}
+
+fn kind_is(kind: UsageKind) -> Expr {
+    col("usage_kind").eq(lit(kind.as_str()))
 }
 
 /// Billed Lambda per `day`: `billed_usd`, `billed_requests` (quantity of `Request*` usage types),
@@ -49,15 +94,15 @@ fn usage_type_like(pattern: &str) -> Expr {
 /// Where a day has both Cost Explorer and FOCUS rows, Cost Explorer's are used (they carry usage
 /// types and quantities) so the day is not counted twice.
 pub fn lambda_days(billed: LazyFrame) -> LazyFrame {
-    let on_demand = usage_type_like("Lambda-GB-Second").and(usage_type_like("Provisioned").not());
-    let arm = usage_type_like("-ARM");
+    let on_demand = kind_is(UsageKind::Duration);
+    let arm = col("usage_arm");
     billed
         .filter(col("service").eq(lit(LAMBDA_SERVICE)))
         .group_by([col("day"), col("source")])
         .agg([
             col("cost_usd").sum().alias("billed_usd"),
             col("quantity")
-                .filter(usage_type_like("Request"))
+                .filter(kind_is(UsageKind::Request))
                 .sum()
                 .alias("billed_requests"),
             col("quantity")
@@ -93,6 +138,33 @@ mod tests {
     use rust_decimal::Decimal;
     use std::str::FromStr;
 
+    fn usage_kinds(types: &[&str]) -> Column {
+        Column::new(
+            "usage_kind".into(),
+            types
+                .iter()
+                .map(|t| UsageKind::of(t).as_str())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    #[test]
+    fn usage_types_are_classified_with_or_without_a_region_prefix() {
+        let cases = [
+            ("Request", UsageKind::Request, false),
+            ("USE1-Request-ARM", UsageKind::Request, true),
+            ("Lambda-GB-Second", UsageKind::Duration, false),
+            ("EUW1-Lambda-GB-Second-ARM", UsageKind::Duration, true),
+            ("Lambda-Provisioned-Concurrency", UsageKind::Provisioned, false),
+            ("Lambda-Provisioned-GB-Second-ARM", UsageKind::Provisioned, true),
+            ("Lambda-Storage-GB-Second", UsageKind::Other, false),
+            ("Usage", UsageKind::Other, false),
+        ];
+        for (t, kind, arm) in cases {
+            assert_eq!((UsageKind::of(t), UsageKind::is_arm(t)), (kind, arm), "{t}");
+        }
+    }
+
     #[test]
     fn lambda_days_prefer_cost_explorer_and_split_usage_types() {
         let d = |s: &str| Decimal::from_str(s).unwrap();
@@ -119,19 +191,14 @@ mod tests {
                     "Usage",
                 ],
             ),
-            Column::new(
-                "usage_type_has:Request".into(),
-                [true, false, false, false, false],
-            ),
-            Column::new(
-                "usage_type_has:Lambda-GB-Second".into(),
-                [false, true, true, false, false],
-            ),
-            Column::new(
-                "usage_type_has:Provisioned".into(),
-                [false, false, true, false, false],
-            ),
-            Column::new("usage_type_has:-ARM".into(), [false, true, false, false, false]),
+            usage_kinds(&[
+                "Request",
+                "Lambda-GB-Second-ARM",
+                "Lambda-Provisioned-GB-Second",
+                "Usage",
+                "Usage",
+            ]),
+            Column::new("usage_arm".into(), [false, true, false, false, false]),
             usd_column("cost_usd", &[d("0.2"), d("0.1"), d("0.3"), d("9"), d("1.25")]).unwrap(),
             Column::new("quantity".into(), [1e6, 7500.0, 100.0, 0.0, 0.0]),
             Column::new(

@@ -5,6 +5,7 @@
 //! polars. Money is never a float here: billed amounts become integer nano-dollar columns
 //! ([`crate::analytics::money`]).
 
+use crate::analytics::billed::UsageKind;
 use crate::analytics::money::usd_column;
 use crate::analytics::Result;
 use crate::store::{Day, SqlContext, StoreError};
@@ -125,8 +126,9 @@ struct BilledRow {
 /// Billed cost rows of one account for days `from..=to`, from Cost Explorer (`daily_costs`) and
 /// from FOCUS charges whose billing or sub account is the account key: `day` (i64, days since
 /// 1970-01-01), `source` (`cost-explorer` | `focus`), `service`, `usage_type` (FOCUS: its charge
-/// category), `cost_usd` (nano-dollars: unblended / BilledCost), `quantity` (f64, `unit`; a usage
-/// statistic, never money), `unit`, `estimated` (bool), `resource` (FOCUS ResourceId or null).
+/// category), `usage_kind` and `usage_arm` (what the usage type bills: [`UsageKind`]),
+/// `cost_usd` (nano-dollars: unblended / BilledCost), `quantity` (f64, `unit`; a usage statistic,
+/// never money), `unit`, `estimated` (bool), `resource` (FOCUS ResourceId or null).
 ///
 /// A FOCUS charge covering several days is attributed to the day its charge period starts.
 pub fn billed(c: &Connection, account_id: i64, account_key: &str, from: Day, to: Day) -> Result<DataFrame> {
@@ -185,11 +187,19 @@ pub fn billed(c: &Connection, account_id: i64, account_key: &str, from: Day, to:
             "usage_type".into(),
             out.iter().map(|r| r.usage_type.as_str()).collect::<Vec<_>>(),
         ),
-        // Substring flags of the usage type, for the Lambda split in `billed::lambda_days`.
-        usage_flag(&out, "Request", |r| &r.usage_type),
-        usage_flag(&out, "Lambda-GB-Second", |r| &r.usage_type),
-        usage_flag(&out, "Provisioned", |r| &r.usage_type),
-        usage_flag(&out, "-ARM", |r| &r.usage_type),
+        // What each usage type bills, for the Lambda split in `billed::lambda_days`.
+        Column::new(
+            "usage_kind".into(),
+            out.iter()
+                .map(|r| UsageKind::of(&r.usage_type).as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "usage_arm".into(),
+            out.iter()
+                .map(|r| UsageKind::is_arm(&r.usage_type))
+                .collect::<Vec<_>>(),
+        ),
         usd_column("cost_usd", &costs)?,
         Column::new(
             "quantity".into(),
@@ -239,14 +249,4 @@ pub fn data_days(c: &Connection, account_id: i64) -> Result<Option<(Day, Day)>> 
 fn decimal_f64(d: Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     d.to_f64().unwrap_or(0.0)
-}
-
-/// A boolean column `usage_type_has:PATTERN`: whether each row's usage type contains `pattern`.
-fn usage_flag(rows: &[BilledRow], pattern: &str, usage_type: impl Fn(&BilledRow) -> &String) -> Column {
-    Column::new(
-        format!("usage_type_has:{pattern}").into(),
-        rows.iter()
-            .map(|r| usage_type(r).contains(pattern))
-            .collect::<Vec<_>>(),
-    )
 }

@@ -21,17 +21,49 @@ fn stat(metric: &str, stat: &str) -> Expr {
     col("metric").eq(lit(metric)).and(col("stat").eq(lit(stat)))
 }
 
-/// Sum of the points of one statistic (0 when absent).
-fn sum_of(metric: &str, st: &str, name: &str) -> Expr {
-    col("value").filter(stat(metric, st)).sum().alias(name)
-}
+/// The statistics a period row gathers, in column order: (metric, stat, column, summed). Summed
+/// statistics add up over a period's rows (0 when absent); the others are single values (null
+/// when absent). Only the function's own series count (`resource` empty), except spillover,
+/// which is reported per alias: every alias's spillover counts.
+const STATISTICS: [(&str, &str, &str, bool); 9] = [
+    ("Invocations", "Sum", "invocations", true),
+    ("Errors", "Sum", "errors", true),
+    ("Throttles", "Sum", "throttles", true),
+    (
+        "ProvisionedConcurrencySpilloverInvocations",
+        "Sum",
+        "spillover",
+        true,
+    ),
+    ("Duration", "Average", "duration_avg_ms", false),
+    ("Duration", "p50", "duration_p50_ms", false),
+    ("Duration", "p99", "duration_p99_ms", false),
+    ("Duration", "Maximum", "duration_max_ms", false),
+    ("ConcurrentExecutions", "Maximum", "concurrency_max", false),
+];
 
-/// The single value of a statistic (null when absent).
-fn one_of(metric: &str, st: &str, name: &str) -> Expr {
-    col("value")
-        .filter(stat(metric, st).and(col("resource").eq(lit(""))))
-        .max()
-        .alias(name)
+/// The series this module reads, each with `statistic`: its index in [`STATISTICS`] (i32).
+/// Classifying the small series table once keeps strings out of the big join and group-by.
+fn classified(series: LazyFrame) -> LazyFrame {
+    let own = col("resource").eq(lit(""));
+    let mut code = lit(NULL).cast(DataType::Int32);
+    for (i, (metric, st, column, _)) in STATISTICS.iter().enumerate().rev() {
+        let matches = if *column == "spillover" {
+            stat(metric, st)
+        } else {
+            stat(metric, st).and(own.clone())
+        };
+        code = when(matches).then(lit(i as i32)).otherwise(code);
+    }
+    series
+        .with_column(code.alias("statistic"))
+        .filter(col("statistic").is_not_null())
+        .select([
+            col("series_id"),
+            col("function_id"),
+            col("period_s"),
+            col("statistic"),
+        ])
 }
 
 /// One row per (function, period, timestamp) from `points` (`series_id`, `ts`, `value`) and
@@ -40,36 +72,43 @@ fn one_of(metric: &str, st: &str, name: &str) -> Expr {
 /// `duration_p50_ms`, `duration_p99_ms`, `duration_max_ms`, `concurrency_max` (null when not
 /// stored), and `duration_ms` = invocations × average duration.
 pub fn period_rows(points: LazyFrame, series: LazyFrame) -> LazyFrame {
-    let own = col("resource").eq(lit(""));
+    // Spread each point's value into its statistic's column (null elsewhere), so the group-by
+    // below is plain sums and maxima over numeric columns.
+    let spread: Vec<Expr> = STATISTICS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, _, column, _))| {
+            when(col("statistic").eq(lit(i as i32)))
+                .then(col("value"))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias(*column)
+        })
+        .collect();
+    let gather: Vec<Expr> = STATISTICS
+        .iter()
+        .map(|(_, _, column, summed)| {
+            if *summed {
+                col(*column).sum()
+            } else {
+                col(*column).max()
+            }
+        })
+        .collect();
     points
         .join(
-            series,
+            classified(series),
             [col("series_id")],
             [col("series_id")],
             JoinArgs::new(JoinType::Inner),
         )
+        .select(
+            [col("function_id"), col("period_s"), col("ts")]
+                .into_iter()
+                .chain(spread)
+                .collect::<Vec<_>>(),
+        )
         .group_by([col("function_id"), col("period_s"), col("ts")])
-        .agg([
-            col("value")
-                .filter(stat("Invocations", "Sum").and(own.clone()))
-                .sum()
-                .alias("invocations"),
-            col("value")
-                .filter(stat("Errors", "Sum").and(own.clone()))
-                .sum()
-                .alias("errors"),
-            col("value")
-                .filter(stat("Throttles", "Sum").and(own))
-                .sum()
-                .alias("throttles"),
-            // Spillover is reported per alias: every alias's spillover counts.
-            sum_of("ProvisionedConcurrencySpilloverInvocations", "Sum", "spillover"),
-            one_of("Duration", "Average", "duration_avg_ms"),
-            one_of("Duration", "p50", "duration_p50_ms"),
-            one_of("Duration", "p99", "duration_p99_ms"),
-            one_of("Duration", "Maximum", "duration_max_ms"),
-            one_of("ConcurrentExecutions", "Maximum", "concurrency_max"),
-        ])
+        .agg(gather)
         .with_columns([
             (col("invocations") * col("duration_avg_ms").fill_null(lit(0.0))).alias("duration_ms"),
             col("ts").floor_div(lit(HOUR_S)).alias("hour"),
