@@ -85,7 +85,7 @@ grep -E '^(not )?ok ' "$out/logs/smoke.log"
 rc=$?
 count "$(grep -oE '^# pass [0-9]+' "$out/logs/e2e.log" | grep -oE '[0-9]+')" \
   "$(grep -oE '^# fail [0-9]+' "$out/logs/e2e.log" | grep -oE '[0-9]+')" e2e $rc
-grep -E '^ *(not )?ok [0-9]+ - |edit to |in-app round trip' "$out/logs/e2e.log"
+grep -E '^ *(not )?ok [0-9]+ - |edit to |in-app round trip|10,000 rows' "$out/logs/e2e.log"
 
 echo "screenshots: $out"
 summary

@@ -3,7 +3,22 @@
 //! capability in `capabilities/` grants it (without a manifest every command would be open).
 
 /// Every `#[tauri::command]` registered in `src/main.rs`.
-const COMMANDS: &[&str] = &["catalog_info", "catalog_platforms", "estimate"];
+const COMMANDS: &[&str] = &[
+    "account_open",
+    "aws_profiles",
+    "sync_start",
+    "sync_cancel",
+    "catalog_info",
+    "catalog_platforms",
+    "dashboard",
+    "estimate",
+    "functions_list",
+    "functions_cost_on",
+    "function_detail",
+    "settings_locations",
+    "catalog_reload",
+    "db_choose",
+];
 
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);

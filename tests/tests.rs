@@ -7,6 +7,7 @@ mod demo;
 mod estimate;
 mod extract;
 mod import;
+mod inventory;
 mod report;
 mod report_account;
 mod simulate;

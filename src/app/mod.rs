@@ -3,11 +3,14 @@
 
 pub mod analyse;
 pub mod catalog;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod estimate;
 pub mod import;
+pub mod inventory;
+pub mod profiles;
 pub mod report;
 pub mod scenario;
 pub mod simulate;

@@ -121,18 +121,25 @@ impl EstimateInput {
 
 /// Validate, estimate, and total the categories.
 pub fn run(state: &DesktopState, input: &EstimateInput) -> CommandResult<EstimateView> {
-    let report = estimate::estimate(state.catalog()?, &input.to_request()?)?;
-    let mut categories: Vec<CategoryTotal> = Vec::new();
-    for line in &report.cost.lines {
-        if !categories.iter().any(|c| c.category == line.category) {
-            categories.push(CategoryTotal {
-                category: line.category,
-                label: line.category.label(),
-                amount_usd: report.cost.category_total(line.category),
-            });
+    let report = estimate::estimate(&state.catalog()?, &input.to_request()?)?;
+    Ok(EstimateView::from(report))
+}
+
+impl From<EstimateReport> for EstimateView {
+    /// The report with its categories totalled, in the order they first appear.
+    fn from(report: EstimateReport) -> Self {
+        let mut categories: Vec<CategoryTotal> = Vec::new();
+        for line in &report.cost.lines {
+            if !categories.iter().any(|c| c.category == line.category) {
+                categories.push(CategoryTotal {
+                    category: line.category,
+                    label: line.category.label(),
+                    amount_usd: report.cost.category_total(line.category),
+                });
+            }
         }
+        EstimateView { report, categories }
     }
-    Ok(EstimateView { report, categories })
 }
 
 /// Async so the webview's main thread never waits on pricing.

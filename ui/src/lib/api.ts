@@ -2,7 +2,24 @@
 // back end goes through here, and every failure comes out as a CommandError.
 
 import { invoke } from "@tauri-apps/api/core";
-import type { CatalogInfo, CommandError, EstimateInput, EstimateView, PlatformSummary } from "./types";
+import type {
+  AccountOverview,
+  CatalogInfo,
+  CommandError,
+  CostOn,
+  Dashboard,
+  EstimateInput,
+  EstimateView,
+  FunctionDetail,
+  FunctionScenario,
+  FunctionTable,
+  FunctionTune,
+  Locations,
+  PlatformSummary,
+  ProfileName,
+  SyncInput,
+  SyncReport,
+} from "./types";
 
 /** Shown when the back end cannot be reached at all (IPC failure, not an app error). */
 export const E_IPC = "E_IPC";
@@ -34,4 +51,18 @@ export const api = {
   catalogPlatforms: () => call<PlatformSummary[]>("catalog_platforms"),
   catalogInfo: () => call<CatalogInfo>("catalog_info"),
   estimate: (input: EstimateInput) => call<EstimateView>("estimate", { input }),
+  accountOpen: () => call<AccountOverview>("account_open"),
+  awsProfiles: () => call<ProfileName[]>("aws_profiles"),
+  syncStart: (input: SyncInput) => call<SyncReport>("sync_start", { input }),
+  syncCancel: () => call<boolean>("sync_cancel"),
+  functionsList: (days: string) => call<FunctionTable>("functions_list", { days }),
+  functionsCostOn: (platform: string, days: string) => call<CostOn[]>("functions_cost_on", { platform, days }),
+  functionDetail: (id: number, days: string, theme: string) =>
+    call<FunctionDetail>("function_detail", { id, days, theme }),
+  dashboard: (account: string, theme: string) => call<Dashboard>("dashboard", { account, theme }),
+  functionTune: (id: number, theme: string) => call<FunctionTune>("function_tune", { id, theme }),
+  functionScenario: (id: number) => call<FunctionScenario>("function_scenario", { id }),
+  settingsLocations: () => call<Locations>("settings_locations"),
+  catalogReload: () => call<CatalogInfo>("catalog_reload"),
+  dbChoose: (path: string) => call<AccountOverview>("db_choose", { path }),
 };
