@@ -26,13 +26,27 @@ export function compareDecimal(a: string, b: string): number {
 /** A sorted copy of `rows`. Missing values sort last in both directions; ties keep input order. */
 export function sortRows<R>(rows: readonly R[], key: SortKey<R>, dir: SortDir): R[] {
   const sign = dir === "asc" ? 1 : -1;
-  const decorated = rows.map((row, i) => ({ row, i, v: key.value(row) }));
+  const decorated: { row: R; i: number; v: number | string | bigint | null | undefined }[] = rows.map((row, i) => ({
+    row,
+    i,
+    v: key.value(row),
+  }));
+  if (key.decimal) {
+    // Parse each decimal once into an integer at one common scale: exact, and n comparisons of
+    // BigInts instead of n log n parses.
+    const parsed = decorated.map((d) => (typeof d.v === "string" ? parseDecimal(d.v) : null));
+    const scale = parsed.reduce((m, p) => (p ? Math.max(m, p.scale) : m), 0);
+    decorated.forEach((d, k) => {
+      const p = parsed[k];
+      if (p) d.v = (p.negative ? -1n : 1n) * p.units * 10n ** BigInt(scale - p.scale);
+    });
+  }
   decorated.sort((a, b) => {
     const am = a.v === null || a.v === undefined;
     const bm = b.v === null || b.v === undefined;
     if (am || bm) return am === bm ? a.i - b.i : am ? 1 : -1;
     let c: number;
-    if (key.decimal && typeof a.v === "string" && typeof b.v === "string") c = compareDecimal(a.v, b.v);
+    if (typeof a.v === "bigint" && typeof b.v === "bigint") c = a.v < b.v ? -1 : a.v > b.v ? 1 : 0;
     else if (typeof a.v === "number" && typeof b.v === "number") c = a.v - b.v;
     else c = String(a.v).localeCompare(String(b.v), "en", { numeric: true, sensitivity: "base" });
     return c !== 0 ? sign * c : a.i - b.i;
