@@ -3,7 +3,18 @@
 //! capability in `capabilities/` grants it (without a manifest every command would be open).
 
 /// Every `#[tauri::command]` registered in `src/main.rs`.
-const COMMANDS: &[&str] = &["catalog_info", "catalog_platforms", "estimate"];
+const COMMANDS: &[&str] = &[
+    "catalog_info",
+    "catalog_platforms",
+    "estimate",
+    "whatif_demo",
+    "whatif_run",
+    "whatif_breakeven",
+    "scenario_parse",
+    "scenario_open",
+    "scenario_save",
+    "scenario_compare",
+];
 
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);

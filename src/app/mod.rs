@@ -9,5 +9,6 @@ pub mod estimate;
 pub mod import;
 pub mod simulate;
 pub mod sync;
+pub mod whatif;
 
 pub use error::{AppError, ErrorPayload, Result};

@@ -2,4 +2,6 @@
 //! `breakeven::app`, return its typed result or a coded error.
 
 pub mod catalog;
+pub mod charts;
 pub mod estimate;
+pub mod whatif;
