@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# WebDriver end-to-end test: tauri-driver (in front of WebKitWebDriver) on a virtual screen,
-# driven by e2e.test.mjs with webdriverio. Usage: e2e.sh APP CLI OUT_DIR.
+# WebDriver end-to-end tests: tauri-driver (in front of WebKitWebDriver) on a virtual screen,
+# driving every tests/desktop/*.test.mjs with webdriverio, one file at a time (one app instance
+# each). Usage: e2e.sh APP CLI OUT_DIR.
 # tauri-driver is stopped with SIGTERM so it takes WebKitWebDriver down with it.
 set -uo pipefail
 
@@ -20,6 +21,12 @@ port="$(free_port)"
 native_port="$(free_port)"
 while [[ "$native_port" == "$port" ]]; do native_port="$(free_port)"; done
 
+# The debug app answers its file dialogs with files of this directory instead of showing them
+# (a native dialog cannot be driven over WebDriver); nothing else ever sets it.
+export BREAKEVEN_E2E_DIALOG_DIR="$(cd "$out" && pwd)/dialog"
+rm -rf "$BREAKEVEN_E2E_DIALOG_DIR"
+mkdir -p "$BREAKEVEN_E2E_DIALOG_DIR"
+
 tauri-driver --port "$port" --native-port "$native_port" >"$out/tauri-driver.log" 2>&1 &
 driver=$!
 for _ in $(seq 1 100); do
@@ -28,7 +35,7 @@ for _ in $(seq 1 100); do
 done
 
 BREAKEVEN_APP="$app" BREAKEVEN_CLI="$cli" WEBDRIVER_PORT="$port" SHOTS_DIR="$out" \
-  UI_DIR="$here/../../ui" node --test --test-reporter=tap "$here/e2e.test.mjs"
+  UI_DIR="$here/../../ui" node --test --test-concurrency=1 --test-reporter=tap "$here"/*.test.mjs
 status=$?
 
 kill -TERM "$driver" 2>/dev/null
