@@ -76,6 +76,10 @@ rc=$?
 sum() { grep -oE "[0-9]+ $1" "$out/logs/shell-unit.log" | awk '{ s += $1 } END { print s + 0 }'; }
 count "$(sum passed)" "$(sum failed)" shell-unit $rc
 
+"$root/scripts/gen-types.sh" --check >"$out/logs/types.log" 2>&1
+rc=$?
+count "$((rc == 0))" "$((rc != 0))" types $rc
+
 "$root/tests/desktop/smoke.sh" "$app" "$out" >"$out/logs/smoke.log" 2>&1
 rc=$?
 count "$(grep -c '^ok ' "$out/logs/smoke.log")" "$(grep -c '^not ok ' "$out/logs/smoke.log")" smoke $rc

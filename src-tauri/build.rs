@@ -18,6 +18,13 @@ const COMMANDS: &[&str] = &[
     "settings_locations",
     "catalog_reload",
     "db_choose",
+    "whatif_demo",
+    "whatif_run",
+    "whatif_breakeven",
+    "scenario_parse",
+    "scenario_open",
+    "scenario_save",
+    "scenario_compare",
 ];
 
 fn main() {

@@ -3,8 +3,11 @@
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+#[cfg(all(test, feature = "ts"))]
+mod bindings;
 mod commands;
 mod error;
+mod files;
 mod input;
 mod state;
 
@@ -13,7 +16,9 @@ use state::DesktopState;
 
 fn main() -> anyhow::Result<()> {
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(DesktopState::load())
+        .manage(std::sync::Arc::new(commands::whatif::PreviewGate::default()))
         .invoke_handler(tauri::generate_handler![
             commands::account::account_open,
             commands::account::aws_profiles,
@@ -29,6 +34,13 @@ fn main() -> anyhow::Result<()> {
             commands::settings::settings_locations,
             commands::settings::catalog_reload,
             commands::settings::db_choose,
+            commands::whatif::whatif_demo,
+            commands::whatif::whatif_run,
+            commands::whatif::whatif_breakeven,
+            commands::whatif::scenario_parse,
+            commands::whatif::scenario_open,
+            commands::whatif::scenario_save,
+            commands::whatif::scenario_compare,
         ])
         .run(tauri::generate_context!())
         .context("running the Breakeven desktop app")

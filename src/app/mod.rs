@@ -16,5 +16,6 @@ pub mod scenario;
 pub mod simulate;
 pub mod sync;
 pub mod trace;
+pub mod whatif;
 
 pub use error::{AppError, ErrorPayload, Result};

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# WebDriver end-to-end test: tauri-driver (in front of WebKitWebDriver) on a virtual screen,
-# driven by every *.test.mjs here (one at a time: each opens its own app session) with webdriverio. Usage: e2e.sh APP CLI OUT_DIR.
+# WebDriver end-to-end tests: tauri-driver (in front of WebKitWebDriver) on a virtual screen,
+# driving every tests/desktop/*.test.mjs with webdriverio, one file at a time (one app instance
+# each). Usage: e2e.sh APP CLI OUT_DIR.
 # tauri-driver is stopped with SIGTERM so it takes WebKitWebDriver down with it.
 set -uo pipefail
 
@@ -44,6 +45,12 @@ if "$py" -c 'import moto, boto3, cbor2' 2>/dev/null; then
     export AWS_ENDPOINT_URL="$endpoint" MOTO_ENDPOINT="$endpoint"
   fi
 fi
+
+# The debug app answers its file dialogs with files of this directory instead of showing them
+# (a native dialog cannot be driven over WebDriver); nothing else ever sets it.
+export BREAKEVEN_E2E_DIALOG_DIR="$(cd "$out" && pwd)/dialog"
+rm -rf "$BREAKEVEN_E2E_DIALOG_DIR"
+mkdir -p "$BREAKEVEN_E2E_DIALOG_DIR"
 
 tauri-driver --port "$port" --native-port "$native_port" >"$out/tauri-driver.log" 2>&1 &
 driver=$!

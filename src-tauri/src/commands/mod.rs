@@ -3,7 +3,9 @@
 
 pub mod account;
 pub mod catalog;
+pub mod charts;
 pub mod dashboard;
 pub mod estimate;
 pub mod functions;
 pub mod settings;
+pub mod whatif;

@@ -39,7 +39,7 @@ export function toCommandError(e: unknown): CommandError {
   return { code: E_IPC, message: "The app could not reach its pricing engine. Restart Breakeven." };
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (e) {
