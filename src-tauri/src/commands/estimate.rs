@@ -124,7 +124,7 @@ impl EstimateInput {
 
 /// Validate, estimate, and total the categories.
 pub fn run(state: &DesktopState, input: &EstimateInput) -> CommandResult<EstimateView> {
-    let report = estimate::estimate(&state.catalog()?, &input.to_request()?)?;
+    let report = estimate::estimate(&*state.catalog()?, &input.to_request()?)?;
     Ok(EstimateView::from(report))
 }
 

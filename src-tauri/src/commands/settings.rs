@@ -32,7 +32,7 @@ pub async fn settings_locations(state: State<'_, DesktopState>) -> CommandResult
 /// its file, line and column and the previous catalog stays in use.
 #[tauri::command]
 pub async fn catalog_reload(state: State<'_, DesktopState>) -> CommandResult<CatalogInfo> {
-    Ok(catalog::info(&state.reload_catalog()?))
+    Ok(catalog::info(&*state.reload_catalog()?))
 }
 
 /// Which database file to use instead, as typed.

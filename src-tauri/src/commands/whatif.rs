@@ -49,15 +49,15 @@ async fn blocking<T: Send + 'static>(
         })?
 }
 
-fn catalog(state: &DesktopState) -> CommandResult<breakeven_simulator::pricing::PriceCatalog> {
-    Ok(state.catalog()?.clone())
+fn catalog(state: &DesktopState) -> CommandResult<Arc<breakeven_simulator::pricing::PriceCatalog>> {
+    state.catalog()
 }
 
 /// The scenario the view opens with.
 #[tauri::command]
 pub async fn whatif_demo(state: State<'_, DesktopState>) -> CommandResult<ScenarioFile> {
     Ok(whatif::from_text(
-        state.catalog()?,
+        &*state.catalog()?,
         "checkout-api.toml",
         whatif::DEMO_SCENARIO,
     )?)
@@ -67,7 +67,7 @@ pub async fn whatif_demo(state: State<'_, DesktopState>) -> CommandResult<Scenar
 #[tauri::command]
 pub async fn scenario_parse(state: State<'_, DesktopState>, toml: String) -> CommandResult<ScenarioFile> {
     input::scenario_text(&toml)?;
-    Ok(whatif::from_text(state.catalog()?, "what-if.toml", &toml)?)
+    Ok(whatif::from_text(&*state.catalog()?, "what-if.toml", &toml)?)
 }
 
 /// One live (or, with `exact`, full) run of the edited scenario.

@@ -3,7 +3,7 @@
 // files). Money and decimals cross the wire as exact decimal strings: format them with
 // ./format.ts, never do arithmetic on them here. Only narrowings the views add live below.
 
-import type { EstimateInput } from "./generated";
+import type { EstimateInput, EstimateView } from "./generated";
 
 export type * from "./generated";
 
