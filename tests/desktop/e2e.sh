@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # WebDriver end-to-end tests: tauri-driver (in front of WebKitWebDriver) on a virtual screen,
 # driving every tests/desktop/*.test.mjs with webdriverio, one file at a time (one app instance
-# each). Usage: e2e.sh APP CLI OUT_DIR.
+# each). Usage: e2e.sh APP CLI OUT_DIR. E2E_ONLY=e2e-whatif (a glob) runs only the matching files.
 # tauri-driver is stopped with SIGTERM so it takes WebKitWebDriver down with it.
 set -uo pipefail
 
@@ -60,7 +60,7 @@ for _ in $(seq 1 100); do
 done
 
 BREAKEVEN_APP="$app" BREAKEVEN_CLI="$cli" WEBDRIVER_PORT="$port" SHOTS_DIR="$out" \
-  UI_DIR="$here/../../ui" node --test --test-concurrency=1 --test-reporter=tap "$here"/*.test.mjs
+  UI_DIR="$here/../../ui" node --test --test-concurrency=1 --test-reporter=tap "$here"/${E2E_ONLY:-*}.test.mjs
 status=$?
 
 kill -TERM "$driver" 2>/dev/null

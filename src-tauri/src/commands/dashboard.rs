@@ -1,7 +1,7 @@
 //! The dashboard of one account: `app::dashboard` and its trend chart.
 
 use crate::commands::account::blocking;
-use crate::commands::functions::{chart, theme, Chart};
+use crate::commands::charts::{chart, theme, Chart};
 use crate::error::CommandResult;
 use crate::input::{ident, Field};
 use crate::state::DesktopState;

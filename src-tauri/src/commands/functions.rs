@@ -2,6 +2,7 @@
 //! Lambda cost, what the same usage would cost on another platform, its metrics over time.
 
 use crate::commands::account::blocking;
+use crate::commands::charts::{chart, theme, Chart};
 use crate::commands::estimate::EstimateView;
 use crate::error::{CommandError, CommandResult};
 use crate::input::{count_u32, ident, Field};
@@ -9,7 +10,7 @@ use crate::state::DesktopState;
 use breakeven::app::inventory::{self, DailyCost, FunctionUsage, Window};
 use breakeven::app::AppError;
 use breakeven::report::charts::metric::{self, Line};
-use breakeven::report::charts::{count_tick, ms_tick, usd_f64, usd_tick, ChartError, Theme};
+use breakeven::report::charts::{count_tick, ms_tick, usd_f64, usd_tick, Theme};
 use breakeven::store::Store;
 use breakeven_simulator::pricing::{PriceCatalog, UsageProfile, Usd};
 use serde::Serialize;
@@ -129,48 +130,6 @@ pub struct FunctionDetail {
     pub daily_cost: Vec<DailyCost>,
     /// The charts of the series and the daily cost, as SVG.
     pub charts: Vec<Chart>,
-}
-
-/// A chart drawn by `breakeven::report::charts`, as SVG markup.
-#[derive(Debug, Clone, Serialize)]
-pub struct Chart {
-    pub id: &'static str,
-    pub title: String,
-    pub svg: String,
-}
-
-/// A drawn chart, checked inert before it may be inserted into the webview as markup.
-pub fn chart(id: &'static str, title: &str, svg: Result<String, ChartError>) -> CommandResult<Chart> {
-    let svg = svg.map_err(|e| CommandError {
-        code: "E_CHART".into(),
-        message: format!("The {title} chart could not be drawn: {e}."),
-        field: None,
-    })?;
-    if !metric::is_inert(&svg) {
-        return Err(CommandError {
-            code: "E_CHART".into(),
-            message: format!("The {title} chart held markup a chart never contains, so it is not shown."),
-            field: None,
-        });
-    }
-    Ok(Chart {
-        id,
-        title: title.to_string(),
-        svg,
-    })
-}
-
-/// The colour scheme charts are drawn in: `light` or `dark`.
-pub fn theme(raw: &str) -> CommandResult<Theme> {
-    match raw.trim() {
-        "" | "light" => Ok(Theme::Light),
-        "dark" => Ok(Theme::Dark),
-        other => Err(Field {
-            name: "theme",
-            label: "Theme",
-        }
-        .reject(format_args!("“{other}” is not light or dark"))),
-    }
 }
 
 /// The detail's charts: invocations, duration p50/p99, concurrency and daily cost.

@@ -3,6 +3,7 @@
 //! blocking pool, never on the webview's thread; a run that a newer edit has superseded before it
 //! started is skipped.
 
+use crate::commands::charts::{self, Chart};
 use crate::error::{CommandError, CommandResult};
 use crate::files;
 use crate::input;
@@ -19,11 +20,28 @@ use tauri::{AppHandle, State};
 pub const E_SUPERSEDED: &str = "E_SUPERSEDED";
 
 /// Serialises live runs (two cores: runs side by side only slow each other down) and lets a
-/// queued run see that a newer one was asked for.
-#[derive(Default)]
+/// queued run see that a newer one was asked for. Break-even sweeps run on their own single
+/// thread: the simulator's sweep would otherwise take every core, and the webview (and the
+/// live run of the next edit) would stall until it finished.
 pub struct PreviewGate {
     latest: AtomicU64,
     running: Mutex<()>,
+    sweeps: Option<rayon::ThreadPool>,
+}
+
+impl Default for PreviewGate {
+    fn default() -> Self {
+        PreviewGate {
+            latest: AtomicU64::new(0),
+            running: Mutex::new(()),
+            // Without a pool of its own (the OS refused a thread), a sweep uses the global one.
+            sweeps: rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .thread_name(|_| "break-even sweep".into())
+                .build()
+                .ok(),
+        }
+    }
 }
 
 /// Break-even curves and the chart drawn from them.
@@ -31,8 +49,8 @@ pub struct PreviewGate {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BreakevenView {
     pub sweep: SweepResult,
-    /// The chart as SVG markup (no scripts), when the chart renderer is built in.
-    pub chart_svg: Option<String>,
+    /// The report's break-even chart, checked inert.
+    pub chart: Chart,
     /// Engine time, ms.
     pub engine_ms: f64,
 }
@@ -96,21 +114,30 @@ pub async fn whatif_run(
     .await
 }
 
-/// Cost of each platform as traffic scales from a tenth to ten times the scenario's.
+/// Cost of each platform as traffic scales from a tenth to ten times the scenario's, with the
+/// chart drawn in `theme` (`light` or `dark`).
 #[tauri::command]
 pub async fn whatif_breakeven(
     state: State<'_, DesktopState>,
+    gate: State<'_, Arc<PreviewGate>>,
     scenario: Scenario,
+    theme: String,
 ) -> CommandResult<BreakevenView> {
     input::scenario(&scenario)?;
+    let theme = charts::theme(&theme)?;
     let catalog = catalog(&state)?;
+    let gate = Arc::clone(&gate);
     blocking(move || {
         let start = std::time::Instant::now();
-        let sweep = whatif::breakeven(&catalog, &scenario, 0.1, 10.0, 9)?;
-        let chart_svg = crate::commands::charts::breakeven(&sweep);
+        let sweep = || whatif::breakeven(&catalog, &scenario, 0.1, 10.0, 9);
+        let sweep = match &gate.sweeps {
+            Some(pool) => pool.install(sweep),
+            None => sweep(),
+        }?;
+        let chart = charts::breakeven(&sweep, theme)?;
         Ok(BreakevenView {
             sweep,
-            chart_svg,
+            chart,
             engine_ms: start.elapsed().as_secs_f64() * 1000.0,
         })
     })

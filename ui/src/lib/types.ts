@@ -3,7 +3,7 @@
 // files). Money and decimals cross the wire as exact decimal strings: format them with
 // ./format.ts, never do arithmetic on them here. Only narrowings the views add live below.
 
-import type { EstimateInput, EstimateView } from "./generated";
+import type { Chart, EstimateInput, EstimateView } from "./generated";
 
 export type * from "./generated";
 
@@ -174,13 +174,6 @@ export interface DailyCost {
   day: number;
   /** Exact decimal, USD. */
   cost_usd: string;
-}
-
-/** A chart the back end drew: SVG markup from our own chart code only. */
-export interface Chart {
-  id: string;
-  title: string;
-  svg: string;
 }
 
 /** breakeven-desktop commands::settings::Locations */

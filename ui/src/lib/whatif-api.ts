@@ -7,7 +7,8 @@ export const whatifApi = {
   demo: () => call<ScenarioFile>("whatif_demo"),
   /** A live preview, or with `exact` the scenario as written. */
   run: (scenario: Scenario, exact: boolean) => call<WhatIfRun>("whatif_run", { scenario, exact }),
-  breakeven: (scenario: Scenario) => call<BreakevenView>("whatif_breakeven", { scenario }),
+  /** Break-even curves, the chart drawn in `theme`. */
+  breakeven: (scenario: Scenario, theme: "light" | "dark") => call<BreakevenView>("whatif_breakeven", { scenario, theme }),
   parse: (toml: string) => call<ScenarioFile>("scenario_parse", { toml }),
   /** Native open dialog; null when cancelled. */
   open: () => call<ScenarioFile | null>("scenario_open"),

@@ -5,6 +5,7 @@ export type * from "./BreakevenView";
 export type * from "./CatalogInfo";
 export type * from "./CategoryAmount";
 export type * from "./CategoryTotal";
+export type * from "./Chart";
 export type * from "./CommandError";
 export type * from "./CostCategory";
 export type * from "./CostLine";
