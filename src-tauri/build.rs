@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "functions_list",
     "functions_cost_on",
     "function_detail",
+    "function_scenario",
     "settings_locations",
     "catalog_reload",
     "db_choose",
@@ -25,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "scenario_open",
     "scenario_save",
     "scenario_compare",
+    "report_export",
 ];
 
 fn main() {

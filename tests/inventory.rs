@@ -98,19 +98,49 @@ fn the_dashboard_adds_up() {
     assert_eq!(by_service, d.billed_usd);
     let by_day: Usd = d.days.iter().map(|x| x.billed_usd).sum();
     assert_eq!(by_day, d.billed_usd);
-    let functions: Usd = d.functions.iter().map(|f| f.total_usd).sum();
-    assert_eq!(functions, d.usage_usd);
+    let functions: Usd = d.functions.iter().map(|f| f.cost.total_usd).sum();
+    assert_eq!(functions, d.usage.split.total_usd);
     assert!(d.billed_mtd_usd < d.billed_usd && d.billed_mtd_usd > Usd::ZERO);
-    // The demo bill is priced from the same usage: only init time (not a metric) separates them.
-    let gap = d.lambda_gap_pct.unwrap();
-    assert!(gap.abs() < Decimal::ONE, "{gap}%");
+    // The demo bill is priced from the same usage: every billed day is within tolerance.
+    assert_eq!(d.reconciliation.status, "ok", "{:?}", d.reconciliation);
+    assert!(d.reconciliation.gap_pct.unwrap().abs() < Decimal::ONE);
     for f in &d.functions {
-        // The rest is ephemeral storage above the included 512 MB.
-        let split = f.requests_usd + f.compute_usd + f.provisioned_usd + f.init_usd;
-        assert!(split <= f.total_usd && split > Usd::ZERO, "{}", f.name);
+        let c = &f.cost;
+        let split = c.requests_usd + c.compute_usd + c.provisioned_usd + c.init_usd + c.storage_usd;
+        assert_eq!(split, c.total_usd, "{}", f.name);
+        assert!(f.id.is_some(), "{} is a stored function", f.name);
     }
-    assert!(d.functions.windows(2).all(|w| w[0].total_usd >= w[1].total_usd));
+    assert!(d
+        .functions
+        .windows(2)
+        .all(|w| w[0].cost.total_usd >= w[1].cost.total_usd));
     assert!(d.top_movers.len() <= 5);
+    assert!(d
+        .top_movers
+        .iter()
+        .all(|m| (m.mover.kind == "function") == m.function_id.is_some()));
+    assert!(d.forecast.total_usd > Usd::ZERO);
     assert_eq!(d.last_sync.unwrap().source, "demo");
     assert!(dashboard::dashboard(&store, &catalog, "nobody").is_err());
+}
+
+/// The dashboard shows `analyse`'s figures, not figures of its own.
+#[test]
+fn the_dashboard_is_the_analysis() {
+    use breakeven::app::analyse::{analyse, AnalyseRequest};
+    let (_dir, store, catalog) = demo_store(20);
+    let d = dashboard::dashboard(&store, &catalog, "demo").unwrap();
+    let a = analyse(&store, &catalog, &AnalyseRequest::default()).unwrap();
+    assert_eq!((d.from, d.to), (a.from, a.to));
+    assert_eq!(d.billed_usd, a.billed.total_usd);
+    assert_eq!(
+        d.usage.total_with_free_tier_usd,
+        a.usage_cost.total_with_free_tier_usd
+    );
+    assert_eq!(d.reconciliation.gap_usd, a.reconciliation.gap_usd);
+    assert_eq!(d.forecast.total_usd, a.trends.forecast.total_usd);
+    let names: Vec<&str> = d.functions.iter().map(|f| f.name.as_str()).collect();
+    let expected: Vec<&str> = a.functions.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, expected);
+    assert_eq!(d.anomalies.len(), a.trends.anomalies.len());
 }

@@ -68,6 +68,40 @@ pub fn checked(path: &Path, extensions: &[&str]) -> CommandResult<PathBuf> {
     }
 }
 
+/// An absolute path for a new folder (CSV tables) in an existing directory, not an existing file.
+pub fn checked_folder(path: &Path) -> CommandResult<PathBuf> {
+    let shown = path.display();
+    if !path.is_absolute() {
+        return Err(bad_path(format!("“{shown}” is not an absolute path.")));
+    }
+    if path.is_file() {
+        return Err(bad_path(format!(
+            "“{shown}” is a file: CSV tables go into a folder."
+        )));
+    }
+    match path.parent() {
+        Some(dir) if dir.is_dir() => Ok(path.to_path_buf()),
+        _ => Err(bad_path(format!("The folder of “{shown}” does not exist."))),
+    }
+}
+
+/// The native save dialog for a new folder named `name` (a save dialog, as no platform has a
+/// "new folder" picker); `None` when cancelled.
+pub async fn pick_folder_to_create(
+    app: &AppHandle,
+    title: &str,
+    name: &str,
+) -> CommandResult<Option<PathBuf>> {
+    let path = match e2e_dir() {
+        Some(dir) => Some(dir.join(name)),
+        None => {
+            let dialog = app.dialog().file().set_title(title).set_file_name(name);
+            picked(run_dialog(move || dialog.blocking_save_file()).await?)?
+        }
+    };
+    path.map(|p| checked_folder(&p)).transpose()
+}
+
 /// The test override directory, in debug builds only, when it names an existing directory.
 fn e2e_dir() -> Option<PathBuf> {
     if !cfg!(debug_assertions) {
@@ -155,6 +189,18 @@ mod tests {
             .contains(".toml"));
         assert!(checked(&dir.join("no-such-dir/a.toml"), &["toml"]).is_err());
         assert!(checked(&dir, &["tmp", ""]).is_err());
+    }
+
+    #[test]
+    fn csv_folders_are_new_or_existing_folders_never_files() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(checked_folder(&dir.path().join("tables")).is_ok());
+        assert!(checked_folder(dir.path()).is_ok());
+        let file = dir.path().join("a.csv");
+        std::fs::write(&file, "x").unwrap();
+        assert_eq!(checked_folder(&file).unwrap_err().code, E_BAD_PATH);
+        assert!(checked_folder(Path::new("tables")).is_err());
+        assert!(checked_folder(&dir.path().join("missing/tables")).is_err());
     }
 
     #[test]

@@ -1,54 +1,85 @@
-//! The desktop dashboard of one account over the latest 30 days of data: billed cost (month to
-//! date and 30 days, by service), the Lambda cost its metrics imply (by function, split into
-//! requests / compute / provisioned / init), the week-over-week movers, how the bill reconciles
-//! with the metrics, and the latest sync.
+//! The desktop dashboard of one account: the figures of `analyse` over its default range (the
+//! latest 30 days of data), arranged for the view — billed cost (30 days, month to date, by
+//! service), the usage-derived Lambda cost split into requests / compute / provisioned / init,
+//! each function's share, the week-over-week movers, anomalies, the 30-day forecast, how the bill
+//! reconciles with the metrics, and the latest sync. Every figure is the one
+//! `breakeven analyse --account KEY --json` prints: the GUI and the CLI cannot disagree.
 
+use crate::analytics::reconcile::DayStatus;
+use crate::app::analyse::model::{AccountCost, Analysis, Anomaly, CostSplit, Mover, ServiceCost};
+use crate::app::analyse::{self, AnalyseRequest};
 use crate::app::error::{AppError, Result};
-use crate::app::inventory::{self, Window};
 use crate::store::sync_runs::{self, RunRow};
-use crate::store::{accounts, costs, Day, Store};
-use breakeven_simulator::pricing::{CostCategory, PriceCatalog, Usd};
+use crate::store::{accounts, functions, Day, Store};
+use breakeven_simulator::pricing::{PriceCatalog, Usd};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
-/// Days the dashboard covers.
-pub const DAYS: u32 = 30;
-
-/// Billed cost of one service over the range.
-#[derive(Debug, Clone, Serialize)]
-pub struct ServiceCost {
-    pub service: String,
-    pub cost_usd: Usd,
-    /// Days with a cost row.
-    pub days: u32,
-}
-
-/// One function's Lambda cost over the range, from its metrics.
+/// One function's usage-derived cost over the range.
 #[derive(Debug, Clone, Serialize)]
 pub struct FunctionCost {
-    pub id: i64,
+    /// The stored function (for opening its detail).
+    pub id: Option<i64>,
     pub name: String,
-    pub requests_usd: Usd,
-    pub compute_usd: Usd,
-    pub provisioned_usd: Usd,
-    pub init_usd: Usd,
-    pub total_usd: Usd,
-    /// The last 7 days and the 7 before them.
-    pub this_week_usd: Usd,
-    pub previous_week_usd: Usd,
-    /// this week − previous week.
-    pub change_usd: Usd,
+    pub invocations: u64,
+    #[serde(flatten)]
+    pub cost: CostSplit,
+    /// Share of the account's usage-derived total, percent, 1 decimal.
+    pub share_pct: Decimal,
+}
+
+/// A mover, with the stored function it names (services have none).
+#[derive(Debug, Clone, Serialize)]
+pub struct MoverRow {
+    #[serde(flatten)]
+    pub mover: Mover,
+    pub function_id: Option<i64>,
+}
+
+/// An anomaly, with the stored function it names (services have none).
+#[derive(Debug, Clone, Serialize)]
+pub struct AnomalyRow {
+    #[serde(flatten)]
+    pub anomaly: Anomaly,
+    pub function_id: Option<i64>,
 }
 
 /// One day of the trend.
 #[derive(Debug, Clone, Serialize)]
 pub struct DayTotals {
     pub day: Day,
-    /// Σ of the day's cost rows, every service.
+    /// Σ of the day's billed rows, every service.
     pub billed_usd: Usd,
-    /// Σ of the functions' Lambda cost from metrics.
+    /// Σ of the functions' usage-derived Lambda cost.
     pub usage_usd: Usd,
+}
+
+/// How the bill compares with the usage-derived cost, in one word and its figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReconciliationStatus {
+    /// `ok` (every billed day within tolerance), `explained` (the rest have a known cause),
+    /// `unexplained`, or `no_bill` (no billed Lambda day in the range).
+    pub status: String,
+    pub tolerance: String,
+    pub usage_derived_usd: Usd,
+    pub billed_usd: Usd,
+    pub gap_usd: Usd,
+    /// gap / billed, percent, 2 decimals; `None` without a bill.
+    pub gap_pct: Option<Decimal>,
+    pub days_ok: u32,
+    pub days_explained: u32,
+    pub days_unexplained: u32,
+    /// Days without a billed Lambda cost (not counted above as a mismatch of amounts).
+    pub days_without_bill: u32,
+}
+
+/// The 30-day forecast, without its days.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastSummary {
+    pub method: String,
+    pub basis: String,
+    pub total_usd: Usd,
 }
 
 /// What the dashboard shows.
@@ -59,24 +90,24 @@ pub struct Dashboard {
     /// First and last day covered.
     pub from: Day,
     pub to: Day,
+    /// Billed cost of the range, every service (`analyse`: `billed.total_usd`).
     pub billed_usd: Usd,
-    pub usage_usd: Usd,
-    /// First day of the month of `to`.
+    /// First day of the month of `to` (or `from`, if later).
     pub mtd_from: Day,
     pub billed_mtd_usd: Usd,
+    /// Usage-derived Lambda cost of the range (`analyse`: `usage_cost`).
+    pub usage: AccountCost,
     pub usage_mtd_usd: Usd,
-    /// Billed AWS Lambda cost of the days with a Lambda bill, and the cost the metrics imply
-    /// for the same days: the difference is init time (not a metric) and rounding.
-    pub lambda_billed_usd: Usd,
-    pub lambda_usage_usd: Usd,
-    /// (billed − from metrics) / billed, percent, 2 decimals; `None` without a Lambda bill.
-    pub lambda_gap_pct: Option<Decimal>,
+    pub reconciliation: ReconciliationStatus,
     /// Most expensive first.
     pub by_service: Vec<ServiceCost>,
     /// Most expensive first.
     pub functions: Vec<FunctionCost>,
-    /// The functions whose cost changed most week over week (by absolute change), at most 5.
-    pub top_movers: Vec<FunctionCost>,
+    /// The largest week-over-week changes (functions and services).
+    pub top_movers: Vec<MoverRow>,
+    pub anomaly_rule: String,
+    pub anomalies: Vec<AnomalyRow>,
+    pub forecast: ForecastSummary,
     pub days: Vec<DayTotals>,
     /// The most recent sync run of any source.
     pub last_sync: Option<RunRow>,
@@ -89,123 +120,126 @@ pub fn dashboard(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Das
         .into_iter()
         .find(|a| a.key == key)
         .ok_or_else(|| AppError::bad_input("E_NO_ACCOUNT", format!("no account `{key}` in the database")))?;
-    let w = Window::latest(store, DAYS)?.ok_or_else(|| {
-        AppError::bad_input(
-            "E_NO_METRICS",
-            "no metrics are stored yet: sync an account or load the demo",
-        )
-    })?;
-    let (from, to) = (Day::from_unix(w.from), Day::from_unix(w.to - 1));
-    let (y, m, _) = to.ymd();
-    let mtd_from = Day::from_ymd(y, m, 1).unwrap_or(to).max(from);
-    let week = to.plus(-6);
-    let mut days: BTreeMap<Day, (Usd, Usd)> = BTreeMap::new();
-    let mut services: BTreeMap<String, (Usd, u32)> = BTreeMap::new();
-    let mut lambda_billed = Usd::ZERO;
-    let mut lambda_days: BTreeSet<Day> = BTreeSet::new();
-    for r in costs::rows(c, account.id, from, to)? {
-        let amount = Usd(r.unblended);
-        days.entry(r.day).or_insert((Usd::ZERO, Usd::ZERO)).0 += amount;
-        let s = services.entry(r.service.clone()).or_insert((Usd::ZERO, 0));
-        s.0 += amount;
-        s.1 += 1;
-        if r.service == "AWS Lambda" {
-            lambda_billed += amount;
-            lambda_days.insert(r.day);
-        }
-    }
-    let mut functions = Vec::new();
-    for u in inventory::usage(store, catalog, w)?
+    let a = analyse::analyse(
+        store,
+        catalog,
+        &AnalyseRequest {
+            account: Some(account.key.clone()),
+            ..AnalyseRequest::default()
+        },
+    )?;
+    let ids: HashMap<String, i64> = functions::list(c)?
         .into_iter()
-        .filter(|u| u.function.account_key == account.key)
-    {
-        let daily = inventory::daily_cost(store, catalog, &u, w)?;
-        let mut f = FunctionCost {
-            id: u.function.id,
-            name: u.function.config.name.clone(),
-            requests_usd: Usd::ZERO,
-            compute_usd: Usd::ZERO,
-            provisioned_usd: Usd::ZERO,
-            init_usd: Usd::ZERO,
-            total_usd: Usd::ZERO,
-            this_week_usd: Usd::ZERO,
-            previous_week_usd: Usd::ZERO,
-            change_usd: Usd::ZERO,
-        };
-        for d in &daily {
-            let day = Day::from_unix(d.day);
-            days.entry(day).or_insert((Usd::ZERO, Usd::ZERO)).1 += d.cost_usd;
-            f.requests_usd += d.breakdown.category_total(CostCategory::Requests);
-            f.compute_usd += d.breakdown.category_total(CostCategory::Compute);
-            f.provisioned_usd += d.breakdown.category_total(CostCategory::Provisioned);
-            f.init_usd += d.breakdown.category_total(CostCategory::Init);
-            f.total_usd += d.cost_usd;
-            if day >= week {
-                f.this_week_usd += d.cost_usd;
-            } else if day >= week.plus(-7) {
-                f.previous_week_usd += d.cost_usd;
-            }
-        }
-        f.change_usd = f.this_week_usd - f.previous_week_usd;
-        functions.push(f);
-    }
-    functions.sort_by(|a, b| b.total_usd.cmp(&a.total_usd).then_with(|| a.name.cmp(&b.name)));
-    let mut top_movers: Vec<FunctionCost> = functions
-        .iter()
-        .filter(|f| !f.change_usd.is_zero())
-        .cloned()
+        .filter(|f| f.account_key == account.key)
+        .map(|f| (f.config.name, f.id))
         .collect();
-    top_movers.sort_by(|a, b| b.change_usd.0.abs().cmp(&a.change_usd.0.abs()));
-    top_movers.truncate(5);
-    let mut by_service: Vec<ServiceCost> = services
-        .into_iter()
-        .map(|(service, (cost_usd, days))| ServiceCost {
-            service,
-            cost_usd,
-            days,
-        })
-        .collect();
-    by_service.sort_by(|a, b| b.cost_usd.cmp(&a.cost_usd));
-    let sum = |pick: fn(&(Usd, Usd)) -> Usd, since: Day| -> Usd {
-        days.iter()
-            .filter(|(d, _)| **d >= since)
-            .map(|(_, v)| pick(v))
-            .sum()
-    };
-    let lambda_usage: Usd = days
-        .iter()
-        .filter(|(d, _)| lambda_days.contains(*d))
-        .map(|(_, v)| v.1)
-        .sum();
-    let lambda_gap_pct = (!lambda_billed.is_zero())
-        .then(|| ((lambda_billed.0 - lambda_usage.0) / lambda_billed.0 * Decimal::ONE_HUNDRED).round_dp(2));
-    let last_sync = sync_runs::last_per_source(c)?
-        .into_iter()
-        .max_by_key(|r| r.started_at);
+    let function_id = |kind: &str, name: &str| (kind == "function").then(|| ids.get(name).copied()).flatten();
+    let (y, m, _) = a.to.ymd();
+    let mtd_from = Day::from_ymd(y, m, 1).unwrap_or(a.to).max(a.from);
+    let days = day_totals(&a);
+    let since =
+        |pick: fn(&DayTotals) -> Usd| -> Usd { days.iter().filter(|d| d.day >= mtd_from).map(pick).sum() };
     Ok(Dashboard {
-        billed_usd: sum(|v| v.0, from),
-        usage_usd: sum(|v| v.1, from),
-        billed_mtd_usd: sum(|v| v.0, mtd_from),
-        usage_mtd_usd: sum(|v| v.1, mtd_from),
         account: account.key,
         account_name: account.name,
-        from,
-        to,
+        from: a.from,
+        to: a.to,
+        billed_usd: a.billed.total_usd,
         mtd_from,
-        lambda_billed_usd: lambda_billed,
-        lambda_usage_usd: lambda_usage,
-        lambda_gap_pct,
-        by_service,
-        functions,
-        top_movers,
-        days: days
-            .into_iter()
-            .map(|(day, (billed_usd, usage_usd))| DayTotals {
-                day,
-                billed_usd,
-                usage_usd,
+        billed_mtd_usd: since(|d| d.billed_usd),
+        usage_mtd_usd: since(|d| d.usage_usd),
+        usage: a.usage_cost.clone(),
+        reconciliation: reconciliation(&a),
+        by_service: a.billed.by_service.clone(),
+        functions: a
+            .functions
+            .iter()
+            .map(|f| FunctionCost {
+                id: ids.get(&f.name).copied(),
+                name: f.name.clone(),
+                invocations: f.usage.invocations,
+                cost: f.cost,
+                share_pct: f.share_pct,
             })
             .collect(),
-        last_sync,
+        top_movers: a
+            .trends
+            .top_movers
+            .iter()
+            .map(|m| MoverRow {
+                function_id: function_id(&m.kind, &m.name),
+                mover: m.clone(),
+            })
+            .collect(),
+        anomaly_rule: a.trends.anomaly_rule.clone(),
+        anomalies: a
+            .trends
+            .anomalies
+            .iter()
+            .map(|x| AnomalyRow {
+                function_id: function_id(&x.kind, &x.name),
+                anomaly: x.clone(),
+            })
+            .collect(),
+        forecast: ForecastSummary {
+            method: a.trends.forecast.method.clone(),
+            basis: a.trends.forecast.basis.clone(),
+            total_usd: a.trends.forecast.total_usd,
+        },
+        days,
+        last_sync: sync_runs::last_per_source(c)?
+            .into_iter()
+            .max_by_key(|r| r.started_at),
     })
+}
+
+/// Billed and usage-derived cost per day of the range (days without either are left out).
+fn day_totals(a: &Analysis) -> Vec<DayTotals> {
+    let mut days: BTreeMap<Day, (Usd, Usd)> = BTreeMap::new();
+    for r in &a.billed.by_day {
+        days.entry(r.day).or_default().0 += r.cost_usd;
+    }
+    for f in &a.function_days {
+        days.entry(f.day).or_default().1 += f.cost.total_usd;
+    }
+    days.into_iter()
+        .map(|(day, (billed_usd, usage_usd))| DayTotals {
+            day,
+            billed_usd,
+            usage_usd,
+        })
+        .collect()
+}
+
+fn reconciliation(a: &Analysis) -> ReconciliationStatus {
+    let r = &a.reconciliation;
+    let days_without_bill = r.days.iter().filter(|d| d.billed_usd.is_none()).count() as u32;
+    let billed_days = r.days.len() as u32 - days_without_bill;
+    let unexplained_with_bill = r
+        .days
+        .iter()
+        .filter(|d| d.billed_usd.is_some() && d.status == DayStatus::Unexplained)
+        .count();
+    let status = if billed_days == 0 {
+        "no_bill"
+    } else if unexplained_with_bill > 0 {
+        "unexplained"
+    } else if r.days_explained > 0 {
+        "explained"
+    } else {
+        "ok"
+    };
+    ReconciliationStatus {
+        status: status.to_string(),
+        tolerance: r.tolerance.clone(),
+        usage_derived_usd: r.usage_derived_usd,
+        billed_usd: r.billed_usd,
+        gap_usd: r.gap_usd,
+        gap_pct: (!r.billed_usd.is_zero())
+            .then(|| (r.gap_usd.0 / r.billed_usd.0 * Decimal::ONE_HUNDRED).round_dp(2)),
+        days_ok: r.days_ok,
+        days_explained: r.days_explained,
+        days_unexplained: r.days_unexplained,
+        days_without_bill,
+    }
 }

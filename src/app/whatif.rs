@@ -337,3 +337,26 @@ mod tests {
         assert!(!dir.path().join("what-if.toml.tmp").exists());
     }
 }
+
+/// What a report exported from the what-if view covers: the run the view shows (the live
+/// preview's slice and mode, or the whole scenario when it is small enough), break-even from
+/// ×0.01 to ×100 of its traffic in per-minute estimates, and memory tuning over 128–3,008 MB —
+/// seconds, where the exact run of a month of traffic takes minutes (`breakeven report` does that).
+pub fn report_options(s: &Scenario) -> crate::app::report::ReportOptions {
+    let plan = plan(s, false);
+    crate::app::report::ReportOptions {
+        overrides: crate::app::simulate::Overrides {
+            mode: Some(plan.mode),
+            horizon_ms: Some(plan.horizon_s * 1000.0),
+            seed: None,
+        },
+        sweep: Some(TrafficSweep {
+            from: 0.01,
+            to: 100.0,
+            steps: 9,
+            mode: SweepMode::Aggregate,
+        }),
+        memory_mb: Some((128, 3008)),
+        anonymise: false,
+    }
+}

@@ -64,7 +64,13 @@ describe("desktop account views", () => {
     assert.ok(cmpDecimal(await (await testid("kpi-mtd")).getAttribute("data-exact"), total) <= 0);
     // The demo's bill is priced from the same usage its metrics show: they reconcile.
     assert.equal(await (await testid("kpi-reconciliation")).getText(), "Matches");
+    // Every figure is the analysis the CLI prints.
+    const analysis = cli(["analyse", "--account", "demo"]);
+    assert.equal(total, analysis.billed.total_usd);
+    assert.equal(await (await testid("kpi-usage")).getAttribute("data-exact"), analysis.usage_cost.total_usd);
+    assert.equal(await (await testid("kpi-forecast")).getAttribute("data-exact"), analysis.trends.forecast.total_usd);
     const fn = await browser.$$('[data-testid="dash-fn-cost"]');
+    assert.equal(await fn[0].getAttribute("data-exact"), analysis.functions[0].cost.total_usd);
     assert.ok(fn.length >= 10, `${fn.length} functions listed`);
     const costs = [];
     for (const c of fn) costs.push(await c.getAttribute("data-exact"));
@@ -97,6 +103,9 @@ describe("desktop account views", () => {
     for (let i = 1; i < costs.length; i++) assert.ok(cmpDecimal(costs[i - 1], costs[i]) >= 0, `row ${i} out of order`);
     assert.ok(cmpDecimal(costs[0], "0") > 0, "the top function costs something");
     await shot("functions-1280x800");
+    await browser.setWindowSize(1920, 1080);
+    await shot("functions-1920x1080");
+    await browser.setWindowSize(1280, 800);
     // Ascending after a click on the header: the cheapest first.
     await (await testid("sort-cost")).click();
     const first = await (await $('[data-testid="function-cost"]')).getAttribute("data-exact");
@@ -162,7 +171,13 @@ describe("desktop account views", () => {
     await browser.setWindowSize(1920, 1080);
     await shot("function-detail-1920x1080");
     await browser.setWindowSize(1280, 800);
-    await (await testid("back")).click();
+    // One click replays its traffic in the What-if editor.
+    await (await testid("open-whatif")).click();
+    const results = await testid("whatif-results");
+    await results.waitForExist({ timeout: 60_000, timeoutMsg: "the function's traffic never opened as a what-if" });
+    assert.match(await (await $(".page .sub strong")).getText(), new RegExp(second));
+    await shot("whatif-from-function-1280x800");
+    await go("functions");
     await (await testid("function-grid")).waitForExist({ timeout: 10_000 });
   });
 
@@ -246,6 +261,19 @@ describe("desktop account views", () => {
     assert.ok(virtual.openMs < full.openMs, "virtualised opens faster than the baseline");
     // Scroll frames are reported, not asserted: under Xvfb the webview paints in software and a
     // busy machine sets their length more than the rows do.
+  });
+
+  it("shows the settings: catalog, database and theme", async () => {
+    await go("settings");
+    const version = await testid("settings-catalog-version");
+    await version.waitForExist({ timeout: 10_000 });
+    assert.equal(await version.getText(), cli(["catalog", "list"]).catalog.version);
+    assert.match(await (await testid("db-path")).getText(), /breakeven\.sqlite$/);
+    await shot("settings-1280x800");
+    await browser.setWindowSize(1920, 1080);
+    await shot("settings-1920x1080");
+    await browser.setWindowSize(1280, 800);
+    await go("dashboard");
   });
 
   it("lists local AWS profiles by name only", async () => {

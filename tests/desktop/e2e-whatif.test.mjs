@@ -165,6 +165,25 @@ describe("desktop what-if", () => {
     assert.deepEqual(shown, cli.platforms.map((p) => p.cost.monthly_usd));
   });
 
+  it("exports an HTML report through the save dialog", async () => {
+    await (await browser.$('[data-testid="whatif-export-format"]')).selectByAttribute("value", "html");
+    await (await browser.$('[data-testid="whatif-export"]')).click();
+    const notice = await browser.$('[data-testid="whatif-notice"]');
+    const file = join(DIALOG, "checkout-api-report.html");
+    await browser.waitUntil(async () => (await notice.getText()).startsWith("Report written"), {
+      timeout: 120_000,
+      timeoutMsg: "the report was never written",
+    });
+    assert.match(await notice.getText(), new RegExp(`^Report written: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(\\d+ KB\\)$`));
+    const html = readFileSync(file, "utf8");
+    assert.match(html, /^<!DOCTYPE html>/i);
+    assert.match(html, /checkout-api/);
+    assert.ok((html.match(/<svg/g) ?? []).length >= 3, "the report carries its charts");
+    assert.ok(!/<script[^>]+src=|https?:\/\/(?!www\.w3\.org)[^"' ]+\.js/.test(html), "no remote scripts");
+    // Every platform of the scenario is in the report.
+    for (const label of ["aws-lambda", "gcp-cloud-run", "aws-fargate"]) assert.match(html, new RegExp(label));
+  });
+
   it("compares two saved scenarios side by side", async () => {
     // A busier copy of the demo, answered by the open dialog.
     const busier = readFileSync(FIXTURE, "utf8").replace("mean_rate_per_s = 4", "mean_rate_per_s = 12").replace('name = "checkout-api"', 'name = "checkout-api ×3"');

@@ -54,9 +54,9 @@ pub async fn blocking<T: Send + 'static>(
 ) -> CommandResult<T> {
     tauri::async_runtime::spawn_blocking(work)
         .await
-        .map_err(|e| CommandError {
+        .map_err(|_| CommandError {
             code: "E_TASK".into(),
-            message: format!("The background work stopped unexpectedly ({e}). Try again."),
+            message: "The background work stopped unexpectedly. Try again.".into(),
             field: None,
         })?
 }

@@ -1,4 +1,4 @@
-//! The dashboard of one account: `app::dashboard` and its trend chart.
+//! The dashboard of one account (`app::dashboard`: the figures of `analyse`) and its trend chart.
 
 use crate::commands::account::blocking;
 use crate::commands::charts::{chart, theme, Chart};
@@ -53,7 +53,7 @@ pub async fn dashboard(
                 points: &billed,
             },
             Line {
-                label: "Lambda from metrics",
+                label: "Lambda, usage-derived",
                 colour: metric::SECONDARY,
                 points: &usage,
             },

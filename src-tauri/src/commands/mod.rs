@@ -6,6 +6,8 @@ pub mod catalog;
 pub mod charts;
 pub mod dashboard;
 pub mod estimate;
+pub mod export;
+pub mod extract;
 pub mod functions;
 pub mod settings;
 pub mod whatif;

@@ -3,6 +3,7 @@
 //! blocking pool, never on the webview's thread; a run that a newer edit has superseded before it
 //! started is skipped.
 
+use crate::commands::account::blocking;
 use crate::commands::charts::{self, Chart};
 use crate::error::{CommandError, CommandResult};
 use crate::files;
@@ -53,18 +54,6 @@ pub struct BreakevenView {
     pub chart: Chart,
     /// Engine time, ms.
     pub engine_ms: f64,
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> CommandResult<T> + Send + 'static,
-) -> CommandResult<T> {
-    tauri::async_runtime::spawn_blocking(f)
-        .await
-        .map_err(|_| CommandError {
-            code: "E_INTERNAL".into(),
-            message: "The simulation stopped unexpectedly. Try again.".into(),
-            field: None,
-        })?
 }
 
 fn catalog(state: &DesktopState) -> CommandResult<Arc<breakeven_simulator::pricing::PriceCatalog>> {

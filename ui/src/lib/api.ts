@@ -13,7 +13,6 @@ import type {
   FunctionDetail,
   FunctionScenario,
   FunctionTable,
-  FunctionTune,
   Locations,
   PlatformSummary,
   ProfileName,
@@ -60,7 +59,6 @@ export const api = {
   functionDetail: (id: number, days: string, theme: string) =>
     call<FunctionDetail>("function_detail", { id, days, theme }),
   dashboard: (account: string, theme: string) => call<Dashboard>("dashboard", { account, theme }),
-  functionTune: (id: number, theme: string) => call<FunctionTune>("function_tune", { id, theme }),
   functionScenario: (id: number) => call<FunctionScenario>("function_scenario", { id }),
   settingsLocations: () => call<Locations>("settings_locations"),
   catalogReload: () => call<CatalogInfo>("catalog_reload"),

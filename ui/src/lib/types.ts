@@ -183,27 +183,77 @@ export interface Locations {
   override_exists: boolean;
 }
 
-// ---- The dashboard: breakeven::app::dashboard (money: exact decimal strings; days YYYY-MM-DD).
+// ---- The dashboard: breakeven::app::dashboard, the figures of `analyse` (money: exact decimal
+// strings; days YYYY-MM-DD).
 
-/** breakeven::app::dashboard::ServiceCost */
+/** breakeven::app::analyse::model::CostSplit */
+export interface CostSplit {
+  requests_usd: string;
+  compute_usd: string;
+  provisioned_usd: string;
+  init_usd: string;
+  storage_usd: string;
+  total_usd: string;
+}
+
+/** breakeven::app::analyse::model::AccountCost (the split flattened in) */
+export interface AccountCost extends CostSplit {
+  free_tier_credit_usd: string;
+  total_with_free_tier_usd: string;
+}
+
+/** breakeven::app::analyse::model::ServiceCost */
 export interface ServiceCost {
+  source: string;
   service: string;
   cost_usd: string;
   days: number;
 }
 
-/** breakeven::app::dashboard::FunctionCost: Lambda cost from metrics over the range. */
-export interface FunctionCost {
-  id: number;
+/** breakeven::app::dashboard::FunctionCost (the split flattened in) */
+export interface FunctionCost extends CostSplit {
+  id: number | null;
   name: string;
-  requests_usd: string;
-  compute_usd: string;
-  provisioned_usd: string;
-  init_usd: string;
-  total_usd: string;
+  invocations: number;
+  /** Percent of the usage-derived total, exact decimal. */
+  share_pct: string;
+}
+
+/** breakeven::app::dashboard::MoverRow (an analyse Mover plus its function) */
+export interface MoverRow {
+  kind: "function" | "service";
+  name: string;
   this_week_usd: string;
   previous_week_usd: string;
   change_usd: string;
+  change_pct: number | null;
+  function_id: number | null;
+}
+
+/** breakeven::app::dashboard::AnomalyRow (an analyse Anomaly plus its function) */
+export interface AnomalyRow {
+  kind: "function" | "service";
+  name: string;
+  day: string;
+  /** USD (a statistic). */
+  cost: number;
+  expected: number;
+  z: number;
+  function_id: number | null;
+}
+
+/** breakeven::app::dashboard::ReconciliationStatus */
+export interface ReconciliationStatus {
+  status: "ok" | "explained" | "unexplained" | "no_bill";
+  tolerance: string;
+  usage_derived_usd: string;
+  billed_usd: string;
+  gap_usd: string;
+  gap_pct: string | null;
+  days_ok: number;
+  days_explained: number;
+  days_unexplained: number;
+  days_without_bill: number;
 }
 
 /** breakeven::app::dashboard::DayTotals */
@@ -220,23 +270,23 @@ export interface Dashboard {
   from: string;
   to: string;
   billed_usd: string;
-  usage_usd: string;
   mtd_from: string;
   billed_mtd_usd: string;
+  usage: AccountCost;
   usage_mtd_usd: string;
-  lambda_billed_usd: string;
-  lambda_usage_usd: string;
-  /** Percent, exact decimal; null without a Lambda bill. */
-  lambda_gap_pct: string | null;
+  reconciliation: ReconciliationStatus;
   by_service: ServiceCost[];
   functions: FunctionCost[];
-  top_movers: FunctionCost[];
+  top_movers: MoverRow[];
+  anomaly_rule: string;
+  anomalies: AnomalyRow[];
+  forecast: { method: string; basis: string; total_usd: string };
   days: DayTotals[];
   last_sync: RunRow | null;
   charts: Chart[];
 }
 
-/** breakeven-desktop commands::functions::FunctionScenario: a function's traffic as a scenario. */
+/** breakeven-desktop commands::extract::FunctionScenario: a function's traffic as a scenario. */
 export interface FunctionScenario {
   /** The scenario file's text (the CLI's TOML format). */
   toml: string;
@@ -244,16 +294,15 @@ export interface FunctionScenario {
   days: number;
 }
 
-/** breakeven-desktop commands::functions::FunctionTune: the memory tuning curve of a function. */
-export interface FunctionTune {
-  chart: Chart;
-  /** Memory of the cheapest size, MB, and of the fastest within 10 % of it. */
-  cheapest_mb: number;
-  fastest_within_10pct_mb: number;
-  /** The function's configured memory, MB. */
-  current_mb: number;
-  /** Days of measured traffic replayed. */
-  days: number;
-  /** Wall-clock time of the tuning run, ms. */
-  wall_ms: number;
+
+/** breakeven::report::Format */
+export type ReportFormat = "html" | "csv" | "json" | "md";
+
+/** breakeven::app::report::ReportOutcome: what an export wrote. */
+export interface ReportOutcome {
+  format: ReportFormat;
+  /** Absolute paths of the files written (one, or one per CSV table). */
+  files: string[];
+  bytes: number;
+  timings: { simulate_ms: number; sweep_ms: number; tune_ms: number; render_ms: number; write_ms: number };
 }

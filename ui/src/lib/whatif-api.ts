@@ -1,7 +1,7 @@
 // The what-if commands, typed (one function per Tauri command; failures are CommandErrors).
 
 import { call } from "./api";
-import type { BreakevenView, Scenario, ScenarioFile, WhatIfRun } from "./types";
+import type { BreakevenView, ReportFormat, ReportOutcome, Scenario, ScenarioFile, WhatIfRun } from "./types";
 
 export const whatifApi = {
   demo: () => call<ScenarioFile>("whatif_demo"),
@@ -15,4 +15,6 @@ export const whatifApi = {
   /** Native save dialog; null when cancelled. */
   save: (scenario: Scenario) => call<ScenarioFile | null>("scenario_save", { scenario }),
   compare: (scenarios: Scenario[]) => call<WhatIfRun[]>("scenario_compare", { scenarios }),
+  /** The scenario's report through the native save dialog; null when cancelled. */
+  exportReport: (scenario: Scenario, format: ReportFormat) => call<ReportOutcome | null>("report_export", { scenario, format }),
 };
