@@ -152,9 +152,12 @@ describe("desktop account views", () => {
     const title = await testid("function-name");
     await title.waitForExist({ timeout: 20_000 });
     assert.equal(await title.getText(), second);
-    const invocations = await testid("stat-invocations");
-    assert.match(await invocations.getText(), /^[\d,]+$/);
-    assert.notEqual(await invocations.getText(), "0");
+    const invocations = () => browser.execute(() => document.querySelector('[data-testid="stat-invocations"]')?.textContent.trim() ?? "");
+    await browser.waitUntil(async () => /^[\d,]+$/.test(await invocations()), {
+      timeout: 20_000,
+      timeoutMsg: "the invocation count never appeared",
+    });
+    assert.notEqual(await invocations(), "0");
     const charts = await browser.$$('[data-testid="charts"] figure svg');
     assert.ok(charts.length >= 4, `expected the metric charts, found ${charts.length}`);
     // The detail's Lambda bill is the CLI's estimate of the same monthly usage.
