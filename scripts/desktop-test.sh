@@ -76,6 +76,10 @@ rc=$?
 sum() { grep -oE "[0-9]+ $1" "$out/logs/shell-unit.log" | awk '{ s += $1 } END { print s + 0 }'; }
 count "$(sum passed)" "$(sum failed)" shell-unit $rc
 
+"$root/scripts/gen-types.sh" --check >"$out/logs/types.log" 2>&1
+rc=$?
+count "$((rc == 0))" "$((rc != 0))" types $rc
+
 "$root/tests/desktop/smoke.sh" "$app" "$out" >"$out/logs/smoke.log" 2>&1
 rc=$?
 count "$(grep -c '^ok ' "$out/logs/smoke.log")" "$(grep -c '^not ok ' "$out/logs/smoke.log")" smoke $rc
@@ -85,7 +89,7 @@ grep -E '^(not )?ok ' "$out/logs/smoke.log"
 rc=$?
 count "$(grep -oE '^# pass [0-9]+' "$out/logs/e2e.log" | grep -oE '[0-9]+')" \
   "$(grep -oE '^# fail [0-9]+' "$out/logs/e2e.log" | grep -oE '[0-9]+')" e2e $rc
-grep -E '^ *(not )?ok [0-9]+ - |edit to |in-app round trip' "$out/logs/e2e.log"
+grep -E '^ *(not )?ok [0-9]+ - |edit to |in-app round trip|10,000 rows' "$out/logs/e2e.log"
 
 echo "screenshots: $out"
 summary

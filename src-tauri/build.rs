@@ -3,7 +3,31 @@
 //! capability in `capabilities/` grants it (without a manifest every command would be open).
 
 /// Every `#[tauri::command]` registered in `src/main.rs`.
-const COMMANDS: &[&str] = &["catalog_info", "catalog_platforms", "estimate"];
+const COMMANDS: &[&str] = &[
+    "account_open",
+    "aws_profiles",
+    "sync_start",
+    "sync_cancel",
+    "catalog_info",
+    "catalog_platforms",
+    "dashboard",
+    "estimate",
+    "functions_list",
+    "functions_cost_on",
+    "function_detail",
+    "function_scenario",
+    "settings_locations",
+    "catalog_reload",
+    "db_choose",
+    "whatif_demo",
+    "whatif_run",
+    "whatif_breakeven",
+    "scenario_parse",
+    "scenario_open",
+    "scenario_save",
+    "scenario_compare",
+    "report_export",
+];
 
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);

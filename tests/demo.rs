@@ -211,7 +211,22 @@ fn a_cancelled_load_is_recorded_and_an_empty_database_gets_the_demo_once() {
         .unwrap()
         .expect("loaded");
     assert!(r.rows_written > 10_000, "{}", r.rows_written);
-    assert!(load_if_empty(&mut fresh, &catalog, opts, &Silent, &Cancel::new())
+    assert!(
+        load_if_empty(&mut fresh, &catalog, opts.clone(), &Silent, &Cancel::new())
+            .unwrap()
+            .is_none()
+    );
+
+    // A load killed part-way (its run still `running`, half the rows written) is loaded again.
+    fresh
+        .conn()
+        .execute_batch(
+            "UPDATE sync_runs SET status = 'running', finished_at = NULL;
+             DELETE FROM daily_costs;",
+        )
+        .unwrap();
+    let again = load_if_empty(&mut fresh, &catalog, opts, &Silent, &Cancel::new())
         .unwrap()
-        .is_none());
+        .expect("an interrupted demo load is redone");
+    assert_eq!(again.rows_written, r.rows_written);
 }

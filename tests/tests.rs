@@ -8,6 +8,7 @@ mod estimate;
 mod extract;
 mod focus_parquet;
 mod import;
+mod inventory;
 mod report;
 mod report_account;
 mod report_stored;

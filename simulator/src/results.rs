@@ -19,6 +19,7 @@ pub fn round6(x: f64) -> f64 {
 
 /// The bill of one platform.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CostReport {
     /// The horizon billed as one period: free tier and tiers apply once.
     pub total_usd: Usd,
@@ -33,6 +34,7 @@ pub struct CostReport {
 
 /// Per-bucket series for charts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimelineReport {
     /// Bucket width, s.
     pub bucket_s: f64,
@@ -48,6 +50,7 @@ pub struct TimelineReport {
 
 /// What one platform did with the workload and what it costs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlatformResult {
     pub id: String,
     pub label: String,
@@ -92,6 +95,7 @@ pub struct PlatformResult {
 
 /// A whole simulation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SimulationResult {
     pub scenario: String,
     pub seed: u64,

@@ -100,6 +100,90 @@ pub fn choice<T: FromStr>(f: Field, raw: &str) -> CommandResult<Option<T>> {
         .map_err(|_| f.reject(format_args!("“{s}” is not one of the choices")))
 }
 
+/// Limits on a scenario sent by the what-if view: far beyond any real edit, low enough that a
+/// malformed or hostile message cannot make the app allocate or simulate without bound.
+const MAX_PLATFORMS: usize = 16;
+const MAX_NAME: usize = 200;
+/// A year of per-minute replay counts.
+const MAX_REPLAY_MINUTES: usize = 527_040;
+/// A year, ms.
+const MAX_HORIZON_MS: f64 = 366.0 * 86_400_000.0;
+/// Largest integer a JavaScript number holds exactly: larger seeds would not survive the view.
+const MAX_SEED: u64 = (1 << 53) - 1;
+/// Scenario text handed over between views, bytes.
+const MAX_SCENARIO_TEXT: usize = 4 << 20;
+
+fn scenario_field(name: &'static str, message: impl Into<String>) -> CommandError {
+    CommandError::field(name, message)
+}
+
+/// Bounds of a scenario from the view; the domain rules (rates, distributions, platform options)
+/// are checked by the application layer exactly as for a file.
+pub fn scenario(s: &breakeven_simulator::Scenario) -> CommandResult<()> {
+    use breakeven_simulator::workload::Arrivals;
+    if s.name.trim().is_empty() || s.name.len() > MAX_NAME || s.name.chars().any(char::is_control) {
+        return Err(scenario_field(
+            "name",
+            format!("Name: use 1 to {MAX_NAME} printable characters."),
+        ));
+    }
+    if s.seed > MAX_SEED {
+        return Err(scenario_field(
+            "seed",
+            format!("Seed: must be at most {}.", group(MAX_SEED)),
+        ));
+    }
+    let h = s.workload.horizon_ms;
+    if !(h.is_finite() && h >= 1000.0 && h <= MAX_HORIZON_MS) {
+        return Err(scenario_field(
+            "horizon",
+            "Horizon: must be between 1 second and 366 days.",
+        ));
+    }
+    if s.platforms.is_empty() || s.platforms.len() > MAX_PLATFORMS {
+        return Err(scenario_field(
+            "platforms",
+            format!("Platforms: choose 1 to {MAX_PLATFORMS} platforms."),
+        ));
+    }
+    for p in &s.platforms {
+        ident(
+            Field {
+                name: "platforms",
+                label: "Platform",
+            },
+            &p.id,
+            100,
+        )?;
+        if p.label
+            .as_ref()
+            .is_some_and(|l| l.len() > MAX_NAME || l.chars().any(char::is_control))
+        {
+            return Err(scenario_field(
+                "platforms",
+                "Platform label: too long or not printable.",
+            ));
+        }
+    }
+    if let Arrivals::Replay { counts_per_min, file } = &s.workload.arrivals {
+        if counts_per_min.len() > MAX_REPLAY_MINUTES || file.is_some() {
+            return Err(scenario_field(
+                "arrivals",
+                "Traffic: a replay holds at most a year of per-minute counts, inline.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Scenario TOML handed over by another view.
+pub fn scenario_text(text: &str) -> CommandResult<()> {
+    if text.len() > MAX_SCENARIO_TEXT {
+        return Err(scenario_field("toml", "Scenario: the text is larger than 4 MB."));
+    }
+    Ok(())
+}
+
 fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
@@ -168,6 +252,38 @@ mod tests {
         );
         assert!(ident(F, "<script>", 64).is_err());
         assert!(ident(F, &"a".repeat(65), 64).is_err());
+    }
+
+    #[test]
+    fn scenarios_from_the_view_are_bounded() {
+        use breakeven_simulator::scenario::PlatformSpec;
+        use breakeven_simulator::workload::{Arrivals, DurationModel, Workload};
+        let w = Workload::new(
+            3_600_000.0,
+            Arrivals::Poisson { rate_per_s: 1.0 },
+            DurationModel::constant(50.0),
+        );
+        let ok = breakeven_simulator::Scenario::new("s", 1, w, vec![PlatformSpec::new("aws-lambda")]);
+        assert!(scenario(&ok).is_ok());
+        let mut s = ok.clone();
+        s.seed = 1 << 60;
+        assert_eq!(scenario(&s).unwrap_err().field, Some("seed"));
+        let mut s = ok.clone();
+        s.workload.horizon_ms = f64::INFINITY;
+        assert_eq!(scenario(&s).unwrap_err().field, Some("horizon"));
+        let mut s = ok.clone();
+        s.platforms = vec![PlatformSpec::new("aws-lambda"); 17];
+        assert_eq!(scenario(&s).unwrap_err().field, Some("platforms"));
+        let mut s = ok.clone();
+        s.platforms[0].id = "<img>".into();
+        assert!(scenario(&s).is_err());
+        let mut s = ok;
+        s.workload.arrivals = Arrivals::Replay {
+            counts_per_min: vec![],
+            file: Some("/etc/passwd".into()),
+        };
+        assert_eq!(scenario(&s).unwrap_err().field, Some("arrivals"));
+        assert!(scenario_text(&"#".repeat(5 << 20)).is_err());
     }
 
     #[test]

@@ -3,8 +3,11 @@
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+#[cfg(all(test, feature = "ts"))]
+mod bindings;
 mod commands;
 mod error;
+mod files;
 mod input;
 mod state;
 
@@ -13,11 +16,33 @@ use state::DesktopState;
 
 fn main() -> anyhow::Result<()> {
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(DesktopState::load())
+        .manage(std::sync::Arc::new(commands::whatif::PreviewGate::default()))
         .invoke_handler(tauri::generate_handler![
+            commands::account::account_open,
+            commands::account::aws_profiles,
+            commands::account::sync_start,
+            commands::account::sync_cancel,
             commands::catalog::catalog_info,
             commands::catalog::catalog_platforms,
+            commands::dashboard::dashboard,
             commands::estimate::estimate,
+            commands::export::report_export,
+            commands::functions::functions_list,
+            commands::functions::functions_cost_on,
+            commands::functions::function_detail,
+            commands::extract::function_scenario,
+            commands::settings::settings_locations,
+            commands::settings::catalog_reload,
+            commands::settings::db_choose,
+            commands::whatif::whatif_demo,
+            commands::whatif::whatif_run,
+            commands::whatif::whatif_breakeven,
+            commands::whatif::scenario_parse,
+            commands::whatif::scenario_open,
+            commands::whatif::scenario_save,
+            commands::whatif::scenario_compare,
         ])
         .run(tauri::generate_context!())
         .context("running the Breakeven desktop app")

@@ -34,6 +34,7 @@ pub fn load(override_path: Option<&Path>) -> Result<PriceCatalog> {
 
 /// One row of `catalog list`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlatformSummary {
     pub id: String,
     pub name: String,
@@ -65,6 +66,7 @@ pub fn list(c: &PriceCatalog) -> Vec<PlatformSummary> {
 
 /// The catalog's identity, for reports and the settings view.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CatalogInfo {
     pub version: String,
     pub files: Vec<String>,

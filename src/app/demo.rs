@@ -3,7 +3,8 @@
 
 use crate::app::error::{AppError, Result};
 use crate::app::sync::{run, Cancel, Progress, SyncReport};
-use crate::ingest::demo::{DemoOptions, DemoSource, ACCOUNT};
+use crate::ingest::demo::{DemoOptions, DemoSource, ACCOUNT, SOURCE_KIND};
+use crate::store::sync_runs::{self, RunStatus};
 use crate::store::{accounts, costs, functions, metrics, Day, Store};
 use breakeven_simulator::pricing::{bill, Arch, Deployment, PriceCatalog, Usage, Usd};
 use rust_decimal::Decimal;
@@ -30,6 +31,10 @@ pub fn load(
 
 /// Load the demo account only when the database holds no account yet, so the desktop app opens
 /// on data the first time. Returns `None` when an account exists.
+///
+/// A demo load that was killed part-way (the app closed while it ran: its run is still marked
+/// `running`) left half an account behind; when that is all the database holds, it is loaded
+/// again. A load the user cancelled stays as it is.
 pub fn load_if_empty(
     store: &mut Store,
     catalog: &PriceCatalog,
@@ -37,7 +42,12 @@ pub fn load_if_empty(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Option<SyncReport>> {
-    if !accounts::list(store.conn())?.is_empty() {
+    let stored = accounts::list(store.conn())?;
+    let interrupted = stored.iter().all(|a| a.key == ACCOUNT)
+        && sync_runs::last_per_source(store.conn())?
+            .iter()
+            .any(|r| r.source == SOURCE_KIND && r.status == RunStatus::Running.as_str());
+    if !stored.is_empty() && !interrupted {
         return Ok(None);
     }
     load(store, catalog, opts, progress, cancel).map(Some)

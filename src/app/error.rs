@@ -94,6 +94,7 @@ impl AppError {
 
 /// An error as the UI receives it: a code to branch on and a sentence to show.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorPayload {
     pub code: String,
     pub message: String,

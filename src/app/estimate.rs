@@ -17,6 +17,7 @@ pub struct EstimateRequest {
 
 /// The estimate with the context a reader needs to trust it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EstimateReport {
     #[serde(flatten)]
     pub cost: CostBreakdown,

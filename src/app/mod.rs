@@ -4,15 +4,19 @@
 pub mod account_report;
 pub mod analyse;
 pub mod catalog;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod estimate;
 pub mod import;
+pub mod inventory;
+pub mod profiles;
 pub mod report;
 pub mod scenario;
 pub mod simulate;
 pub mod sync;
 pub mod trace;
+pub mod whatif;
 
 pub use error::{AppError, ErrorPayload, Result};

@@ -177,8 +177,19 @@ pub fn report_scenario(
     o: &ReportOptions,
 ) -> Result<ReportOutcome> {
     let scenario = simulate::load_scenario(catalog, path)?;
+    report(catalog, &scenario, format, out, o)
+}
+
+/// Compute, render and write the report of a scenario already read (the desktop's what-if).
+pub fn report(
+    catalog: &PriceCatalog,
+    scenario: &Scenario,
+    format: Format,
+    out: &Path,
+    o: &ReportOptions,
+) -> Result<ReportOutcome> {
     let mut timings = ReportTimings::default();
-    let model = compute(catalog, &scenario, o, &mut timings)?;
+    let model = compute(catalog, scenario, o, &mut timings)?;
     let t = Instant::now();
     let rendered = render(&model, format, o.anonymise)?;
     timings.render_ms = ms_since(t);

@@ -12,6 +12,7 @@ pub mod focus;
 pub mod functions;
 pub mod metrics;
 mod migrations;
+pub mod rollups;
 pub mod scenarios;
 pub mod status;
 pub mod sync_runs;

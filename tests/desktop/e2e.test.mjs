@@ -79,6 +79,8 @@ describe("desktop estimate", () => {
       capabilities: { "tauri:options": { application: env("BREAKEVEN_APP") } },
     });
     await browser.setWindowSize(1280, 800);
+    // The app opens on the dashboard: go to the estimate view.
+    await (await browser.$("#nav-estimate")).click();
     await (await browser.$('[data-testid="total"]')).waitForExist({ timeout: 20_000 });
   });
 

@@ -23,6 +23,7 @@ const DEFAULT_COOLDOWN_S: f64 = 300.0;
 
 /// Which engine simulates a platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum EngineKind {
     Serverless,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a cost line pays for, so a bill can be split the same way on every platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CostCategory {
     /// Per-request / per-invocation fees.
@@ -43,6 +44,7 @@ impl CostCategory {
 
 /// One line of a bill: `quantity × unit_price = amount`, exactly (credits are negative).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CostLine {
     /// Human label, e.g. `Duration x86_64, tier 1 (0 – 6,000,000,000 GB-second)`.
     pub item: String,
@@ -50,9 +52,11 @@ pub struct CostLine {
     /// Catalog dimension this line is priced from.
     pub dimension: String,
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub quantity: Decimal,
     pub unit: String,
     #[serde(rename = "unit_price_usd", with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub unit_price: Decimal,
     #[serde(rename = "amount_usd")]
     pub amount: Usd,
@@ -63,6 +67,7 @@ pub struct CostLine {
 
 /// The bill of one platform for one period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CostBreakdown {
     pub platform: String,
     pub region: String,

@@ -59,6 +59,7 @@ pub type Result<T> = std::result::Result<T, CatalogError>;
 
 /// What kind of compute a platform sells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum PlatformKind {
     /// Pay-per-use functions.

@@ -8,6 +8,7 @@ use std::ops::{Add, AddAssign, Neg, Sub};
 /// An exact amount of US dollars.
 /// Serialised as an exact decimal string without trailing zeros (`"5.13334"`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct Usd(pub Decimal);
 
 impl Serialize for Usd {

@@ -12,6 +12,7 @@ use std::str::FromStr;
 
 /// CPU architecture of a function or instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Arch {
     #[default]
@@ -138,6 +139,7 @@ impl Default for Deployment {
 
 /// Raw metered usage of one platform over one billing period. Integers: counts and milliseconds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Usage {
     /// Length of the billing period, ms (a month is 730 h in the providers' calculators).
     pub period_ms: u64,

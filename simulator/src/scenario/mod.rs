@@ -3,9 +3,11 @@
 
 mod file;
 mod horizon;
+mod write;
 
 pub use file::{parse, ScenarioError};
 pub use horizon::parse_horizon_ms;
+pub use write::to_toml;
 
 use crate::workload::{DurationModel, Workload};
 use serde::{Deserialize, Serialize};
@@ -15,6 +17,7 @@ pub const SCENARIO_VERSION: u32 = 1;
 
 /// How requests are simulated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Every request is an event.
@@ -27,6 +30,7 @@ pub enum Mode {
 /// Size of a fixed fleet: a number of instances, or `"peak"`: enough for the peak arrival rate
 /// at the target utilisation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(untagged)]
 pub enum FleetSize {
     Fixed(u32),
@@ -36,6 +40,7 @@ pub enum FleetSize {
 /// Kubernetes: the platform's VMs are nodes; pods are bin-packed on them and a control plane is
 /// billed on top.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct KubernetesSpec {
     /// Control-plane platform id, e.g. `aws-eks`.
@@ -49,6 +54,7 @@ pub struct KubernetesSpec {
 /// One platform to run the workload on, with options that override the catalog's defaults.
 /// Every field but `id` is optional.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct PlatformSpec {
     /// Catalog platform id (`breakeven catalog list`).
@@ -118,6 +124,7 @@ impl PlatformSpec {
 
 /// A parsed, validated scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Scenario {
     pub version: u32,
     pub name: String,

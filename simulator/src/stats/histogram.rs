@@ -25,6 +25,7 @@ pub struct LatencyHistogram {
 
 /// Percentiles of a latency distribution, ms.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LatencySummary {
     pub p50: f64,
     pub p95: f64,

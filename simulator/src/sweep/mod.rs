@@ -17,6 +17,7 @@ const MONTH_S: f64 = 730.0 * 3600.0;
 
 /// How a sweep's points are simulated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SweepMode {
     /// Exact up to [`EXACT_LIMIT`] requests per platform, aggregate above.
@@ -37,6 +38,7 @@ pub struct TrafficSweep {
 
 /// One platform at one traffic level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SweepCell {
     pub label: String,
     pub monthly_usd: Usd,
@@ -51,6 +53,7 @@ pub struct SweepCell {
 
 /// One traffic level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SweepPoint {
     /// Multiplier of the scenario's traffic.
     pub traffic_factor: f64,
@@ -66,6 +69,7 @@ pub struct SweepPoint {
 
 /// Where two platforms' monthly cost lines cross.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Crossing {
     pub cheaper_below: String,
     pub cheaper_above: String,
@@ -75,6 +79,7 @@ pub struct Crossing {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SweepResult {
     pub scenario: String,
     pub horizon_s: f64,

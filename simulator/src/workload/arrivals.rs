@@ -12,6 +12,7 @@ const MS_PER_H: f64 = 3_600_000.0;
 
 /// A traffic spike: the base rate times `factor` from `at_s` for `duration_s`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Spike {
     pub at_s: f64,
@@ -21,6 +22,7 @@ pub struct Spike {
 
 /// How requests arrive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "process", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Arrivals {
     /// Homogeneous Poisson process.

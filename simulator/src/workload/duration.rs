@@ -10,6 +10,7 @@ const Z99: f64 = 2.326_347_874_040_841;
 
 /// A distribution of durations, ms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DurationModel {
     /// Always `ms`.

@@ -36,6 +36,7 @@ pub fn rng(seed: u64, stream: Stream) -> Pcg64Mcg {
 
 /// Traffic and request shape of one scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Workload {
     /// Simulated time, ms.
     pub horizon_ms: f64,

@@ -9,11 +9,11 @@ use tauri::State;
 /// Every platform, ordered by kind then id.
 #[tauri::command]
 pub async fn catalog_platforms(state: State<'_, DesktopState>) -> CommandResult<Vec<PlatformSummary>> {
-    Ok(catalog::list(state.catalog()?))
+    Ok(catalog::list(&*state.catalog()?))
 }
 
 /// Catalog version, files, counts and as-of range.
 #[tauri::command]
 pub async fn catalog_info(state: State<'_, DesktopState>) -> CommandResult<CatalogInfo> {
-    Ok(catalog::info(state.catalog()?))
+    Ok(catalog::info(&*state.catalog()?))
 }

@@ -12,6 +12,7 @@ use tauri::State;
 /// The estimate form as typed: every field a string (empty = the default), named like the CLI's
 /// flags. Unknown fields are refused so a misspelt field cannot be silently ignored.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct EstimateInput {
     pub platform: String,
@@ -33,6 +34,7 @@ pub struct EstimateInput {
 
 /// Net amount (after free-tier credits) of one cost category, for the breakdown bar.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CategoryTotal {
     pub category: CostCategory,
     pub label: &'static str,
@@ -41,6 +43,7 @@ pub struct CategoryTotal {
 
 /// The report plus its per-category totals, in the order the categories first appear.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EstimateView {
     #[serde(flatten)]
     pub report: EstimateReport,
@@ -121,18 +124,25 @@ impl EstimateInput {
 
 /// Validate, estimate, and total the categories.
 pub fn run(state: &DesktopState, input: &EstimateInput) -> CommandResult<EstimateView> {
-    let report = estimate::estimate(state.catalog()?, &input.to_request()?)?;
-    let mut categories: Vec<CategoryTotal> = Vec::new();
-    for line in &report.cost.lines {
-        if !categories.iter().any(|c| c.category == line.category) {
-            categories.push(CategoryTotal {
-                category: line.category,
-                label: line.category.label(),
-                amount_usd: report.cost.category_total(line.category),
-            });
+    let report = estimate::estimate(&*state.catalog()?, &input.to_request()?)?;
+    Ok(EstimateView::from(report))
+}
+
+impl From<EstimateReport> for EstimateView {
+    /// The report with its categories totalled, in the order they first appear.
+    fn from(report: EstimateReport) -> Self {
+        let mut categories: Vec<CategoryTotal> = Vec::new();
+        for line in &report.cost.lines {
+            if !categories.iter().any(|c| c.category == line.category) {
+                categories.push(CategoryTotal {
+                    category: line.category,
+                    label: line.category.label(),
+                    amount_usd: report.cost.category_total(line.category),
+                });
+            }
         }
+        EstimateView { report, categories }
     }
-    Ok(EstimateView { report, categories })
 }
 
 /// Async so the webview's main thread never waits on pricing.

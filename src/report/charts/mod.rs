@@ -10,6 +10,7 @@ pub mod breakeven;
 pub mod cost;
 pub mod latency;
 pub mod legend;
+pub mod metric;
 pub mod metrics;
 pub mod reconcile;
 pub mod timeline;

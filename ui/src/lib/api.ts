@@ -2,7 +2,23 @@
 // back end goes through here, and every failure comes out as a CommandError.
 
 import { invoke } from "@tauri-apps/api/core";
-import type { CatalogInfo, CommandError, EstimateInput, EstimateView, PlatformSummary } from "./types";
+import type {
+  AccountOverview,
+  CatalogInfo,
+  CommandError,
+  CostOn,
+  Dashboard,
+  EstimateInput,
+  EstimateView,
+  FunctionDetail,
+  FunctionScenario,
+  FunctionTable,
+  Locations,
+  PlatformSummary,
+  ProfileName,
+  SyncInput,
+  SyncReport,
+} from "./types";
 
 /** Shown when the back end cannot be reached at all (IPC failure, not an app error). */
 export const E_IPC = "E_IPC";
@@ -22,7 +38,7 @@ export function toCommandError(e: unknown): CommandError {
   return { code: E_IPC, message: "The app could not reach its pricing engine. Restart Breakeven." };
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (e) {
@@ -34,4 +50,17 @@ export const api = {
   catalogPlatforms: () => call<PlatformSummary[]>("catalog_platforms"),
   catalogInfo: () => call<CatalogInfo>("catalog_info"),
   estimate: (input: EstimateInput) => call<EstimateView>("estimate", { input }),
+  accountOpen: () => call<AccountOverview>("account_open"),
+  awsProfiles: () => call<ProfileName[]>("aws_profiles"),
+  syncStart: (input: SyncInput) => call<SyncReport>("sync_start", { input }),
+  syncCancel: () => call<boolean>("sync_cancel"),
+  functionsList: (days: string) => call<FunctionTable>("functions_list", { days }),
+  functionsCostOn: (platform: string, days: string) => call<CostOn[]>("functions_cost_on", { platform, days }),
+  functionDetail: (id: number, days: string, theme: string) =>
+    call<FunctionDetail>("function_detail", { id, days, theme }),
+  dashboard: (account: string, theme: string) => call<Dashboard>("dashboard", { account, theme }),
+  functionScenario: (id: number) => call<FunctionScenario>("function_scenario", { id }),
+  settingsLocations: () => call<Locations>("settings_locations"),
+  catalogReload: () => call<CatalogInfo>("catalog_reload"),
+  dbChoose: (path: string) => call<AccountOverview>("db_choose", { path }),
 };

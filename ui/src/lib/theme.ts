@@ -18,3 +18,10 @@ export function applyTheme(choice: ThemeChoice): void {
     document.documentElement.dataset.theme = choice;
   }
 }
+
+/** The theme in effect ("system" resolved), for charts drawn by the back end. */
+export function effectiveTheme(): "light" | "dark" {
+  const set = document.documentElement.dataset.theme;
+  if (set === "light" || set === "dark") return set;
+  return window.matchMedia?.("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+}

@@ -1,0 +1,362 @@
+//! The desktop what-if editor: an edited scenario is checked exactly as the CLI would read it,
+//! previewed live on a representative slice of its horizon, swept for break-even, and read from
+//! or written to scenario files in the CLI's TOML format.
+
+use crate::app::error::{AppError, Result};
+use crate::app::simulate::parse_scenario;
+use breakeven_simulator::pricing::{CostCategory, CostLine, PriceCatalog, Usd};
+use breakeven_simulator::scenario::{self, Mode, Scenario};
+use breakeven_simulator::sweep::{mean_rate_per_s, traffic, SweepMode, SweepResult, TrafficSweep};
+use breakeven_simulator::workload::Arrivals;
+use breakeven_simulator::{simulate, RunOptions, SimulationResult};
+use serde::Serialize;
+use std::path::Path;
+use std::time::Instant;
+
+/// Requests × platforms a live preview simulates request by request at most: about 100 ms of
+/// engine time on a busy two-core machine, so an edit is redrawn within 200 ms.
+pub const PREVIEW_BUDGET: f64 = 250_000.0;
+/// A preview never simulates less than this, ms (one hour).
+const MIN_PREVIEW_MS: f64 = 3_600_000.0;
+const DAY_MS: f64 = 86_400_000.0;
+
+/// What a run actually simulated, for the view to say so.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PreviewPlan {
+    /// Simulated time, s (the scenario's horizon, or a representative slice of it).
+    pub horizon_s: f64,
+    /// The scenario's own horizon, s.
+    pub full_horizon_s: f64,
+    pub mode: Mode,
+    /// True when this is the scenario as written: full horizon, its own mode.
+    pub exact: bool,
+    /// Expected requests per platform over the simulated horizon.
+    pub expected_requests: f64,
+}
+
+/// Net amount of one cost category over the simulated period (after free-tier credits).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CategoryAmount {
+    pub category: CostCategory,
+    pub amount_usd: Usd,
+}
+
+/// A live or exact what-if run.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct WhatIfRun {
+    pub plan: PreviewPlan,
+    pub result: SimulationResult,
+    /// Per platform (as in `result.platforms`): the bill of the simulated period by category,
+    /// in the order categories first appear, zero categories left out.
+    pub categories: Vec<Vec<CategoryAmount>>,
+    /// Engine time of this run, ms (the view adds the IPC and redraw around it).
+    pub engine_ms: f64,
+}
+
+fn categories(lines: &[CostLine]) -> Vec<CategoryAmount> {
+    let mut out: Vec<CategoryAmount> = Vec::new();
+    for line in lines {
+        match out.iter_mut().find(|c| c.category == line.category) {
+            Some(c) => c.amount_usd += line.amount,
+            None => out.push(CategoryAmount {
+                category: line.category,
+                amount_usd: line.amount,
+            }),
+        }
+    }
+    out.retain(|c| !c.amount_usd.is_zero());
+    out
+}
+
+/// The shortest stretch of time over which the arrival process shows its whole pattern, ms.
+fn pattern_ms(a: &Arrivals) -> f64 {
+    match a {
+        Arrivals::Poisson { .. } | Arrivals::Constant { .. } => MIN_PREVIEW_MS,
+        Arrivals::Diurnal { period_h, .. } => period_h * 3_600_000.0,
+        Arrivals::Bursty {
+            mean_on_s,
+            mean_off_s,
+            ..
+        } => 20.0 * (mean_on_s + mean_off_s) * 1000.0,
+        Arrivals::Spike { spikes, .. } => spikes
+            .iter()
+            .map(|s| (s.at_s + s.duration_s) * 1000.0)
+            .fold(MIN_PREVIEW_MS, f64::max),
+        // A recording has no shorter representative part.
+        Arrivals::Replay { .. } => f64::INFINITY,
+    }
+}
+
+/// How to preview `s` live: the whole scenario when it is small enough to simulate request by
+/// request; else as many whole periods of its traffic pattern (a day for a daily cycle) as fit
+/// that budget; else one period in aggregate mode (per-minute estimates). Monthly figures are
+/// scaled to 730 hours either way, so a repeating pattern prices the same month.
+pub fn plan(s: &Scenario, exact: bool) -> PreviewPlan {
+    let full_ms = s.workload.horizon_ms;
+    let rate = mean_rate_per_s(s);
+    let n = s.platforms.len().max(1) as f64;
+    let requests = |ms: f64| rate * ms / 1000.0;
+    let whole = |ms: f64, mode: Mode, exact: bool| PreviewPlan {
+        horizon_s: ms / 1000.0,
+        full_horizon_s: full_ms / 1000.0,
+        mode,
+        exact,
+        expected_requests: requests(ms).round(),
+    };
+    if exact || requests(full_ms) * n <= PREVIEW_BUDGET {
+        return whole(full_ms, s.mode, true);
+    }
+    let period = pattern_ms(&s.workload.arrivals).max(MIN_PREVIEW_MS).min(full_ms);
+    if s.mode == Mode::Exact && requests(period) * n <= PREVIEW_BUDGET {
+        let fits = (PREVIEW_BUDGET / (n * requests(period))).floor().max(1.0);
+        let ms = (fits * period).min(full_ms).min((7.0 * DAY_MS).max(period));
+        return whole(ms, Mode::Exact, false);
+    }
+    whole(
+        period,
+        Mode::Aggregate,
+        period == full_ms && s.mode == Mode::Aggregate,
+    )
+}
+
+/// Check an edited scenario the way the CLI reads it: written as TOML and parsed back, so the
+/// same rules (and the same messages) apply, and what runs is exactly what a save would hold.
+pub fn check(catalog: &PriceCatalog, s: &Scenario) -> Result<Scenario> {
+    let text = scenario::to_toml(s).map_err(|m| AppError::bad_input("E_SCENARIO", m))?;
+    scenario::parse(&s.name, &text, catalog, &mut |_| {
+        Err("a replay file is read when the scenario is opened".to_string())
+    })
+    .map_err(|e| AppError::bad_input("E_SCENARIO", e.message))
+}
+
+/// Run `s` as previewed by [`plan`] (or exactly, as written, with `exact`).
+pub fn run(catalog: &PriceCatalog, s: &Scenario, exact: bool) -> Result<WhatIfRun> {
+    let s = check(catalog, s)?;
+    let plan = plan(&s, exact);
+    let mut run = s.clone();
+    run.workload.horizon_ms = plan.horizon_s * 1000.0;
+    let opts = RunOptions {
+        mode: Some(plan.mode),
+        timeline: false,
+        ..RunOptions::default()
+    };
+    let start = Instant::now();
+    let result = simulate(catalog, &run, &opts)?;
+    let engine_ms = start.elapsed().as_secs_f64() * 1000.0;
+    Ok(WhatIfRun {
+        plan,
+        categories: result
+            .platforms
+            .iter()
+            .map(|p| categories(&p.cost.lines))
+            .collect(),
+        result,
+        engine_ms,
+    })
+}
+
+/// Break-even curves for the view's chart: traffic × `from`..`to` in `steps`, per-minute
+/// (aggregate) estimates over the live preview's slice of the horizon, so the chart keeps pace
+/// with the edits.
+pub fn breakeven(
+    catalog: &PriceCatalog,
+    s: &Scenario,
+    from: f64,
+    to: f64,
+    steps: usize,
+) -> Result<SweepResult> {
+    let mut s = check(catalog, s)?;
+    s.workload.horizon_ms = plan(&s, false).horizon_s * 1000.0;
+    let sweep = TrafficSweep {
+        from,
+        to,
+        steps,
+        mode: SweepMode::Aggregate,
+    };
+    Ok(traffic(catalog, &s, &sweep)?)
+}
+
+/// A scenario file as opened: the parsed scenario and the text it came from.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ScenarioFile {
+    pub path: String,
+    pub scenario: Scenario,
+    pub toml: String,
+}
+
+/// The demo scenario the what-if view opens with (the README's complete example).
+pub const DEMO_SCENARIO: &str = include_str!("../../fixtures/scenarios/checkout-api.toml");
+
+/// Open a scenario file (replay files resolved beside it).
+pub fn open(catalog: &PriceCatalog, path: &Path) -> Result<ScenarioFile> {
+    let toml = std::fs::read_to_string(path)
+        .map_err(|e| AppError::io(format!("reading scenario {}", path.display()), e))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let scenario = parse_scenario(catalog, &name, &toml, base)?;
+    Ok(ScenarioFile {
+        path: path.display().to_string(),
+        scenario,
+        toml,
+    })
+}
+
+/// Parse scenario text that did not come from a file (the demo, a function opened as a what-if).
+/// It may not name a replay file: text from the view never makes the app read other files.
+pub fn from_text(catalog: &PriceCatalog, name: &str, toml: &str) -> Result<ScenarioFile> {
+    let scenario = scenario::parse(name, toml, catalog, &mut |file| {
+        Err(format!(
+            "`{file}`: only a scenario opened from a file can replay a file; inline the counts as `counts_per_min`"
+        ))
+    })
+    .map_err(|e| AppError::bad_input("E_SCENARIO", e.to_string()))?;
+    Ok(ScenarioFile {
+        path: String::new(),
+        scenario,
+        toml: toml.to_string(),
+    })
+}
+
+/// Write `s` (checked first) as a scenario file; returns the text written. Written to a
+/// temporary file beside the target and renamed, so a failed save never leaves half a file.
+pub fn save(catalog: &PriceCatalog, s: &Scenario, path: &Path) -> Result<String> {
+    let checked = check(catalog, s)?;
+    let text = scenario::to_toml(&checked).map_err(|m| AppError::bad_input("E_SCENARIO", m))?;
+    let tmp = path.with_extension("toml.tmp");
+    std::fs::write(&tmp, &text).map_err(|e| AppError::io(format!("writing {}", tmp.display()), e))?;
+    std::fs::rename(&tmp, path).map_err(|e| AppError::io(format!("saving {}", path.display()), e))?;
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checkout() -> (PriceCatalog, Scenario) {
+        let c = PriceCatalog::bundled().unwrap();
+        let s = from_text(&c, "checkout-api.toml", DEMO_SCENARIO)
+            .unwrap()
+            .scenario;
+        (c, s)
+    }
+
+    #[test]
+    fn text_from_the_view_cannot_name_a_replay_file() {
+        let c = PriceCatalog::bundled().unwrap();
+        let text = DEMO_SCENARIO.replace(
+            "arrivals = { process = \"diurnal\", mean_rate_per_s = 4, peak_to_trough = 6, peak_hour = 15 }",
+            "arrivals = { process = \"replay\", file = \"/etc/passwd\" }",
+        );
+        assert_ne!(text, DEMO_SCENARIO);
+        let e = from_text(&c, "x.toml", &text).unwrap_err();
+        assert!(e.to_string().contains("counts_per_min"), "{e}");
+    }
+
+    #[test]
+    fn the_demo_previews_one_day_of_its_daily_cycle() {
+        let (_, s) = checkout();
+        let p = plan(&s, false);
+        assert!(!p.exact);
+        // 4 req/s × 6 platforms is 2 M requests a day: too many to simulate live one by one.
+        assert_eq!(
+            (p.mode, p.horizon_s, p.full_horizon_s),
+            (Mode::Aggregate, 86_400.0, 30.0 * 86_400.0)
+        );
+        let exact = plan(&s, true);
+        assert!(exact.exact && exact.horizon_s == exact.full_horizon_s && exact.mode == Mode::Exact);
+    }
+
+    #[test]
+    fn light_traffic_runs_whole_periods_or_everything_request_by_request() {
+        let (_, mut s) = checkout();
+        s.workload.arrivals = Arrivals::Poisson { rate_per_s: 0.2 };
+        let p = plan(&s, false);
+        // 0.2 req/s × 6 platforms: as many whole hours as the budget allows, request by request.
+        assert_eq!((p.mode, p.horizon_s % 3600.0), (Mode::Exact, 0.0), "{p:?}");
+        assert!(
+            p.horizon_s > 86_400.0 && p.expected_requests * 6.0 <= PREVIEW_BUDGET,
+            "{p:?}"
+        );
+        s.workload.horizon_ms = 3_600_000.0;
+        assert!(plan(&s, false).exact);
+    }
+
+    #[test]
+    fn checking_applies_the_file_rules() {
+        let (c, mut s) = checkout();
+        assert_eq!(check(&c, &s).unwrap(), s);
+        s.platforms[0].keep_alive_s = Some(-1.0);
+        let e = check(&c, &s).unwrap_err();
+        assert_eq!(e.code(), "E_SCENARIO");
+        assert!(e.to_string().contains("keep_alive_s"), "{e}");
+    }
+
+    #[test]
+    fn a_preview_costs_the_same_month_as_the_full_run_within_sampling_noise() {
+        let (c, s) = checkout();
+        let live = run(&c, &s, false).unwrap();
+        assert!(!live.plan.exact);
+        let lambda = &live.result.platforms[0];
+        assert_eq!(lambda.id, "aws-lambda");
+        assert!(lambda.requests > 0 && lambda.cold_start_probability > 0.0);
+        // The categories add up to the bill of the simulated period.
+        for (p, cats) in live.result.platforms.iter().zip(&live.categories) {
+            let sum: Usd = cats.iter().map(|c| c.amount_usd).sum();
+            assert_eq!(sum, p.cost.total_usd, "{}", p.label);
+        }
+        // One day of the daily cycle prices the month like the full 30 days, request by request.
+        let mut only_lambda = s.clone();
+        only_lambda.platforms.truncate(1);
+        let full = run(&c, &only_lambda, true).unwrap();
+        assert!(full.plan.exact);
+        let month = |r: &WhatIfRun| r.result.platforms[0].cost.monthly_usd.0;
+        let (preview, exact) = (month(&live), month(&full));
+        let gap = ((preview - exact) / exact).abs();
+        assert!(
+            gap < rust_decimal::Decimal::new(5, 2),
+            "preview {preview} vs full {exact}"
+        );
+    }
+
+    #[test]
+    fn saved_files_reopen_as_the_same_scenario() {
+        let (c, s) = checkout();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("what-if.toml");
+        let text = save(&c, &s, &path).unwrap();
+        let back = open(&c, &path).unwrap();
+        assert_eq!(back.toml, text);
+        assert_eq!(back.scenario, s);
+        assert!(!dir.path().join("what-if.toml.tmp").exists());
+    }
+}
+
+/// What a report exported from the what-if view covers: the run the view shows (the live
+/// preview's slice and mode, or the whole scenario when it is small enough), break-even from
+/// ×0.01 to ×100 of its traffic in per-minute estimates, and memory tuning over 128–3,008 MB —
+/// seconds, where the exact run of a month of traffic takes minutes (`breakeven report` does that).
+pub fn report_options(s: &Scenario) -> crate::app::report::ReportOptions {
+    let plan = plan(s, false);
+    crate::app::report::ReportOptions {
+        overrides: crate::app::simulate::Overrides {
+            mode: Some(plan.mode),
+            horizon_ms: Some(plan.horizon_s * 1000.0),
+            seed: None,
+        },
+        sweep: Some(TrafficSweep {
+            from: 0.01,
+            to: 100.0,
+            steps: 9,
+            mode: SweepMode::Aggregate,
+        }),
+        memory_mb: Some((128, 3008)),
+        anonymise: false,
+    }
+}

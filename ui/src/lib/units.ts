@@ -1,0 +1,33 @@
+// Display of the metric figures the views show (counts, milliseconds). Money is never formatted
+// here: see ./format.ts.
+
+/** `1234567` → `1,234,567`; null → `—`. */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
+  return Math.round(n).toLocaleString("en-US");
+}
+
+/** A duration in ms: `0.85 ms`, `12.4 ms`, `1,250 ms`; null → `—`. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
+  if (ms < 10) return `${ms.toFixed(2)} ms`;
+  if (ms < 100) return `${ms.toFixed(1)} ms`;
+  return `${Math.round(ms).toLocaleString("en-US")} ms`;
+}
+
+/** A compact count for narrow cells: `950`, `12.3K`, `4.5M`, `1.2B`. */
+export function formatCompact(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
+  const a = Math.abs(n);
+  if (a < 1_000) return String(Math.round(n));
+  if (a < 1_000_000) return `${(n / 1_000).toFixed(a < 10_000 ? 2 : 1)}K`;
+  if (a < 1_000_000_000) return `${(n / 1_000_000).toFixed(a < 10_000_000 ? 2 : 1)}M`;
+  return `${(n / 1_000_000_000).toFixed(2)}B`;
+}
+
+/** Unix seconds → `28 Nov 2026` (UTC). */
+export function formatDay(unixS: number): string {
+  const d = new Date(unixS * 1000);
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
