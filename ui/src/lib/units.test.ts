@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCompact, formatCount, formatDay, formatMs } from "./units";
+import { formatCompact, formatCount, formatDay, formatMs, formatMsShort } from "./units";
 
 describe("metric figures", () => {
   it("formats counts, durations and compact counts", () => {
@@ -8,6 +8,11 @@ describe("metric figures", () => {
     expect(formatMs(0.854)).toBe("0.85 ms");
     expect(formatMs(12.44)).toBe("12.4 ms");
     expect(formatMs(1250.2)).toBe("1,250 ms");
+    expect(formatMsShort(900)).toBe("900 ms");
+    expect(formatMsShort(2499.4)).toBe("2.50 s");
+    expect(formatMsShort(12_010)).toBe("12.0 s");
+    expect(formatMsShort(44_676)).toBe("44.7 s");
+    expect(formatMsShort(1_250_000)).toBe("1,250 s");
     expect(formatCompact(950)).toBe("950");
     expect(formatCompact(1234)).toBe("1.23K");
     expect(formatCompact(4_560_000)).toBe("4.56M");

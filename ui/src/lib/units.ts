@@ -15,6 +15,16 @@ export function formatMs(ms: number | null | undefined): string {
   return `${Math.round(ms).toLocaleString("en-US")} ms`;
 }
 
+/** A duration for narrow cells: as {@link formatMs} below a second, then seconds to three
+ * significant figures: `2.50 s`, `12.0 s`, `44.7 s`, `1,250 s`. */
+export function formatMsShort(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 999.5) return formatMs(ms);
+  const s = ms / 1000;
+  if (s < 9.995) return `${s.toFixed(2)} s`;
+  if (s < 99.95) return `${s.toFixed(1)} s`;
+  return `${Math.round(s).toLocaleString("en-US")} s`;
+}
+
 /** A compact count for narrow cells: `950`, `12.3K`, `4.5M`, `1.2B`. */
 export function formatCompact(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return "—";
