@@ -3,10 +3,18 @@
 //! `cargo test -p breakeven-desktop --features ts export_bindings` (or `scripts/gen-types.sh`);
 //! the desktop test script fails when regenerating changes a committed file.
 
+use crate::commands::account::{AccountOverview, SyncInput};
+use crate::commands::dashboard::DashboardView;
 use crate::commands::estimate::{EstimateInput, EstimateView};
+use crate::commands::extract::FunctionScenario;
+use crate::commands::functions::{FunctionDetail, FunctionTable};
+use crate::commands::settings::Locations;
 use crate::commands::whatif::BreakevenView;
 use crate::error::CommandError;
 use breakeven::app::catalog::{CatalogInfo, PlatformSummary};
+use breakeven::app::profiles::ProfileName;
+use breakeven::app::report::ReportOutcome;
+use breakeven::app::sync::{ProgressEvent, SyncReport};
 use breakeven::app::whatif::{ScenarioFile, WhatIfRun};
 use breakeven_simulator::scenario::Scenario;
 use breakeven_simulator::sweep::SweepResult;
@@ -32,6 +40,17 @@ fn export_roots(cfg: &Config) -> Result<(), ExportError> {
     WhatIfRun::export_all(cfg)?;
     ScenarioFile::export_all(cfg)?;
     BreakevenView::export_all(cfg)?;
+    AccountOverview::export_all(cfg)?;
+    SyncInput::export_all(cfg)?;
+    ProfileName::export_all(cfg)?;
+    ProgressEvent::export_all(cfg)?;
+    SyncReport::export_all(cfg)?;
+    FunctionTable::export_all(cfg)?;
+    FunctionDetail::export_all(cfg)?;
+    Locations::export_all(cfg)?;
+    DashboardView::export_all(cfg)?;
+    FunctionScenario::export_all(cfg)?;
+    ReportOutcome::export_all(cfg)?;
     Ok(())
 }
 

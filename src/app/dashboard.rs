@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 
 /// One function's usage-derived cost over the range.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FunctionCost {
     /// The stored function (for opening its detail).
     pub id: Option<i64>,
@@ -26,11 +27,13 @@ pub struct FunctionCost {
     #[serde(flatten)]
     pub cost: CostSplit,
     /// Share of the account's usage-derived total, percent, 1 decimal.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub share_pct: Decimal,
 }
 
 /// A mover, with the stored function it names (services have none).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MoverRow {
     #[serde(flatten)]
     pub mover: Mover,
@@ -39,6 +42,7 @@ pub struct MoverRow {
 
 /// An anomaly, with the stored function it names (services have none).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AnomalyRow {
     #[serde(flatten)]
     pub anomaly: Anomaly,
@@ -47,6 +51,7 @@ pub struct AnomalyRow {
 
 /// One day of the trend.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DayTotals {
     pub day: Day,
     /// Σ of the day's billed rows, every service.
@@ -57,15 +62,21 @@ pub struct DayTotals {
 
 /// How the bill compares with the usage-derived cost, in one word and its figures.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReconciliationStatus {
     /// `ok` (every billed day within tolerance), `explained` (the rest have a known cause),
     /// `unexplained`, or `no_bill` (no billed Lambda day in the range).
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "\"ok\" | \"explained\" | \"unexplained\" | \"no_bill\"")
+    )]
     pub status: String,
     pub tolerance: String,
     pub usage_derived_usd: Usd,
     pub billed_usd: Usd,
     pub gap_usd: Usd,
     /// gap / billed, percent, 2 decimals; `None` without a bill.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub gap_pct: Option<Decimal>,
     pub days_ok: u32,
     pub days_explained: u32,
@@ -76,6 +87,7 @@ pub struct ReconciliationStatus {
 
 /// The 30-day forecast, without its days.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ForecastSummary {
     pub method: String,
     pub basis: String,
@@ -84,6 +96,7 @@ pub struct ForecastSummary {
 
 /// What the dashboard shows.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Dashboard {
     pub account: String,
     pub account_name: String,

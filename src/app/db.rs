@@ -31,6 +31,7 @@ pub fn resolve(path: Option<&Path>) -> Result<PathBuf> {
 
 /// What `db status` shows.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DbStatus {
     pub path: Option<String>,
     pub schema_version: i64,

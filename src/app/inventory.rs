@@ -24,6 +24,7 @@ const MONTH_DAYS: f64 = 730.0 / 24.0;
 
 /// A window of stored data, Unix seconds `[from, to)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Window {
     pub from: i64,
     pub to: i64,
@@ -51,6 +52,7 @@ impl Window {
 
 /// One row of the Functions table.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FunctionUsage {
     #[serde(flatten)]
     pub function: FunctionRow,
@@ -213,6 +215,7 @@ pub fn series(
 
 /// One day's AWS Lambda cost of a function.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DailyCost {
     /// Start of the UTC day, Unix seconds.
     pub day: i64,

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// One profile and which files define it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProfileName {
     pub name: String,
     /// Defined in the config file.

@@ -25,6 +25,7 @@ pub struct ReportOptions {
 
 /// Where the time went, ms; `render_ms + write_ms` is the report itself, the rest is simulation.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReportTimings {
     pub simulate_ms: f64,
     pub sweep_ms: f64,
@@ -36,6 +37,7 @@ pub struct ReportTimings {
 
 /// A written report.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReportOutcome {
     pub format: Format,
     pub files: Vec<PathBuf>,

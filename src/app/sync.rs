@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 /// What a long-running use case tells its shell (a progress bar, desktop events).
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ProgressEvent {
     /// A unit of work finished (or a stage was planned).
     Step(Step),
@@ -39,6 +40,7 @@ impl Progress for Silent {
 
 /// The outcome of a sync run.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncReport {
     pub run_id: i64,
     pub source: String,

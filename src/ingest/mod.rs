@@ -70,6 +70,7 @@ pub struct SeriesPoints {
 
 /// Where a source is, for progress displays.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Step {
     /// Stable stage id: `identity`, `inventory`, `metrics`, `costs`, `demo`.
     pub stage: &'static str,

@@ -7,6 +7,7 @@ use std::str::FromStr;
 /// Days since 1970-01-01 (UTC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct Day(pub i64);
 
 const SECONDS_PER_DAY: i64 = 86_400;

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 /// A function's configuration as the inventory lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FunctionRecord {
     pub name: String,
     pub arn: String,
@@ -91,6 +92,7 @@ pub fn ids(c: &Connection, account_id: i64, region: &str) -> Result<HashMap<Stri
 
 /// A stored function with where it lives.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FunctionRow {
     pub id: i64,
     pub account_key: String,

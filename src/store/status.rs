@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// Counts and ranges of one account.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccountStatus {
     pub key: String,
     pub name: String,

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RunStatus {
     Running,
     Ok,
@@ -58,6 +59,7 @@ pub fn finish(
 
 /// A run as `db status` shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RunRow {
     pub id: i64,
     pub source: String,

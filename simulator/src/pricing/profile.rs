@@ -12,25 +12,31 @@ use serde::{Deserialize, Serialize};
 /// A month of steady usage on one platform.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UsageProfile {
     /// Requests in the period.
     pub requests: u64,
     /// Average wall-clock duration of one request, ms.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub duration_ms: Decimal,
     /// Function memory, MB (`None`: the platform's smallest or 128 MB).
     pub memory_mb: Option<u32>,
     pub arch: Arch,
     /// Average CPU time of one request, ms (Cloudflare Workers); `None`: equal to the duration.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub cpu_ms: Option<Decimal>,
     /// Always-warm instances: provisioned concurrency, always-ready, min instances.
     pub provisioned_concurrency: u32,
     /// Hours of the period (instances and provisioned capacity run this long); `None`: 730.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub hours: Option<Decimal>,
     /// Instances / tasks / VMs kept running (fleets); `None`: 1 for VMs and tasks, scale to zero
     /// for request-billed platforms.
     pub instances: Option<u32>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub vcpu: Option<Decimal>,
     /// Memory per instance or task, GB.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub memory_gb: Option<Decimal>,
     /// Named size (Azure Premium EP1…EP3).
     pub size: Option<String>,
@@ -38,6 +44,7 @@ pub struct UsageProfile {
     pub concurrency: Option<u32>,
     /// Cold starts in the period, and init time of each, ms.
     pub cold_starts: u64,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub init_ms: Decimal,
     /// Ephemeral storage, MB (AWS Lambda).
     pub ephemeral_storage_mb: u32,

@@ -53,6 +53,7 @@ impl FromStr for Arch {
 /// How instance time is paid for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Commitment {
     #[default]
     OnDemand,

@@ -18,6 +18,7 @@ const ACCOUNT: Field = Field {
 
 /// The dashboard and its charts.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DashboardView {
     #[serde(flatten)]
     pub dashboard: Dashboard,

@@ -33,6 +33,7 @@ pub struct Analysis {
 
 /// Usage-derived cost split into what Lambda bills for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CostSplit {
     pub requests_usd: Usd,
     pub compute_usd: Usd,
@@ -46,6 +47,7 @@ pub struct CostSplit {
 
 /// The account's usage-derived cost: the split, then the free tier as its own credit line.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccountCost {
     #[serde(flatten)]
     pub split: CostSplit,
@@ -111,6 +113,7 @@ pub struct Billed {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceCost {
     /// `cost-explorer` or `focus`.
     pub source: String,
@@ -153,6 +156,7 @@ pub struct Reconciliation {
 
 /// Week-over-week change of one function or service.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Mover {
     /// `function` or `service`.
     pub kind: String,
@@ -166,6 +170,7 @@ pub struct Mover {
 
 /// A day whose cost is far from the key's usual.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Anomaly {
     pub kind: String,
     pub name: String,

@@ -7,7 +7,7 @@ import type {
   CatalogInfo,
   CommandError,
   CostOn,
-  Dashboard,
+  DashboardView,
   EstimateInput,
   EstimateView,
   FunctionDetail,
@@ -58,7 +58,7 @@ export const api = {
   functionsCostOn: (platform: string, days: string) => call<CostOn[]>("functions_cost_on", { platform, days }),
   functionDetail: (id: number, days: string, theme: string) =>
     call<FunctionDetail>("function_detail", { id, days, theme }),
-  dashboard: (account: string, theme: string) => call<Dashboard>("dashboard", { account, theme }),
+  dashboard: (account: string, theme: string) => call<DashboardView>("dashboard", { account, theme }),
   functionScenario: (id: number) => call<FunctionScenario>("function_scenario", { id }),
   settingsLocations: () => call<Locations>("settings_locations"),
   catalogReload: () => call<CatalogInfo>("catalog_reload"),
