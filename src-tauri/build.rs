@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "functions_cost_on",
     "function_detail",
     "function_scenario",
+    "function_tuning",
     "settings_locations",
     "catalog_reload",
     "db_choose",

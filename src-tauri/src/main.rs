@@ -33,6 +33,7 @@ fn main() -> anyhow::Result<()> {
             commands::functions::functions_cost_on,
             commands::functions::function_detail,
             commands::extract::function_scenario,
+            commands::extract::function_tuning,
             commands::settings::settings_locations,
             commands::settings::catalog_reload,
             commands::settings::db_choose,

@@ -170,7 +170,15 @@ describe("desktop account views", () => {
     if (p.provisioned_concurrency) args.push("--provisioned-concurrency", String(p.provisioned_concurrency));
     if (p.ephemeral_storage_mb) args.push("--ephemeral-storage-mb", String(p.ephemeral_storage_mb));
     assert.equal(await cost.getAttribute("data-exact"), cli(args).total_usd);
+    // The memory tuning curve arrives apart, computed off the UI thread.
+    const tuning = await browser.$('[data-testid="tuning"] [data-testid="chart-memory-tuning"] svg');
+    await tuning.waitForExist({ timeout: 60_000, timeoutMsg: "the memory tuning curve never appeared" });
+    const tuned = await browser.execute(() => document.querySelector('[data-testid="tuning"]').textContent);
+    assert.match(tuned, /cheapest at \d+ MB/);
     await shot("function-detail-1280x800");
+    await tuning.scrollIntoView();
+    await shot("function-detail-tuning-1280x800");
+    await browser.execute(() => window.scrollTo(0, 0));
     await browser.setWindowSize(1920, 1080);
     await shot("function-detail-1920x1080");
     await browser.setWindowSize(1280, 800);

@@ -3,7 +3,7 @@
 // files). Money and decimals cross the wire as exact decimal strings: format them with
 // ./format.ts, never do arithmetic on them here. Only narrowings the views add live below.
 
-import type { EstimateInput } from "./generated";
+import type { Chart, EstimateInput } from "./generated";
 
 export type * from "./generated";
 
@@ -37,6 +37,25 @@ export interface CostSplit {
   total_usd: string;
 }
 
+
+/** breakeven-desktop commands::extract::FunctionTuning: cost and latency per memory size. */
+export interface FunctionTuning {
+  tune: {
+    scenario: string;
+    platforms: {
+      label: string;
+      id: string;
+      rows: { memory_mb: number; monthly_usd: string; mean_ms: number; p50_ms: number; p95_ms: number; p99_ms: number }[];
+      /** Memory of the cheapest row, MB. */
+      cheapest_mb: number;
+    }[];
+    skipped: string[];
+    simulated_requests: number;
+  };
+  chart: Chart;
+  /** Time the simulations took, ms. */
+  engine_ms: number;
+}
 
 /** breakeven::report::Format */
 export type ReportFormat = "html" | "csv" | "json" | "md";
