@@ -78,7 +78,10 @@ pub fn over_time(
             .light_line_style(p.background)
             .draw()
             .map_err(&e)?;
-        for l in lines {
+        // Lines drawn first are drawn wider, so a later line that coincides with one (usage-derived
+        // cost on top of the bill where they agree) leaves both visible.
+        for (i, l) in lines.iter().enumerate() {
+            let width = 2 + 2 * (lines.len() - 1 - i) as u32;
             let pts = l.points.iter().map(|(t, y)| (*t as f64, *y));
             match bars {
                 Some(w) => {
@@ -91,7 +94,7 @@ pub fn over_time(
                 }
                 None => {
                     chart
-                        .draw_series(LineSeries::new(pts, l.colour.stroke_width(2)))
+                        .draw_series(LineSeries::new(pts, l.colour.stroke_width(width)))
                         .map_err(&e)?;
                 }
             }
