@@ -1,7 +1,9 @@
 //! `breakeven analyse --bench`: the daily usage group-by over N synthetic metric rows, in SQLite
 //! (the baseline: one SQL query with the same two-level GROUP BY and finest-period rule) and in
 //! polars ([`crate::analytics::usage`]), on the same temporary database in the real schema.
-//! Loading SQLite rows into polars is timed apart from the group-by.
+//! Loading SQLite rows into polars is timed apart from the group-by, and the same plan runs on
+//! both polars engines. The run fails if the results disagree (function-days, Σ invocations,
+//! Σ duration).
 
 use crate::analytics::read::f64s_or_zero;
 use crate::analytics::{frames, usage, AnalyticsError};
@@ -25,7 +27,7 @@ const SERIES: [(&str, &str); 5] = [
 /// 2026-01-01, Unix seconds.
 const START: i64 = 1_767_225_600;
 
-/// The same aggregation as `usage::function_days(usage::period_rows(..))`, in SQL.
+/// The same aggregation as `usage::function_days`, in SQL.
 const SQL_BASELINE: &str = "
 WITH pr AS (
   SELECT s.function_id AS f, s.period_s AS period, p.ts AS ts,
@@ -61,8 +63,10 @@ pub struct BenchReport {
     pub sql_group_by_s: f64,
     /// SQLite rows → polars frames.
     pub polars_load_s: f64,
-    /// The polars group-by alone (frames in memory).
+    /// The polars group-by alone (frames in memory), on the streaming engine the app uses.
     pub polars_group_by_s: f64,
+    /// The same plan on polars' in-memory engine (a second baseline).
+    pub polars_in_memory_s: f64,
     /// sql_group_by_s / polars_group_by_s.
     pub speedup_group_by: f64,
     /// sql_group_by_s / (polars_load_s + polars_group_by_s).
@@ -108,7 +112,7 @@ fn run_at(path: &std::path::Path, rows: u64, progress: &mut dyn FnMut(&str)) -> 
 
     progress("SQL baseline: GROUP BY in SQLite …");
     let t = Instant::now();
-    let (sql_rows, invocations_sql) = sql_baseline(&store)?;
+    let (sql_rows, invocations_sql, duration_ms_sql) = sql_baseline(&store)?;
     let sql_group_by_s = t.elapsed().as_secs_f64();
 
     progress("polars: load, then group-by …");
@@ -117,19 +121,37 @@ fn run_at(path: &std::path::Path, rows: u64, progress: &mut dyn FnMut(&str)) -> 
     let series = frames::series(store.conn(), account_id)?;
     let polars_load_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let days = usage::function_days(usage::period_rows(points.lazy(), series.lazy()))
-        .collect()
+    let days = usage::function_days(points.clone().lazy(), &series)
+        .and_then(crate::analytics::collect_streaming)
         .map_err(AnalyticsError::from)?;
     let polars_group_by_s = t.elapsed().as_secs_f64();
-    let invocations_polars: f64 = f64s_or_zero(&days, "invocations")
-        .map_err(AnalyticsError::from)?
-        .iter()
-        .sum();
-    if days.height() as u64 != sql_rows {
+    let t = Instant::now();
+    let in_memory = usage::function_days(points.lazy(), &series)
+        .and_then(|plan| plan.collect())
+        .map_err(AnalyticsError::from)?;
+    let polars_in_memory_s = t.elapsed().as_secs_f64();
+    let sum = |frame: &polars::prelude::DataFrame, column: &str| -> Result<f64> {
+        Ok(f64s_or_zero(frame, column)
+            .map_err(AnalyticsError::from)?
+            .iter()
+            .sum())
+    };
+    let (invocations_polars, duration_ms_polars) = (sum(&days, "invocations")?, sum(&days, "duration_ms")?);
+    let in_memory_sums = (sum(&in_memory, "invocations")?, sum(&in_memory, "duration_ms")?);
+    let differs = |a: f64, b: f64| (a - b).abs() > 1e-9 * a.abs().max(b.abs()).max(1.0);
+    if days.height() as u64 != sql_rows
+        || in_memory.height() != days.height()
+        || differs(in_memory_sums.0, invocations_polars)
+        || differs(in_memory_sums.1, duration_ms_polars)
+        || differs(invocations_sql, invocations_polars)
+        || differs(duration_ms_sql, duration_ms_polars)
+    {
         return Err(AppError::io(
             "benchmark",
             std::io::Error::other(format!(
-                "polars gave {} function-days, SQL {sql_rows}",
+                "the results disagree: polars {} function-days, Σ invocations {invocations_polars}, \
+                 Σ duration {duration_ms_polars} ms; SQL {sql_rows}, {invocations_sql}, \
+                 {duration_ms_sql} ms",
                 days.height()
             )),
         ));
@@ -146,6 +168,7 @@ fn run_at(path: &std::path::Path, rows: u64, progress: &mut dyn FnMut(&str)) -> 
         sql_group_by_s,
         polars_load_s,
         polars_group_by_s,
+        polars_in_memory_s,
         speedup_group_by: sql_group_by_s / polars_group_by_s,
         speedup_with_load: sql_group_by_s / (polars_load_s + polars_group_by_s),
         result_rows: sql_rows,
@@ -205,16 +228,17 @@ fn fill(store: &mut Store, rows: u64) -> Result<i64> {
     })
 }
 
-/// Run the baseline query and fetch every row: (rows, Σ invocations).
-fn sql_baseline(store: &Store) -> Result<(u64, f64)> {
+/// Run the baseline query and fetch every row: (rows, Σ invocations, Σ duration ms).
+fn sql_baseline(store: &Store) -> Result<(u64, f64, f64)> {
     let mut st = store.conn().prepare(SQL_BASELINE).ctx("preparing the baseline")?;
     let mut rows = st.query([]).ctx("running the baseline")?;
-    let (mut n, mut inv) = (0u64, 0.0);
+    let (mut n, mut inv, mut dur) = (0u64, 0.0, 0.0);
     while let Some(r) = rows.next().ctx("running the baseline")? {
         n += 1;
         inv += r.get::<_, f64>(2).ctx("reading the baseline")?;
+        dur += r.get::<_, f64>(6).ctx("reading the baseline")?;
     }
-    Ok((n, inv))
+    Ok((n, inv, dur))
 }
 
 /// The report as text.
@@ -225,6 +249,7 @@ pub fn render(r: &BenchReport) -> String {
          SQL baseline: GROUP BY in SQLite         {sql:>8.3} s\n\
          polars: load SQLite → frames             {load:>8.3} s\n\
          polars: group-by (frames in memory)      {gb:>8.3} s\n\
+         polars: same plan, in-memory engine      {mem:>8.3} s\n\
          group-by speed-up vs SQL                 {r1:>8.1}×\n\
          load + group-by speed-up vs SQL          {r2:>8.1}×\n\
          both give {n} function-days and Σ invocations {i1:.0} (SQL) / {i2:.0} (polars)\n",
@@ -236,6 +261,7 @@ pub fn render(r: &BenchReport) -> String {
         sql = r.sql_group_by_s,
         load = r.polars_load_s,
         gb = r.polars_group_by_s,
+        mem = r.polars_in_memory_s,
         r1 = r.speedup_group_by,
         r2 = r.speedup_with_load,
         n = r.result_rows,

@@ -210,11 +210,9 @@ pub(crate) fn function_days(store: &Store, account_id: i64, from: Day, to: Day) 
     let c = store.conn();
     let points = frames::points(c, account_id, from.start_unix(), to.plus(1).start_unix())?;
     let series = frames::series(c, account_id)?;
-    Ok(
-        usage::function_days(usage::period_rows(points.lazy(), series.lazy()))
-            .collect()
-            .map_err(AnalyticsError::from)?,
-    )
+    Ok(usage::function_days(points.lazy(), &series)
+        .and_then(crate::analytics::collect_streaming)
+        .map_err(AnalyticsError::from)?)
 }
 
 /// The usage-derived cost of one function over `from..=to`: its metered usage (summed over the

@@ -2,8 +2,9 @@
 //! transforms: LazyFrame in, LazyFrame out.
 //!
 //! CloudWatch stores each statistic as its own series, so a function-period's invocations,
-//! average duration and percentiles live in different rows. [`period_rows`] gathers them into
-//! one row per (function, period, timestamp); [`function_days`] sums those rows by UTC day.
+//! average duration and percentiles live in different rows. [`function_days`] aggregates the
+//! statistics that add up on their own directly, and pairs invocations with durations timestamp
+//! by timestamp only for the weighted sums that need both (see `days`).
 //!
 //! When the same hour is stored at two periods (a later sync fetched it coarser or finer), only
 //! the finest period is kept for that function-hour, so nothing is counted twice. Duration
@@ -12,14 +13,15 @@
 
 use polars::prelude::*;
 
+mod days;
+mod series;
+
+pub use days::function_days;
+
 /// Seconds per day.
 const DAY_S: i64 = 86_400;
 /// Periods of one hour or less all divide an hour: the unit in which duplicates are resolved.
 const HOUR_S: i64 = 3_600;
-
-fn stat(metric: &str, stat: &str) -> Expr {
-    col("metric").eq(lit(metric)).and(col("stat").eq(lit(stat)))
-}
 
 /// The statistics a period row gathers, in column order: (metric, stat, column, summed). Summed
 /// statistics add up over a period's rows (0 when absent); the others are single values (null
@@ -42,103 +44,13 @@ const STATISTICS: [(&str, &str, &str, bool); 9] = [
     ("ConcurrentExecutions", "Maximum", "concurrency_max", false),
 ];
 
-/// The series this module reads, each with `statistic`: its index in [`STATISTICS`] (i32).
-/// Classifying the small series table once keeps strings out of the big join and group-by.
-fn classified(series: LazyFrame) -> LazyFrame {
-    let own = col("resource").eq(lit(""));
-    let mut code = lit(NULL).cast(DataType::Int32);
-    for (i, (metric, st, column, _)) in STATISTICS.iter().enumerate().rev() {
-        let matches = if *column == "spillover" {
-            stat(metric, st)
-        } else {
-            stat(metric, st).and(own.clone())
-        };
-        code = when(matches).then(lit(i as i32)).otherwise(code);
-    }
-    series
-        .with_column(code.alias("statistic"))
-        .filter(col("statistic").is_not_null())
-        .select([
-            col("series_id"),
-            col("function_id"),
-            col("period_s"),
-            col("statistic"),
-        ])
-}
-
-/// One row per (function, period, timestamp) from `points` (`series_id`, `ts`, `value`) and
-/// `series` (`series_id`, `function_id`, `metric`, `stat`, `period_s`, `resource`):
-/// `invocations`, `errors`, `throttles`, `spillover` (sums), `duration_avg_ms`,
-/// `duration_p50_ms`, `duration_p99_ms`, `duration_max_ms`, `concurrency_max` (null when not
-/// stored), and `duration_ms` = invocations × average duration.
-pub fn period_rows(points: LazyFrame, series: LazyFrame) -> LazyFrame {
-    // Spread each point's value into its statistic's column (null elsewhere), so the group-by
-    // below is plain sums and maxima over numeric columns.
-    let spread: Vec<Expr> = STATISTICS
-        .iter()
-        .enumerate()
-        .map(|(i, (_, _, column, _))| {
-            when(col("statistic").eq(lit(i as i32)))
-                .then(col("value"))
-                .otherwise(lit(NULL).cast(DataType::Float64))
-                .alias(*column)
-        })
-        .collect();
-    let gather: Vec<Expr> = STATISTICS
-        .iter()
-        .map(|(_, _, column, summed)| {
-            if *summed {
-                col(*column).sum()
-            } else {
-                col(*column).max()
-            }
-        })
-        .collect();
-    points
-        .join(
-            classified(series),
-            [col("series_id")],
-            [col("series_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .select(
-            [col("function_id"), col("period_s"), col("ts")]
-                .into_iter()
-                .chain(spread)
-                .collect::<Vec<_>>(),
-        )
-        .group_by([col("function_id"), col("period_s"), col("ts")])
-        .agg(gather)
-        .with_columns([
-            (col("invocations") * col("duration_avg_ms").fill_null(lit(0.0))).alias("duration_ms"),
-            col("ts").floor_div(lit(HOUR_S)).alias("hour"),
-        ])
-        // The finest period wins where two periods cover the same function-hour.
-        .filter(
-            col("period_s").eq(col("period_s")
-                .min()
-                .over([col("function_id"), col("hour")])
-                .expect("the window has a partition")),
-        )
-        .drop(by_name(["hour"], true, false))
-}
-
 /// Weighted mean of `x` by invocations (null when there were none).
 fn weighted(x: &str) -> Expr {
-    let w = col("invocations").filter(col(x).is_not_null());
-    ((col(x) * col("invocations")).sum() / w.sum()).alias(x)
-}
-
-/// Usage per function and UTC day from [`period_rows`]: `function_id`, `day` (days since
-/// 1970-01-01), `invocations`, `errors`, `throttles`, `spillover`, `duration_ms` (Σ invocations ×
-/// average, ms), `duration_avg_ms`, `duration_p50_ms`, `duration_p99_ms` (invocation-weighted),
-/// `duration_max_ms`, `concurrency_max`, `period_s` (finest period seen, s). Sorted by function
-/// and day.
-pub fn function_days(rows: LazyFrame) -> LazyFrame {
-    rows.with_column((col("ts").floor_div(lit(DAY_S))).alias("day"))
-        .group_by([col("function_id"), col("day")])
-        .agg(aggregates())
-        .sort(["function_id", "day"], SortMultipleOptions::default())
+    let w = col("invocations").filter(col(x).is_not_null()).sum();
+    when(w.clone().gt(lit(0.0)))
+        .then((col(x) * col("invocations")).sum() / w)
+        .otherwise(lit(NULL).cast(DataType::Float64))
+        .alias(x)
 }
 
 /// The aggregates shared by days and ranges.
@@ -149,7 +61,10 @@ fn aggregates() -> Vec<Expr> {
         col("throttles").sum(),
         col("spillover").sum(),
         col("duration_ms").sum(),
-        (col("duration_ms").sum() / col("invocations").sum()).alias("duration_avg_ms"),
+        when(col("invocations").sum().gt(lit(0.0)))
+            .then(col("duration_ms").sum() / col("invocations").sum())
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias("duration_avg_ms"),
         weighted("duration_p50_ms"),
         weighted("duration_p99_ms"),
         col("duration_max_ms").max(),
@@ -198,6 +113,7 @@ pub fn function_totals(days: LazyFrame) -> LazyFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analytics::collect_streaming;
 
     fn series() -> DataFrame {
         df!(
@@ -221,8 +137,8 @@ mod tests {
             "value" => [10.0, 100.0, 150.0, 30.0, 200.0, 250.0, 5.0, 50.0],
         )
         .unwrap();
-        let out = function_days(period_rows(points.lazy(), series().lazy()))
-            .collect()
+        let out = function_days(points.lazy(), &series())
+            .and_then(collect_streaming)
             .unwrap();
         assert_eq!(out.height(), 2);
         let get = |c: &str, i: usize| out.column(c).unwrap().get(i).unwrap().extract::<f64>().unwrap();
@@ -253,8 +169,8 @@ mod tests {
             "value" => [10.0, 100.0, 20.0, 100.0, 30.0, 100.0],
         )
         .unwrap();
-        let out = function_days(period_rows(points.lazy(), series().lazy()))
-            .collect()
+        let out = function_days(points.lazy(), &series())
+            .and_then(collect_streaming)
             .unwrap();
         let inv = out
             .column("invocations")
@@ -267,5 +183,74 @@ mod tests {
             out.column("period_s").unwrap().get(0).unwrap().extract::<i64>(),
             Some(60)
         );
+    }
+
+    #[test]
+    fn aliases_count_only_for_spillover_and_unknown_series_are_ignored() {
+        let h = 20_000 * DAY_S;
+        let series = df!(
+            "series_id" => [1i64, 2, 3, 4, 6],
+            "function_id" => [7i64, 7, 7, 7, 7],
+            "metric" => ["Invocations", "Invocations", "ProvisionedConcurrencySpilloverInvocations", "Duration", "Duration"],
+            "stat" => ["Sum", "Sum", "Sum", "Average", "IQM"],
+            "period_s" => [60i64, 60, 60, 60, 60],
+            "resource" => ["", "live", "live", "", ""],
+        )
+        .unwrap();
+        // Series 2 (an alias's invocations), 6 (a statistic not read) and 9 (not in the table)
+        // must not count.
+        let points = df!(
+            "series_id" => [1i64, 2, 3, 4, 6, 9],
+            "ts" => [h, h, h, h, h, h],
+            "value" => [10.0, 99.0, 3.0, 50.0, 77.0, 1000.0],
+        )
+        .unwrap();
+        let out = function_days(points.lazy(), &series)
+            .and_then(collect_streaming)
+            .unwrap();
+        assert_eq!(out.height(), 1);
+        let get = |c: &str| out.column(c).unwrap().get(0).unwrap().extract::<f64>();
+        assert_eq!(get("invocations"), Some(10.0));
+        assert_eq!(get("spillover"), Some(3.0));
+        assert_eq!(get("duration_ms"), Some(500.0));
+        // No percentile stored: null, not zero.
+        assert_eq!(get("duration_p99_ms"), None);
+        assert_eq!(get("concurrency_max"), None);
+        assert_eq!(
+            out.column("day").unwrap().get(0).unwrap().extract::<i64>(),
+            Some(20_000)
+        );
+        assert_eq!(
+            out.column("function_id")
+                .unwrap()
+                .get(0)
+                .unwrap()
+                .extract::<i64>(),
+            Some(7)
+        );
+    }
+
+    #[test]
+    fn both_engines_agree_on_mixed_periods() {
+        let h = 20_000 * DAY_S;
+        // Hour 0 at 60 s and at 300 s, hour 1 only at 300 s: the 300 s points count in hour 1.
+        let points = df!(
+            "series_id" => [1i64, 2, 3, 4, 5, 4, 5],
+            "ts" => [h, h, h, h, h, h + HOUR_S, h + HOUR_S],
+            "value" => [10.0, 100.0, 120.0, 30.0, 90.0, 7.0, 80.0],
+        )
+        .unwrap();
+        let streamed = function_days(points.clone().lazy(), &series())
+            .and_then(collect_streaming)
+            .unwrap();
+        let in_memory = function_days(points.lazy(), &series())
+            .unwrap()
+            .collect()
+            .unwrap();
+        assert!(streamed.equals_missing(&in_memory), "{streamed}\n{in_memory}");
+        let get = |c: &str| streamed.column(c).unwrap().get(0).unwrap().extract::<f64>();
+        assert_eq!(get("invocations"), Some(17.0));
+        assert_eq!(get("duration_ms"), Some(10.0 * 100.0 + 7.0 * 80.0));
+        assert_eq!(get("duration_p99_ms"), Some(120.0));
     }
 }

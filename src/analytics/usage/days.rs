@@ -1,0 +1,195 @@
+//! Metric points → usage per function and UTC day ([`function_days`]).
+//!
+//! Every group-by hashes one i64 key built by [`keyed`], and the big frame never meets a join:
+//! series attributes arrive by gather from a [`SeriesIndex`]. Two passes read the points:
+//!
+//! - *plain*: statistics that aggregate on their own (sums, maxima), by (group, statistic,
+//!   hour), where a group is one (function, period);
+//! - *paired*: invocations and durations side by side, by (group, timestamp), for the products
+//!   that need both (Σ invocations × average, invocation weights of percentiles), then by hour.
+//!
+//! Both meet at (group, hour), a frame of a few rows per function-hour, where the finest period
+//! of each function-hour is kept and the rest is summed by day.
+
+use super::series::SeriesIndex;
+use super::{DAY_S, HOUR_S, STATISTICS};
+use polars::prelude::*;
+
+/// 2³²: the span of a key's offset.
+const SPAN: i64 = 1 << 32;
+const HOURS_PER_DAY: i64 = DAY_S / HOUR_S;
+
+/// `id × 2³² + offset` as one i64. Unique while ids stay below 2³¹ and offsets (hours, days,
+/// Unix seconds from 1970 to 2106) in `0..2³²`; [`id_of`] and [`offset_of`] take it apart.
+fn keyed(id: Expr, offset: Expr) -> Expr {
+    id * lit(SPAN) + offset
+}
+
+fn id_of(key: Expr) -> Expr {
+    key.floor_div(lit(SPAN))
+}
+
+fn offset_of(key: Expr) -> Expr {
+    key % lit(SPAN)
+}
+
+/// Index of a column in [`STATISTICS`].
+fn index(column: &str) -> i32 {
+    STATISTICS
+        .iter()
+        .position(|s| s.2 == column)
+        .expect("a statistic of this module") as i32
+}
+
+/// The statistics that pair with invocations timestamp by timestamp.
+const PAIRED: [&str; 4] = [
+    "invocations",
+    "duration_avg_ms",
+    "duration_p50_ms",
+    "duration_p99_ms",
+];
+
+/// Points with `group` and `statistic` gathered from the index; points of other series dropped.
+fn classified(points: LazyFrame, index: &SeriesIndex) -> LazyFrame {
+    points
+        .select([
+            SeriesIndex::lookup("group", &index.group, col("series_id")).alias("group"),
+            SeriesIndex::lookup("statistic", &index.statistic, col("series_id")).alias("statistic"),
+            col("ts"),
+            col("value"),
+        ])
+        .filter(col("statistic").is_not_null())
+}
+
+/// Per (group, hour), keyed `key`: one column per statistic that is not paired (sums 0 when
+/// absent, maxima null), plus `invocations`.
+fn plain_hours(points: LazyFrame) -> LazyFrame {
+    let per_statistic = points
+        .group_by([keyed(
+            col("group") * lit(16i64) + col("statistic").cast(DataType::Int64),
+            col("ts").floor_div(lit(HOUR_S)),
+        )
+        .alias("k")])
+        .agg([col("value").sum().alias("sum"), col("value").max().alias("max")])
+        .select([
+            keyed(id_of(col("k")).floor_div(lit(16i64)), offset_of(col("k"))).alias("key"),
+            (id_of(col("k")) % lit(16i64))
+                .cast(DataType::Int32)
+                .alias("statistic"),
+            col("sum"),
+            col("max"),
+        ]);
+    let columns: Vec<Expr> = STATISTICS
+        .iter()
+        .filter(|(_, _, column, _)| *column == "invocations" || !PAIRED.contains(column))
+        .map(|(_, _, column, summed)| {
+            let mine = col("statistic").eq(lit(index(column)));
+            if *summed {
+                col("sum").filter(mine).sum().alias(*column)
+            } else {
+                col("max").filter(mine).max().alias(*column)
+            }
+        })
+        .collect();
+    per_statistic.group_by([col("key")]).agg(columns)
+}
+
+/// Per (group, hour), keyed `key`: `duration_ms` (Σ invocations × average), and for each
+/// percentile `w50`/`w99` (Σ invocations × value) and `n50`/`n99` (Σ invocations where the
+/// value is stored). The group-by by (group, timestamp) is the costly step: its time grows with
+/// the number of aggregates, so it keeps four.
+fn paired_hours(points: LazyFrame) -> LazyFrame {
+    let [inv, avg, p50, p99] = PAIRED.map(index);
+    let of = |i: i32| col("value").filter(col("statistic").eq(lit(i)));
+    let wanted = [inv, avg, p50, p99]
+        .map(|i| col("statistic").eq(lit(i)))
+        .into_iter()
+        .reduce(Expr::or)
+        .expect("four statistics");
+    points
+        .filter(wanted)
+        .group_by([keyed(col("group"), col("ts")).alias("k")])
+        .agg([
+            of(inv).sum().alias("inv"),
+            of(avg).sum().alias("avg"),
+            of(p50).max().alias("p50"),
+            of(p99).max().alias("p99"),
+        ])
+        .group_by([keyed(id_of(col("k")), offset_of(col("k")).floor_div(lit(HOUR_S))).alias("key")])
+        .agg([
+            (col("inv") * col("avg")).sum().alias("duration_ms"),
+            (col("inv") * col("p50")).sum().alias("w50"),
+            col("inv").filter(col("p50").is_not_null()).sum().alias("n50"),
+            (col("inv") * col("p99")).sum().alias("w99"),
+            col("inv").filter(col("p99").is_not_null()).sum().alias("n99"),
+        ])
+}
+
+/// `sum / weight`, null where the weight is zero (no invocations, or none with the value).
+fn ratio(sum: &str, weight: &str) -> Expr {
+    when(col(weight).gt(lit(0.0)))
+        .then(col(sum) / col(weight))
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
+/// Usage per function and UTC day from `points` (`series_id`, `ts` Unix s, `value`) and the
+/// account's `series` (`series_id`, `function_id`, `metric`, `stat`, `period_s`, `resource`):
+/// `function_id`, `day` (days since 1970-01-01), `invocations`, `errors`, `throttles`,
+/// `spillover`, `duration_ms` (Σ invocations × average, ms), `duration_avg_ms`,
+/// `duration_p50_ms`, `duration_p99_ms` (invocation-weighted; null without invocations or
+/// stored values), `duration_max_ms`,
+/// `concurrency_max`, `period_s` (finest period seen, s). Sorted by function and day.
+///
+/// Where two periods cover the same function-hour, only the finest period counts.
+pub fn function_days(points: LazyFrame, series: &DataFrame) -> PolarsResult<LazyFrame> {
+    let index = SeriesIndex::new(series)?;
+    let points = classified(points, &index);
+    let group = id_of(col("key"));
+    let function = SeriesIndex::lookup("function", &index.group_function, group.clone());
+    let period = SeriesIndex::lookup("period", &index.group_period_s, group);
+    let hours = plain_hours(points.clone())
+        .join(
+            paired_hours(points),
+            [col("key")],
+            [col("key")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            function.alias("function_id"),
+            period.alias("period_s"),
+            offset_of(col("key")).alias("hour"),
+        ])
+        .filter(
+            col("period_s").eq(col("period_s")
+                .min()
+                .over([keyed(col("function_id"), col("hour"))])?),
+        );
+    let sums = ["invocations", "errors", "throttles", "spillover"]
+        .into_iter()
+        .chain(["duration_ms", "w50", "n50", "w99", "n99"])
+        .map(|c| col(c).sum());
+    let maxima = ["duration_max_ms", "concurrency_max"].map(|c| col(c).max());
+    Ok(hours
+        .group_by([keyed(col("function_id"), col("hour").floor_div(lit(HOURS_PER_DAY))).alias("key")])
+        .agg(
+            sums.chain(maxima)
+                .chain([col("period_s").min()])
+                .collect::<Vec<_>>(),
+        )
+        .select([
+            id_of(col("key")).alias("function_id"),
+            offset_of(col("key")).alias("day"),
+            col("invocations"),
+            col("errors"),
+            col("throttles"),
+            col("spillover"),
+            col("duration_ms"),
+            ratio("duration_ms", "invocations").alias("duration_avg_ms"),
+            ratio("w50", "n50").alias("duration_p50_ms"),
+            ratio("w99", "n99").alias("duration_p99_ms"),
+            col("duration_max_ms"),
+            col("concurrency_max"),
+            col("period_s"),
+        ])
+        .sort(["function_id", "day"], SortMultipleOptions::default()))
+}
