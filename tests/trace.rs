@@ -170,3 +170,48 @@ fn the_public_ten_function_sample_imports_and_replays() {
     assert!(toml.contains("process = \"replay\""), "{toml}");
     assert!(toml.contains("id = \"azure-functions-consumption\""), "{toml}");
 }
+
+#[test]
+fn analyse_prices_a_trace_on_azure_functions_without_a_lambda_reconciliation() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite");
+    json(&import(&db, &[&fixture(INVOCATIONS)]));
+    let out = run(&["--db", db.to_str().unwrap(), "analyse", "--json"]);
+    let v = json(&out);
+    assert_eq!(v["platform"], "azure-functions-consumption");
+    assert_eq!(v["reconciliation"]["days"].as_array().unwrap().len(), 0);
+    assert_eq!(v["usage_cost"]["free_tier_credit_usd"], "0");
+    // Each function's cost is the one `scenario from-function` compares its replay with.
+    let store = Store::open(&db).unwrap();
+    let catalog = breakeven_simulator::pricing::PriceCatalog::bundled().unwrap();
+    let day: breakeven::store::Day = "2019-01-01".parse().unwrap();
+    for f in v["functions"].as_array().unwrap() {
+        let name = f["name"].as_str().unwrap();
+        let uc = breakeven::app::analyse::usage_cost(&store, &catalog, None, name, day, day).unwrap();
+        assert_eq!(uc.breakdown.platform, "azure-functions-consumption");
+        let analysed: rust_decimal::Decimal = f["cost"]["total_usd"].as_str().unwrap().parse().unwrap();
+        assert!(
+            (analysed - uc.breakdown.total.0).abs() < rust_decimal::Decimal::new(1, 8),
+            "{name}: {analysed} vs {}",
+            uc.breakdown.total
+        );
+    }
+    let text = stdout(&run(&["--db", db.to_str().unwrap(), "analyse"]));
+    assert!(text.contains("usage-derived Azure Functions"), "{text}");
+    assert!(text.contains("no Lambda bill"), "{text}");
+    let md = dir.path().join("account.md");
+    let out = run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "report",
+        "--account",
+        "--format",
+        "md",
+        "--out",
+        md.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(md.contains("no bill is stored to compare it with"), "{md}");
+    assert!(!md.contains("matching the bill"), "{md}");
+}

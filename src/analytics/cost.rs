@@ -139,7 +139,16 @@ pub fn category_column(c: CostCategory) -> String {
 /// category ([`category_column`]), `total_usd`, and the billed quantities reconciliation
 /// compares with the bill: `requests` (i64), `gb_seconds_x86` and `gb_seconds_arm` (f64,
 /// on-demand duration). Functions missing from `configs` are skipped.
-pub fn price_days(catalog: &PriceCatalog, configs: &[FunctionConfig], days: &DataFrame) -> Result<DataFrame> {
+///
+/// `platform` is the catalog id the days are priced on ([`own_platform`]): Lambda in each
+/// function's region (an error where the catalog does not price it), any other platform by
+/// [`price_day_on`].
+pub fn price_days(
+    catalog: &PriceCatalog,
+    platform: &str,
+    configs: &[FunctionConfig],
+    days: &DataFrame,
+) -> Result<DataFrame> {
     let by_id: BTreeMap<i64, &FunctionConfig> = configs.iter().map(|f| (f.function_id, f)).collect();
     let fid = days.column("function_id")?.i64()?;
     let day = days.column("day")?.i64()?;
@@ -162,7 +171,11 @@ pub fn price_days(catalog: &PriceCatalog, configs: &[FunctionConfig], days: &Dat
             duration_ms: dur.get(i).unwrap_or(0.0),
             spillover: spill.get(i).unwrap_or(0.0),
         };
-        let b = price_day(catalog, f, &m)?;
+        let b = if platform == PLATFORM {
+            price_day(catalog, f, &m)?
+        } else {
+            price_day_on(catalog, platform, f, &m)?
+        };
         out_fid.push(id);
         out_day.push(d);
         // Each category is rounded to the nano-dollar of the money columns and the total is

@@ -114,12 +114,16 @@ pub fn render(an: &Analysis, days_shown: usize) -> String {
         .as_deref()
         .map(|f| format!(" · function {f}"))
         .unwrap_or_default();
+    let unit = if an.days == 1 { "day" } else { "days" };
     o += &format!(
-        "Account {} · {} to {} ({} days){scope}\n\n",
+        "Account {} · {} to {} ({} {unit}){scope}\n\n",
         an.account, an.from, an.to, an.days
     );
 
-    o += "Where the money goes: usage-derived Lambda cost (metrics × catalog prices)\n";
+    o += &format!(
+        "Where the money goes: usage-derived {} cost (metrics × catalog prices)\n",
+        an.platform_name
+    );
     let mut t = Table::new(&[
         ("Function", L),
         ("Requests", R),
@@ -161,7 +165,14 @@ pub fn render(an: &Analysis, days_shown: usize) -> String {
         ]);
     }
     o += &t.render();
-    o += "init is 0 here: INIT time is billed but not in CloudWatch metrics (see reconciliation).\n\n";
+    if an.platform == "aws-lambda" {
+        o += "init is 0 here: INIT time is billed but not in CloudWatch metrics (see reconciliation).\n\n";
+    } else {
+        o += &format!(
+            "Priced on {} ({}): the functions come from an imported trace, with no bill.\n\n",
+            an.platform_name, an.platform
+        );
+    }
 
     o += "Usage per function\n";
     let mut t = Table::new(&[

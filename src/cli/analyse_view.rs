@@ -85,6 +85,9 @@ fn causes(d: &ReconciledDay) -> String {
 
 pub fn reconciliation(an: &Analysis, days_shown: usize) -> String {
     let r = &an.reconciliation;
+    if an.platform != "aws-lambda" {
+        return format!("Reconciliation: {}.\n\n", r.tolerance);
+    }
     let mut o = String::from("Reconciliation: usage-derived vs billed Lambda cost per day\n");
     let mut t = Table::new(&[
         ("Day", L),

@@ -94,7 +94,8 @@ fn plain_hours(points: LazyFrame) -> LazyFrame {
     per_statistic.group_by([col("key")]).agg(columns)
 }
 
-/// Per (group, hour), keyed `key`: `duration_ms` (Σ invocations × average), and for each
+/// Per (group, hour), keyed `key`: `duration_ms` (Σ invocations × average), `n_avg` (Σ
+/// invocations where an average is stored), and for each
 /// percentile `w50`/`w99` (Σ invocations × value) and `n50`/`n99` (Σ invocations where the
 /// value is stored). The group-by by (group, timestamp) is the costly step: its time grows with
 /// the number of aggregates, so it keeps four.
@@ -111,13 +112,14 @@ fn paired_hours(points: LazyFrame) -> LazyFrame {
         .group_by([keyed(col("group"), col("ts")).alias("k")])
         .agg([
             of(inv).sum().alias("inv"),
-            of(avg).sum().alias("avg"),
+            of(avg).max().alias("avg"),
             of(p50).max().alias("p50"),
             of(p99).max().alias("p99"),
         ])
         .group_by([keyed(id_of(col("k")), offset_of(col("k")).floor_div(lit(HOUR_S))).alias("key")])
         .agg([
             (col("inv") * col("avg")).sum().alias("duration_ms"),
+            col("inv").filter(col("avg").is_not_null()).sum().alias("n_avg"),
             (col("inv") * col("p50")).sum().alias("w50"),
             col("inv").filter(col("p50").is_not_null()).sum().alias("n50"),
             (col("inv") * col("p99")).sum().alias("w99"),
@@ -135,7 +137,8 @@ fn ratio(sum: &str, weight: &str) -> Expr {
 /// Usage per function and UTC day from `points` (`series_id`, `ts` Unix s, `value`) and the
 /// account's `series` (`series_id`, `function_id`, `metric`, `stat`, `period_s`, `resource`):
 /// `function_id`, `day` (days since 1970-01-01), `invocations`, `errors`, `throttles`,
-/// `spillover`, `duration_ms` (Σ invocations × average, ms), `duration_avg_ms`,
+/// `spillover`, `duration_ms` (Σ invocations × average, ms; 0 without averages), `duration_avg_ms` (null
+/// without averages),
 /// `duration_p50_ms`, `duration_p99_ms` (invocation-weighted; null without invocations or
 /// stored values), `duration_max_ms`,
 /// `concurrency_max`, `period_s` (finest period seen, s). Sorted by function and day.
@@ -166,7 +169,7 @@ pub fn function_days(points: LazyFrame, series: &DataFrame) -> PolarsResult<Lazy
         );
     let sums = ["invocations", "errors", "throttles", "spillover"]
         .into_iter()
-        .chain(["duration_ms", "w50", "n50", "w99", "n99"])
+        .chain(["duration_ms", "n_avg", "w50", "n50", "w99", "n99"])
         .map(|c| col(c).sum());
     let maxima = ["duration_max_ms", "concurrency_max"].map(|c| col(c).max());
     Ok(hours
@@ -184,7 +187,10 @@ pub fn function_days(points: LazyFrame, series: &DataFrame) -> PolarsResult<Lazy
             col("throttles"),
             col("spillover"),
             col("duration_ms"),
-            ratio("duration_ms", "invocations").alias("duration_avg_ms"),
+            when(col("n_avg").gt(lit(0.0)))
+                .then(col("duration_ms") / col("invocations"))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("duration_avg_ms"),
             ratio("w50", "n50").alias("duration_p50_ms"),
             ratio("w99", "n99").alias("duration_p99_ms"),
             col("duration_max_ms"),

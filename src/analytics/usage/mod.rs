@@ -61,10 +61,15 @@ fn aggregates() -> Vec<Expr> {
         col("throttles").sum(),
         col("spillover").sum(),
         col("duration_ms").sum(),
-        when(col("invocations").sum().gt(lit(0.0)))
-            .then(col("duration_ms").sum() / col("invocations").sum())
-            .otherwise(lit(NULL).cast(DataType::Float64))
-            .alias("duration_avg_ms"),
+        when(
+            col("invocations")
+                .sum()
+                .gt(lit(0.0))
+                .and(col("duration_avg_ms").count().gt(lit(0))),
+        )
+        .then(col("duration_ms").sum() / col("invocations").sum())
+        .otherwise(lit(NULL).cast(DataType::Float64))
+        .alias("duration_avg_ms"),
         weighted("duration_p50_ms"),
         weighted("duration_p99_ms"),
         col("duration_max_ms").max(),
@@ -252,5 +257,20 @@ mod tests {
         assert_eq!(get("invocations"), Some(17.0));
         assert_eq!(get("duration_ms"), Some(10.0 * 100.0 + 7.0 * 80.0));
         assert_eq!(get("duration_p99_ms"), Some(120.0));
+    }
+
+    #[test]
+    fn a_day_without_durations_has_no_average_rather_than_zero() {
+        let h = 20_000 * DAY_S;
+        let points = df!("series_id" => [1i64, 1], "ts" => [h, h + 60], "value" => [4.0, 6.0]).unwrap();
+        let days = function_days(points.lazy(), &series())
+            .and_then(collect_streaming)
+            .unwrap();
+        let get = |df: &DataFrame, c: &str| df.column(c).unwrap().get(0).unwrap().extract::<f64>();
+        assert_eq!(get(&days, "invocations"), Some(10.0));
+        assert_eq!(get(&days, "duration_ms"), Some(0.0));
+        assert_eq!(get(&days, "duration_avg_ms"), None);
+        let totals = function_totals(days.lazy()).collect().unwrap();
+        assert_eq!(get(&totals, "duration_avg_ms"), None);
     }
 }

@@ -77,6 +77,7 @@ fn money_sums() -> Vec<Expr> {
 /// Build the sections from usage per function-day (`days`, from [`usage::function_days`]).
 pub(crate) fn build(
     catalog: &PriceCatalog,
+    platform: &str,
     configs: &[FunctionConfig],
     inventory: &DataFrame,
     days: &DataFrame,
@@ -84,7 +85,7 @@ pub(crate) fn build(
 ) -> Result<FunctionSection> {
     let e = AnalyticsError::from;
     let names = inventory.clone().lazy().select([col("function_id"), col("name")]);
-    let costs = cost::price_days(catalog, configs, days)?
+    let costs = cost::price_days(catalog, platform, configs, days)?
         .lazy()
         .join(
             names,

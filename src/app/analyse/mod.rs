@@ -108,6 +108,30 @@ const METHODS: [&str; 5] = [
     "where the same hour is stored at two periods, the finest period is used",
 ];
 
+/// [`METHODS`], with the platform's rules for an account that is not priced as Lambda.
+fn methods(platform: &str) -> Vec<String> {
+    let mut out: Vec<String> = METHODS.iter().map(|s| s.to_string()).collect();
+    if platform != cost::PLATFORM {
+        out[0] = format!(
+            "usage-derived cost: each function-day's invocations and duration priced on {platform} \
+             with the catalog, without its monthly free grant; no bill to reconcile with"
+        );
+        out.retain(|m| !m.starts_with("INIT"));
+    }
+    out
+}
+
+/// The catalog id of the platform an account's functions are priced on (see
+/// [`cost::own_platform`]).
+fn account_platform(store: &Store, account_id: i64) -> Result<&'static str> {
+    let source = accounts::list(store.conn())?
+        .into_iter()
+        .find(|a| a.id == account_id)
+        .map(|a| a.source)
+        .unwrap_or_default();
+    Ok(cost::own_platform(&source))
+}
+
 /// Analyse an account: see the module docs.
 pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> Result<Analysis> {
     let (account_id, key) = resolve_account(store, req.account.as_deref())?;
@@ -129,8 +153,14 @@ pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> R
         .first()
         .map(|f| f.region.clone())
         .unwrap_or_else(|| "us-east-1".to_string());
+    let platform = account_platform(store, account_id)?;
+    let platform_name = catalog
+        .platform(platform)
+        .map_err(AnalyticsError::from)?
+        .name
+        .clone();
     let days = function_days(store, account_id, from, to)?;
-    let fs = functions::build(catalog, &configs, &inventory, &days, only)?;
+    let fs = functions::build(catalog, platform, &configs, &inventory, &days, only)?;
 
     let billed_frame = frames::billed(c, account_id, &key, from, to)?;
     let by_day = billed::by_day(billed_frame.clone().lazy())
@@ -138,8 +168,13 @@ pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> R
         .map_err(AnalyticsError::from)?;
     let by_service = service_rows(billed_frame.clone().lazy())?;
     let billed_total: Usd = by_service.iter().map(|s| s.cost_usd).sum();
-    let (reconciliation, free_tier) =
-        reconciliation::build(catalog, &region, &fs.costs, billed_frame.clone().lazy())?;
+    // Reconciliation and the free-tier credit follow Lambda's bill; an imported trace has no
+    // bill and is priced on another platform.
+    let (reconciliation, free_tier) = if platform == cost::PLATFORM {
+        reconciliation::build(catalog, &region, &fs.costs, billed_frame.clone().lazy())?
+    } else {
+        (reconciliation::empty(), Usd::ZERO)
+    };
 
     let function_daily = fs.costs.clone().lazy().select([
         col("name").alias("key"),
@@ -151,6 +186,11 @@ pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> R
         billed_frame.clone().lazy(),
         billed_frame.height() > 0,
         to,
+        if platform == cost::PLATFORM {
+            "Lambda"
+        } else {
+            &platform_name
+        },
     )?;
     // The free tier is an account credit: shown for the account, not a single function.
     let credit = if only.is_some() { Usd::ZERO } else { -free_tier };
@@ -160,7 +200,9 @@ pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> R
         to,
         days: (to.0 - from.0 + 1) as u32,
         function: req.function.clone(),
-        methods: METHODS.iter().map(|s| s.to_string()).collect(),
+        platform: platform.to_string(),
+        platform_name,
+        methods: methods(platform),
         usage_cost: AccountCost {
             split: fs.split,
             free_tier_credit_usd: credit,
@@ -248,12 +290,7 @@ pub fn usage_cost(
     to: Day,
 ) -> Result<UsageCost> {
     let (account_id, key) = resolve_account(store, account)?;
-    let source = accounts::list(store.conn())?
-        .into_iter()
-        .find(|a| a.id == account_id)
-        .map(|a| a.source)
-        .unwrap_or_default();
-    let platform = cost::own_platform(&source);
+    let platform = account_platform(store, account_id)?;
     let inventory = frames::functions(store.conn(), account_id)?;
     let f = configs(&inventory)?
         .into_iter()

@@ -18,9 +18,14 @@ pub struct Analysis {
     /// The `--function` filter, when given (functions and their days only; billed cost,
     /// reconciliation and service trends stay account-wide).
     pub function: Option<String>,
+    /// The catalog id usage-derived cost is priced on: `aws-lambda`, or
+    /// `azure-functions-consumption` for an imported Azure Functions trace.
+    pub platform: String,
+    /// The platform's name in the catalog, e.g. `AWS Lambda`.
+    pub platform_name: String,
     /// How each figure is derived, in plain words.
     pub methods: Vec<String>,
-    /// Usage-derived Lambda cost of the account (or the filtered function) over the range.
+    /// Usage-derived cost of the account (or the filtered function) over the range.
     pub usage_cost: AccountCost,
     /// Per function over the range, most expensive first.
     pub functions: Vec<FunctionSummary>,

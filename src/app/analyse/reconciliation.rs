@@ -76,6 +76,20 @@ fn free_tier_by_day(
     Ok((out, total))
 }
 
+/// A reconciliation with no days, for accounts without a Lambda bill.
+pub(crate) fn empty() -> Reconciliation {
+    Reconciliation {
+        tolerance: "no Lambda bill: usage-derived cost is not reconciled".to_string(),
+        usage_derived_usd: Usd::ZERO,
+        billed_usd: Usd::ZERO,
+        gap_usd: Usd::ZERO,
+        days_ok: 0,
+        days_explained: 0,
+        days_unexplained: 0,
+        days: Vec::new(),
+    }
+}
+
 /// Reconcile every day of the range. Returns the section and the account's free-tier credit
 /// over the range (positive).
 pub(crate) fn build(

@@ -88,12 +88,14 @@ fn forecast(basis: &str, daily: LazyFrame, last: i64) -> Result<Forecast> {
 }
 
 /// `function_daily`: `key` (function name), `day`, `cost_usd`; `billed`: the billed rows frame
-/// (service as key). `last`: the range's last day.
+/// (service as key). `last`: the range's last day. `priced_as`: what usage-derived cost is, in
+/// words (`Lambda`, or the platform a trace is priced on).
 pub(crate) fn build(
     function_daily: LazyFrame,
     billed: LazyFrame,
     has_bill: bool,
     last: Day,
+    priced_as: &str,
 ) -> Result<Trends> {
     let service_daily = billed
         .group_by([col("service").alias("key"), col("day")])
@@ -109,7 +111,8 @@ pub(crate) fn build(
     let forecast = if has_bill {
         forecast("billed, all services", service_daily, last.0)?
     } else {
-        forecast("usage-derived Lambda, all functions", function_daily, last.0)?
+        let basis = format!("usage-derived {priced_as}, all functions");
+        forecast(&basis, function_daily, last.0)?
     };
     Ok(Trends {
         this_week: (last.plus(-6), last),

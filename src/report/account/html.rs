@@ -32,13 +32,15 @@ pub fn render(r: &AccountReport) -> Result<String, ReportError> {
             escape(&value)
         );
     };
-    kpi("Usage-derived Lambda cost", r.usage_cost.total_usd.to_string());
+    kpi("Usage-derived cost", r.usage_cost.total_usd.to_string());
     if r.function.is_none() {
         kpi("Billed, all services", r.billed_total_usd.to_string());
-        kpi(
-            "Gap: billed − usage-derived",
-            r.reconciliation.gap_usd.to_string(),
-        );
+        if !r.reconciliation.days.is_empty() {
+            kpi(
+                "Gap: billed − usage-derived",
+                r.reconciliation.gap_usd.to_string(),
+            );
+        }
     }
     if let Some(f) = r.functions.first().filter(|_| r.function.is_some()) {
         kpi("Share of the account's Lambda cost", format!("{} %", f.share_pct));
@@ -92,7 +94,9 @@ fn account_sections(out: &mut String, r: &AccountReport) -> Result<(), ReportErr
         );
     }
     let t = tables::services(r);
-    table(out, "num", &t.header, &t.rows);
+    if !t.rows.is_empty() {
+        table(out, "num", &t.header, &t.rows);
+    }
     out.push_str("</section>\n");
     reconciliation_section(out, r)?;
     section(out, "functions", "Top functions by usage-derived cost");

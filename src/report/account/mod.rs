@@ -207,7 +207,8 @@ impl AccountReport {
 
     /// The headline, in one sentence.
     pub fn headline(&self) -> String {
-        let period = format!("{} to {} ({} days)", self.from, self.to, self.days);
+        let unit = if self.days == 1 { "day" } else { "days" };
+        let period = format!("{} to {} ({} {unit})", self.from, self.to, self.days);
         match &self.function {
             Some(f) => {
                 let share = self
@@ -233,6 +234,12 @@ impl AccountReport {
                         )
                     })
                     .unwrap_or_default();
+                if self.billed_total_usd.is_zero() && self.reconciliation.days.is_empty() {
+                    return format!(
+                        "Usage-derived cost {} over {period}; no bill is stored to compare it with.",
+                        self.usage_cost.total_usd
+                    );
+                }
                 format!(
                     "Billed {} over {period}{top}. Lambda's usage-derived cost is {}, {} the bill.",
                     self.billed_total_usd,

@@ -32,7 +32,14 @@ pub fn markdown(r: &AccountReport) -> String {
     } else {
         let _ = writeln!(out, "## Billed cost by service\n");
         let t = tables::services(r);
-        table(&mut out, &t.header, &t.rows);
+        if t.rows.is_empty() {
+            let _ = writeln!(
+                out,
+                "No billed cost is stored for this range: run a sync or import a bill.\n"
+            );
+        } else {
+            table(&mut out, &t.header, &t.rows);
+        }
         reconciliation(&mut out, r);
         let _ = writeln!(out, "## Top functions\n");
         let t = tables::functions(r, 20);
@@ -62,14 +69,18 @@ fn reconciliation(out: &mut String, r: &AccountReport) {
         let _ = writeln!(out, "{words}\n");
     }
     let rc = &r.reconciliation;
-    let _ = writeln!(
-        out,
-        "Usage-derived {}, billed {}, gap {} (billed − usage-derived). {}\n",
-        rc.usage_derived_usd,
-        rc.billed_usd,
-        rc.gap_usd,
-        tables::sentence(&rc.tolerance)
-    );
+    if rc.days.is_empty() {
+        let _ = writeln!(out, "{}\n", tables::sentence(&rc.tolerance));
+    } else {
+        let _ = writeln!(
+            out,
+            "Usage-derived {}, billed {}, gap {} (billed − usage-derived). {}\n",
+            rc.usage_derived_usd,
+            rc.billed_usd,
+            rc.gap_usd,
+            tables::sentence(&rc.tolerance)
+        );
+    }
     let t = tables::days_outside_tolerance(r);
     if !t.rows.is_empty() {
         table(out, &t.header, &t.rows);
