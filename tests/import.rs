@@ -175,6 +175,30 @@ fn the_views_split_serverless_vms_and_containers_across_providers() {
     assert_eq!(providers, ["AWS", "Google Cloud", "Microsoft", "Oracle"]);
 }
 
+#[test]
+fn analyse_shows_imported_charges_when_no_account_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.sqlite");
+    let db_arg = db.to_str().unwrap();
+    assert_eq!(totals(&import(&db, &[&fixture("multi-cloud-1.0.csv")])).0, 7);
+    let out = run(&["--db", db_arg, "analyse", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["focus_charges"], 7);
+    let views = breakeven::app::import::cost_views(&Store::open(&db).unwrap()).unwrap();
+    assert_eq!(v["views"], serde_json::to_value(&views).unwrap());
+    let text = stdout(&run(&["--db", db_arg, "analyse"]));
+    assert!(text.contains("The 7 imported FOCUS charges"), "{text}");
+    assert!(text.contains("serverless functions"), "{text}");
+    let status = stdout(&run(&["--db", db_arg, "db", "status"]));
+    assert!(status.contains("FOCUS charges: 7 imported"), "{status}");
+    // With an account stored, `analyse` analyses it; with nothing at all it says what to do.
+    let empty = dir.path().join("empty.sqlite");
+    let out = run(&["--db", empty.to_str().unwrap(), "analyse"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no account yet"), "{}", stderr(&out));
+}
+
 /// The FinOps Foundation's FOCUS 1.0 sample (CC BY 4.0), read from beside the repository.
 fn public_sample() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/external/focus-1.0/focus_sample.csv");

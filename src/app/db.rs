@@ -40,6 +40,8 @@ pub struct DbStatus {
     pub accounts: Vec<AccountStatus>,
     /// The latest run of each source.
     pub last_sync: Vec<RunRow>,
+    /// Imported FOCUS charges (every provider; not tied to an account).
+    pub focus_charges: u64,
 }
 
 pub fn status(store: &Store) -> Result<DbStatus> {
@@ -53,6 +55,7 @@ pub fn status(store: &Store) -> Result<DbStatus> {
             .map(|m| m.len()),
         accounts: status::accounts(c)?,
         last_sync: sync_runs::last_per_source(c)?,
+        focus_charges: crate::store::focus::count(c)?,
     })
 }
 

@@ -4,7 +4,7 @@
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::analyse::model::{Analysis, CostSplit};
-use breakeven::app::analyse::{analyse, bench, AnalyseRequest};
+use breakeven::app::analyse::{analyse, bench, billing_only, AnalyseRequest};
 use breakeven::app::AppError;
 use breakeven::store::Day;
 use breakeven_simulator::pricing::money::group_digits;
@@ -68,6 +68,20 @@ pub fn run(g: &Globals, a: AnalyseArgs) -> anyhow::Result<()> {
     };
     let catalog = g.load_catalog()?;
     let store = g.open_store()?;
+    if req.account.is_none() && req.function.is_none() {
+        if let Some(b) = billing_only(&store)? {
+            if a.json {
+                return print_json(&b);
+            }
+            println!(
+                "No account is stored yet (`breakeven sync` or `breakeven demo`). The {} imported \
+                 FOCUS charges, grouped provider-neutrally (exact totals, shown to the cent):\n",
+                b.focus_charges
+            );
+            print!("{}", crate::cli::import::cost_tables(&b.views));
+            return Ok(());
+        }
+    }
     let an = analyse(&store, &catalog, &req)?;
     if a.json {
         return print_json(&an);

@@ -68,6 +68,12 @@ pub fn run(g: &Globals, c: DbCommand) -> anyhow::Result<()> {
             if s.accounts.is_empty() {
                 println!("No accounts yet: run `breakeven demo` or `breakeven sync`.");
             }
+            if s.focus_charges > 0 {
+                println!(
+                    "FOCUS charges: {} imported (`breakeven analyse` groups them by provider).",
+                    s.focus_charges
+                );
+            }
             let mut t = Table::new(&[
                 ("Account", Align::Left),
                 ("Source", Align::Left),

@@ -2,7 +2,7 @@
 
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
-use breakeven::app::import::{cost_views, import_focus, read_focus_files, CostLine};
+use breakeven::app::import::{cost_views, import_focus, read_focus_files, CostLine, CostViews};
 use breakeven::app::trace as app_trace;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -129,18 +129,25 @@ fn focus(g: &Globals, a: FocusArgs) -> anyhow::Result<()> {
     }
     print!("{}", t.render());
     println!("\nAdded {} charges. Now in the database:\n", report.totals.rows);
-    let views = cost_views(&store)?;
+    print!("{}", cost_tables(&cost_views(&store)?));
+    Ok(())
+}
+
+/// The three provider-neutral views of the stored FOCUS charges, as tables.
+pub(crate) fn cost_tables(views: &CostViews) -> String {
+    let mut o = String::new();
     for (title, lines) in [
         ("Provider", &views.by_provider),
         ("Service category", &views.by_service_category),
         ("Platform", &views.by_platform),
     ] {
-        println!("{}", cost_table(title, lines));
+        o += &cost_table(title, lines);
+        o += "\n";
     }
-    Ok(())
+    o
 }
 
-fn cost_table(title: &str, lines: &[CostLine]) -> String {
+pub(crate) fn cost_table(title: &str, lines: &[CostLine]) -> String {
     let mut t = Table::new(&[
         (title, Align::Left),
         ("Rows", Align::Right),

@@ -1,4 +1,7 @@
 //! Helpers shared by the simulator's integration tests.
+//!
+//! Each test binary compiles this module and uses only some of the helpers.
+#![allow(dead_code)]
 
 use breakeven_simulator::pricing::PriceCatalog;
 use breakeven_simulator::scenario::{parse, Scenario};

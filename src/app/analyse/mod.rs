@@ -132,6 +132,30 @@ fn account_platform(store: &Store, account_id: i64) -> Result<&'static str> {
     Ok(cost::own_platform(&source))
 }
 
+/// What a database with imported FOCUS charges but no account holds: the charges' count and
+/// their provider-neutral views. `None` when an account is stored (analyse it) or nothing is.
+pub fn billing_only(store: &Store) -> Result<Option<BillingOnly>> {
+    let c = store.conn();
+    if !accounts::list(c)?.is_empty() {
+        return Ok(None);
+    }
+    let charges = crate::store::focus::count(c)?;
+    if charges == 0 {
+        return Ok(None);
+    }
+    Ok(Some(BillingOnly {
+        focus_charges: charges,
+        views: crate::app::import::cost_views(store)?,
+    }))
+}
+
+/// See [`billing_only`].
+#[derive(Debug, Clone, Serialize)]
+pub struct BillingOnly {
+    pub focus_charges: u64,
+    pub views: crate::app::import::CostViews,
+}
+
 /// Analyse an account: see the module docs.
 pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> Result<Analysis> {
     let (account_id, key) = resolve_account(store, req.account.as_deref())?;

@@ -13,4 +13,8 @@ file_bytes: number | null, accounts: Array<AccountStatus>,
 /**
  * The latest run of each source.
  */
-last_sync: Array<RunRow>, };
+last_sync: Array<RunRow>, 
+/**
+ * Imported FOCUS charges (every provider; not tied to an account).
+ */
+focus_charges: number, };
