@@ -175,6 +175,14 @@ describe("desktop account views", () => {
     await tuning.waitForExist({ timeout: 60_000, timeoutMsg: "the memory tuning curve never appeared" });
     const tuned = await browser.execute(() => document.querySelector('[data-testid="tuning"]').textContent);
     assert.match(tuned, /cheapest at \d+ MB/);
+    // Every figure fits its card at 1280 px: none is cut off with an ellipsis.
+    assert.match(await (await testid("stat-latency")).getText(), /^[\d.,]+ \/ [\d.,]+ (ms|s)$/);
+    const clipped = await browser.execute(() =>
+      [...document.querySelectorAll(".stats .v")]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1)
+        .map((e) => e.textContent.trim()),
+    );
+    assert.deepEqual(clipped, []);
     await shot("function-detail-1280x800");
     await tuning.scrollIntoView();
     await shot("function-detail-tuning-1280x800");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCompact, formatCount, formatDay, formatMs, formatMsShort } from "./units";
+import { formatCompact, formatCount, formatDay, formatMs, formatMsPair, formatMsShort } from "./units";
 
 describe("metric figures", () => {
   it("formats counts, durations and compact counts", () => {
@@ -13,6 +13,11 @@ describe("metric figures", () => {
     expect(formatMsShort(12_010)).toBe("12.0 s");
     expect(formatMsShort(44_676)).toBe("44.7 s");
     expect(formatMsShort(1_250_000)).toBe("1,250 s");
+    expect(formatMsPair(45.03, 320.2)).toBe("45.0 / 320 ms");
+    expect(formatMsPair(900, 3934)).toBe("0.90 / 3.93 s");
+    expect(formatMsPair(12_017, 44_676)).toBe("12.0 / 44.7 s");
+    expect(formatMsPair(null, 250)).toBe("— / 250 ms");
+    expect(formatMsPair(null, undefined)).toBe("—");
     expect(formatCompact(950)).toBe("950");
     expect(formatCompact(1234)).toBe("1.23K");
     expect(formatCompact(4_560_000)).toBe("4.56M");

@@ -25,6 +25,21 @@ export function formatMsShort(ms: number | null | undefined): string {
   return `${Math.round(s).toLocaleString("en-US")} s`;
 }
 
+/** Two durations in one unit, for a narrow cell: `45 / 320 ms`, or in seconds once the larger
+ * reaches one: `0.90 / 3.93 s`. */
+export function formatMsPair(a: number | null | undefined, b: number | null | undefined): string {
+  const ok = (x: number | null | undefined): x is number => x !== null && x !== undefined && Number.isFinite(x);
+  if (!ok(a) && !ok(b)) return "—";
+  const top = Math.max(ok(a) ? a : 0, ok(b) ? b : 0);
+  if (top < 999.5) {
+    const ms = (x: number | null | undefined) => (ok(x) ? formatMs(x).replace(" ms", "") : "—");
+    return `${ms(a)} / ${ms(b)} ms`;
+  }
+  const digits = top < 9_995 ? 2 : top < 99_950 ? 1 : 0;
+  const s = (x: number | null | undefined) => (ok(x) ? (x / 1000).toFixed(digits) : "—");
+  return `${s(a)} / ${s(b)} s`;
+}
+
 /** A compact count for narrow cells: `950`, `12.3K`, `4.5M`, `1.2B`. */
 export function formatCompact(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return "—";
