@@ -96,6 +96,13 @@ describe("desktop what-if", () => {
     assert.ok(rows.every((r) => /^\d+(\.\d+)?$/.test(r)), `monthly costs: ${rows}`);
     const plan = await (await browser.$('[data-testid="whatif-plan"]')).getText();
     assert.match(plan, /Live preview: per-minute estimates over 1 day of the 30 days horizon/);
+    // Every slider's label is readable at 1280 px: wrapped if long, never cut off.
+    const clipped = await browser.execute(() =>
+      [...document.querySelectorAll(".slider label")]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1)
+        .map((e) => e.textContent.trim()),
+    );
+    assert.deepEqual(clipped, []);
     await shot("whatif-1280x800");
   });
 

@@ -61,7 +61,7 @@ pub async fn dashboard(
         ];
         let range = (d.from.start_unix(), d.to.plus(1).start_unix());
         let title = "Cost per day";
-        let svg = metric::over_time(title, &lines, range, &usd_tick, None, theme);
+        let svg = metric::over_time(metric::FULL, title, &lines, range, &usd_tick, None, theme);
         Ok(DashboardView {
             charts: vec![chart("trend", title, svg)?],
             dashboard: d,

@@ -217,7 +217,7 @@ fn charts(
             chart(
                 id,
                 title,
-                metric::over_time(title, &lines, range, &fmt, bars, theme),
+                metric::over_time(metric::PANEL, title, &lines, range, &fmt, bars, theme),
             )
         })
         .collect()

@@ -5,8 +5,11 @@ use super::{chart_err, label_style, legend, render, ChartError, Theme, WIDTH};
 use plotters::prelude::*;
 
 const CHART: &str = "metric";
-/// Height of a metric chart, px (half-width panels in the desktop's two-column grid).
-pub const HEIGHT: u32 = 300;
+/// Size of a full-width metric chart, px.
+pub const FULL: (u32, u32) = (WIDTH, 300);
+/// Size of a chart in a half-width panel (the desktop's two-column grid), px: drawn near the size
+/// it is shown at, so its labels stay readable instead of being scaled down by half.
+pub const PANEL: (u32, u32) = (600, 250);
 const DAY_S: f64 = 86_400.0;
 
 /// One line: its legend label, colour and points (Unix seconds, value).
@@ -31,8 +34,10 @@ pub fn date_tick(unix_s: f64) -> String {
 }
 
 /// Lines over `[from, to)` (Unix seconds) with a title and a legend; `y_fmt` labels the y axis.
-/// Bars instead of lines when `bars` (one per point, a bucket of `bucket_s` wide).
+/// Bars instead of lines when `bars` (one per point, a bucket of `bucket_s` wide). `size`:
+/// [`FULL`] or [`PANEL`].
 pub fn over_time(
+    size: (u32, u32),
     title: &str,
     lines: &[Line<'_>],
     (from, to): (i64, i64),
@@ -48,7 +53,7 @@ pub fn over_time(
         .max(1e-9)
         * 1.1;
     let (x0, x1) = (from as f64, (to as f64).max(from as f64 + 1.0));
-    render(CHART, (WIDTH, HEIGHT), |root| {
+    render(CHART, size, |root| {
         let e = chart_err(CHART);
         root.fill(&p.background).map_err(&e)?;
         // One line needs no legend: the title names it.
@@ -145,6 +150,7 @@ mod tests {
             points: &pts,
         };
         let svg = over_time(
+            PANEL,
             "Invocations per hour",
             &[line],
             (1_795_824_000, 1_795_824_000 + 2 * 86_400),
