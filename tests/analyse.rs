@@ -372,3 +372,16 @@ fn the_benchmark_agrees_with_sqlite() {
     assert!(v["result_rows"].as_u64().unwrap() >= 200);
     assert_eq!(v["invocations_sql"], v["invocations_polars"]);
 }
+
+#[test]
+fn loading_points_on_two_connections_reads_exactly_what_one_does() {
+    use breakeven::analytics::frames::{points, points_parallel};
+    let (_dir, _db, store, _catalog) = demo_db();
+    let account = breakeven::store::accounts::list(store.conn()).unwrap()[0].id;
+    let (from, to) = (day("2026-06-01").start_unix(), day("2026-06-08").start_unix());
+    let sorted = |df: polars::prelude::DataFrame| df.sort(["series_id", "ts"], Default::default()).unwrap();
+    let one = sorted(points(store.conn(), account, from, to).unwrap());
+    let two = sorted(points_parallel(store.conn(), store.path(), account, from, to).unwrap());
+    assert!(one.height() > 100_000, "{}", one.height());
+    assert!(one.equals(&two));
+}

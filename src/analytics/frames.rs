@@ -17,26 +17,88 @@ use std::str::FromStr;
 /// Metric points of one account with `from <= ts < to` (Unix seconds):
 /// `series_id` i64, `ts` i64 (period start, Unix s), `value` f64.
 pub fn points(c: &Connection, account_id: i64, from: i64, to: i64) -> Result<DataFrame> {
+    let cols = read_points(c, account_id, (i64::MIN, i64::MAX), (from, to))?;
+    Ok(points_frame(cols.0, cols.1, cols.2)?)
+}
+
+/// As [`points`], read by two connections at once when the store is a file: the account's
+/// series split in two halves by id, the second half on its own read-only connection in
+/// another thread. Stepping SQLite rows is the cost of a load, and it does not share one
+/// connection across threads. Both connections read the same committed data unless a write
+/// commits between their starts. Falls back to [`points`] in memory.
+pub fn points_parallel(
+    c: &Connection,
+    path: Option<&std::path::Path>,
+    account_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<DataFrame> {
+    let ids = series_ids(c, account_id)?;
+    let (Some(path), Some(&pivot)) = (path, ids.get(ids.len() / 2)) else {
+        return points(c, account_id, from, to);
+    };
+    let path = path.to_path_buf();
+    let second = std::thread::spawn(move || -> Result<PointColumns> {
+        let c2 = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .ctx("opening a second connection for metric points")?;
+        c2.busy_timeout(std::time::Duration::from_secs(10))
+            .ctx("opening a second connection for metric points")?;
+        read_points(&c2, account_id, (pivot, i64::MAX), (from, to))
+    });
+    let mut first = read_points(c, account_id, (i64::MIN, pivot), (from, to))?;
+    let second = second
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    first.0.extend(second.0);
+    first.1.extend(second.1);
+    first.2.extend(second.2);
+    Ok(points_frame(first.0, first.1, first.2)?)
+}
+
+/// `series_id`, `ts`, `value` columns.
+type PointColumns = (Vec<i64>, Vec<i64>, Vec<f64>);
+
+/// The ids of an account's series, ascending.
+fn series_ids(c: &Connection, account_id: i64) -> Result<Vec<i64>> {
+    let mut st = c
+        .prepare(
+            "SELECT s.id FROM metric_series s JOIN functions f ON f.id = s.function_id
+             WHERE f.account_id = ?1 ORDER BY s.id",
+        )
+        .ctx("reading metric series")?;
+    let ids = st
+        .query_map([account_id], |r| r.get::<_, i64>(0))
+        .ctx("reading metric series")?
+        .collect::<rusqlite::Result<Vec<i64>>>()
+        .ctx("reading metric series")?;
+    Ok(ids)
+}
+
+/// Points of the account's series with `lo <= series_id < hi` and `from <= ts < to`.
+fn read_points(
+    c: &Connection,
+    account_id: i64,
+    (lo, hi): (i64, i64),
+    (from, to): (i64, i64),
+) -> Result<PointColumns> {
     let mut st = c
         .prepare(
             "SELECT p.series_id, p.ts, p.value FROM metric_points p
              WHERE p.series_id IN (SELECT s.id FROM metric_series s JOIN functions f ON f.id = s.function_id
-                                   WHERE f.account_id = ?1)
+                                   WHERE f.account_id = ?1 AND s.id >= ?4 AND s.id < ?5)
                AND p.ts >= ?2 AND p.ts < ?3",
         )
         .ctx("reading metric points")?;
-    let mut series_id = Vec::new();
-    let mut ts = Vec::new();
-    let mut value = Vec::new();
+    let (mut series_id, mut ts, mut value) = (Vec::new(), Vec::new(), Vec::new());
     let mut rows = st
-        .query(params![account_id, from, to])
+        .query(params![account_id, from, to, lo, hi])
         .ctx("reading metric points")?;
     while let Some(r) = rows.next().ctx("reading metric points")? {
         series_id.push(r.get::<_, i64>(0).ctx("reading metric points")?);
         ts.push(r.get::<_, i64>(1).ctx("reading metric points")?);
         value.push(r.get::<_, f64>(2).ctx("reading metric points")?);
     }
-    Ok(points_frame(series_id, ts, value)?)
+    Ok((series_id, ts, value))
 }
 
 /// A points frame from its three columns (the benchmark builds one directly).

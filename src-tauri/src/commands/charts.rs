@@ -56,6 +56,6 @@ pub fn breakeven(sweep: &SweepResult, theme: Theme) -> CommandResult<Chart> {
     chart(
         "break-even",
         "break-even",
-        report_charts::breakeven::curves(sweep, &sweep.labels, theme),
+        report_charts::breakeven::curves_sized(report_charts::breakeven::PANEL, sweep, &sweep.labels, theme),
     )
 }

@@ -274,7 +274,13 @@ pub(crate) fn configs(inventory: &DataFrame) -> Result<Vec<FunctionConfig>> {
 /// [`usage::function_days`] for the columns).
 pub(crate) fn function_days(store: &Store, account_id: i64, from: Day, to: Day) -> Result<DataFrame> {
     let c = store.conn();
-    let points = frames::points(c, account_id, from.start_unix(), to.plus(1).start_unix())?;
+    let points = frames::points_parallel(
+        c,
+        store.path(),
+        account_id,
+        from.start_unix(),
+        to.plus(1).start_unix(),
+    )?;
     let series = frames::series(c, account_id)?;
     Ok(usage::function_days(points.lazy(), &series)
         .and_then(crate::analytics::collect_streaming)

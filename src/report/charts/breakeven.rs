@@ -10,10 +10,25 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 const CHART: &str = "break-even";
-const HEIGHT: u32 = 520;
+/// Size in a report page, px.
+pub const FULL: (u32, u32) = (WIDTH, 520);
+/// Size in the desktop's what-if results column, px: drawn near the size it is shown at, so its
+/// labels are not scaled down by half.
+pub const PANEL: (u32, u32) = (640, 460);
 
-/// The chart as SVG. Costs of $0 (inside a free tier) sit on the bottom edge: a log axis has no 0.
+/// The chart as SVG, [`FULL`] size. Costs of $0 (inside a free tier) sit on the bottom edge: a
+/// log axis has no 0.
 pub fn curves(sweep: &SweepResult, labels: &[String], theme: Theme) -> Result<String, ChartError> {
+    curves_sized(FULL, sweep, labels, theme)
+}
+
+/// [`curves`] at `size` (px).
+pub fn curves_sized(
+    size: (u32, u32),
+    sweep: &SweepResult,
+    labels: &[String],
+    theme: Theme,
+) -> Result<String, ChartError> {
     let p = theme.palette();
     let xs: Vec<f64> = sweep
         .points
@@ -35,7 +50,7 @@ pub fn curves(sweep: &SweepResult, labels: &[String], theme: Theme) -> Result<St
     };
     let x_min = xs.iter().copied().fold(f64::INFINITY, f64::min).max(1.0);
     let x_max = xs.iter().copied().fold(0.0, f64::max).max(x_min * 10.0);
-    render(CHART, (WIDTH, HEIGHT), |root| {
+    render(CHART, size, |root| {
         let e = chart_err(CHART);
         root.fill(&p.background).map_err(&e)?;
         let items: Vec<(String, RGBColor)> = sweep
