@@ -179,6 +179,17 @@ fn breakeven_chart_marks_every_crossing() {
         assert!(svg.contains(&format!(">{k}</text>")), "crossing {k} is numbered");
     }
     assert!(!svg.contains(&format!(">{}</text>", sweep.crossings.len() + 1)));
+    // The desktop's panel size: drawn at that size, with a title that fits it.
+    let panel = breakeven::report::charts::breakeven::curves_sized(
+        breakeven::report::charts::breakeven::PANEL,
+        sweep,
+        &r.scenario.platforms,
+        breakeven::report::charts::Theme::Light,
+    )
+    .expect("draws");
+    assert!(panel.contains(r#"width="640" height="460""#), "{}", &panel[..120]);
+    assert!(panel.contains("Monthly cost as traffic scales"));
+    assert!(!panel.contains("see the table"));
 }
 
 #[test]

@@ -58,13 +58,13 @@ pub fn curves_sized(
             .iter()
             .map(|l| (fit(l, 30), platform_colour(labels, l)))
             .collect();
-        super::legend::row(
-            root,
-            &p,
-            "Break-even: monthly cost as traffic scales (numbered rings: crossings, see the table)",
-            &items,
-        )
-        .map_err(&e)?;
+        // A panel is narrower than the full title; its card names the chart already.
+        let title = if size.0 < WIDTH {
+            "Monthly cost as traffic scales (rings: crossings)"
+        } else {
+            "Break-even: monthly cost as traffic scales (numbered rings: crossings, see the table)"
+        };
+        super::legend::row(root, &p, title, &items).map_err(&e)?;
         let mut chart = ChartBuilder::on(root)
             .margin_top(if items.len() > 4 { 90 } else { 70 })
             .margin_right(28)
