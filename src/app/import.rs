@@ -236,6 +236,30 @@ pub fn cost_views(store: &Store) -> Result<CostViews> {
     })
 }
 
+/// What a database with imported FOCUS charges but no account holds: the charges' count and
+/// their provider-neutral views. `None` when an account is stored (analyse it) or nothing is.
+pub fn billing_only(store: &Store) -> Result<Option<BillingOnly>> {
+    let c = store.conn();
+    if !crate::store::accounts::list(c)?.is_empty() {
+        return Ok(None);
+    }
+    let charges = crate::store::focus::count(c)?;
+    if charges == 0 {
+        return Ok(None);
+    }
+    Ok(Some(BillingOnly {
+        focus_charges: charges,
+        views: cost_views(store)?,
+    }))
+}
+
+/// See [`billing_only`].
+#[derive(Debug, Clone, Serialize)]
+pub struct BillingOnly {
+    pub focus_charges: u64,
+    pub views: CostViews,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,8 @@
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::analyse::model::{Analysis, CostSplit};
-use breakeven::app::analyse::{analyse, bench, billing_only, AnalyseRequest};
+use breakeven::app::analyse::{analyse, bench, AnalyseRequest};
+use breakeven::app::import::billing_only;
 use breakeven::app::AppError;
 use breakeven::store::Day;
 use breakeven_simulator::pricing::money::group_digits;

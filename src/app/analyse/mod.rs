@@ -99,28 +99,6 @@ pub fn resolve_range(
     Ok((from, to))
 }
 
-/// How the figures are derived, stated with every analysis.
-const METHODS: [&str; 5] = [
-    "usage-derived cost: each function-day's Invocations and Duration metrics (plus provisioned concurrency from the inventory) priced with the catalog, without the free tier; execution time adds 0.5 ms per request for Lambda's rounding up to the next millisecond",
-    "INIT (cold-start) time is billed by Lambda but is not a CloudWatch metric: usage-derived init cost is 0, and the difference shows in reconciliation",
-    "duration p50/p99 of a day or range: the invocation-weighted mean of the stored periods' percentiles",
-    "billed cost: Cost Explorer rows (unblended) and FOCUS charges (BilledCost, on the day their charge period starts); Cost Explorer wins on days with both",
-    "where the same hour is stored at two periods, the finest period is used",
-];
-
-/// [`METHODS`], with the platform's rules for an account that is not priced as Lambda.
-fn methods(platform: &str) -> Vec<String> {
-    let mut out: Vec<String> = METHODS.iter().map(|s| s.to_string()).collect();
-    if platform != cost::PLATFORM {
-        out[0] = format!(
-            "usage-derived cost: each function-day's invocations and duration priced on {platform} \
-             with the catalog, without its monthly free grant; no bill to reconcile with"
-        );
-        out.retain(|m| !m.starts_with("INIT"));
-    }
-    out
-}
-
 /// The catalog id of the platform an account's functions are priced on (see
 /// [`cost::own_platform`]).
 fn account_platform(store: &Store, account_id: i64) -> Result<&'static str> {
@@ -130,30 +108,6 @@ fn account_platform(store: &Store, account_id: i64) -> Result<&'static str> {
         .map(|a| a.source)
         .unwrap_or_default();
     Ok(cost::own_platform(&source))
-}
-
-/// What a database with imported FOCUS charges but no account holds: the charges' count and
-/// their provider-neutral views. `None` when an account is stored (analyse it) or nothing is.
-pub fn billing_only(store: &Store) -> Result<Option<BillingOnly>> {
-    let c = store.conn();
-    if !accounts::list(c)?.is_empty() {
-        return Ok(None);
-    }
-    let charges = crate::store::focus::count(c)?;
-    if charges == 0 {
-        return Ok(None);
-    }
-    Ok(Some(BillingOnly {
-        focus_charges: charges,
-        views: crate::app::import::cost_views(store)?,
-    }))
-}
-
-/// See [`billing_only`].
-#[derive(Debug, Clone, Serialize)]
-pub struct BillingOnly {
-    pub focus_charges: u64,
-    pub views: crate::app::import::CostViews,
 }
 
 /// Analyse an account: see the module docs.
@@ -226,7 +180,7 @@ pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> R
         function: req.function.clone(),
         platform: platform.to_string(),
         platform_name,
-        methods: methods(platform),
+        methods: model::methods(platform),
         usage_cost: AccountCost {
             split: fs.split,
             free_tier_credit_usd: credit,

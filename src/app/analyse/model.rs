@@ -7,6 +7,28 @@ use breakeven_simulator::pricing::Usd;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+/// How the figures are derived, stated with every analysis.
+const METHODS: [&str; 5] = [
+    "usage-derived cost: each function-day's Invocations and Duration metrics (plus provisioned concurrency from the inventory) priced with the catalog, without the free tier; execution time adds 0.5 ms per request for Lambda's rounding up to the next millisecond",
+    "INIT (cold-start) time is billed by Lambda but is not a CloudWatch metric: usage-derived init cost is 0, and the difference shows in reconciliation",
+    "duration p50/p99 of a day or range: the invocation-weighted mean of the stored periods' percentiles",
+    "billed cost: Cost Explorer rows (unblended) and FOCUS charges (BilledCost, on the day their charge period starts); Cost Explorer wins on days with both",
+    "where the same hour is stored at two periods, the finest period is used",
+];
+
+/// [`METHODS`], with the platform's rules for an account that is not priced as Lambda.
+pub(crate) fn methods(platform: &str) -> Vec<String> {
+    let mut out: Vec<String> = METHODS.iter().map(|s| s.to_string()).collect();
+    if platform != crate::analytics::cost::PLATFORM {
+        out[0] = format!(
+            "usage-derived cost: each function-day's invocations and duration priced on {platform} \
+             with the catalog, without its monthly free grant; no bill to reconcile with"
+        );
+        out.retain(|m| !m.starts_with("INIT"));
+    }
+    out
+}
+
 /// Everything `analyse` found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Analysis {
