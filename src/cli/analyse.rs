@@ -180,7 +180,7 @@ pub fn render(an: &Analysis, days_shown: usize) -> String {
         ]);
     }
     o += &t.render();
-    if an.platform == "aws-lambda" {
+    if an.platform == breakeven::analytics::cost::PLATFORM {
         o += "init is 0 here: INIT time is billed but not in CloudWatch metrics (see reconciliation).\n\n";
     } else {
         o += &format!(

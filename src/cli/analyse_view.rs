@@ -85,7 +85,7 @@ fn causes(d: &ReconciledDay) -> String {
 
 pub fn reconciliation(an: &Analysis, days_shown: usize) -> String {
     let r = &an.reconciliation;
-    if an.platform != "aws-lambda" {
+    if an.platform != breakeven::analytics::cost::PLATFORM {
         return format!("Reconciliation: {}.\n\n", r.tolerance);
     }
     let mut o = String::from("Reconciliation: usage-derived vs billed Lambda cost per day\n");

@@ -12,7 +12,7 @@
 //! of each function-hour is kept and the rest is summed by day.
 
 use super::series::SeriesIndex;
-use super::{DAY_S, HOUR_S, STATISTICS};
+use super::{null_unless, DAY_S, HOUR_S, STATISTICS};
 use polars::prelude::*;
 
 /// 2³²: the span of a key's offset.
@@ -129,9 +129,7 @@ fn paired_hours(points: LazyFrame) -> LazyFrame {
 
 /// `sum / weight`, null where the weight is zero (no invocations, or none with the value).
 fn ratio(sum: &str, weight: &str) -> Expr {
-    when(col(weight).gt(lit(0.0)))
-        .then(col(sum) / col(weight))
-        .otherwise(lit(NULL).cast(DataType::Float64))
+    null_unless(col(weight).gt(lit(0.0)), col(sum) / col(weight))
 }
 
 /// Usage per function and UTC day from `points` (`series_id`, `ts` Unix s, `value`) and the
@@ -187,9 +185,7 @@ pub fn function_days(points: LazyFrame, series: &DataFrame) -> PolarsResult<Lazy
             col("throttles"),
             col("spillover"),
             col("duration_ms"),
-            when(col("n_avg").gt(lit(0.0)))
-                .then(col("duration_ms") / col("invocations"))
-                .otherwise(lit(NULL).cast(DataType::Float64))
+            null_unless(col("n_avg").gt(lit(0.0)), col("duration_ms") / col("invocations"))
                 .alias("duration_avg_ms"),
             ratio("w50", "n50").alias("duration_p50_ms"),
             ratio("w99", "n99").alias("duration_p99_ms"),

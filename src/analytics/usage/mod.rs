@@ -44,13 +44,17 @@ const STATISTICS: [(&str, &str, &str, bool); 9] = [
     ("ConcurrentExecutions", "Maximum", "concurrency_max", false),
 ];
 
+/// `value` where `cond` holds, else null (a mean without weight has no value, not 0).
+fn null_unless(cond: Expr, value: Expr) -> Expr {
+    when(cond)
+        .then(value)
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
 /// Weighted mean of `x` by invocations (null when there were none).
 fn weighted(x: &str) -> Expr {
     let w = col("invocations").filter(col(x).is_not_null()).sum();
-    when(w.clone().gt(lit(0.0)))
-        .then((col(x) * col("invocations")).sum() / w)
-        .otherwise(lit(NULL).cast(DataType::Float64))
-        .alias(x)
+    null_unless(w.clone().gt(lit(0.0)), (col(x) * col("invocations")).sum() / w).alias(x)
 }
 
 /// The aggregates shared by days and ranges.
@@ -61,14 +65,13 @@ fn aggregates() -> Vec<Expr> {
         col("throttles").sum(),
         col("spillover").sum(),
         col("duration_ms").sum(),
-        when(
+        null_unless(
             col("invocations")
                 .sum()
                 .gt(lit(0.0))
                 .and(col("duration_avg_ms").count().gt(lit(0))),
+            col("duration_ms").sum() / col("invocations").sum(),
         )
-        .then(col("duration_ms").sum() / col("invocations").sum())
-        .otherwise(lit(NULL).cast(DataType::Float64))
         .alias("duration_avg_ms"),
         weighted("duration_p50_ms"),
         weighted("duration_p99_ms"),
