@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Build the desktop app: the UI first (Tauri embeds ui/dist at compile time, so it must exist
 # before cargo runs), then the Tauri shell. Debug by default; `--release` for an optimised build.
+# The debug build selects the whole workspace with its test targets, like `cargo test
+# --workspace`, so the app, the CLI and the tests share one build of every dependency.
 # Prints the path of the built binary as its last line.
 set -euo pipefail
 
@@ -13,13 +15,12 @@ if [[ "${1:-}" == "--release" ]]; then
   cargo_flags+=(--release)
 fi
 
-cd "$root/ui"
-# Install exactly what package-lock.json pins, again only when the lock file changed.
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund >&2
-fi
-npm run --silent build >&2
+"$root/scripts/ui-build.sh" >&2
 
 cd "$root"
-cargo build -p breakeven-desktop "${cargo_flags[@]}" >&2
+if [[ $profile == debug ]]; then
+  cargo build --locked --workspace --all-targets >&2
+else
+  cargo build --locked -p breakeven-desktop "${cargo_flags[@]}" >&2
+fi
 echo "$CARGO_TARGET_DIR/$profile/breakeven-desktop"

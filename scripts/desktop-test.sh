@@ -41,11 +41,7 @@ if ! app="$("$root/scripts/desktop-build.sh" 2>"$out/logs/build.log" | tail -n 1
   failed=1
   summary
 fi
-if ! cargo build -p breakeven --bin breakeven >>"$out/logs/build.log" 2>&1; then
-  tail -n 60 "$out/logs/build.log"
-  failed=1
-  summary
-fi
+# The workspace build above made the CLI too.
 cli="$CARGO_TARGET_DIR/debug/breakeven"
 
 if [[ ! -x "$tools/bin/tauri-driver" ]]; then
@@ -71,7 +67,7 @@ count "$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')" \
 rc=$?
 count "$((rc == 0))" "$((rc != 0))" ui-types $rc
 
-cargo test -p breakeven-desktop >"$out/logs/shell-unit.log" 2>&1
+cargo test --locked --workspace --bin breakeven-desktop >"$out/logs/shell-unit.log" 2>&1
 rc=$?
 sum() { grep -oE "[0-9]+ $1" "$out/logs/shell-unit.log" | awk '{ s += $1 } END { print s + 0 }'; }
 count "$(sum passed)" "$(sum failed)" shell-unit $rc

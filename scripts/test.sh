@@ -19,8 +19,14 @@ scripts/check-architecture.sh
 step "formatting"
 cargo fmt --all -- --check
 
-step "Rust tests (headless crates)"
-cargo test --locked --workspace --exclude breakeven-desktop
+# The desktop crate embeds ui/dist at compile time, so the front end is built before any cargo
+# step; every cargo step then selects the whole workspace with its test targets, so one feature
+# set — and one build of the dependency tree — serves the tests, the app and the CLI.
+step "web front end (built first: the desktop crate embeds it)"
+scripts/ui-build.sh
+
+step "Rust tests (every crate, one dependency build)"
+cargo test --locked --workspace
 
 if [ -x scripts/desktop-test.sh ]; then
   step "desktop app: front-end tests, build, and end-to-end in the webview"

@@ -1,7 +1,7 @@
 //! TypeScript declarations of every type that crosses the IPC boundary, generated from the Rust
 //! types so the views and the commands cannot drift apart. Regenerate with
-//! `cargo test -p breakeven-desktop --features ts export_bindings` (or `scripts/gen-types.sh`);
-//! the desktop test script fails when regenerating changes a committed file.
+//! `cargo test --workspace export_bindings` (or `scripts/gen-types.sh`); every test run
+//! regenerates them and the test script fails when that changes a committed file.
 
 use crate::commands::account::{AccountOverview, SyncInput};
 use crate::commands::dashboard::DashboardView;

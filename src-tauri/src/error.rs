@@ -6,7 +6,7 @@ use breakeven::app::{AppError, ErrorPayload};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct CommandError {
     pub code: String,
     pub message: String,

@@ -3,7 +3,7 @@
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-#[cfg(all(test, feature = "ts"))]
+#[cfg(test)]
 mod bindings;
 mod commands;
 mod error;

@@ -28,7 +28,7 @@ impl Progress for EventProgress {
 
 /// What the shell shows about the data: where it is, what it holds, whether it is the demo.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct AccountOverview {
     pub db_path: String,
     pub status: DbStatus,
@@ -92,7 +92,7 @@ pub async fn aws_profiles() -> CommandResult<Vec<ProfileName>> {
 /// A sync as the dialog sends it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct SyncInput {
     pub profiles: Vec<String>,
     /// Days of metrics and costs, as typed.

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// A chart drawn by `breakeven::report::charts`, as SVG markup.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct Chart {
     pub id: &'static str,
     pub title: String,

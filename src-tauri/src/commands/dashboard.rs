@@ -18,7 +18,7 @@ const ACCOUNT: Field = Field {
 
 /// The dashboard and its charts.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct DashboardView {
     #[serde(flatten)]
     pub dashboard: Dashboard,

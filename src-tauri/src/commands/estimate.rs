@@ -12,7 +12,7 @@ use tauri::State;
 /// The estimate form as typed: every field a string (empty = the default), named like the CLI's
 /// flags. Unknown fields are refused so a misspelt field cannot be silently ignored.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct EstimateInput {
     pub platform: String,
@@ -34,7 +34,7 @@ pub struct EstimateInput {
 
 /// Net amount (after free-tier credits) of one cost category, for the breakdown bar.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct CategoryTotal {
     pub category: CostCategory,
     pub label: &'static str,
@@ -43,7 +43,7 @@ pub struct CategoryTotal {
 
 /// The report plus its per-category totals, in the order the categories first appear.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct EstimateView {
     #[serde(flatten)]
     pub report: EstimateReport,

@@ -22,7 +22,7 @@ const DAYS: u32 = 7;
 
 /// A function's traffic as a scenario.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct FunctionScenario {
     /// The scenario file's text (the CLI's TOML format).
     pub toml: String,

@@ -38,7 +38,7 @@ fn days(raw: &str) -> CommandResult<u32> {
 
 /// The table's rows and the window they cover (`None` with no metrics stored).
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct FunctionTable {
     pub window: Option<Window>,
     pub rows: Vec<FunctionUsage>,
@@ -67,7 +67,7 @@ pub async fn functions_list(state: State<'_, DesktopState>, days: String) -> Com
 
 /// One function's monthly cost on another platform, or why it cannot be priced there.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct CostOn {
     pub id: i64,
     pub total_usd: Option<Usd>,
@@ -108,7 +108,7 @@ pub async fn functions_cost_on(
 
 /// A resampled metric series for a chart: bucket start (Unix seconds) and value.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct MetricSeries {
     pub metric: &'static str,
     pub stat: &'static str,
@@ -119,7 +119,7 @@ pub struct MetricSeries {
 
 /// One function in detail.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct FunctionDetail {
     pub window: Window,
     pub usage: FunctionUsage,

@@ -12,7 +12,7 @@ use tauri::State;
 
 /// The files behind the app.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct Locations {
     pub db_path: String,
     /// The user's catalog override file (it need not exist).
