@@ -5,6 +5,7 @@
 use crate::app::analyse::model::{Analysis, CostSplit};
 use crate::app::analyse::{self, AnalyseRequest};
 use crate::app::error::Result;
+use crate::app::output::OutPath;
 use crate::app::report::{write, ReportOutcome, ReportTimings};
 use crate::app::scenario::{self, ExtractRequest, Step};
 use crate::app::simulate::{parse_scenario, simulate, Overrides};
@@ -280,9 +281,10 @@ pub fn report_stored(
     catalog: &PriceCatalog,
     scope: &StoredScope,
     format: Format,
-    out: &Path,
+    out: &OutPath,
     anonymise_names: bool,
 ) -> Result<ReportOutcome> {
+    out.check()?;
     let mut timings = ReportTimings::default();
     let t = Instant::now();
     let model = compute(store, catalog, scope)?;

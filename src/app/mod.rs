@@ -11,6 +11,7 @@ pub mod error;
 pub mod estimate;
 pub mod import;
 pub mod inventory;
+pub mod output;
 pub mod profiles;
 pub mod report;
 pub mod scenario;

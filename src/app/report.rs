@@ -2,6 +2,7 @@
 //! → one exporter → files. The CLI and the desktop app share it.
 
 use crate::app::error::{AppError, Result};
+use crate::app::output::OutPath;
 use crate::app::simulate::{self, Overrides};
 use crate::report::{self, Document, Format, Rendered, Report, ReportInput};
 use breakeven_simulator::pricing::{PlatformKind, PriceCatalog};
@@ -106,14 +107,6 @@ pub(crate) fn render_failed(format: Format, e: report::ReportError) -> AppError 
     }
 }
 
-fn write_failed(context: String, e: std::io::Error) -> AppError {
-    AppError::Report {
-        code: "E_REPORT_WRITE",
-        context,
-        cause: Box::new(e),
-    }
-}
-
 /// Scrub credentials (always), anonymise (when asked) and export a scenario, account or
 /// function report.
 pub fn render<D: Document>(report: &D, format: Format, anonymise_names: bool) -> Result<Rendered> {
@@ -128,45 +121,10 @@ pub fn render<D: Document>(report: &D, format: Format, anonymise_names: bool) ->
 }
 
 /// Write a rendered report: one file at `out`, or a directory `out` holding one file per table.
-pub fn write(rendered: &Rendered, out: &Path) -> Result<Vec<PathBuf>> {
-    let put = |path: &Path, text: &str| {
-        std::fs::write(path, text)
-            .map_err(|e| write_failed(format!("writing the report to {}", path.display()), e))
-    };
+pub fn write(rendered: &Rendered, out: &OutPath) -> Result<Vec<PathBuf>> {
     match rendered {
-        Rendered::File(text) => {
-            if out.is_dir() {
-                return Err(AppError::bad_input(
-                    "E_REPORT_OUT_IS_DIR",
-                    format!(
-                        "{} is a directory; give a file name for this format",
-                        out.display()
-                    ),
-                ));
-            }
-            put(out, text)?;
-            Ok(vec![out.to_path_buf()])
-        }
-        Rendered::Files(files) => {
-            if out.is_file() {
-                return Err(AppError::bad_input(
-                    "E_REPORT_OUT_IS_FILE",
-                    format!(
-                        "{} is a file; CSV tables are written into a directory",
-                        out.display()
-                    ),
-                ));
-            }
-            std::fs::create_dir_all(out)
-                .map_err(|e| write_failed(format!("creating the report directory {}", out.display()), e))?;
-            files
-                .iter()
-                .map(|(name, text)| {
-                    let path = out.join(name);
-                    put(&path, text).map(|_| path)
-                })
-                .collect()
-        }
+        Rendered::File(text) => Ok(vec![out.write_file(text)?]),
+        Rendered::Files(files) => out.write_files(files),
     }
 }
 
@@ -175,9 +133,10 @@ pub fn report_scenario(
     catalog: &PriceCatalog,
     path: &Path,
     format: Format,
-    out: &Path,
+    out: &OutPath,
     o: &ReportOptions,
 ) -> Result<ReportOutcome> {
+    out.check()?;
     let scenario = simulate::load_scenario(catalog, path)?;
     report(catalog, &scenario, format, out, o)
 }
@@ -187,9 +146,10 @@ pub fn report(
     catalog: &PriceCatalog,
     scenario: &Scenario,
     format: Format,
-    out: &Path,
+    out: &OutPath,
     o: &ReportOptions,
 ) -> Result<ReportOutcome> {
+    out.check()?;
     let mut timings = ReportTimings::default();
     let model = compute(catalog, scenario, o, &mut timings)?;
     let t = Instant::now();
@@ -248,7 +208,7 @@ pub fn bench(
             let rendered = render(&model, format, o.anonymise)?;
             render_ms.push(ms_since(t));
             let t = Instant::now();
-            let out = dir.join(format!("report.{format}"));
+            let out = OutPath::new(dir.join(format!("report.{format}")));
             let files = write(&rendered, &out)?;
             write_ms.push(ms_since(t));
             bytes = ReportOutcome::new(format, files, &rendered, ReportTimings::default()).bytes;

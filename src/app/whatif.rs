@@ -3,6 +3,7 @@
 //! or written to scenario files in the CLI's TOML format.
 
 use crate::app::error::{AppError, Result};
+use crate::app::output::OutPath;
 use crate::app::simulate::parse_scenario;
 use breakeven_simulator::pricing::{CostCategory, CostLine, PriceCatalog, Usd};
 use breakeven_simulator::scenario::{self, Mode, Scenario};
@@ -224,14 +225,12 @@ pub fn from_text(catalog: &PriceCatalog, name: &str, toml: &str) -> Result<Scena
     })
 }
 
-/// Write `s` (checked first) as a scenario file; returns the text written. Written to a
-/// temporary file beside the target and renamed, so a failed save never leaves half a file.
-pub fn save(catalog: &PriceCatalog, s: &Scenario, path: &Path) -> Result<String> {
+/// Write `s` (checked first) as a scenario file; returns the text written. Written by the
+/// export rules (`OutPath`): atomically, never through a link or over the database.
+pub fn save(catalog: &PriceCatalog, s: &Scenario, out: &OutPath) -> Result<String> {
     let checked = check(catalog, s)?;
     let text = scenario::to_toml(&checked).map_err(|m| AppError::bad_input("E_SCENARIO", m))?;
-    let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, &text).map_err(|e| AppError::io(format!("writing {}", tmp.display()), e))?;
-    std::fs::rename(&tmp, path).map_err(|e| AppError::io(format!("saving {}", path.display()), e))?;
+    out.write_file(&text)?;
     Ok(text)
 }
 
@@ -330,11 +329,15 @@ mod tests {
         let (c, s) = checkout();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("what-if.toml");
-        let text = save(&c, &s, &path).unwrap();
+        let text = save(&c, &s, &OutPath::new(&path)).unwrap();
         let back = open(&c, &path).unwrap();
         assert_eq!(back.toml, text);
         assert_eq!(back.scenario, s);
-        assert!(!dir.path().join("what-if.toml.tmp").exists());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
     }
 }
 

@@ -79,6 +79,22 @@ impl Globals {
         Ok(breakeven::app::db::open(self.db.as_deref())?)
     }
 
+    /// An export path that may not replace the database or the catalog file this run reads.
+    pub fn out_path(&self, out: &std::path::Path) -> breakeven::app::output::OutPath {
+        let mut o = breakeven::app::output::OutPath::new(out);
+        if let Ok(db) = breakeven::app::db::resolve(self.db.as_deref()) {
+            o = o.protect_database(&db);
+        }
+        match self
+            .catalog
+            .clone()
+            .or_else(breakeven::app::catalog::default_override_path)
+        {
+            Some(c) => o.protect(&c),
+            None => o,
+        }
+    }
+
     /// The bundled catalog merged with the override file (explicit, or the default if present).
     pub fn load_catalog(&self) -> anyhow::Result<breakeven_simulator::pricing::PriceCatalog> {
         let path = self

@@ -130,7 +130,8 @@ pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
         anonymise: a.anonymise,
     };
     if let Some(out) = &a.out {
-        let outcome = app::report_scenario(&catalog, &scenario, a.format, out, &o)?;
+        let out = g.out_path(out).protect(&scenario);
+        let outcome = app::report_scenario(&catalog, &scenario, a.format, &out, &o)?;
         if a.json && !a.bench {
             return print_json(&outcome);
         }
@@ -168,7 +169,8 @@ fn stored(g: &Globals, catalog: &PriceCatalog, a: ReportArgs) -> anyhow::Result<
         to: day("--to", &a.to)?,
     };
     let store = g.open_store()?;
-    let outcome = account_report::report_stored(&store, catalog, &scope, a.format, out, a.anonymise)?;
+    let out = g.out_path(out);
+    let outcome = account_report::report_stored(&store, catalog, &scope, a.format, &out, a.anonymise)?;
     if a.json {
         return print_json(&outcome);
     }

@@ -6,6 +6,22 @@ use std::fmt::Write;
 
 pub struct MarkdownExporter;
 
+/// The document with `&`, `<` and `>` as entities. Names come from scenario files, catalogs and
+/// cloud accounts; Markdown viewers render raw HTML, so a name like `<img src=x onerror=…>` must
+/// reach the reader as text. Breakeven's own Markdown uses none of the three characters.
+fn inert(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    for ch in md.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A table cell: pipes escaped, line breaks flattened.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -125,10 +141,27 @@ impl Exporter for MarkdownExporter {
     }
 
     fn export(&self, report: &Report) -> Result<Rendered, ReportError> {
-        Ok(Rendered::File(render(report)))
+        Ok(Rendered::File(inert(&render(report))))
     }
 
     fn export_account(&self, report: &crate::report::AccountReport) -> Result<Rendered, ReportError> {
-        Ok(Rendered::File(crate::report::account::text::markdown(report)))
+        Ok(Rendered::File(inert(&crate::report::account::text::markdown(
+            report,
+        ))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn markdown_report_names_with_raw_html_are_inert() {
+        let md = inert("# Cost report: <img src=x onerror=alert(1)>\n| R&D <b>x</b> |");
+        assert!(!md.contains('<') && !md.contains('>'));
+        assert_eq!(
+            md,
+            "# Cost report: &lt;img src=x onerror=alert(1)&gt;\n| R&amp;D &lt;b&gt;x&lt;/b&gt; |"
+        );
     }
 }

@@ -8,6 +8,7 @@ use crate::error::{CommandError, CommandResult};
 use crate::files;
 use crate::input::{self, Field};
 use crate::state::DesktopState;
+use breakeven::app::output::OutPath;
 use breakeven::app::report::{self, ReportOutcome};
 use breakeven::app::whatif;
 use breakeven::report::Format;
@@ -57,6 +58,11 @@ pub async fn report_export(
     let Some(out) = out else {
         return Ok(None);
     };
+    // The save dialog lets the user pick any file: never the database this app is using.
+    let mut out = OutPath::new(out);
+    if let Ok(db) = state.db_path() {
+        out = out.protect_database(&db);
+    }
     blocking(move || {
         Ok(Some(report::report(
             &catalog,

@@ -9,6 +9,7 @@ use crate::error::{CommandError, CommandResult};
 use crate::files;
 use crate::input;
 use crate::state::DesktopState;
+use breakeven::app::output::OutPath;
 use breakeven::app::whatif::{self, ScenarioFile, WhatIfRun};
 use breakeven_simulator::scenario::Scenario;
 use breakeven_simulator::sweep::SweepResult;
@@ -47,7 +48,7 @@ impl Default for PreviewGate {
 
 /// Break-even curves and the chart drawn from them.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct BreakevenView {
     pub sweep: SweepResult,
     /// The report's break-even chart, checked inert.
@@ -185,8 +186,12 @@ pub async fn scenario_save(
     let Some(path) = files::pick_save(&app, "Save scenario", &name, "Scenario", &["toml"]).await? else {
         return Ok(None);
     };
+    let mut out = OutPath::new(&path);
+    if let Ok(db) = state.db_path() {
+        out = out.protect_database(&db);
+    }
     blocking(move || {
-        let toml = whatif::save(&catalog, &scenario, &path)?;
+        let toml = whatif::save(&catalog, &scenario, &out)?;
         Ok(Some(ScenarioFile {
             path: path.display().to_string(),
             scenario,
