@@ -10,6 +10,8 @@ pub mod bill;
 pub mod breakdown;
 pub mod catalog;
 pub mod check;
+pub mod exact;
+pub mod file;
 pub mod meter;
 pub mod money;
 pub mod profile;
