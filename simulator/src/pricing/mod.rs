@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod check;
 pub mod exact;
 pub mod file;
+pub mod limits;
 pub mod meter;
 pub mod money;
 pub mod profile;
