@@ -102,3 +102,89 @@ fn every_kind_of_bad_file_is_positioned_exits_2_and_leaves_the_database_as_it_wa
         assert_eq!(digest(&db), before, "{args:?} changed the database");
     }
 }
+
+// ───────────────────────── `estimate` flags: limits, each refused naming the flag (exit 2) ─────
+
+/// `estimate` with `args` after the platform must exit 2 with `want` on stderr and print nothing.
+fn estimate_refuses(platform: &str, args: &[&str], want: &str) {
+    let mut all = vec!["estimate", "--platform", platform];
+    all.extend(args);
+    let o = run(&all);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    assert!(stderr(&o).contains(want), "{args:?}: {}", stderr(&o));
+    assert!(o.stdout.is_empty(), "{args:?} printed a bill");
+}
+
+#[test]
+fn estimate_zero_fargate_size_is_refused_naming_the_flag() {
+    estimate_refuses(
+        "aws-fargate",
+        &["--vcpu", "0", "--memory-gb", "0"],
+        "--vcpu is 0: it must be from 0.001 to 1024",
+    );
+    estimate_refuses(
+        "aws-fargate",
+        &["--vcpu", "1", "--memory-gb", "0"],
+        "--memory-gb is 0: it must be from 0.001 to 32768",
+    );
+    estimate_refuses(
+        "aws-fargate",
+        &["--memory-mb", "0"],
+        "--memory-mb is 0: it must be from 1 to 1048576",
+    );
+}
+
+#[test]
+fn estimate_cold_starts_above_requests_are_refused() {
+    estimate_refuses(
+        "aws-lambda",
+        &["--requests", "1M", "--cold-starts", "1e9", "--init-ms", "300"],
+        "--cold-starts is 1000000000: it cannot exceed --requests (1000000)",
+    );
+}
+
+#[test]
+fn estimate_nan_inf_negative_and_huge_flags_are_refused_with_their_limit() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--duration-ms", "nan"], "`nan` is not a number"),
+        (&["--duration-ms", "inf"], "`inf` is not a number"),
+        (
+            &["--duration-ms", "1e9"],
+            "--duration-ms is 1000000000: it must be from 0 to 86400000",
+        ),
+        (&["--cpu-ms", "NaN"], "--cpu-ms"),
+        (&["--init-ms=-5"], "`-5` must not be negative"),
+        (&["--hours=-1"], "`-1` must not be negative"),
+        (&["--hours", "745"], "--hours is 745: it must be from 0 to 744"),
+        (&["--instances", "1e30"], "`1e30` is too large"),
+        (
+            &["--instances", "200000"],
+            "--instances is 200000: it must be from 0 to 100000",
+        ),
+        (
+            &["--provisioned-concurrency", "1e6"],
+            "--provisioned-concurrency is 1000000: it must be from 0 to 100000",
+        ),
+        (
+            &["--concurrency", "0"],
+            "--concurrency is 0: it must be from 1 to 100000",
+        ),
+        (
+            &["--requests", "1e16"],
+            "--requests is 10000000000000000: it must be from 0 to 1000000000000000",
+        ),
+        (&["--requests", "1e30"], "`1e30` is too large"),
+        (&["--memory-gb", "1e30"], "`1e30` is too large"),
+        (
+            &["--vcpu", "2000"],
+            "--vcpu is 2000: it must be from 0.001 to 1024",
+        ),
+        (
+            &["--ephemeral-storage-mb", "20000"],
+            "--ephemeral-storage-mb is 20000: it must be from 512 to 10240",
+        ),
+    ];
+    for (args, want) in cases {
+        estimate_refuses("aws-lambda", args, want);
+    }
+}

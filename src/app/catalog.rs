@@ -1,8 +1,9 @@
 //! Loading the price catalog: the bundled one plus the user's override file, if any.
 
 use crate::app::error::{AppError, Result};
-use breakeven_simulator::pricing::catalog::CATALOG_VERSION;
-use breakeven_simulator::pricing::{PlatformKind, PriceCatalog};
+use breakeven_simulator::pricing::catalog::{BUNDLED, CATALOG_VERSION};
+use breakeven_simulator::pricing::check::{check as check_catalog, check_file, first_problem, with_override};
+use breakeven_simulator::pricing::{CatalogError, PlatformKind, PriceCatalog};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -19,17 +20,55 @@ pub fn default_override_path() -> Option<PathBuf> {
     config_dir().map(|d| d.join(OVERRIDE_FILE))
 }
 
-/// The bundled catalog merged with `override_path` when that file exists.
+/// The bundled catalog merged with `override_path` when that file exists. The file is validated
+/// exactly as `breakeven catalog check` validates it ([`with_override`]): a file with any problem
+/// is refused with its first one (`file:line`), never used to price.
 pub fn load(override_path: Option<&Path>) -> Result<PriceCatalog> {
-    let mut c = PriceCatalog::bundled()?;
-    if let Some(path) = override_path {
-        if path.exists() {
+    let bundled = PriceCatalog::bundled()?;
+    match override_path.filter(|p| p.exists()) {
+        None => Ok(bundled),
+        Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| AppError::io(format!("reading catalog override {}", path.display()), e))?;
-            c.merge_str(&path.display().to_string(), &text)?;
+            Ok(with_override(&bundled, &path.display().to_string(), &text).map_err(first_problem)?)
         }
     }
-    Ok(c)
+}
+
+/// What `breakeven catalog check` found.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    /// Files checked.
+    pub files: usize,
+    /// Every problem, each at `file:line`; empty when all are valid.
+    pub problems: Vec<CatalogError>,
+}
+
+/// Check catalog files the way they are loaded: each of `files` as an override of the bundled
+/// catalog ([`with_override`], as [`load`] does), and with `bundled` also each bundled file and
+/// the bundled catalog as a whole.
+pub fn check(files: &[PathBuf], bundled: bool) -> Result<CheckReport> {
+    let mut report = CheckReport::default();
+    if bundled {
+        for (name, text) in BUNDLED {
+            report.problems.extend(check_file(name, text));
+            report.files += 1;
+        }
+    }
+    let base = PriceCatalog::bundled()?;
+    if bundled {
+        report.problems.extend(check_catalog(&base, true));
+    }
+    for f in files {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| AppError::bad_input("E_NOT_FOUND", format!("{}: {e}", f.display())))?;
+        if let Err(problems) = with_override(&base, &f.display().to_string(), &text) {
+            report.problems.extend(problems);
+        }
+        report.files += 1;
+    }
+    report.problems.dedup();
+    Ok(report)
 }
 
 /// One row of `catalog list`.

@@ -1,6 +1,6 @@
 //! The closed-form monthly estimate of a usage profile on one platform.
 
-use crate::app::error::Result;
+use crate::app::error::{AppError, Result};
 use breakeven_simulator::pricing::catalog::CATALOG_VERSION;
 use breakeven_simulator::pricing::{estimate as price, CostBreakdown, PriceCatalog, UsageProfile};
 use serde::{Deserialize, Serialize};
@@ -27,7 +27,11 @@ pub struct EstimateReport {
     pub prices_as_of: Option<(String, String)>,
 }
 
+/// Validate the profile against its limits ([`UsageProfile::validate`]), then price it.
 pub fn estimate(catalog: &PriceCatalog, req: &EstimateRequest) -> Result<EstimateReport> {
+    req.profile
+        .validate()
+        .map_err(|e| AppError::bad_input("E_BAD_USAGE", e.to_string()))?;
     let platform = catalog.platform(&req.platform)?;
     let cost = price(catalog, &req.platform, req.region.as_deref(), &req.profile)?;
     Ok(EstimateReport {

@@ -2,9 +2,8 @@
 
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
-use breakeven::app::catalog::{info, list};
+use breakeven::app::catalog::{default_override_path, info, list};
 use breakeven::app::AppError;
-use breakeven_simulator::pricing::check::check_file;
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -129,34 +128,30 @@ pub fn run(g: &Globals, c: CatalogCommand) -> anyhow::Result<()> {
     }
 }
 
+/// With no files: the bundled catalog and the override file `load` would use (`--catalog`, else
+/// the config dir's, if it exists).
 fn check(g: &Globals, files: Vec<PathBuf>) -> anyhow::Result<()> {
-    let mut problems = Vec::new();
-    let mut checked = 0;
-    if files.is_empty() {
-        for (name, text) in breakeven_simulator::pricing::catalog::BUNDLED {
-            problems.extend(check_file(name, text));
-            checked += 1;
-        }
-        let merged = g.load_catalog()?;
-        problems.extend(breakeven_simulator::pricing::check::check(&merged, true));
-    }
-    for f in &files {
-        let text = std::fs::read_to_string(f)
-            .map_err(|e| AppError::bad_input("E_NOT_FOUND", format!("{}: {e}", f.display())))?;
-        problems.extend(check_file(&f.display().to_string(), &text));
-        checked += 1;
-    }
-    problems.dedup();
-    for p in &problems {
+    let bundled = files.is_empty();
+    let files = if bundled {
+        g.catalog
+            .clone()
+            .or_else(|| default_override_path().filter(|p| p.exists()))
+            .into_iter()
+            .collect()
+    } else {
+        files
+    };
+    let report = breakeven::app::catalog::check(&files, bundled)?;
+    for p in &report.problems {
         eprintln!("{p}");
     }
-    if problems.is_empty() {
-        println!("{checked} catalog file(s) OK");
+    if report.problems.is_empty() {
+        println!("{} catalog file(s) OK", report.files);
         Ok(())
     } else {
         Err(AppError::bad_input(
             "E_CATALOG_INVALID",
-            format!("{} problem(s) found", problems.len()),
+            format!("{} problem(s) found", report.problems.len()),
         )
         .into())
     }

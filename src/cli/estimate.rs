@@ -3,6 +3,8 @@
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::estimate::{estimate, EstimateReport, EstimateRequest};
+use breakeven::app::AppError;
+use breakeven_simulator::pricing::limits::ProfileError;
 use breakeven_simulator::pricing::money::group_digits;
 use breakeven_simulator::pricing::{Arch, Commitment, UsageProfile};
 use clap::Args;
@@ -17,50 +19,50 @@ pub struct EstimateArgs {
     /// Region (default: the platform's first priced region).
     #[arg(long)]
     region: Option<String>,
-    /// Requests per month; accepts 2500000, 2.5M, 1e6, 3B.
+    /// Requests per month; accepts 2500000, 2.5M, 1e6, 3B (at most 10^15).
     #[arg(long, default_value = "0", value_parser = parse_count)]
     requests: u64,
-    /// Average duration of one request, ms.
+    /// Average duration of one request, ms (at most 86,400,000: one day).
     #[arg(long, default_value = "0", value_parser = parse_decimal)]
     duration_ms: Decimal,
-    /// Function memory, MB.
-    #[arg(long)]
+    /// Function memory, MB (1 to 1,048,576; the platform's own range applies too).
+    #[arg(long, value_parser = parse_count_u32)]
     memory_mb: Option<u32>,
     /// CPU architecture: x86_64 or arm64.
     #[arg(long, default_value = "x86_64", value_parser = Arch::from_str)]
     arch: Arch,
-    /// Average CPU time of one request, ms (Cloudflare Workers bills CPU time).
+    /// Average CPU time of one request, ms (Cloudflare Workers bills CPU time; at most one day).
     #[arg(long, value_parser = parse_decimal)]
     cpu_ms: Option<Decimal>,
-    /// Always-warm instances: provisioned concurrency, always-ready, min instances.
-    #[arg(long, default_value_t = 0)]
+    /// Always-warm instances: provisioned concurrency, always-ready, min instances (at most 100,000).
+    #[arg(long, default_value = "0", value_parser = parse_count_u32)]
     provisioned_concurrency: u32,
-    /// Hours instances or provisioned capacity run in the month (default 730).
+    /// Hours instances or provisioned capacity run in the month (default 730, at most 744).
     #[arg(long, value_parser = parse_decimal)]
     hours: Option<Decimal>,
-    /// Instances / tasks / VMs kept running.
-    #[arg(long)]
+    /// Instances / tasks / VMs kept running (at most 100,000).
+    #[arg(long, value_parser = parse_count_u32)]
     instances: Option<u32>,
-    /// vCPUs per instance or task.
+    /// vCPUs per instance or task (0.001 to 1,024).
     #[arg(long, value_parser = parse_decimal)]
     vcpu: Option<Decimal>,
-    /// Memory per instance or task, GB.
+    /// Memory per instance or task, GB (0.001 to 32,768).
     #[arg(long, value_parser = parse_decimal)]
     memory_gb: Option<Decimal>,
     /// Named instance size (Azure Premium: EP1, EP2, EP3).
     #[arg(long)]
     size: Option<String>,
-    /// Requests one instance serves at once (instance-billed platforms; default 1).
-    #[arg(long)]
+    /// Requests one instance serves at once (instance-billed platforms; default 1, at most 100,000).
+    #[arg(long, value_parser = parse_count_u32)]
     concurrency: Option<u32>,
-    /// Cold starts in the month.
+    /// Cold starts in the month (at most --requests).
     #[arg(long, default_value = "0", value_parser = parse_count)]
     cold_starts: u64,
-    /// Init time of one cold start, ms.
+    /// Init time of one cold start, ms (at most one day).
     #[arg(long, default_value = "0", value_parser = parse_decimal)]
     init_ms: Decimal,
-    /// Ephemeral storage, MB (AWS Lambda; 512 included).
-    #[arg(long, default_value_t = 512)]
+    /// Ephemeral storage, MB (AWS Lambda: 512, included, to 10,240).
+    #[arg(long, default_value = "512", value_parser = parse_count_u32)]
     ephemeral_storage_mb: u32,
     /// Instance pricing: on-demand, 1yr, 3yr or spot (where the catalog has the rate).
     #[arg(long, default_value = "on-demand", value_parser = Commitment::from_str)]
@@ -74,7 +76,6 @@ pub struct EstimateArgs {
 }
 
 pub fn run(g: &Globals, a: EstimateArgs) -> anyhow::Result<()> {
-    let catalog = g.load_catalog()?;
     let req = EstimateRequest {
         platform: a.platform.clone(),
         region: a.region.clone(),
@@ -98,6 +99,11 @@ pub fn run(g: &Globals, a: EstimateArgs) -> anyhow::Result<()> {
             commitment: a.pricing,
         },
     };
+    // The limits first, named by flag (the application layer checks them again, by field).
+    req.profile
+        .validate()
+        .map_err(|e| AppError::bad_input("E_BAD_USAGE", e.describe(ProfileError::flag)))?;
+    let catalog = g.load_catalog()?;
     let report = estimate(&catalog, &req)?;
     if a.json {
         print_json(&report)
@@ -171,20 +177,35 @@ pub fn parse_count(s: &str) -> Result<u64, String> {
         Some('b' | 'B' | 'g' | 'G') => (&t[..t.len() - 1], 1_000_000_000),
         _ => (t.as_str(), 1),
     };
-    let d = Decimal::from_str(num)
-        .or_else(|_| Decimal::from_scientific(num))
-        .map_err(|_| format!("`{s}` is not a count (e.g. 2500000, 2.5M, 1e6)"))?;
-    let v = d * Decimal::from(mult);
+    let d = number(num, s, "a count (e.g. 2500000, 2.5M, 1e6)")?;
+    let v = d
+        .checked_mul(Decimal::from(mult))
+        .ok_or_else(|| format!("`{s}` is too large"))?;
     if v < Decimal::ZERO || v.fract() != Decimal::ZERO {
         return Err(format!("`{s}` is not a whole, non-negative count"));
     }
     u64::try_from(v).map_err(|_| format!("`{s}` is too large"))
 }
 
+/// A count that fits a `u32` (sizes and instance counts; their limits are checked afterwards).
+pub fn parse_count_u32(s: &str) -> Result<u32, String> {
+    u32::try_from(parse_count(s)?).map_err(|_| format!("`{s}` is too large"))
+}
+
+/// `t` (from the flag value `s`) as a decimal, plain or scientific. A finite number too large
+/// for a decimal (`1e30`) is "too large"; anything else (`nan`, `inf`, `lots`) is not `what`.
+fn number(t: &str, s: &str, what: &str) -> Result<Decimal, String> {
+    Decimal::from_str(t)
+        .or_else(|_| Decimal::from_scientific(t))
+        .map_err(|_| match t.parse::<f64>() {
+            Ok(f) if f.is_finite() && f.abs() >= 1.0 => format!("`{s}` is too large"),
+            _ => format!("`{s}` is not {what}"),
+        })
+}
+
+/// A non-negative decimal (`nan` and `inf` are not decimals and are refused).
 pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
-    let d = Decimal::from_str(s.trim())
-        .or_else(|_| Decimal::from_scientific(s.trim()))
-        .map_err(|_| format!("`{s}` is not a number"))?;
+    let d = number(s.trim(), s, "a number")?;
     if d < Decimal::ZERO {
         return Err(format!("`{s}` must not be negative"));
     }

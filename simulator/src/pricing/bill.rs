@@ -74,29 +74,20 @@ impl Ledger {
         let start = *self.used.get(&m.dimension).unwrap_or(&Decimal::ZERO);
         let end = add(start, m.quantity, &m.dimension)?;
         self.used.insert(m.dimension.clone(), end);
-        let bands = price.bands();
+        let bands = bands(price);
         let tiered = bands.len() > 1;
 
-        let mut lo = Decimal::ZERO;
-        for (i, (to, usd)) in bands.iter().enumerate() {
-            let hi = to.unwrap_or(Decimal::MAX);
-            let a = start.max(lo);
-            let b = end.min(hi);
+        for (i, band) in bands.iter().enumerate() {
+            let a = start.max(band.lo);
+            let b = end.min(band.hi);
             if b > a {
-                let q = b - a;
                 let item = if tiered {
-                    format!(
-                        "{}, tier {} ({})",
-                        m.label,
-                        i + 1,
-                        band_label(lo, *to, &price.unit)
-                    )
+                    format!("{}, tier {} ({})", m.label, i + 1, band_label(band, &price.unit))
                 } else {
                     m.label.clone()
                 };
-                lines.push(line(item, m, price, q, *usd, false)?);
+                lines.push(line(item, m, price, b - a, band.usd, false)?);
             }
-            lo = hi;
         }
 
         // Allowances: included (always) first, then the free tier (when on).
@@ -168,21 +159,48 @@ fn line(
     })
 }
 
-/// Value of usage positions `[a, b)` under the bands.
-fn value_between(bands: &[(Option<Decimal>, Decimal)], a: Decimal, b: Decimal, dim: &str) -> Result<Decimal> {
+/// A price band as billed: usage positions `[lo, hi)` at `usd` per unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Band {
+    lo: Decimal,
+    hi: Decimal,
+    usd: Decimal,
+}
+
+/// The bands of a price, contiguous and covering all usage whatever its tiers say: each band
+/// starts where the previous one ended (an overlap is skipped rather than billed twice) and the
+/// last is open-ended. Validation refuses such tiers; this keeps a bill from ever charging for
+/// more (or less) than was used.
+fn bands(price: &PriceEntry) -> Vec<Band> {
+    let raw = price.bands();
+    let last = raw.len().saturating_sub(1);
     let mut lo = Decimal::ZERO;
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, (to, usd))| {
+            let hi = match to {
+                Some(to) if i < last => to.max(lo),
+                _ => Decimal::MAX,
+            };
+            let band = Band { lo, hi, usd };
+            lo = hi;
+            band
+        })
+        .collect()
+}
+
+/// Value of usage positions `[a, b)` under the bands.
+fn value_between(bands: &[Band], a: Decimal, b: Decimal, dim: &str) -> Result<Decimal> {
     let mut v = Decimal::ZERO;
-    for (to, usd) in bands {
-        let hi = to.unwrap_or(Decimal::MAX);
-        let x = a.max(lo);
-        let y = b.min(hi);
+    for band in bands {
+        let x = a.max(band.lo);
+        let y = b.min(band.hi);
         if y > x {
             let part = (y - x)
-                .checked_mul(*usd)
+                .checked_mul(band.usd)
                 .ok_or_else(|| CatalogError::Overflow(dim.to_string()))?;
             v = add(v, part, dim)?;
         }
-        lo = hi;
     }
     Ok(v.normalize())
 }
@@ -192,11 +210,93 @@ fn add(a: Decimal, b: Decimal, dim: &str) -> Result<Decimal> {
         .ok_or_else(|| CatalogError::Overflow(dim.to_string()))
 }
 
-fn band_label(lo: Decimal, to: Option<Decimal>, unit: &str) -> String {
+fn band_label(band: &Band, unit: &str) -> String {
     let g = |d: Decimal| group_digits(&d.normalize().to_string());
-    match to {
-        Some(hi) if lo.is_zero() => format!("first {} {unit}", g(hi)),
-        Some(hi) => format!("{} – {} {unit}", g(lo), g(hi)),
-        None => format!("over {} {unit}", g(lo)),
+    if band.hi == Decimal::MAX {
+        format!("over {} {unit}", g(band.lo))
+    } else if band.lo.is_zero() {
+        format!("first {} {unit}", g(band.hi))
+    } else {
+        format!("{} – {} {unit}", g(band.lo), g(band.hi))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pricing::breakdown::CostCategory;
+    use crate::pricing::catalog::Tier;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    fn entry(tiers: Vec<Tier>) -> PriceEntry {
+        PriceEntry {
+            platform: "p".into(),
+            region: "r".into(),
+            dimension: "d".into(),
+            unit: "GB-second".into(),
+            usd: None,
+            tiers,
+            free: None,
+            free_pool: None,
+            included: None,
+            source: "s".into(),
+            as_of: "2026-01-01".into(),
+            note: None,
+        }
+    }
+
+    fn tier(to: Option<i64>, usd: i64) -> Tier {
+        Tier {
+            to: to.map(Decimal::from),
+            usd: Decimal::from(usd),
+        }
+    }
+
+    /// The lines of `usages` metered one after another on one dimension, free tier off.
+    fn billed(e: &PriceEntry, usages: &[Decimal]) -> Vec<CostLine> {
+        let mut ledger = Ledger::default();
+        let mut lines = Vec::new();
+        for q in usages {
+            let m = Meter {
+                dimension: "d".into(),
+                category: CostCategory::Compute,
+                quantity: *q,
+                label: "Duration".into(),
+            };
+            ledger.price(e, &m, false, &mut lines).unwrap();
+        }
+        lines
+    }
+
+    #[test]
+    fn overlapping_tiers_bill_exactly_the_gb_seconds_used() {
+        // Tiers ending at 10 then 5 used to bill [5, 10) twice: 25 GB-s for 20 used.
+        let e = entry(vec![tier(Some(10), 2), tier(Some(5), 3), tier(None, 1)]);
+        let lines = billed(&e, &[Decimal::from(20)]);
+        let quantity: Decimal = lines.iter().map(|l| l.quantity).sum();
+        assert_eq!(quantity, Decimal::from(20));
+        let amount: Usd = lines.iter().map(|l| l.amount).sum();
+        assert_eq!(amount, Usd(Decimal::from(10 * 2 + 10)));
+        // A closed last tier still bills everything above it, at its price.
+        let e = entry(vec![tier(Some(10), 2), tier(Some(15), 1)]);
+        let quantity: Decimal = billed(&e, &[Decimal::from(40)]).iter().map(|l| l.quantity).sum();
+        assert_eq!(quantity, Decimal::from(40));
+    }
+
+    proptest! {
+        /// Whatever the tier bounds (decreasing, repeated, missing, a closed last tier) and however
+        /// usage arrives, Σ tier quantities == usage.
+        #[test]
+        fn tier_quantities_add_up_to_the_usage(
+            tos in vec(proptest::option::of(0i64..1_000), 1..6),
+            usages in vec(0i64..300_000, 1..5),
+        ) {
+            let tiers = tos.iter().map(|to| tier(*to, 1)).collect();
+            let usages: Vec<Decimal> = usages.iter().map(|u| Decimal::new(*u, 2)).collect();
+            let lines = billed(&entry(tiers), &usages);
+            let billed: Decimal = lines.iter().map(|l| l.quantity).sum();
+            prop_assert_eq!(billed, usages.iter().copied().sum::<Decimal>());
+        }
     }
 }

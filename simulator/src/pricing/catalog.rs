@@ -2,10 +2,12 @@
 //! source and as-of date. The bundled catalog is embedded at build time from `catalog/*.toml`;
 //! a user override file can replace or add platforms and prices.
 
+use crate::pricing::{check, exact};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use toml::Spanned;
+
+pub use crate::pricing::file::line_col;
 
 /// Version of the bundled catalog: the date its prices were last reviewed, plus a revision.
 pub const CATALOG_VERSION: &str = "2026-11-27.1";
@@ -230,9 +232,16 @@ impl Platform {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(
+        default,
+        deserialize_with = "exact::to_opt",
+        serialize_with = "rust_decimal::serde::str_option::serialize"
+    )]
     pub to: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(
+        deserialize_with = "exact::usd",
+        serialize_with = "rust_decimal::serde::str::serialize"
+    )]
     pub usd: Decimal,
 }
 
@@ -247,17 +256,29 @@ pub struct PriceEntry {
     /// Unit of one quantity, e.g. `request`, `GB-second`, `hour`.
     pub unit: String,
     /// Flat USD price per unit (either this or `tiers`).
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(
+        default,
+        deserialize_with = "exact::usd_opt",
+        serialize_with = "rust_decimal::serde::str_option::serialize"
+    )]
     pub usd: Option<Decimal>,
     #[serde(default)]
     pub tiers: Vec<Tier>,
     /// Monthly free-tier quantity, in `unit`.
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(
+        default,
+        deserialize_with = "exact::free_opt",
+        serialize_with = "rust_decimal::serde::str_option::serialize"
+    )]
     pub free: Option<Decimal>,
     /// Dimensions naming the same pool share one free allowance (Lambda x86 + arm64 GB-s).
     pub free_pool: Option<String>,
     /// Monthly quantity included in a paid plan's base fee (applies even without free tier).
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(
+        default,
+        deserialize_with = "exact::included_opt",
+        serialize_with = "rust_decimal::serde::str_option::serialize"
+    )]
     pub included: Option<Decimal>,
     pub source: String,
     /// Date the source shows (YYYY-MM-DD).
@@ -274,17 +295,6 @@ impl PriceEntry {
             self.tiers.iter().map(|t| (t.to, t.usd)).collect()
         }
     }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CatalogFile {
-    schema: u32,
-    provider: String,
-    #[serde(default)]
-    platforms: Vec<Spanned<Platform>>,
-    #[serde(default)]
-    prices: Vec<Spanned<PriceEntry>>,
 }
 
 /// Where a platform or price was defined: `file:line`.
@@ -313,38 +323,32 @@ impl PriceCatalog {
         Ok(c)
     }
 
-    /// Parse one catalog file and merge it: a platform or price with the same key replaces the
-    /// earlier one (that is how user overrides work); new keys are added.
+    /// Validate one catalog file ([`crate::pricing::check::validate_file`]) and merge it: a
+    /// platform or price with the same key replaces the earlier one (that is how user overrides
+    /// work); new keys are added. A file with any problem is refused whole, with its first
+    /// problem (`breakeven catalog check` lists them all).
     pub fn merge_str(&mut self, file: &str, text: &str) -> Result<()> {
-        let parsed = parse_file(file, text)?;
-        for p in parsed.platforms {
-            let line = line_of(text, p.span().start);
-            let mut platform = p.into_inner();
-            if platform.provider.is_empty() {
-                platform.provider = parsed.provider.clone();
-            }
-            let origin = Origin {
-                file: file.to_string(),
-                line,
-            };
-            self.platforms.insert(platform.id.clone(), (platform, origin));
-        }
-        for e in parsed.prices {
-            let line = line_of(text, e.span().start);
-            let entry = e.into_inner();
-            let key = (
-                entry.platform.clone(),
-                entry.region.clone(),
-                entry.dimension.clone(),
-            );
-            let origin = Origin {
-                file: file.to_string(),
-                line,
-            };
-            self.prices.insert(key, (entry, origin));
-        }
-        self.files.push(file.to_string());
+        let own = check::validate_file(file, text).map_err(check::first_problem)?;
+        self.merge(own);
         Ok(())
+    }
+
+    /// Merge another (validated) catalog over this one.
+    pub fn merge(&mut self, other: PriceCatalog) {
+        self.platforms.extend(other.platforms);
+        self.prices.extend(other.prices);
+        self.files.extend(other.files);
+    }
+
+    /// Add a platform; returns the one it replaced, if any.
+    pub(crate) fn insert_platform(&mut self, p: Platform, o: Origin) -> Option<(Platform, Origin)> {
+        self.platforms.insert(p.id.clone(), (p, o))
+    }
+
+    /// Add a price; returns the one it replaced (same platform, region and dimension), if any.
+    pub(crate) fn insert_price(&mut self, e: PriceEntry, o: Origin) -> Option<(PriceEntry, Origin)> {
+        let key = (e.platform.clone(), e.region.clone(), e.dimension.clone());
+        self.prices.insert(key, (e, o))
     }
 
     pub fn platforms(&self) -> impl Iterator<Item = &Platform> {
@@ -364,9 +368,11 @@ impl PriceCatalog {
 
     /// Every price of a platform (all regions), in dimension order.
     pub fn prices_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = (&'a PriceEntry, &'a Origin)> {
+        // Keys sort by platform first: its prices are one contiguous range.
+        let from = (id.to_string(), String::new(), String::new());
         self.prices
-            .iter()
-            .filter(move |((p, _, _), _)| p == id)
+            .range(from..)
+            .take_while(move |((p, _, _), _)| p == id)
             .map(|(_, (e, o))| (e, o))
     }
 
@@ -409,57 +415,4 @@ impl PriceCatalog {
         dates.sort_unstable();
         Some((dates.first()?.to_string(), dates.last()?.to_string()))
     }
-}
-
-struct ParsedFile {
-    provider: String,
-    platforms: Vec<Spanned<Platform>>,
-    prices: Vec<Spanned<PriceEntry>>,
-}
-
-fn parse_file(file: &str, text: &str) -> Result<ParsedFile> {
-    let parsed: CatalogFile = toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-        CatalogError::Syntax {
-            file: file.to_string(),
-            line,
-            column,
-            message: e.message().to_string(),
-        }
-    })?;
-    if parsed.schema != 1 {
-        return Err(CatalogError::Invalid {
-            file: file.to_string(),
-            line: 1,
-            message: format!(
-                "unsupported catalog schema {} (this build reads schema 1)",
-                parsed.schema
-            ),
-        });
-    }
-    Ok(ParsedFile {
-        provider: parsed.provider,
-        platforms: parsed.platforms,
-        prices: parsed.prices,
-    })
-}
-
-/// Validate a catalog file on its own (syntax, then the rules of [`crate::pricing::check`]).
-pub fn parse_for_check(file: &str, text: &str) -> Result<PriceCatalog> {
-    let mut c = PriceCatalog::default();
-    c.merge_str(file, text)?;
-    Ok(c)
-}
-
-/// 1-based line and column of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
-    (line, col)
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    line_col(text, offset).0
 }

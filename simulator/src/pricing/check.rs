@@ -1,8 +1,14 @@
 //! Catalog validation: what `breakeven catalog check` reports, each problem at `file:line`.
+//!
+//! Every way a catalog is loaded goes through [`validate_file`]: the bundled files
+//! ([`PriceCatalog::bundled`]), an override file ([`with_override`]: `--catalog FILE` and the
+//! config dir's `catalog.toml`) and `breakeven catalog check`. A file with a problem is refused
+//! whole, so what `check` refuses is never used to price.
 
-use crate::pricing::catalog::{parse_for_check, CatalogError, PriceCatalog, PriceEntry};
+use crate::pricing::catalog::{CatalogError, Origin, PriceCatalog, PriceEntry};
+use crate::pricing::file;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Units a price may be quoted in.
 pub const KNOWN_UNITS: &[&str] = &[
@@ -18,12 +24,99 @@ pub const KNOWN_UNITS: &[&str] = &[
     "month",
 ];
 
-/// Validate one catalog file on its own. Returns every problem found (empty: valid); a syntax
-/// error stops at the first.
+/// Most decimal places a price (`usd`, a tier's `usd`) may have: the smallest non-zero price is
+/// 1e-15 USD per unit. The finest metered quantity has 13 places (GB-seconds: ms / 1,000 ×
+/// MB / 1,024), and 15 + 13 = 28 is all `rust_decimal` keeps, so every line amount
+/// `quantity × price` is exact instead of being rounded (towards zero for tiny prices). Real
+/// prices have at most 10 (Lambda's $0.0000166667 per GB-second).
+pub const MAX_PRICE_DECIMALS: u32 = 15;
+
+/// Parse one catalog file and check it on its own (syntax, duplicates, then the rules of
+/// [`check`]). The one validation every loader calls. Problems are in file order.
+pub fn validate_file(file: &str, text: &str) -> Result<PriceCatalog, Vec<CatalogError>> {
+    let entries = file::read(file, text).map_err(|e| vec![e])?;
+    let mut errs = Vec::new();
+    let mut c = PriceCatalog::default();
+    let twice = |what: String, line: usize, first: &Origin| {
+        invalid(
+            file,
+            line,
+            format!("{what} is defined twice (first at line {})", first.line),
+        )
+    };
+    for (p, o) in entries.platforms {
+        let line = o.line;
+        if let Some((p, first)) = c.insert_platform(p, o) {
+            errs.push(twice(format!("platform `{}`", p.id), line, &first));
+        }
+    }
+    for (e, o) in entries.prices {
+        let line = o.line;
+        // The replaced entry has the same key: name it from that one.
+        if let Some((e, first)) = c.insert_price(e, o) {
+            let what = format!("price `{}` of `{}` in `{}`", e.dimension, e.platform, e.region);
+            errs.push(twice(what, line, &first));
+        }
+    }
+    c.files.push(file.to_string());
+    errs.extend(check(&c, false));
+    if errs.is_empty() {
+        Ok(c)
+    } else {
+        errs.sort_by_key(|e| match e {
+            CatalogError::Invalid { line, .. } => *line,
+            _ => 0,
+        });
+        Err(errs)
+    }
+}
+
+/// Every problem of one catalog file checked on its own (empty: valid); a syntax error stops at
+/// the first.
 pub fn check_file(file: &str, text: &str) -> Vec<CatalogError> {
-    match parse_for_check(file, text) {
-        Ok(c) => check(&c, false),
-        Err(e) => vec![e],
+    validate_file(file, text).err().unwrap_or_default()
+}
+
+/// `base` with the file `text` merged over it, as an override file is loaded: the file must pass
+/// [`validate_file`], and the merged catalog [`check`] with `complete` (every price names a
+/// platform, every region of a platform is priced, free pools agree).
+pub fn with_override(base: &PriceCatalog, file: &str, text: &str) -> Result<PriceCatalog, Vec<CatalogError>> {
+    let own = validate_file(file, text)?;
+    let mut merged = base.clone();
+    merged.merge(own);
+    // The base is valid (the bundled catalog is checked by tests), so whatever is wrong with the
+    // merge comes from this file, even where it shows at an entry of the base.
+    let errs = check(&merged, true);
+    if errs.is_empty() {
+        Ok(merged)
+    } else {
+        Err(errs)
+    }
+}
+
+/// One error standing for a refused file: its first problem, saying how many more there are.
+pub fn first_problem(mut problems: Vec<CatalogError>) -> CatalogError {
+    if problems.is_empty() {
+        return CatalogError::Usage("catalog refused without a reason".into());
+    }
+    let more = problems.len() - 1;
+    match problems.remove(0) {
+        CatalogError::Invalid { file, line, message } if more > 0 => CatalogError::Invalid {
+            message: format!(
+                "{message} (and {more} more problem(s): `breakeven catalog check {file}` lists them)"
+            ),
+            file,
+            line,
+        },
+        first => first,
+    }
+}
+
+fn invalid(file: &str, line: usize, message: String) -> CatalogError {
+    CatalogError::Invalid {
+        file: file.to_string(),
+        line,
+        message,
     }
 }
 
@@ -32,6 +125,8 @@ pub fn check_file(file: &str, text: &str) -> Vec<CatalogError> {
 pub fn check(c: &PriceCatalog, complete: bool) -> Vec<CatalogError> {
     let mut errs = Vec::new();
     let mut pools: HashMap<String, (Decimal, String)> = HashMap::new();
+    // (platform, region) pairs with at least one price, for the completeness check.
+    let mut priced: HashSet<(&str, &str)> = HashSet::new();
     for (e, o) in c.all_prices() {
         let mut bad = |message: String| {
             errs.push(CatalogError::Invalid {
@@ -41,6 +136,7 @@ pub fn check(c: &PriceCatalog, complete: bool) -> Vec<CatalogError> {
             });
         };
         let who = format!("price `{}` of `{}`", e.dimension, e.platform);
+        priced.insert((e.platform.as_str(), e.region.as_str()));
         if complete && c.platform(&e.platform).is_err() {
             bad(format!("{who}: no platform `{}` is defined", e.platform));
         }
@@ -72,8 +168,8 @@ pub fn check(c: &PriceCatalog, complete: bool) -> Vec<CatalogError> {
             bad(format!("{who}: {m}"));
         }
         for (name, v) in [("free", e.free), ("included", e.included)] {
-            if v.is_some_and(|v| v < Decimal::ZERO) {
-                bad(format!("{who}: `{name}` must not be negative"));
+            if let Some(v) = v.filter(|v| *v < Decimal::ZERO) {
+                bad(format!("{who}: `{name}` must not be negative, not {v}"));
             }
         }
         if let (Some(pool), Some(free)) = (&e.free_pool, e.free) {
@@ -89,13 +185,10 @@ pub fn check(c: &PriceCatalog, complete: bool) -> Vec<CatalogError> {
         }
     }
     for p in c.platforms() {
-        let o = c
-            .platform_origin(&p.id)
-            .cloned()
-            .unwrap_or_else(|| crate::pricing::catalog::Origin {
-                file: String::new(),
-                line: 0,
-            });
+        let o = c.platform_origin(&p.id).cloned().unwrap_or_else(|| Origin {
+            file: String::new(),
+            line: 0,
+        });
         let mut bad = |message: String| {
             errs.push(CatalogError::Invalid {
                 file: o.file.clone(),
@@ -120,7 +213,7 @@ pub fn check(c: &PriceCatalog, complete: bool) -> Vec<CatalogError> {
         }
         if complete {
             for r in &p.regions {
-                if c.prices_of(&p.id).all(|(e, _)| &e.region != r) {
+                if !priced.contains(&(p.id.as_str(), r.as_str())) {
                     bad(format!("platform `{}` has no price in region `{r}`", p.id));
                 }
             }
@@ -136,15 +229,19 @@ fn tier_problems(e: &PriceEntry) -> Vec<String> {
         (None, true) => out.push("no price: give `usd` or `tiers`".to_string()),
         _ => {}
     }
-    if e.usd.is_some_and(|u| u < Decimal::ZERO) {
-        out.push("`usd` must not be negative".into());
+    if let Some(usd) = e.usd {
+        if usd < Decimal::ZERO {
+            out.push(format!("`usd` must not be negative, not {usd}"));
+        }
+        out.extend(too_fine("`usd`", usd));
     }
     let mut prev = Decimal::ZERO;
     for (i, t) in e.tiers.iter().enumerate() {
         let last = i + 1 == e.tiers.len();
         if t.usd < Decimal::ZERO {
-            out.push(format!("tier {} has a negative price", i + 1));
+            out.push(format!("tier {} has a negative price ({})", i + 1, t.usd));
         }
+        out.extend(too_fine(&format!("tier {}'s `usd`", i + 1), t.usd));
         match (t.to, last) {
             (Some(to), _) if to <= prev => out.push(format!(
                 "tiers must be contiguous and increasing: tier {} ends at {to}, not above {prev}",
@@ -157,6 +254,17 @@ fn tier_problems(e: &PriceEntry) -> Vec<String> {
         }
     }
     out
+}
+
+/// A price with more than [`MAX_PRICE_DECIMALS`] places, which a bill could not multiply exactly.
+fn too_fine(what: &str, usd: Decimal) -> Option<String> {
+    let places = usd.normalize().scale();
+    (places > MAX_PRICE_DECIMALS).then(|| {
+        format!(
+            "{what} {} has {places} decimal places; prices have at most {MAX_PRICE_DECIMALS} (the smallest is 1e-{MAX_PRICE_DECIMALS} USD per unit)",
+            usd.normalize()
+        )
+    })
 }
 
 fn is_date(s: &str) -> bool {
@@ -218,3 +326,6 @@ mod tests {
         assert!(msgs.iter().any(|m| m.contains("contiguous")), "{msgs:?}");
     }
 }
+
+#[cfg(test)]
+mod loading;
