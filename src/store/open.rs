@@ -194,9 +194,10 @@ fn classify(c: &Connection) -> rusqlite::Result<Kind> {
     } else if version >= 1 && FIRST_TABLES.iter().all(|t| tables.iter().any(|n| n == t)) {
         Kind::Breakeven { version }
     } else {
+        let n = tables.len();
         Kind::Foreign(format!(
-            "a SQLite file with {} tables, not Breakeven's",
-            tables.len()
+            "a SQLite file with {n} table{}, not Breakeven's",
+            if n == 1 { "" } else { "s" }
         ))
     })
 }
