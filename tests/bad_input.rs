@@ -188,3 +188,103 @@ fn estimate_nan_inf_negative_and_huge_flags_are_refused_with_their_limit() {
         estimate_refuses("aws-lambda", args, want);
     }
 }
+
+// --- The database path and the benchmarks' sizes (`--db`, `db bench`, `analyse --bench`). ---
+
+use crate::store::sharing::assert_refused;
+
+/// Entries of `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn a_db_path_that_is_not_a_regular_file_is_refused_and_nothing_is_created_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    let fifo = dir.path().join("a-fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let before = listing(dir.path());
+    let null_journal_existed = Path::new("/dev/null-journal").exists();
+    for (path, kind) in [
+        (folder.display().to_string(), "a directory"),
+        (fifo.display().to_string(), "a FIFO (named pipe)"),
+        ("/dev/null".to_string(), "a device"),
+    ] {
+        let commands: [&[&str]; 3] = [&["db", "status"], &["demo", "--days", "1"], &["analyse"]];
+        let want = format!("database path {path} is {kind}, not a database file");
+        assert_refused(run, &path, &commands, 2, &want);
+    }
+    assert_eq!(listing(dir.path()), before, "files were created beside them");
+    assert!(listing(&folder).is_empty());
+    if !null_journal_existed {
+        assert!(
+            !Path::new("/dev/null-journal").exists(),
+            "/dev/null-journal was created"
+        );
+        assert!(!Path::new("/dev/null-wal").exists(), "/dev/null-wal was created");
+    }
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_not_a_breakeven_database_and_stays_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "these are my notes, not a database\n".repeat(50)).unwrap();
+    let before = digest(&path);
+    let db = path.display().to_string();
+    let want = format!("{db} is not a Breakeven database (not a SQLite file)");
+    assert_refused(run, &db, &[&["db", "status"], &["demo", "--days", "1"]], 2, &want);
+    assert_eq!(digest(&path), before);
+    assert_eq!(listing(dir.path()), vec!["notes.txt"]);
+}
+
+#[test]
+fn db_bench_rows_beyond_the_maximum_are_refused_not_a_panic_and_leave_no_temp_database() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let bench = |args: &[&str]| {
+        std::process::Command::new(crate::support::bin())
+            .args(args)
+            .env("HOME", home.path())
+            .env("TMPDIR", tmp.path())
+            .output()
+            .unwrap()
+    };
+    for (args, want) in [
+        (
+            vec!["db", "bench", "--rows", "18446744073709551615"],
+            "--rows is 18446744073709551615; the most `db bench` inserts is 50000000",
+        ),
+        (
+            vec!["db", "bench", "--baseline-rows", "1000001"],
+            "--baseline-rows is 1000001; the most `db bench` inserts is 1000000",
+        ),
+        (
+            vec!["analyse", "--bench", "--rows", "1e12"],
+            "--rows is 1000000000000; it must be between 1000 and 50000000",
+        ),
+    ] {
+        let out = bench(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(want), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+        assert!(
+            listing(tmp.path()).is_empty(),
+            "{args:?} left {:?}",
+            listing(tmp.path())
+        );
+    }
+    // A run that works cleans up after itself too.
+    let out = bench(&["db", "bench", "--rows", "2000", "--baseline-rows", "10", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(listing(tmp.path()).is_empty(), "left {:?}", listing(tmp.path()));
+}

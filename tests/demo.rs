@@ -155,6 +155,35 @@ fn demo_rejects_a_bad_date_as_bad_input() {
     assert!(stderr(&o).contains("not a date"));
 }
 
+fn accounts(store: &Store) -> Vec<String> {
+    breakeven::store::accounts::list(store.conn())
+        .unwrap()
+        .into_iter()
+        .map(|a| a.key)
+        .collect()
+}
+
+/// Row counts of every table that holds an account's data.
+fn counts(store: &Store) -> Vec<i64> {
+    [
+        "accounts",
+        "functions",
+        "metric_series",
+        "metric_points",
+        "daily_costs",
+        "cost_days",
+        "sync_cursors",
+    ]
+    .iter()
+    .map(|t| {
+        store
+            .conn()
+            .query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap()
+    })
+    .collect()
+}
+
 /// Cancels the run at the `n`th progress event.
 struct CancelAt {
     n: usize,
@@ -198,12 +227,12 @@ fn a_cancelled_load_is_recorded_and_an_empty_database_gets_the_demo_once() {
         })
         .unwrap();
     assert_eq!(status, "cancelled");
-
-    // The cancelled run left the account in place: not empty, so nothing is loaded...
+    // The cancelled load left no account behind (it is atomic), so the demo is loaded.
+    assert!(accounts(&store).is_empty());
     assert!(
         load_if_empty(&mut store, &catalog, opts.clone(), &Silent, &Cancel::new())
             .unwrap()
-            .is_none()
+            .is_some()
     );
     // ...while a fresh database gets the demo account, once.
     let mut fresh = Store::open_in_memory().unwrap();
@@ -229,4 +258,121 @@ fn a_cancelled_load_is_recorded_and_an_empty_database_gets_the_demo_once() {
         .unwrap()
         .expect("an interrupted demo load is redone");
     assert_eq!(again.rows_written, r.rows_written);
+}
+
+#[test]
+fn a_demo_load_that_fails_midway_leaves_no_partial_account() {
+    use breakeven::app::demo::load;
+    use breakeven::app::sync::{Cancel, Silent};
+    use breakeven::ingest::demo::DemoOptions;
+    let catalog = breakeven::app::catalog::load(None).unwrap();
+    let opts = |seed| DemoOptions {
+        seed,
+        days: 2,
+        until: "2026-06-15".parse().unwrap(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("d.sqlite")).unwrap();
+    // Cancelled half-way (at the 14th progress event) like any failure midway.
+    let stop_halfway = |store: &mut Store, seed| {
+        let cancel = Cancel::new();
+        let half = CancelAt {
+            n: 14,
+            seen: Default::default(),
+            cancel: cancel.clone(),
+        };
+        load(store, &catalog, opts(seed), &half, &cancel).unwrap_err();
+    };
+    // Stopped half-way through a first load: nothing at all.
+    stop_halfway(&mut store, 1);
+    assert_eq!(counts(&store), vec![0; 7]);
+    // Stopped half-way through a reload: the previous complete account, untouched.
+    load(&mut store, &catalog, opts(1), &Silent, &Cancel::new()).unwrap();
+    let complete = counts(&store);
+    assert!(complete[3] > 10_000, "{complete:?}");
+    stop_halfway(&mut store, 2);
+    assert_eq!(counts(&store), complete);
+    // Another connection never saw a partial account while it ran (it is one transaction).
+    let other = Store::open(&dir.path().join("d.sqlite")).unwrap();
+    assert_eq!(counts(&other), complete);
+}
+
+#[test]
+fn a_demo_killed_midway_leaves_no_partial_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.sqlite");
+    let wal = dir.path().join("k.sqlite-wal");
+    let mut child = std::process::Command::new(crate::support::bin())
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "demo",
+            "--days",
+            "30",
+            "--until",
+            "2026-06-15",
+            "--json",
+        ])
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once it has written a few megabytes of its transaction.
+    let started = std::time::Instant::now();
+    while std::fs::metadata(&wal).map_or(0, |m| m.len()) < 4_000_000
+        && started.elapsed() < std::time::Duration::from_secs(120)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    let finished = child.wait().unwrap().success();
+    let store = Store::open(&db).unwrap();
+    let c = counts(&store);
+    if finished {
+        // It won the race: then it is the complete account.
+        assert!(c[3] > 100_000, "{c:?}");
+    } else {
+        assert_eq!(c, vec![0; 7], "a killed demo load left rows behind");
+    }
+}
+
+#[test]
+fn import_focus_beside_demo_waits_and_both_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("race.sqlite");
+    let db = db.to_str().unwrap();
+    // Create the file first, so both start on an existing database.
+    assert!(run(&["--db", db, "db", "status"]).status.success());
+    let spawn = |args: &[&str]| {
+        let mut all = vec!["--db", db];
+        all.extend_from_slice(args);
+        let all: Vec<String> = all.iter().map(|s| s.to_string()).collect();
+        std::thread::spawn(move || {
+            let all: Vec<&str> = all.iter().map(String::as_str).collect();
+            run(&all)
+        })
+    };
+    let focus = format!(
+        "{}/fixtures/focus/multi-cloud-1.0.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let demo = spawn(&["demo", "--days", "7", "--until", "2026-06-15", "--json"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let import = spawn(&["import", "focus", &focus]);
+    let (demo, import) = (demo.join().unwrap(), import.join().unwrap());
+    assert!(demo.status.success(), "demo: {}", stderr(&demo));
+    assert!(import.status.success(), "import: {}", stderr(&import));
+    let status = json(&["--db", db, "db", "status", "--json"]);
+    assert_eq!(status["accounts"].as_array().unwrap().len(), 1);
+    assert!(status["focus_charges"].as_u64().unwrap() > 0);
+    // The whole account, as a demo loaded alone: nothing lost to the race.
+    let (_d, alone_db, alone) = load("7");
+    let raced: Value = serde_json::from_str(&stdout(&demo)).unwrap();
+    assert_eq!(raced["reconciliation"], alone["reconciliation"]);
+    let alone_status = json(&["--db", &alone_db, "db", "status", "--json"]);
+    for k in ["functions", "metric_series", "metric_points", "cost_rows"] {
+        assert_eq!(status["accounts"][0][k], alone_status["accounts"][0][k], "{k}");
+    }
 }

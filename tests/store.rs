@@ -10,6 +10,8 @@ use breakeven::store::{Day, Store, StoreError};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
+pub(crate) mod sharing;
+
 fn account() -> AccountRecord {
     AccountRecord {
         key: "111122223333".into(),

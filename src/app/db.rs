@@ -1,19 +1,38 @@
-//! `breakeven db`: where the database is, what it holds, and how fast it takes metric points.
+//! `breakeven db`: where the database is, what it holds, whether it is sound, and how fast it
+//! takes metric points.
 
 use crate::app::error::{AppError, Result};
+use crate::store::check::Finding;
 use crate::store::functions::FunctionRecord;
 use crate::store::metrics::{series_id, PointWriter, SeriesKey};
+use crate::store::scratch::ScratchDir;
 use crate::store::status::{self, AccountStatus};
 use crate::store::sync_runs::{self, RunRow};
-use crate::store::{accounts, functions, Store};
+use crate::store::{accounts, functions, Access, Store, StoreError};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The database at `path`, or at the default location in the OS data dir.
+/// The database at `path`, or at the default location in the OS data dir, for writing.
 pub fn open(path: Option<&Path>) -> Result<Store> {
+    open_as(path, Access::Write)
+}
+
+/// The database for `access`: a file that is not writable still serves [`Access::Read`].
+/// A path that is not a Breakeven database at all (a directory, a device, another program's
+/// file) is bad input (exit code 2); a Breakeven database that cannot be used now (newer,
+/// damaged, locked, read-only for a write) is a failure (exit code 1).
+pub fn open_as(path: Option<&Path>, access: Access) -> Result<Store> {
     let p = resolve(path)?;
-    Ok(Store::open(&p)?)
+    Store::open_with(&p, access).map_err(open_error)
+}
+
+fn open_error(e: StoreError) -> AppError {
+    if e.is_bad_input() {
+        AppError::bad_input(e.code(), e.to_string())
+    } else {
+        AppError::Store(e)
+    }
 }
 
 /// The path `open` would use.
@@ -59,6 +78,43 @@ pub fn status(store: &Store) -> Result<DbStatus> {
     })
 }
 
+/// What `db check` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub path: Option<String>,
+    pub schema_version: i64,
+    /// Empty when SQLite's integrity check and every invariant pass.
+    pub findings: Vec<Finding>,
+}
+
+/// Run SQLite's integrity check and the store's invariants (see [`crate::store::check`]) on the
+/// file at `path`, opened for reading. A file too damaged to open is checked by SQLite alone.
+pub fn check_file(path: &Path) -> Result<CheckReport> {
+    let shown = Some(path.display().to_string());
+    match Store::open_with(path, Access::Read) {
+        Ok(store) => Ok(CheckReport {
+            path: shown,
+            schema_version: store.schema_version()?,
+            findings: crate::store::check::check(store.conn()).map_err(|e| e.with_path(path))?,
+        }),
+        Err(StoreError::Damaged { .. }) => Ok(CheckReport {
+            path: shown,
+            schema_version: 0,
+            findings: crate::store::check::damaged_file(path),
+        }),
+        Err(e) => Err(open_error(e)),
+    }
+}
+
+/// Most points `db bench --rows` inserts: 50 million, 50× the default. The run keeps a tenth of
+/// them in memory (16 bytes each: 80 MB) and its temporary database with its WAL takes about
+/// 3 GB of disk at this size.
+pub const MAX_BENCH_ROWS: u64 = 50_000_000;
+
+/// Most points of the naive baseline (`--baseline-rows`): 1 million, 50× the default. Each is
+/// its own committed transaction, at 10–50 thousand a second.
+pub const MAX_BASELINE_ROWS: u64 = 1_000_000;
+
 /// Insert throughput of metric points, against a naive baseline measured in the same run.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
@@ -75,16 +131,21 @@ pub struct BenchReport {
 
 /// Time bulk inserts of `rows` points (the path a sync takes: one transaction, a prepared
 /// upsert) and `baseline_rows` naive inserts, in a fresh database file in `dir`.
+/// The folder and its database are removed afterwards, also when the run fails.
 pub fn bench(dir: &Path, rows: u64, baseline_rows: u64) -> Result<BenchReport> {
-    let path = dir.join(format!("breakeven-bench-{}.sqlite", std::process::id()));
-    let result = bench_in(&path, rows, baseline_rows);
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.clone().into_os_string();
-        p.push(suffix);
-        // Leftovers of a failed run are harmless temp files; nothing to report.
-        let _ = std::fs::remove_file(PathBuf::from(p));
+    for (flag, value, max) in [
+        ("--rows", rows, MAX_BENCH_ROWS),
+        ("--baseline-rows", baseline_rows, MAX_BASELINE_ROWS),
+    ] {
+        if value > max {
+            return Err(AppError::bad_input(
+                "E_DB_BENCH_ROWS",
+                format!("{flag} is {value}; the most `db bench` inserts is {max}"),
+            ));
+        }
     }
-    result
+    let scratch = ScratchDir::new(dir)?;
+    bench_in(&scratch.path().join("bench.sqlite"), rows, baseline_rows)
 }
 
 /// Series per function in the benchmark (a sync writes about this many per function).

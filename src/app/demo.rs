@@ -2,8 +2,9 @@
 //! the usage its metrics show.
 
 use crate::app::error::{AppError, Result};
-use crate::app::sync::{run, Cancel, Progress, SyncReport};
+use crate::app::sync::{write_batch, Cancel, Progress, ProgressEvent, SyncReport};
 use crate::ingest::demo::{DemoOptions, DemoSource, ACCOUNT, SOURCE_KIND};
+use crate::ingest::Source;
 use crate::store::sync_runs::{self, RunStatus};
 use crate::store::{accounts, costs, functions, metrics, Day, Store};
 use breakeven_simulator::pricing::{bill, Arch, Deployment, PriceCatalog, Usage, Usd};
@@ -11,6 +12,13 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// Replace the demo account in `store` with a freshly generated one.
+///
+/// Atomic: removing the old account, every batch and the record of the run are one transaction,
+/// so a load that fails, is cancelled or is killed leaves the database as it was (the previous
+/// demo account, or none), never half an account; readers see the new account only once it is
+/// complete. A failed or cancelled load is then recorded on its own. The transaction holds the
+/// write lock for the whole load (seconds): another writer waits for it, up to
+/// [`crate::store::BUSY_TIMEOUT`].
 pub fn load(
     store: &mut Store,
     catalog: &PriceCatalog,
@@ -24,17 +32,71 @@ pub fn load(
             "--days must be between 1 and 454",
         ));
     }
-    store.with_tx(|tx| accounts::delete(tx, ACCOUNT).map_err(AppError::from))?;
     let mut source = DemoSource::new(opts, catalog.clone());
-    run(store, &mut source, progress, cancel)
+    let scope = source.scope();
+    let mut notes = Vec::new();
+    let shared: &Store = store;
+    let loaded = shared.with_shared_tx(|tx| -> Result<(i64, u64)> {
+        accounts::delete(tx, ACCOUNT)?;
+        let run_id = sync_runs::start(tx, SOURCE_KIND, &scope)?;
+        let mut rows = 0u64;
+        while let Some(pulled) = source.pull(shared, cancel)? {
+            if let Some(message) = pulled.note {
+                progress.report(ProgressEvent::Note {
+                    message: message.clone(),
+                });
+                notes.push(message);
+            }
+            if let Some(batch) = &pulled.batch {
+                rows += write_batch(tx, batch)?;
+            }
+            progress.report(ProgressEvent::Step(pulled.step));
+        }
+        sync_runs::finish(tx, run_id, RunStatus::Ok, &source.requests(), rows, None)?;
+        Ok((run_id, rows))
+    });
+    let (run_id, rows_written) = match loaded {
+        Ok(done) => done,
+        Err(e) => {
+            let status = if e.code() == "E_CANCELLED" {
+                RunStatus::Cancelled
+            } else {
+                RunStatus::Failed
+            };
+            // Best effort: the load's own error is the one to report (the database may be the
+            // reason it failed).
+            if store.writable().is_ok() {
+                if let Ok(id) = sync_runs::start(store.conn(), SOURCE_KIND, &scope) {
+                    let _ = sync_runs::finish(
+                        store.conn(),
+                        id,
+                        status,
+                        &source.requests(),
+                        0,
+                        Some(&e.to_string()),
+                    );
+                }
+            }
+            return Err(e);
+        }
+    };
+    Ok(SyncReport {
+        run_id,
+        source: SOURCE_KIND.to_string(),
+        status: RunStatus::Ok,
+        rows_written,
+        requests: source.requests(),
+        http_attempts: source.attempts(),
+        notes,
+    })
 }
 
 /// Load the demo account only when the database holds no account yet, so the desktop app opens
 /// on data the first time. Returns `None` when an account exists.
 ///
-/// A demo load that was killed part-way (the app closed while it ran: its run is still marked
-/// `running`) left half an account behind; when that is all the database holds, it is loaded
-/// again. A load the user cancelled stays as it is.
+/// A demo load by an earlier version that was killed part-way (its run still marked `running`)
+/// left half an account behind; when that is all the database holds, it is loaded again. (A load
+/// by this version is atomic and leaves no account when it does not finish.)
 pub fn load_if_empty(
     store: &mut Store,
     catalog: &PriceCatalog,

@@ -1,8 +1,8 @@
-//! `breakeven db status|path|bench`.
+//! `breakeven db status|path|check|bench`.
 
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
-use breakeven::app::db::{bench, resolve, status};
+use breakeven::app::db::{bench, check_file, resolve, status};
 use breakeven::store::Day;
 use clap::Subcommand;
 
@@ -15,12 +15,18 @@ pub enum DbCommand {
     },
     /// Print the database path.
     Path,
+    /// SQLite's integrity check and the store's invariants (orphan rows, sync cursors, exact
+    /// decimals); exit code 1 when a problem is found.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure bulk insert speed of metric points against naive per-row inserts.
     Bench {
-        /// Points for the bulk insert.
+        /// Points for the bulk insert (at most 50 million).
         #[arg(long, default_value_t = 1_000_000)]
         rows: u64,
-        /// Points for the naive baseline (one autocommit INSERT per row; slow).
+        /// Points for the naive baseline (one autocommit INSERT per row; slow; at most 1 million).
         #[arg(long, default_value_t = 20_000)]
         baseline_rows: u64,
         #[arg(long)]
@@ -53,6 +59,29 @@ pub fn run(g: &Globals, c: DbCommand) -> anyhow::Result<()> {
             );
             println!("speedup: {:.1}×", r.speedup);
             Ok(())
+        }
+        DbCommand::Check { json } => {
+            let r = check_file(&resolve(g.db.as_deref())?)?;
+            if json {
+                print_json(&r)?;
+            } else {
+                let path = r.path.clone().unwrap_or_default();
+                if r.findings.is_empty() {
+                    println!("Database {path}: no problem found (SQLite integrity check, references, sync cursors, exact decimals).");
+                }
+                for f in &r.findings {
+                    println!("{}: {}", f.check, f.problem);
+                }
+            }
+            if r.findings.is_empty() {
+                Ok(())
+            } else {
+                Err(anyhow::anyhow!(
+                    "{} problem(s) found in {}",
+                    r.findings.len(),
+                    r.path.unwrap_or_default()
+                ))
+            }
         }
         DbCommand::Status { json } => {
             let store = g.open_store()?;

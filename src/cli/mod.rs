@@ -15,6 +15,7 @@ mod sync;
 mod table;
 
 use breakeven::app::AppError;
+use breakeven::store::Access;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -71,12 +72,15 @@ pub enum Command {
 pub struct Globals {
     pub db: Option<PathBuf>,
     pub catalog: Option<PathBuf>,
+    /// Whether the command writes to the database (see [`access`]).
+    pub access: Access,
 }
 
 impl Globals {
-    /// The database (`--db`, else the default in the OS data dir), migrated to the current schema.
+    /// The database (`--db`, else the default in the OS data dir), migrated to the current schema;
+    /// read-only when the command only reads and the file is not writable.
     pub fn open_store(&self) -> anyhow::Result<breakeven::store::Store> {
-        Ok(breakeven::app::db::open(self.db.as_deref())?)
+        Ok(breakeven::app::db::open_as(self.db.as_deref(), self.access)?)
     }
 
     /// An export path that may not replace the database or the catalog file this run reads.
@@ -114,10 +118,19 @@ impl Globals {
     }
 }
 
+/// The commands that write to the database; every other one only reads it.
+fn access(c: &Command) -> Access {
+    match c {
+        Command::Sync(_) | Command::Demo(_) | Command::Import(_) => Access::Write,
+        _ => Access::Read,
+    }
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let g = Globals {
         db: cli.db,
         catalog: cli.catalog,
+        access: access(&cli.command),
     };
     match cli.command {
         Command::Estimate(a) => estimate::run(&g, a),

@@ -2,7 +2,7 @@
 //! `user_version = i - 1` to `i`; each runs in its own transaction with the version bump, so a
 //! crash mid-migration leaves the previous version intact. Never edit a released migration: add one.
 
-use crate::store::{Result, SqlContext, StoreError};
+use crate::store::{Result, SqlContext, StoreError, APPLICATION_ID};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Timestamps are Unix seconds (INTEGER); days are `YYYY-MM-DD` (TEXT); money is an exact decimal
@@ -174,6 +174,26 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// Tables of the first migration: a file at `user_version >= 1` holding all of them was created
+/// by Breakeven before it set [`APPLICATION_ID`].
+pub const FIRST_TABLES: &[&str] = &[
+    "accounts",
+    "regions",
+    "functions",
+    "metric_series",
+    "metric_points",
+    "daily_costs",
+    "cost_days",
+    "sync_runs",
+    "sync_cursors",
+    "scenarios",
+];
+
+pub fn application_id(conn: &Connection) -> Result<i32> {
+    conn.pragma_query_value(None, "application_id", |r| r.get(0))
+        .ctx("reading the application id")
+}
+
 pub fn user_version(conn: &Connection) -> Result<i64> {
     conn.pragma_query_value(None, "user_version", |r| r.get(0))
         .ctx("reading the schema version")
@@ -194,6 +214,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         let found = user_version(&tx)?;
         if found > SCHEMA_VERSION {
             return Err(StoreError::TooNew {
+                path: None,
                 found,
                 supported: SCHEMA_VERSION,
             });
@@ -204,6 +225,8 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         tx.execute_batch(sql).ctx("applying a migration")?;
         tx.pragma_update(None, "user_version", found + 1)
             .ctx("recording the schema version")?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .ctx("recording the application id")?;
         tx.commit().ctx("committing a migration")?;
     }
 }
@@ -217,6 +240,7 @@ mod tests {
         let mut c = Connection::open_in_memory().unwrap();
         migrate(&mut c).unwrap();
         assert_eq!(user_version(&c).unwrap(), SCHEMA_VERSION);
+        assert_eq!(application_id(&c).unwrap(), APPLICATION_ID);
         // Running again is a no-op, not a "table exists" error.
         migrate(&mut c).unwrap();
         c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
