@@ -102,3 +102,22 @@ fn every_kind_of_bad_file_is_positioned_exits_2_and_leaves_the_database_as_it_wa
         assert_eq!(digest(&db), before, "{args:?} changed the database");
     }
 }
+
+/// Found by fuzzing (`cli-number`): a count whose suffix overflowed the 96-bit decimal made
+/// `estimate` panic (exit 101) instead of refusing the flag.
+#[test]
+fn estimate_count_overflowing_its_suffix_exits_2_not_a_panic() {
+    let o = run(&[
+        "estimate",
+        "--platform",
+        "aws-lambda",
+        "--requests",
+        "79228162514264337593543950335k",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("`79228162514264337593543950335k` is too large"),
+        "{}",
+        stderr(&o)
+    );
+}

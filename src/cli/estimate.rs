@@ -3,6 +3,7 @@
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::estimate::{estimate, EstimateReport, EstimateRequest};
+pub use breakeven::app::estimate::{parse_count, parse_decimal};
 use breakeven_simulator::pricing::money::group_digits;
 use breakeven_simulator::pricing::{Arch, Commitment, UsageProfile};
 use clap::Args;
@@ -160,33 +161,4 @@ fn render(r: &EstimateReport) -> String {
 /// A decimal with thousands separators and at most 6 decimals, for quantities.
 fn group_decimal(d: Decimal) -> String {
     group_digits(&d.round_dp(6).normalize().to_string())
-}
-
-/// `2500000`, `2.5M`, `10k`, `3B`, `1e6` → a whole count.
-pub fn parse_count(s: &str) -> Result<u64, String> {
-    let t = s.trim().replace(['_', ','], "");
-    let (num, mult) = match t.chars().last() {
-        Some('k' | 'K') => (&t[..t.len() - 1], 1_000u64),
-        Some('m' | 'M') => (&t[..t.len() - 1], 1_000_000),
-        Some('b' | 'B' | 'g' | 'G') => (&t[..t.len() - 1], 1_000_000_000),
-        _ => (t.as_str(), 1),
-    };
-    let d = Decimal::from_str(num)
-        .or_else(|_| Decimal::from_scientific(num))
-        .map_err(|_| format!("`{s}` is not a count (e.g. 2500000, 2.5M, 1e6)"))?;
-    let v = d * Decimal::from(mult);
-    if v < Decimal::ZERO || v.fract() != Decimal::ZERO {
-        return Err(format!("`{s}` is not a whole, non-negative count"));
-    }
-    u64::try_from(v).map_err(|_| format!("`{s}` is too large"))
-}
-
-pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
-    let d = Decimal::from_str(s.trim())
-        .or_else(|_| Decimal::from_scientific(s.trim()))
-        .map_err(|_| format!("`{s}` is not a number"))?;
-    if d < Decimal::ZERO {
-        return Err(format!("`{s}` must not be negative"));
-    }
-    Ok(d)
 }
