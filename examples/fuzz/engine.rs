@@ -255,7 +255,8 @@ pub fn fuzz(target: &Target, budget: Duration, max_execs: u64, seed: u64, out: &
     if corpus.is_empty() {
         corpus.push(Vec::new());
     }
-    let mut seen: HashSet<String> = HashSet::new();
+    // Hashes of the signatures seen: a set of strings would grow by the million in a long run.
+    let mut seen: HashSet<u64> = HashSet::new();
     let mut findings: HashMap<(Kind, String), Finding> = HashMap::new();
     let mut report = Report {
         target: target.name,
@@ -331,7 +332,7 @@ pub fn fuzz(target: &Target, budget: Duration, max_execs: u64, seed: u64, out: &
                 },
             );
         }
-        if e.panic.is_none() && seen.insert(normalise(&e.signature)) && round > seeds {
+        if e.panic.is_none() && seen.insert(fnv(normalise(&e.signature).as_bytes())) && round > seeds {
             if corpus.len() < CORPUS_MAX {
                 corpus.push(input);
             } else {
