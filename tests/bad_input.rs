@@ -288,3 +288,22 @@ fn db_bench_rows_beyond_the_maximum_are_refused_not_a_panic_and_leave_no_temp_da
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(listing(tmp.path()).is_empty(), "left {:?}", listing(tmp.path()));
 }
+
+/// Found by fuzzing (`cli-number`): a count whose suffix overflowed the 96-bit decimal made
+/// `estimate` panic (exit 101) instead of refusing the flag.
+#[test]
+fn estimate_count_overflowing_its_suffix_exits_2_not_a_panic() {
+    let o = run(&[
+        "estimate",
+        "--platform",
+        "aws-lambda",
+        "--requests",
+        "79228162514264337593543950335k",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("`79228162514264337593543950335k` is too large"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -7,6 +7,8 @@ mod demo;
 mod estimate;
 mod extract;
 mod focus_parquet;
+mod fuzz;
+mod fuzz_regressions;
 mod import;
 mod inventory;
 mod out_path;

@@ -3,6 +3,7 @@
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::estimate::{estimate, EstimateReport, EstimateRequest};
+pub use breakeven::app::estimate::{parse_count, parse_count_u32, parse_decimal};
 use breakeven::app::AppError;
 use breakeven_simulator::pricing::limits::ProfileError;
 use breakeven_simulator::pricing::money::group_digits;
@@ -166,48 +167,4 @@ fn render(r: &EstimateReport) -> String {
 /// A decimal with thousands separators and at most 6 decimals, for quantities.
 fn group_decimal(d: Decimal) -> String {
     group_digits(&d.round_dp(6).normalize().to_string())
-}
-
-/// `2500000`, `2.5M`, `10k`, `3B`, `1e6` → a whole count.
-pub fn parse_count(s: &str) -> Result<u64, String> {
-    let t = s.trim().replace(['_', ','], "");
-    let (num, mult) = match t.chars().last() {
-        Some('k' | 'K') => (&t[..t.len() - 1], 1_000u64),
-        Some('m' | 'M') => (&t[..t.len() - 1], 1_000_000),
-        Some('b' | 'B' | 'g' | 'G') => (&t[..t.len() - 1], 1_000_000_000),
-        _ => (t.as_str(), 1),
-    };
-    let d = number(num, s, "a count (e.g. 2500000, 2.5M, 1e6)")?;
-    let v = d
-        .checked_mul(Decimal::from(mult))
-        .ok_or_else(|| format!("`{s}` is too large"))?;
-    if v < Decimal::ZERO || v.fract() != Decimal::ZERO {
-        return Err(format!("`{s}` is not a whole, non-negative count"));
-    }
-    u64::try_from(v).map_err(|_| format!("`{s}` is too large"))
-}
-
-/// A count that fits a `u32` (sizes and instance counts; their limits are checked afterwards).
-pub fn parse_count_u32(s: &str) -> Result<u32, String> {
-    u32::try_from(parse_count(s)?).map_err(|_| format!("`{s}` is too large"))
-}
-
-/// `t` (from the flag value `s`) as a decimal, plain or scientific. A finite number too large
-/// for a decimal (`1e30`) is "too large"; anything else (`nan`, `inf`, `lots`) is not `what`.
-fn number(t: &str, s: &str, what: &str) -> Result<Decimal, String> {
-    Decimal::from_str(t)
-        .or_else(|_| Decimal::from_scientific(t))
-        .map_err(|_| match t.parse::<f64>() {
-            Ok(f) if f.is_finite() && f.abs() >= 1.0 => format!("`{s}` is too large"),
-            _ => format!("`{s}` is not {what}"),
-        })
-}
-
-/// A non-negative decimal (`nan` and `inf` are not decimals and are refused).
-pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
-    let d = number(s.trim(), s, "a number")?;
-    if d < Decimal::ZERO {
-        return Err(format!("`{s}` must not be negative"));
-    }
-    Ok(d)
 }
