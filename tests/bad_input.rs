@@ -307,3 +307,71 @@ fn estimate_count_overflowing_its_suffix_exits_2_not_a_panic() {
         stderr(&o)
     );
 }
+
+// ───────────────────────── importers, dates and sync flags ─────────────────────────
+
+#[test]
+fn analyse_to_99999_01_01_is_refused_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.sqlite");
+    let dbs = db.display().to_string();
+    // A database of the current schema, empty: every case is refused before it is read.
+    drop(breakeven::store::Store::open(&db).unwrap());
+    let before = digest(&db);
+    let md = dir.path().join("x.md").display().to_string();
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["analyse", "--to", "99999-01-01"],
+            "--to: 99999-01-01 is outside the dates accepted, 2000-01-01 to 2100-12-31",
+        ),
+        (
+            &["analyse", "--from", "1999-12-31"],
+            "--from: 1999-12-31 is outside the dates accepted, 2000-01-01 to 2100-12-31",
+        ),
+        (
+            &["analyse", "--from", "2019-01-02", "--to", "2019-01-01"],
+            "--from 2019-01-02 is after --to 2019-01-01",
+        ),
+        (
+            &[
+                "report",
+                "--account",
+                "--to",
+                "99999-01-01",
+                "--format",
+                "md",
+                "--out",
+                md.as_str(),
+            ],
+            "--to: 99999-01-01 is outside",
+        ),
+        (
+            &[
+                "import",
+                "trace",
+                "--format",
+                "azure-functions-2019",
+                "--start",
+                "2101-01-01",
+                "no-file-needed.csv",
+            ],
+            "--start: 2101-01-01 is outside",
+        ),
+        (
+            &["sync", "--timeout", "0", "--region", "us-east-1"],
+            "--timeout must be between 1 and 3600 seconds, not 0",
+        ),
+        (
+            &["sync", "--max-attempts", "0", "--region", "us-east-1"],
+            "--max-attempts must be between 1 and 10, not 0",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut all = vec!["--db", dbs.as_str()];
+        all.extend_from_slice(args);
+        let out = run(&all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(want), "{args:?}: {}", stderr(&out));
+        assert_eq!(digest(&db), before, "{args:?} changed the database");
+    }
+}

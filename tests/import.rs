@@ -260,3 +260,90 @@ fn the_public_focus_sample_imports_and_its_totals_match_the_file() {
     // Also checked by hand with Python's decimal module on the same file.
     assert_eq!(got["AWS"], pair("18.00663861840", "13.00000000000"));
 }
+
+/// `multi-cloud-1.0.csv` with its line `line` (1-based) passed through `edit`, written to `dir`.
+fn edited_export(dir: &Path, name: &str, line: usize, edit: impl Fn(&[u8]) -> Vec<u8>) -> PathBuf {
+    let text = std::fs::read(fixture("multi-cloud-1.0.csv")).unwrap();
+    let mut lines: Vec<Vec<u8>> = text.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
+    let edited = edit(&lines[line - 1]);
+    assert_ne!(edited, lines[line - 1], "the edit changed nothing");
+    lines[line - 1] = edited;
+    let path = dir.join(name);
+    std::fs::write(&path, lines.join(&b'\n')).unwrap();
+    path
+}
+
+/// `haystack` with the first `from` replaced by `to`.
+fn replace_bytes(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    match haystack.windows(from.len()).position(|w| w == from) {
+        Some(i) => [&haystack[..i], to, &haystack[i + from.len()..]].concat(),
+        None => haystack.to_vec(),
+    }
+}
+
+#[test]
+fn a_focus_timestamp_with_offset_plus_25_hours_is_refused_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.sqlite");
+    assert_eq!(totals(&import(&db, &[&fixture("multi-cloud-1.1.csv")])).0, 5);
+    let before = std::fs::read(&db).unwrap();
+    // Line 3's ChargePeriodStart (column 9).
+    let bad = edited_export(dir.path(), "offset.csv", 3, |l| {
+        replace_bytes(
+            l,
+            b"\"2025-01-02 00:00:00\",\"2025-01-01 00:00:00\"",
+            b"\"2025-01-02 00:00:00\",\"2025-01-01T00:00:00+25:00\"",
+        )
+    });
+    let out = import(&db, &[bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "offset.csv:3:9: ChargePeriodStart: \"2025-01-01T00:00:00+25:00\" has the UTC offset +25:00: offsets must be within ±18:00"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    // ±18:00 itself is a valid offset.
+    let ok = edited_export(dir.path(), "offset-ok.csv", 3, |l| {
+        replace_bytes(
+            l,
+            b"\"2025-01-02 00:00:00\",\"2025-01-01 00:00:00\"",
+            b"\"2025-01-02 00:00:00\",\"2025-01-01T18:00:00+18:00\"",
+        )
+    });
+    assert!(import(&db, &[ok.to_str().unwrap()]).status.success());
+}
+
+#[test]
+fn a_focus_export_with_invalid_utf8_exits_2_with_one_positioned_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.sqlite");
+    assert_eq!(totals(&import(&db, &[&fixture("multi-cloud-1.1.csv")])).0, 5);
+    let before = std::fs::read(&db).unwrap();
+    // Latin-1 "é" (0xE9) in line 3's ChargeDescription (column 7), and in the header's first name.
+    for (name, line, want) in [
+        ("latin1-row.csv", 3, "latin1-row.csv:3:7: not valid UTF-8 text"),
+        (
+            "latin1-header.csv",
+            1,
+            "latin1-header.csv:1:1: not valid UTF-8 text",
+        ),
+    ] {
+        let bad = edited_export(dir.path(), name, line, |l| {
+            if line == 1 {
+                [&b"\xe9"[..], l].concat()
+            } else {
+                replace_bytes(l, b"on-demand", b"on-d\xe9mand")
+            }
+        });
+        let out = import(&db, &[bad.to_str().unwrap()]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(want), "{err}");
+        assert_eq!(err.lines().count(), 1, "one message: {err}");
+        assert_eq!(err.matches(name).count(), 1, "the file is named once: {err}");
+        assert_eq!(std::fs::read(&db).unwrap(), before);
+    }
+}

@@ -5,6 +5,7 @@
 //! Python that has moto, boto3 and cbor2 these tests print why and pass without running.
 
 mod secrets;
+mod silent;
 mod wire;
 
 use crate::support::{bin, stderr, stdout};
@@ -86,34 +87,9 @@ impl Aws {
         serde_json::from_str(&String::from_utf8_lossy(&o.stdout)).expect("seed summary")
     }
 
-    /// `breakeven sync` as a command, with this server as the AWS endpoint and `key` as the
-    /// access key; no config file, profile or instance metadata can leak in.
+    /// `breakeven sync` against this server: see [`sync_command`].
     fn sync_command(&self, db: &Path, key: &str, extra: &[&str]) -> Command {
-        let home = db.parent().expect("db dir");
-        let mut c = Command::new(bin());
-        c.args([
-            "--db",
-            db.to_str().expect("utf-8 path"),
-            "sync",
-            "--days",
-            "30",
-            "--json",
-        ])
-        .args(extra)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("AWS_ENDPOINT_URL", &self.url)
-        .env("AWS_ACCESS_KEY_ID", key)
-        .env("AWS_SECRET_ACCESS_KEY", "breakeven-test-secret")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-aws-credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_DEFAULT_REGION");
-        c
+        sync_command(&self.url, db, key, extra)
     }
 
     fn sync(&self, db: &Path, extra: &[&str]) -> Output {
@@ -121,6 +97,36 @@ impl Aws {
             .output()
             .expect("run breakeven sync")
     }
+}
+
+/// `breakeven sync` as a command, with `endpoint` as the AWS endpoint and `key` as the access
+/// key; no config file, profile or instance metadata can leak in.
+fn sync_command(endpoint: &str, db: &Path, key: &str, extra: &[&str]) -> Command {
+    let home = db.parent().expect("db dir");
+    let mut c = Command::new(bin());
+    c.args([
+        "--db",
+        db.to_str().expect("utf-8 path"),
+        "sync",
+        "--days",
+        "30",
+        "--json",
+    ])
+    .args(extra)
+    .env("HOME", home)
+    .env("XDG_CONFIG_HOME", home.join("config"))
+    .env("XDG_DATA_HOME", home.join("data"))
+    .env("AWS_ENDPOINT_URL", endpoint)
+    .env("AWS_ACCESS_KEY_ID", key)
+    .env("AWS_SECRET_ACCESS_KEY", "breakeven-test-secret")
+    .env("AWS_REGION", "us-east-1")
+    .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
+    .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-aws-credentials"))
+    .env("AWS_EC2_METADATA_DISABLED", "true")
+    .env_remove("AWS_PROFILE")
+    .env_remove("AWS_SESSION_TOKEN")
+    .env_remove("AWS_DEFAULT_REGION");
+    c
 }
 
 impl Drop for Aws {
@@ -397,4 +403,81 @@ fn bad_credentials_and_missing_permissions_fail_clearly() {
     // --no-costs skips Cost Explorer, so the same identity syncs.
     let r = report(&aws.sync(&db, &["--no-costs"]));
     assert_eq!(ce_requests(&r), 0);
+}
+
+/// Run `c`, failing the test if it is still running after `secs` seconds.
+fn output_within(mut c: Command, secs: u64) -> (Output, Duration) {
+    let t0 = Instant::now();
+    let mut child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run breakeven sync");
+    while child.try_wait().expect("wait").is_none() {
+        if t0.elapsed() > Duration::from_secs(secs) {
+            child.kill().expect("kill");
+            child.wait().expect("reap");
+            panic!("sync still ran after {secs} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (child.wait_with_output().expect("output"), t0.elapsed())
+}
+
+#[test]
+fn sync_against_an_endpoint_that_never_answers_times_out_and_records_the_run_failed() {
+    let silent = silent::Silent::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite");
+    let c = sync_command(
+        &silent.url(),
+        &db,
+        KEY,
+        &["--timeout", "1", "--max-attempts", "2", "--region", "us-east-1"],
+    );
+    let (o, took) = output_within(c, 60);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("could not reach AWS for sts:GetCallerIdentity") && err.contains("--timeout"),
+        "{err}"
+    );
+    // Two attempts of 1 s and one backoff (at most 20 s, about 1 s at the first retry).
+    assert!(took < Duration::from_secs(25), "took {took:?}");
+    assert!(silent.accepted() >= 1, "the sync never reached the endpoint");
+    let o = crate::support::run(&["--db", db.to_str().unwrap(), "db", "status", "--json"]);
+    let s: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(s["last_sync"][0]["status"], "failed", "{s}");
+    assert!(
+        s["last_sync"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("sts:GetCallerIdentity"),
+        "{s}"
+    );
+}
+
+#[test]
+fn sync_with_environment_credentials_and_a_region_never_asks_the_instance_metadata_service() {
+    // Both endpoints are local listeners that never answer: nothing leaves the machine.
+    let imds = silent::Silent::start();
+    let api = silent::Silent::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.sqlite");
+    let sync = |extra: &[&str]| {
+        let mut c = sync_command(&api.url(), &db, KEY, extra);
+        c.env_remove("AWS_REGION")
+            .env_remove("AWS_EC2_METADATA_DISABLED")
+            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url());
+        output_within(c, 60).0
+    };
+    let o = sync(&["--region", "us-east-1", "--timeout", "1", "--max-attempts", "1"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(api.accepted() >= 1, "{}", stderr(&o));
+    assert_eq!(imds.accepted(), 0, "the instance metadata service was asked");
+    // Without a region anywhere, the SDK's region chain does ask it: the listener sees that.
+    let o = sync(&["--timeout", "1", "--max-attempts", "1"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no region"), "{}", stderr(&o));
+    assert!(imds.accepted() >= 1, "the control run never reached the listener");
 }

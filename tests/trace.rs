@@ -215,3 +215,139 @@ fn analyse_prices_a_trace_on_azure_functions_without_a_lambda_reconciliation() {
     assert!(md.contains("no bill is stored to compare it with"), "{md}");
     assert!(!md.contains("matching the bill"), "{md}");
 }
+
+/// An invocations file of one function whose minute `minute` (1-based) holds `cell`, every other
+/// minute 1 invocation, written under `dir`.
+fn one_row_trace(dir: &Path, cell: &str, minute: usize) -> PathBuf {
+    let mut header = String::from("HashOwner,HashApp,HashFunction,Trigger");
+    let mut row = String::from("aaaa1111,bbbb2222,cccc33334444,http");
+    for m in 1..=1440 {
+        header += &format!(",{m}");
+        row += ",";
+        row += if m == minute { cell } else { "1" };
+    }
+    let path = dir.join("invocations.d01.csv");
+    std::fs::write(&path, format!("{header}\n{row}\n")).unwrap();
+    path
+}
+
+#[test]
+fn import_trace_refuses_a_minute_count_of_u64_max_instead_of_wrapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite");
+    json(&import(&db, &[&fixture(INVOCATIONS)]));
+    let before = std::fs::read(&db).unwrap();
+    for (cell, minute) in [("18446744073709551615", 7), ("1000000001", 1440)] {
+        let file = one_row_trace(dir.path(), cell, minute);
+        let out = import(&db, &[file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let want = format!(
+            "invocations.d01.csv:2:{}: minute {minute}: {cell} invocations is above the limit of 1000000000 a minute",
+            minute + 4
+        );
+        assert!(stderr(&out).contains(&want), "{}", stderr(&out));
+        assert_eq!(std::fs::read(&db).unwrap(), before, "{cell}");
+    }
+    // The limit itself is accepted, and summed exactly.
+    let file = one_row_trace(dir.path(), "1000000000", 3);
+    let v = json(&import(&db, &[file.to_str().unwrap()]));
+    assert_eq!(v["invocations"], 1_000_000_000u64 + 1439);
+}
+
+/// Run the CLI like [`run`], but fail the test if it takes longer than `secs` (a hang).
+fn run_within(args: &[&str], secs: u64) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(crate::support::bin())
+        .args(args)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if t0.elapsed().as_secs() > secs {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("{args:?} still ran after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn scenario_from_function_refuses_a_stored_count_of_1e12_a_minute_instead_of_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite");
+    json(&import(&db, &[&fixture(INVOCATIONS)]));
+    // A count the importer now refuses, written straight into the store (an older import, a
+    // corrupt file of another source): the timer function's 00:05 minute.
+    let changed = Store::open(&db)
+        .unwrap()
+        .conn()
+        .execute(
+            "UPDATE metric_points SET value = 1e12 WHERE ts = ?1 AND series_id IN (
+                 SELECT s.id FROM metric_series s JOIN functions f ON f.id = s.function_id
+                 WHERE f.name = 'f00dcafe0002' AND s.metric = 'Invocations' AND s.period_s = 60)",
+            [1_546_300_800i64 + 300],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    let dbs = db.to_str().unwrap();
+    let md = dir.path().join("f.md");
+    let md = md.to_str().unwrap();
+    let want = "`f00dcafe0002` has 1,000,000,000,000 invocations stored in the minute of 2019-01-01 00:05 UTC, above the limit of 60,000,000 a minute";
+    for args in [
+        vec![
+            "--db",
+            dbs,
+            "scenario",
+            "from-function",
+            "f00dcafe0002",
+            "--days",
+            "1",
+        ],
+        vec![
+            "--db",
+            dbs,
+            "report",
+            "--function",
+            "f00dcafe0002",
+            "--format",
+            "md",
+            "--out",
+            md,
+        ],
+    ] {
+        let out = run_within(&args, 60);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(want), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_trace_with_invalid_utf8_exits_2_with_one_positioned_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite");
+    json(&import(&db, &[&fixture(INVOCATIONS)]));
+    let before = std::fs::read(&db).unwrap();
+    let file = one_row_trace(dir.path(), "1", 1);
+    // Latin-1 "é" (0xE9) in the row's Trigger (column 4).
+    let text = std::fs::read(&file).unwrap();
+    let at = text.windows(5).position(|w| w == b",http").unwrap() + 1;
+    std::fs::write(&file, [&text[..at], &b"htt\xe9p"[..], &text[at + 4..]].concat()).unwrap();
+    let out = import(&db, &[file.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("invocations.d01.csv:2:4: not valid UTF-8 text"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "one message: {err}");
+    assert_eq!(err.matches("invocations.d01.csv").count(), 1, "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}

@@ -254,9 +254,20 @@ pub fn import_trace(store: &mut Store, plan: &TracePlan, start: Day) -> Result<T
                         let mem = memory_mb(plan.app_memory_mb.get(&app).copied());
                         apps.entry(app).or_default().insert(name.clone());
                         inventory.push(record(&r.key, name, &r.trigger, mem));
+                        // Each minute is at most MAX_INVOCATIONS_PER_MINUTE (checked by the
+                        // reader), so a row cannot overflow; totals over many files are checked.
                         let total: u64 = r.counts.iter().sum();
-                        report.invocations += total;
-                        *per_function.entry(name.clone()).or_default() += total;
+                        let function_total = per_function.entry(name.clone()).or_default();
+                        let overflow = || {
+                            InputError::at(
+                                &f.name,
+                                r.line,
+                                5,
+                                "the trace's total of invocations does not fit 64 bits",
+                            )
+                        };
+                        *function_total = function_total.checked_add(total).ok_or_else(overflow)?;
+                        report.invocations = report.invocations.checked_add(total).ok_or_else(overflow)?;
                         let minutes = r
                             .counts
                             .iter()
@@ -343,9 +354,7 @@ pub fn import_trace(store: &mut Store, plan: &TracePlan, start: Day) -> Result<T
 
 /// Parse `--start`, the date day 1 of the trace is stored on.
 pub fn parse_start(s: Option<&str>) -> Result<Day> {
-    s.unwrap_or(DEFAULT_START)
-        .parse::<Day>()
-        .map_err(|e| AppError::bad_input("E_BAD_DATE", e))
+    crate::app::dates::parse_day("--start", s.unwrap_or(DEFAULT_START))
 }
 
 #[cfg(test)]

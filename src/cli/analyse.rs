@@ -5,9 +5,9 @@ use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::analyse::model::{Analysis, CostSplit};
 use breakeven::app::analyse::{analyse, bench, AnalyseRequest};
+use breakeven::app::dates;
 use breakeven::app::import::billing_only;
 use breakeven::app::AppError;
-use breakeven::store::Day;
 use breakeven_simulator::pricing::money::group_digits;
 use clap::Args;
 
@@ -38,17 +38,6 @@ pub struct AnalyseArgs {
     pub rows: String,
 }
 
-fn day(flag: &str, s: &Option<String>) -> anyhow::Result<Option<Day>> {
-    match s {
-        Some(s) => {
-            Ok(Some(s.parse::<Day>().map_err(|e| {
-                AppError::bad_input("E_BAD_DATE", format!("{flag}: {e}"))
-            })?))
-        }
-        None => Ok(None),
-    }
-}
-
 pub fn run(g: &Globals, a: AnalyseArgs) -> anyhow::Result<()> {
     if a.bench {
         let rows = crate::cli::estimate::parse_count(&a.rows)
@@ -64,9 +53,10 @@ pub fn run(g: &Globals, a: AnalyseArgs) -> anyhow::Result<()> {
     let req = AnalyseRequest {
         account: a.account.clone(),
         function: a.function.clone(),
-        from: day("--from", &a.from)?,
-        to: day("--to", &a.to)?,
+        from: dates::parse_optional_day("--from", a.from.as_deref())?,
+        to: dates::parse_optional_day("--to", a.to.as_deref())?,
     };
+    dates::check_order(req.from, req.to)?;
     let catalog = g.load_catalog()?;
     let store = g.open_store()?;
     if req.account.is_none() && req.function.is_none() {

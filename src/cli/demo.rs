@@ -4,7 +4,6 @@ use crate::cli::progress::Bar;
 use crate::cli::{print_json, Globals};
 use breakeven::app::demo::{load, reconcile};
 use breakeven::app::sync::Cancel;
-use breakeven::app::AppError;
 use breakeven::ingest::demo::{DemoOptions, ACCOUNT, DEFAULT_SEED};
 use breakeven::store::Day;
 use clap::Args;
@@ -26,9 +25,7 @@ pub struct DemoArgs {
 
 pub fn run(g: &Globals, a: DemoArgs) -> anyhow::Result<()> {
     let until = match &a.until {
-        Some(s) => s
-            .parse::<Day>()
-            .map_err(|e| AppError::bad_input("E_BAD_DATE", e))?,
+        Some(s) => breakeven::app::dates::parse_day("--until", s)?,
         None => Day::today(),
     };
     let catalog = g.load_catalog()?;

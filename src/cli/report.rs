@@ -89,12 +89,7 @@ fn bad(m: String) -> anyhow::Error {
 }
 
 fn day(flag: &str, s: &Option<String>) -> anyhow::Result<Option<Day>> {
-    s.as_deref()
-        .map(|s| {
-            s.parse::<Day>()
-                .map_err(|e| AppError::bad_input("E_BAD_DATE", format!("{flag}: {e}")).into())
-        })
-        .transpose()
+    Ok(breakeven::app::dates::parse_optional_day(flag, s.as_deref())?)
 }
 
 pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {

@@ -4,7 +4,8 @@ use crate::cli::progress::Bar;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::sync::{sync_aws, Cancel};
-use breakeven::ingest::aws::AwsOptions;
+use breakeven::app::AppError;
+use breakeven::ingest::aws::{AwsOptions, DEFAULT_TIMEOUT_S};
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -24,15 +25,18 @@ pub struct SyncArgs {
     /// Re-fetch estimated cost days even if fetched in the last 8 hours.
     #[arg(long)]
     pub refresh_costs: bool,
-    /// Attempts per request; throttling and 5xx answers are retried with backoff.
+    /// Attempts per request (at most 10); throttling, 5xx answers and timeouts are retried with backoff.
     #[arg(long, default_value_t = 5)]
     pub max_attempts: u32,
+    /// Seconds one attempt of a request may take, connecting included (1–3600); a request fails
+    /// after --max-attempts attempts without an answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIMEOUT_S)]
+    pub timeout: u32,
     #[arg(long)]
     pub json: bool,
 }
 
 pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
-    let mut store = g.open_store()?;
     let opts = AwsOptions {
         profiles: if a.profiles.is_empty() {
             vec![None]
@@ -44,8 +48,11 @@ pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
         costs: !a.no_costs,
         refresh_costs: a.refresh_costs,
         max_attempts: a.max_attempts,
+        timeout_s: a.timeout,
         now: breakeven::store::now_s(),
     };
+    opts.check().map_err(|m| AppError::bad_input("E_SYNC_FLAG", m))?;
+    let mut store = g.open_store()?;
     let bar = Bar::new(a.json);
     let report = sync_aws(&mut store, opts, &bar, &Cancel::new());
     bar.finish();

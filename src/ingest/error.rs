@@ -43,14 +43,23 @@ impl InputError {
         if let csv::ErrorKind::Io(io) = e.kind() {
             return InputError::read(file, std::io::Error::new(io.kind(), io.to_string()));
         }
-        let (line, column) = match e.kind() {
-            csv::ErrorKind::Utf8 { pos, err } => (pos.as_ref().map_or(0, |p| p.line()), err.field() + 1),
-            csv::ErrorKind::UnequalLengths { pos, len, .. } => {
-                (pos.as_ref().map_or(0, |p| p.line()), *len as usize + 1)
+        let line = e.position().map_or(0, |p| p.line());
+        match e.kind() {
+            // The position is said once, in `file:line:column`; csv's own text would repeat it.
+            csv::ErrorKind::Utf8 { pos, err } => InputError::at(
+                file,
+                line,
+                err.field() + 1,
+                format!(
+                    "not valid UTF-8 text (the row starts at byte {} of the file): save the file as UTF-8",
+                    pos.as_ref().map_or(0, |p| p.byte())
+                ),
+            ),
+            csv::ErrorKind::UnequalLengths { len, .. } => {
+                InputError::at(file, line, *len as usize + 1, format!("not valid CSV: {e}"))
             }
-            _ => (e.position().map_or(0, |p| p.line()), 1),
-        };
-        InputError::at(file, line, column, format!("not valid CSV: {e}"))
+            _ => InputError::at(file, line, 1, format!("not valid CSV: {e}")),
+        }
     }
 }
 
@@ -65,6 +74,9 @@ mod tests {
         assert!(r.read_record(&mut rec).unwrap());
         let e = r.read_record(&mut rec).unwrap_err();
         let text = InputError::csv("f.csv", e).to_string();
-        assert!(text.starts_with("f.csv:3:2: not valid CSV"), "{text}");
+        assert_eq!(
+            text,
+            "f.csv:3:2: not valid UTF-8 text (the row starts at byte 8 of the file): save the file as UTF-8"
+        );
     }
 }

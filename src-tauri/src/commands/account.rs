@@ -138,6 +138,7 @@ impl SyncInput {
             costs: self.costs,
             refresh_costs: false,
             max_attempts: 5,
+            timeout_s: breakeven::ingest::aws::DEFAULT_TIMEOUT_S,
             now,
         })
     }

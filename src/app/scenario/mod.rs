@@ -167,6 +167,7 @@ pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest
         )
     })?;
     let counts = traffic::counts_per_minute(c, f.id, w, req.step)?;
+    traffic::check_replayable(&f.config.name, w, &counts)?;
     let duration = traffic::fit_duration(c, f.id, w)?;
     let peak_concurrency = traffic::peak_concurrency(c, f.id, w, &counts, duration.model_mean_ms)?;
     let shape = FunctionShape {

@@ -1,11 +1,17 @@
 //! What a function's stored metrics say about its traffic: per-minute invocation counts over a
 //! window of whole days, the duration distribution, and the peak.
 
-use crate::app::error::Result;
+use crate::app::error::{AppError, Result};
 use crate::store::{metrics, Day};
+use breakeven_simulator::pricing::money::group_digits;
 use rusqlite::Connection;
 
 const DAY_S: i64 = 86_400;
+/// Most invocations one minute of an extracted replay may hold: a million requests a second,
+/// the simulator's bound on a replayed minute (its arrival rates stop there, and aggregate mode
+/// sizes fleets and queues per minute from these counts: far larger ones run for hours). Stored
+/// traffic above it (a corrupt import, a unit mix-up) is refused before anything is simulated.
+pub const MAX_REPLAY_PER_MINUTE: u64 = 60_000_000;
 /// z of the 99th percentile of the standard normal distribution.
 const Z99: f64 = 2.326_347_874;
 
@@ -99,6 +105,31 @@ pub fn counts_per_minute(c: &Connection, function_id: i64, w: Window, step: Step
     Ok(out)
 }
 
+/// Refuse counts a replay cannot simulate: the first minute above [`MAX_REPLAY_PER_MINUTE`] is
+/// named with its time, its count and the limit.
+pub fn check_replayable(function: &str, w: Window, counts: &[u64]) -> Result<()> {
+    let Some((m, n)) = counts
+        .iter()
+        .enumerate()
+        .find(|(_, n)| **n > MAX_REPLAY_PER_MINUTE)
+    else {
+        return Ok(());
+    };
+    let ts = w.from + 60 * m as i64;
+    let minute = ts.rem_euclid(DAY_S) / 60;
+    Err(AppError::bad_input(
+        "E_TRAFFIC_TOO_HIGH",
+        format!(
+            "`{function}` has {} invocations stored in the minute of {} {:02}:{:02} UTC, above the limit of {} a minute (1,000,000 requests/s) a replay can simulate: the stored traffic is not plausible for one function",
+            group_digits(&n.to_string()),
+            Day::from_unix(ts),
+            minute / 60,
+            minute % 60,
+            group_digits(&MAX_REPLAY_PER_MINUTE.to_string()),
+        ),
+    ))
+}
+
 /// A duration distribution fitted from stored statistics, ms.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DurationFit {
@@ -173,4 +204,29 @@ pub fn peak_concurrency(
 /// Three decimals, enough for ms.
 pub fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_count_of_1e12_a_minute_is_refused_before_any_simulation() {
+        let w = Window {
+            from: 1_546_300_800,
+            to: 1_546_300_800 + DAY_S,
+        };
+        let mut counts = vec![1; 1440];
+        counts[65] = MAX_REPLAY_PER_MINUTE;
+        assert!(check_replayable("f", w, &counts).is_ok());
+        counts[65] = 1_000_000_000_000;
+        let e = check_replayable("f", w, &counts).unwrap_err();
+        assert_eq!(e.code(), "E_TRAFFIC_TOO_HIGH");
+        assert!(
+            e.to_string().starts_with(
+                "`f` has 1,000,000,000,000 invocations stored in the minute of 2019-01-01 01:05 UTC, above the limit of 60,000,000 a minute"
+            ),
+            "{e}"
+        );
+    }
 }

@@ -6,10 +6,25 @@
 //! endpoints. Nothing here stores or prints a credential: only profile names and account ids.
 //! Throttling and 5xx answers are retried by the SDK's standard retry strategy (exponential
 //! backoff with jitter); what still fails is mapped to an [`IngestError`] naming the IAM action.
+//!
+//! Every request is bounded in time ([`AwsOptions::timeout_s`], see [`timeouts`]): an endpoint that
+//! accepts the connection and never answers fails the attempt, and after
+//! [`AwsOptions::max_attempts`] attempts the sync, instead of waiting forever.
+//!
+//! With `--region` given, the region is not looked up (the SDK would otherwise ask the EC2
+//! instance metadata service, 169.254.169.254, when no region is in the environment or profile);
+//! credentials from the environment or a profile come before the instance role in the chain, so
+//! with both no request goes to the metadata service. `AWS_EC2_METADATA_DISABLED=true` turns
+//! it off altogether.
 
+mod call;
 pub mod cloudwatch;
 pub mod costexplorer;
 pub mod lambda;
+mod options;
+
+pub(crate) use call::{call, map_error};
+pub use options::{timeouts, AwsOptions, DEFAULT_TIMEOUT_S, MAX_ATTEMPTS, MAX_DAYS, MAX_TIMEOUT_S};
 
 use crate::ingest::{Batch, Cancel, IngestError, Pulled, Source, Step};
 use crate::store::accounts::AccountRecord;
@@ -20,34 +35,8 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_sts::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_sts::error::BoxError;
-use aws_sdk_sts::error::DisplayErrorContext;
-use aws_sdk_sts::error::ProvideErrorMetadata;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::future::Future;
 use std::sync::{Arc, Mutex};
-
-/// What to sync.
-#[derive(Debug, Clone)]
-pub struct AwsOptions {
-    /// Profiles to read; `None` means the default chain without a named profile.
-    pub profiles: Vec<Option<String>>,
-    /// Regions; empty means each profile's configured region.
-    pub regions: Vec<String>,
-    /// How far back to fetch metrics and costs, days.
-    pub days: u32,
-    /// Fetch Cost Explorer data (each request costs the account $0.01).
-    pub costs: bool,
-    /// Re-fetch estimated cost days even if fetched recently.
-    pub refresh_costs: bool,
-    /// Attempts per request, first try included (throttling and 5xx are retried).
-    pub max_attempts: u32,
-    /// The sync's clock, Unix seconds: windows are computed from it once per run.
-    pub now: i64,
-}
-
-/// Most days CloudWatch keeps hourly data for (455 days), less a day so the oldest window stays
-/// inside retention while the run lasts.
-pub const MAX_DAYS: u32 = 454;
 
 struct Profile {
     label: String,
@@ -101,11 +90,7 @@ pub struct AwsSource {
 impl AwsSource {
     /// Resolve each profile's configuration (no request is made yet).
     pub fn new(opts: AwsOptions) -> Result<AwsSource, IngestError> {
-        if opts.days == 0 || opts.days > MAX_DAYS {
-            return Err(IngestError::Config(format!(
-                "--days must be between 1 and {MAX_DAYS} (CloudWatch keeps hourly data for 455 days)"
-            )));
-        }
+        opts.check().map_err(IngestError::Config)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -119,9 +104,15 @@ impl AwsSource {
         };
         for (i, name) in list.iter().enumerate() {
             let mut loader = aws_config::defaults(BehaviorVersion::latest())
-                .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts.max(1)));
+                .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts))
+                .timeout_config(timeouts(opts.timeout_s, opts.max_attempts));
             if let Some(n) = name {
                 loader = loader.profile_name(n);
+            }
+            // A region given needs no lookup: without this the SDK's region chain would ask the
+            // instance metadata service whenever the environment and profile name none.
+            if let Some(first) = opts.regions.first() {
+                loader = loader.region(Region::new(first.clone()));
             }
             let config = runtime.block_on(loader.load());
             let label = name
@@ -356,103 +347,5 @@ impl Intercept for Attempts {
             *m.entry(self.service.to_string()).or_insert(0) += 1;
         }
         Ok(())
-    }
-}
-
-/// Run one SDK call to completion, counting it under `action` and mapping its error.
-pub(crate) fn call<T, E, R>(
-    rt: &tokio::runtime::Runtime,
-    requests: &mut BTreeMap<String, u64>,
-    profile: &str,
-    action: &str,
-    fut: impl Future<Output = Result<T, aws_sdk_sts::error::SdkError<E, R>>>,
-) -> Result<T, IngestError>
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
-{
-    *requests.entry(action.to_string()).or_insert(0) += 1;
-    rt.block_on(fut).map_err(|e| map_error(profile, action, e))
-}
-
-/// Error codes AWS uses for credentials it does not accept.
-const CREDENTIAL_CODES: &[&str] = &[
-    "UnrecognizedClientException",
-    "InvalidClientTokenId",
-    "SignatureDoesNotMatch",
-    "InvalidSignatureException",
-    "IncompleteSignature",
-    "ExpiredToken",
-    "ExpiredTokenException",
-    "AuthFailure",
-    "MissingAuthenticationToken",
-];
-const ACCESS_DENIED_CODES: &[&str] = &["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"];
-const THROTTLING_CODES: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "LimitExceededException",
-];
-
-/// Turn an SDK error into an error that names the action and says what to do.
-pub(crate) fn map_error<E, R>(
-    profile: &str,
-    action: &str,
-    err: aws_sdk_sts::error::SdkError<E, R>,
-) -> IngestError
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
-{
-    use aws_sdk_sts::error::SdkError;
-    let code = err.code().unwrap_or("").to_string();
-    let message = err.message().unwrap_or("").to_string();
-    let action = action.to_string();
-    let profile = profile.to_string();
-    match &err {
-        SdkError::ServiceError(_) if CREDENTIAL_CODES.contains(&code.as_str()) => IngestError::Credentials {
-            profile,
-            action,
-            code,
-        },
-        SdkError::ServiceError(_) if ACCESS_DENIED_CODES.contains(&code.as_str()) => {
-            IngestError::AccessDenied {
-                profile,
-                action,
-                message,
-            }
-        }
-        SdkError::ServiceError(_) if THROTTLING_CODES.contains(&code.as_str()) => {
-            IngestError::Throttled { action }
-        }
-        SdkError::ServiceError(_) => IngestError::Service {
-            action,
-            code: if code.is_empty() { "unknown".into() } else { code },
-            message: if message.is_empty() {
-                DisplayErrorContext(&err).to_string()
-            } else {
-                message
-            },
-        },
-        SdkError::TimeoutError(_) => IngestError::Network {
-            action,
-            detail: "timed out".into(),
-        },
-        SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => IngestError::Network {
-            action,
-            detail: DisplayErrorContext(&err).to_string(),
-        },
-        _ => {
-            let detail = DisplayErrorContext(&err).to_string();
-            // Identity resolution fails before any request is sent: say so plainly.
-            if detail.contains("credentials") || detail.contains("identity") {
-                IngestError::NoCredentials { profile, detail }
-            } else {
-                IngestError::Unexpected { action, detail }
-            }
-        }
     }
 }

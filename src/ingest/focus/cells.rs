@@ -13,9 +13,16 @@ pub fn decimal(s: &str) -> Result<Decimal, String> {
     Decimal::from_str_exact(s).map_err(|e| format!("{s:?} is not an exact decimal number: {e}"))
 }
 
+/// Largest UTC offset a timestamp may carry, seconds: ±18:00. FOCUS itself asks for UTC (`Z`);
+/// offsets are accepted because some tools write them, up to the widest any common date-time
+/// library allows (java.time's `ZoneOffset`, which Spark and most Parquet writers use, refuses
+/// more; real zones span −12:00 to +14:00).
+pub const MAX_OFFSET_S: i64 = 18 * 3600;
+
 /// A date-time as FOCUS writes it, to Unix seconds. Accepted: `YYYY-MM-DDTHH:MM:SSZ` (the spec's
 /// form), a space instead of `T` and no `Z` (as in the FinOps sample), optional fractional
-/// seconds (dropped: charge periods are whole seconds), and a `±HH:MM` offset.
+/// seconds (dropped: charge periods are whole seconds), and a `±HH:MM` offset within
+/// ±[`MAX_OFFSET_S`] (minutes 00–59).
 pub fn timestamp(s: &str) -> Result<i64, String> {
     let bad = || format!("{s:?} is not a date-time like 2024-09-01T00:00:00Z");
     let b = s.trim().as_bytes();
@@ -53,7 +60,14 @@ pub fn timestamp(s: &str) -> Result<i64, String> {
                 return Err(bad());
             }
             let v = |i: usize| i64::from(digits[i] - b'0');
-            let off = (v(0) * 10 + v(1)) * 3600 + (v(2) * 10 + v(3)) * 60;
+            let (oh, om) = (v(0) * 10 + v(1), v(2) * 10 + v(3));
+            let off = oh * 3600 + om * 60;
+            if om > 59 || off > MAX_OFFSET_S {
+                return Err(format!(
+                    "{s:?} has the UTC offset {}{oh:02}:{om:02}: offsets must be within ±18:00 (minutes 00–59)",
+                    *sign as char
+                ));
+            }
             if *sign == b'+' {
                 off
             } else {
@@ -101,6 +115,24 @@ mod tests {
             "2024-09-18T22:00:00+2",
         ] {
             assert!(timestamp(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_utc_offset_of_plus_25_hours_is_refused() {
+        assert_eq!(
+            timestamp("2024-09-19T16:00:00+18:00").unwrap(),
+            timestamp("2024-09-18T22:00:00Z").unwrap()
+        );
+        assert!(timestamp("2024-09-18T04:00:00-18:00").is_ok());
+        for bad in [
+            "2024-09-18T22:00:00+25:00",
+            "2024-09-18T22:00:00-18:01",
+            "2024-09-18T22:00:00+01:60",
+            "2024-09-18T22:00:00+99:99",
+        ] {
+            let e = timestamp(bad).unwrap_err();
+            assert!(e.contains("offsets must be within ±18:00"), "{bad}: {e}");
         }
     }
 

@@ -19,6 +19,13 @@ use std::path::{Path, PathBuf};
 /// The `--format` name of this layout.
 pub const FORMAT: &str = "azure-functions-2019";
 pub const MINUTES_PER_DAY: usize = 1440;
+/// Most invocations one function may have in one minute of a trace: 10⁹ a minute is 16.7
+/// million a second, hundreds of times the busiest functions of the public trace and beyond
+/// any single function's rate (a Lambda function at 1 ms per request would need 280,000
+/// concurrent executions to reach it). It keeps a day's sum (≤ 1.44 × 10¹²) exact in the
+/// store's 64-bit floats and every total far from `u64` overflow; a larger cell is a corrupt
+/// file, refused rather than wrapped.
+pub const MAX_INVOCATIONS_PER_MINUTE: u64 = 1_000_000_000;
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -236,6 +243,33 @@ fn hash(file: &str, line: u64, column: usize, name: &str, cell: &str) -> Result<
     Ok(cell.to_string())
 }
 
+/// One minute's invocations: a whole number from 0 to [`MAX_INVOCATIONS_PER_MINUTE`].
+fn minute_count(file: &str, line: u64, column: usize, minute: &str, cell: &str) -> Result<u64, InputError> {
+    let digits = cell.trim();
+    let too_many = || {
+        InputError::at(
+            file,
+            line,
+            column,
+            format!(
+                "minute {minute}: {digits} invocations is above the limit of {MAX_INVOCATIONS_PER_MINUTE} a minute for one function"
+            ),
+        )
+    };
+    match digits.parse::<u64>() {
+        Ok(n) if n <= MAX_INVOCATIONS_PER_MINUTE => Ok(n),
+        Ok(_) => Err(too_many()),
+        // All digits but too long for 64 bits: a count, just an absurd one.
+        Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => Err(too_many()),
+        Err(_) => Err(InputError::at(
+            file,
+            line,
+            column,
+            format!("minute {minute}: {cell:?} is not a count of invocations"),
+        )),
+    }
+}
+
 /// Percentile columns named `{prefix}{N}`: (column index, N).
 fn percentile_columns(columns: &[String], prefix: &str) -> Vec<(usize, u32)> {
     columns
@@ -310,19 +344,7 @@ pub fn read(
             FileKind::Invocations => {
                 let mut counts = Vec::with_capacity(MINUTES_PER_DAY);
                 for i in INVOCATION_HEAD.len()..columns.len() {
-                    let n = cell(i).trim().parse::<u64>().map_err(|_| {
-                        InputError::at(
-                            name,
-                            line,
-                            i + 1,
-                            format!(
-                                "minute {}: {:?} is not a count of invocations",
-                                &columns[i],
-                                cell(i)
-                            ),
-                        )
-                    })?;
-                    counts.push(n);
+                    counts.push(minute_count(name, line, i + 1, &columns[i], cell(i))?);
                 }
                 let trigger = cell(3).trim();
                 if trigger.is_empty() {
@@ -377,5 +399,21 @@ mod tests {
         assert_eq!(day_of("function_durations_percentiles.anon.d14.csv"), 14);
         assert_eq!(day_of("invocations.csv"), 1);
         assert_eq!(day_of("d0.csv"), 1);
+    }
+
+    #[test]
+    fn a_minute_count_of_u64_max_is_refused_not_wrapped() {
+        let at = |cell: &str| minute_count("f.csv", 2, 7, "3", cell);
+        assert_eq!(at("1000000000").unwrap(), MAX_INVOCATIONS_PER_MINUTE);
+        for cell in ["1000000001", "18446744073709551615", "18446744073709551616"] {
+            let text = at(cell).unwrap_err().to_string();
+            assert!(
+                text.starts_with(&format!(
+                    "f.csv:2:7: minute 3: {cell} invocations is above the limit of 1000000000"
+                )),
+                "{text}"
+            );
+        }
+        assert!(at("-3").unwrap_err().to_string().contains("is not a count"));
     }
 }
