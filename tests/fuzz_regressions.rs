@@ -50,7 +50,6 @@ fn horizon_of_310_digits_is_refused_not_infinite() {
 /// `Day::from_ymd` (`attempt to multiply with overflow`, store/day.rs) instead of being refused;
 /// `--from 37783126866745242-2-1` crashed `analyse` and `report`.
 #[test]
-#[ignore = "fixed on another branch: the CLI date parser"]
 fn date_with_a_17_digit_year_is_refused_not_an_overflow() {
     let r = std::panic::catch_unwind(|| "37783126866745242-2-1".parse::<Day>());
     assert!(matches!(r, Ok(Err(_))), "{r:?}");
@@ -85,7 +84,6 @@ fn estimate_answers(platform: &str, flags: &[(&str, &str)]) {
 /// Found by `cli-estimate`: `--hours 1e28` overflowed `Decimal` in `hours × 3,600,000`
 /// (pricing/profile.rs) and panicked.
 #[test]
-#[ignore = "fixed on another branch: usage limits in simulator/src/pricing"]
 fn estimate_hours_1e28_is_refused_not_a_decimal_overflow() {
     estimate_answers("aws-lambda", &[("hours", "1e28")]);
 }
@@ -93,7 +91,6 @@ fn estimate_hours_1e28_is_refused_not_a_decimal_overflow() {
 /// Found by `cli-estimate`: `--cpu-ms 79228162514264337593543950335 --requests 3` overflowed
 /// `Decimal` in `cpu_ms × requests` (pricing/profile.rs) and panicked.
 #[test]
-#[ignore = "fixed on another branch: usage limits in simulator/src/pricing"]
 fn estimate_cpu_ms_at_the_decimal_limit_is_refused_not_a_decimal_overflow() {
     estimate_answers(
         "aws-lambda",
@@ -104,7 +101,6 @@ fn estimate_cpu_ms_at_the_decimal_limit_is_refused_not_a_decimal_overflow() {
 /// Found by `cli-estimate`: `--vcpu 1e28` and `--memory-gb 1e28` on Fargate overflowed
 /// `Decimal` in `hours × vcpu` / `hours × memory` (pricing/meter.rs) and panicked.
 #[test]
-#[ignore = "fixed on another branch: usage limits in simulator/src/pricing"]
 fn estimate_fargate_shape_of_1e28_is_refused_not_a_decimal_overflow() {
     estimate_answers("aws-fargate", &[("vcpu", "1e28")]);
     estimate_answers("aws-fargate", &[("memory-gb", "1e28")]);
@@ -113,7 +109,6 @@ fn estimate_fargate_shape_of_1e28_is_refused_not_a_decimal_overflow() {
 /// Found by `cli-estimate`: `--memory-gb 1e28 --provisioned-concurrency 4` on Cloud Run
 /// overflowed `Decimal` in `idle × memory` (pricing/meter.rs) and panicked.
 #[test]
-#[ignore = "fixed on another branch: usage limits in simulator/src/pricing"]
 fn estimate_cloud_run_memory_of_1e28_is_refused_not_a_decimal_overflow() {
     estimate_answers(
         "gcp-cloud-run",
@@ -124,7 +119,6 @@ fn estimate_cloud_run_memory_of_1e28_is_refused_not_a_decimal_overflow() {
 /// Found by `cli-estimate`: `--memory-mb 4294967295` on Azure Functions Consumption overflowed
 /// `u32` rounding memory up to 128 MB (`div_ceil(step) * step`, pricing/meter.rs) and panicked.
 #[test]
-#[ignore = "fixed on another branch: usage limits in simulator/src/pricing"]
 fn estimate_azure_consumption_memory_of_u32_max_is_refused_not_an_overflow() {
     estimate_answers("azure-functions-consumption", &[("memory-mb", "4294967295")]);
 }
@@ -133,7 +127,6 @@ fn estimate_azure_consumption_memory_of_u32_max_is_refused_not_an_overflow() {
 /// made the `parquet` crate's row reader panic ("Cannot extract value, max definition level: 1,
 /// current level: 4", called from ingest/focus/parquet.rs) instead of being reported malformed.
 #[test]
-#[ignore = "fixed on another branch: src/ingest/focus"]
 fn parquet_with_a_definition_level_past_its_maximum_is_malformed_not_a_panic() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/fuzz/parquet-definition-level-past-its-maximum.parquet");
@@ -144,7 +137,6 @@ fn parquet_with_a_definition_level_past_its_maximum_is_malformed_not_a_panic() {
 /// Found by `trace-import`: two functions whose invocations add past `u64::MAX` overflowed the
 /// import's total (`report.invocations += total`, app/trace.rs) and panicked.
 #[test]
-#[ignore = "fixed on another branch: trace counts overflow"]
 fn trace_whose_invocations_add_past_u64_max_is_refused_not_an_overflow() {
     let dir = tempfile::tempdir().unwrap();
     let minutes: Vec<String> = (1..=1440).map(|m| m.to_string()).collect();

@@ -46,8 +46,10 @@ impl Day {
         (y, m, d)
     }
 
+    /// `None` unless a real calendar day of a four-digit year (1..=9999): every stored day and
+    /// every date a user can mean fits, and the day arithmetic below cannot overflow.
     pub fn from_ymd(y: i64, m: u32, d: u32) -> Option<Day> {
-        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        if !(1..=9999).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
             return None;
         }
         let y = if m <= 2 { y - 1 } else { y };

@@ -166,11 +166,22 @@ impl RowReader for ParquetRows<'_> {
     }
 
     fn next_row(&mut self) -> Result<Option<RawRow>, InputError> {
-        let Some(row) = self.rows.next() else {
-            return Ok(None);
-        };
+        // The `parquet` crate's row reader panics on some malformed files (definition levels past
+        // the schema's maximum) instead of returning an error: such a row is malformed input.
+        let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.rows.next()));
         self.row += 1;
         let line = self.row;
+        let next = next.map_err(|p| {
+            let why = p
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| p.downcast_ref::<&str>().copied())
+                .unwrap_or("the Parquet reader failed");
+            self.malformed(line, 1, format!("the row cannot be read: {why}"))
+        })?;
+        let Some(row) = next else {
+            return Ok(None);
+        };
         let row = row.map_err(|e| self.malformed(line, 1, format!("the row cannot be read: {e}")))?;
         let mut cells = Vec::with_capacity(self.columns.len());
         for (i, (_, field)) in row.get_column_iter().enumerate() {
