@@ -9,6 +9,7 @@ mod extract;
 mod focus_parquet;
 mod import;
 mod inventory;
+mod kill;
 mod report;
 mod report_account;
 mod report_stored;
