@@ -17,14 +17,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const KEY: &str = "AKIDBREAKEVENTEST";
+pub(crate) const KEY: &str = "AKIDBREAKEVENTEST";
 
 fn moto_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto")
 }
 
 /// A Python with moto, boto3 and cbor2, or `None` (with the reason printed).
-fn python() -> Option<String> {
+pub(crate) fn python() -> Option<String> {
     let py = std::env::var("BREAKEVEN_PYTHON").unwrap_or_else(|_| "python3".into());
     let ok = Command::new(&py)
         .args(["-c", "import moto, boto3, cbor2"])
@@ -43,14 +43,14 @@ fn python() -> Option<String> {
 }
 
 /// The adapter + moto, killed when dropped.
-struct Aws {
+pub(crate) struct Aws {
     child: Child,
     url: String,
     py: String,
 }
 
 impl Aws {
-    fn start(py: &str, extra: &[&str]) -> Aws {
+    pub(crate) fn start(py: &str, extra: &[&str]) -> Aws {
         let mut child = Command::new(py)
             .arg(moto_dir().join("server.py"))
             .args(extra)
@@ -72,7 +72,7 @@ impl Aws {
     }
 
     /// Seed functions, metrics and costs; returns the seed's summary.
-    fn seed(&self, extra: &[&str]) -> Value {
+    pub(crate) fn seed(&self, extra: &[&str]) -> Value {
         let o = Command::new(&self.py)
             .arg(moto_dir().join("seed.py"))
             .args(["--endpoint", &self.url, "--access-key", KEY])
@@ -88,7 +88,7 @@ impl Aws {
     }
 
     /// `breakeven sync` against this server: see [`sync_command`].
-    fn sync_command(&self, db: &Path, key: &str, extra: &[&str]) -> Command {
+    pub(crate) fn sync_command(&self, db: &Path, key: &str, extra: &[&str]) -> Command {
         sync_command(&self.url, db, key, extra)
     }
 

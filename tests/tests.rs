@@ -11,6 +11,7 @@ mod fuzz;
 mod fuzz_regressions;
 mod import;
 mod inventory;
+mod kill;
 mod out_path;
 mod report;
 mod report_account;

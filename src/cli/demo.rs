@@ -1,9 +1,9 @@
 //! `breakeven demo`: load the synthetic demo account into the database.
 
+use crate::cli::interrupt::cancel_on_ctrl_c;
 use crate::cli::progress::Bar;
 use crate::cli::{print_json, Globals};
 use breakeven::app::demo::{load, reconcile};
-use breakeven::app::sync::Cancel;
 use breakeven::ingest::demo::{DemoOptions, ACCOUNT, DEFAULT_SEED};
 use breakeven::store::Day;
 use clap::Args;
@@ -28,6 +28,7 @@ pub fn run(g: &Globals, a: DemoArgs) -> anyhow::Result<()> {
         Some(s) => breakeven::app::dates::parse_day("--until", s)?,
         None => Day::today(),
     };
+    let cancel = cancel_on_ctrl_c()?;
     let catalog = g.load_catalog()?;
     let mut store = g.open_store()?;
     let bar = Bar::new(a.json);
@@ -36,7 +37,7 @@ pub fn run(g: &Globals, a: DemoArgs) -> anyhow::Result<()> {
         days: a.days,
         until,
     };
-    let report = load(&mut store, &catalog, opts, &bar, &Cancel::new());
+    let report = load(&mut store, &catalog, opts, &bar, &cancel);
     bar.finish();
     let report = report?;
     let rec = reconcile(&store, &catalog, ACCOUNT)?;

@@ -7,6 +7,7 @@ mod db;
 mod demo;
 mod estimate;
 mod import;
+mod interrupt;
 mod progress;
 mod report;
 mod scenario;

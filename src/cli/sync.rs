@@ -1,9 +1,10 @@
 //! `breakeven sync`: pull Lambda inventory, CloudWatch metrics and Cost Explorer costs.
 
+use crate::cli::interrupt::cancel_on_ctrl_c;
 use crate::cli::progress::Bar;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
-use breakeven::app::sync::{sync_aws, Cancel};
+use breakeven::app::sync::sync_aws;
 use breakeven::app::AppError;
 use breakeven::ingest::aws::{AwsOptions, DEFAULT_TIMEOUT_S};
 use clap::Args;
@@ -37,6 +38,9 @@ pub struct SyncArgs {
 }
 
 pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
+    // Ctrl-C stops the sync between two requests and records the run as cancelled; what was
+    // committed stays, and the next sync fetches the rest.
+    let cancel = cancel_on_ctrl_c()?;
     let opts = AwsOptions {
         profiles: if a.profiles.is_empty() {
             vec![None]
@@ -54,7 +58,7 @@ pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
     opts.check().map_err(|m| AppError::bad_input("E_SYNC_FLAG", m))?;
     let mut store = g.open_store()?;
     let bar = Bar::new(a.json);
-    let report = sync_aws(&mut store, opts, &bar, &Cancel::new());
+    let report = sync_aws(&mut store, opts, &bar, &cancel);
     bar.finish();
     let report = report?;
     if a.json {
