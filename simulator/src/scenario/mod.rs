@@ -5,8 +5,9 @@ mod file;
 mod horizon;
 mod write;
 
+pub(crate) use file::validate_platform;
 pub use file::{parse, ScenarioError};
-pub use horizon::parse_horizon_ms;
+pub use horizon::{check_horizon_ms, parse_horizon_ms};
 pub use write::to_toml;
 
 use crate::workload::{DurationModel, Workload};
