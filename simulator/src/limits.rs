@@ -24,10 +24,14 @@ pub const MAX_RATE_PER_S: f64 = 1_000_000.0;
 pub const MAX_REPLAY_COUNT_PER_MIN: u64 = 60_000_000;
 
 /// Most requests exact mode simulates per platform and run, estimated as mean rate × horizon ×
-/// traffic factor before the run starts. At 3–5 M requests per second of one core
-/// (`simulator/BENCHMARKS.md`) that is under a minute per platform; a queue that holds every
-/// request of an overloaded fixed fleet stays below 2 GB. Aggregate mode has no such bound.
-pub const MAX_EXACT_REQUESTS: f64 = 100_000_000.0;
+/// traffic factor before the run starts: about 100 s of one core at the 9.8 M requests/s
+/// `simulator/BENCHMARKS.md` measures for its 259 M-request month, four times that month.
+/// Aggregate mode has no such bound.
+pub const MAX_EXACT_REQUESTS: f64 = 1_000_000_000.0;
+/// Most requests waiting in a fleet's queue, the default of `max_queue` and its limit: an
+/// overloaded fixed fleet would otherwise hold every request of the run (16 bytes each);
+/// beyond it requests are rejected, and a fleet that far behind is reported overloaded anyway.
+pub const MAX_QUEUE: u32 = 10_000_000;
 
 /// Longest request duration a duration model may be given (constant, mean, percentiles), ms: one
 /// hour, the longest request timeout of any platform in the catalog (Cloud Run and Cloud

@@ -193,7 +193,7 @@ mod tests {
         let e = check_run(&s, &RunOptions::default()).unwrap_err().to_string();
         assert!(
             e.contains("86,400,000,000 requests per platform")
-                && e.contains("limit of 100,000,000")
+                && e.contains("limit of 1,000,000,000")
                 && e.contains("aggregate"),
             "{e}"
         );
@@ -207,13 +207,13 @@ mod tests {
         let small = scenario(10.0, 86_400.0);
         assert!(check_run(&small, &RunOptions::default()).is_ok());
         let scaled = RunOptions {
-            scale: 1000.0,
+            scale: 10_000.0,
             ..RunOptions::default()
         };
         assert!(check_run(&small, &scaled)
             .unwrap_err()
             .to_string()
-            .contains("traffic ×1000"));
+            .contains("traffic ×10000"));
     }
 
     #[test]

@@ -208,6 +208,11 @@ fn platform_options_past_their_limits_are_refused_not_a_huge_fleet() {
         ("min_instances = 200000", "`min_instances`"),
         ("concurrency = 4000000000", "`concurrency`"),
         ("boot_s = 1e300", "`boot_s`"),
+        (
+            "max_queue = 20000000",
+            "`max_queue` of 20000000 is above the limit of 10000000",
+        ),
+        ("evaluation_s = 1e-9", "`evaluation_s`"),
     ] {
         let e = err(&vm(extra));
         assert!(e.message.contains(want), "{extra}: {e}");

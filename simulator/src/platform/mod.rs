@@ -8,7 +8,7 @@ pub mod fleet;
 pub mod outcome;
 pub mod serverless;
 
-use crate::limits::{MAX_CONCURRENCY, MAX_INSTANCES, MAX_SLOWDOWN};
+use crate::limits::{MAX_CONCURRENCY, MAX_INSTANCES, MAX_QUEUE, MAX_SLOWDOWN};
 use crate::pricing::{Commitment, Deployment, Platform, PlatformKind, PriceCatalog};
 use crate::scenario::{FleetSize, PlatformSpec};
 use crate::workload::{DurationModel, Workload};
@@ -255,7 +255,7 @@ pub fn resolve(catalog: &PriceCatalog, spec: &PlatformSpec, w: &Workload) -> Res
             .boot_s
             .map(|s| s * 1000.0)
             .unwrap_or(f64::from(r.cold_start_ms.unwrap_or(0))),
-        max_queue: spec.max_queue,
+        max_queue: Some(spec.max_queue.unwrap_or(MAX_QUEUE)),
         control_plane,
     };
     if fleet.min_instances > fleet.max_instances {

@@ -1,7 +1,9 @@
 //! Reading a scenario from TOML: unknown keys and bad values are errors with file:line:column.
 
 use super::{FleetSize, Mode, PlatformSpec, Scenario, SCENARIO_VERSION};
-use crate::limits::{MAX_CONCURRENCY, MAX_INSTANCES, MAX_PLATFORMS, MAX_PLATFORM_SECONDS, MIN_EVALUATION_S};
+use crate::limits::{
+    MAX_CONCURRENCY, MAX_INSTANCES, MAX_PLATFORMS, MAX_PLATFORM_SECONDS, MAX_QUEUE, MIN_EVALUATION_S,
+};
 use crate::platform::resolve;
 use crate::pricing::catalog::line_col;
 use crate::pricing::{Arch, PriceCatalog};
@@ -271,6 +273,7 @@ pub(crate) fn validate_platform(p: &PlatformSpec) -> Result<(), String> {
         ("min_instances", p.min_instances, MAX_INSTANCES),
         ("max_instances", p.max_instances, MAX_INSTANCES),
         ("concurrency", p.concurrency, MAX_CONCURRENCY),
+        ("max_queue", p.max_queue, MAX_QUEUE),
     ] {
         if let Some(x) = v.filter(|x| *x > max) {
             return Err(format!("`{name}` of {x} is above the limit of {max}"));

@@ -104,7 +104,8 @@ pub struct PlatformSpec {
     pub cooldown_s: Option<f64>,
     /// New instance boot time, s (default: the catalog's typical start time).
     pub boot_s: Option<f64>,
-    /// Most requests waiting in the fleet's queue; more are rejected (default: unbounded).
+    /// Most requests waiting in the fleet's queue; more are rejected (default and limit:
+    /// [`crate::limits::MAX_QUEUE`]).
     pub max_queue: Option<u32>,
     pub kubernetes: Option<KubernetesSpec>,
 }
