@@ -96,6 +96,10 @@ pub fn simulate(
     })
 }
 
+/// What to do when a run is too large for exact mode.
+const USE_AGGREGATE: &str =
+    "use aggregate mode (`mode = \"aggregate\"` in the scenario, or `--mode aggregate`)";
+
 /// Check a run before it starts: the workload and every platform against their ranges and
 /// limits, the traffic factor, the number of requests exact mode would simulate (mean rate ×
 /// horizon × factor, at most [`MAX_EXACT_REQUESTS`] per platform) and the timeline's size.
@@ -137,7 +141,7 @@ pub fn check_run(scenario: &Scenario, opts: &RunOptions) -> Result<(), SimError>
         let in_flight = peak * longest_ms / 1000.0;
         if in_flight.is_nan() || in_flight > MAX_EXACT_IN_FLIGHT {
             return Err(SimError::Invalid(format!(
-                "exact mode would hold about {} requests in flight at the peak (peak rate × mean duration), above the limit of {}: use aggregate mode (`mode = \"aggregate\"` in the scenario, or `--mode aggregate`)",
+                "exact mode would hold about {} requests in flight at the peak (peak rate × mean duration), above the limit of {}: {USE_AGGREGATE}",
                 fmt_count(in_flight.round()),
                 fmt_count(MAX_EXACT_IN_FLIGHT)
             )));
@@ -145,7 +149,7 @@ pub fn check_run(scenario: &Scenario, opts: &RunOptions) -> Result<(), SimError>
         let expected = expected_requests(scenario, scale);
         if expected.is_nan() || expected > MAX_EXACT_REQUESTS {
             return Err(SimError::Invalid(format!(
-                "exact mode would simulate about {} requests per platform (mean rate × horizon{}), above the limit of {}: use aggregate mode (`mode = \"aggregate\"` in the scenario, or `--mode aggregate`), or a shorter horizon",
+                "exact mode would simulate about {} requests per platform (mean rate × horizon{}), above the limit of {}: {USE_AGGREGATE}, or a shorter horizon",
                 fmt_count(expected.round()),
                 if scale == 1.0 { String::new() } else { format!(" × traffic ×{scale}") },
                 fmt_count(MAX_EXACT_REQUESTS)
