@@ -138,10 +138,15 @@ pub fn check_run(scenario: &Scenario, opts: &RunOptions) -> Result<(), SimError>
             .flatten()
             .map(|d| d.mean_ms())
             .fold(0.0, f64::max);
+        let at = if scale == 1.0 {
+            String::new()
+        } else {
+            format!(" at traffic ×{scale}")
+        };
         let in_flight = peak * longest_ms / 1000.0;
         if in_flight.is_nan() || in_flight > MAX_EXACT_IN_FLIGHT {
             return Err(SimError::Invalid(format!(
-                "exact mode would hold about {} requests in flight at the peak (peak rate × mean duration), above the limit of {}: {USE_AGGREGATE}",
+                "exact mode would hold about {} requests in flight at the peak{at} (peak rate × mean duration), above the limit of {}: {USE_AGGREGATE}",
                 fmt_count(in_flight.round()),
                 fmt_count(MAX_EXACT_IN_FLIGHT)
             )));
@@ -149,9 +154,8 @@ pub fn check_run(scenario: &Scenario, opts: &RunOptions) -> Result<(), SimError>
         let expected = expected_requests(scenario, scale);
         if expected.is_nan() || expected > MAX_EXACT_REQUESTS {
             return Err(SimError::Invalid(format!(
-                "exact mode would simulate about {} requests per platform (mean rate × horizon{}), above the limit of {}: {USE_AGGREGATE}, or a shorter horizon",
+                "exact mode would simulate about {} requests per platform{at} (mean rate × horizon), above the limit of {}: {USE_AGGREGATE}, or a shorter horizon",
                 fmt_count(expected.round()),
-                if scale == 1.0 { String::new() } else { format!(" × traffic ×{scale}") },
                 fmt_count(MAX_EXACT_REQUESTS)
             )));
         }

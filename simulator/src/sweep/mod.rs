@@ -3,7 +3,7 @@
 
 pub mod tune;
 
-use crate::limits::{fmt_count, MAX_SWEEP_STEPS, MAX_TRAFFIC_FACTOR, MIN_TRAFFIC_FACTOR};
+use crate::limits::{MAX_SWEEP_STEPS, MAX_TRAFFIC_FACTOR, MIN_TRAFFIC_FACTOR};
 use crate::pricing::Usd;
 use crate::results::round6;
 use crate::run::{check_run, simulate, RunOptions, SimError};
@@ -55,8 +55,7 @@ impl TrafficSweep {
         }
         if from < MIN_TRAFFIC_FACTOR || to > MAX_TRAFFIC_FACTOR {
             return Err(format!(
-                "--traffic {from}..{to} is outside the limits: factors from {MIN_TRAFFIC_FACTOR} to {MAX_TRAFFIC_FACTOR} (×{} of the scenario's traffic)",
-                fmt_count(MAX_TRAFFIC_FACTOR)
+                "--traffic {from}..{to} is outside the limits: factors from {MIN_TRAFFIC_FACTOR} to {MAX_TRAFFIC_FACTOR} of the scenario's traffic"
             ));
         }
         Ok(())
