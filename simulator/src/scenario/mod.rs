@@ -104,8 +104,7 @@ pub struct PlatformSpec {
     pub cooldown_s: Option<f64>,
     /// New instance boot time, s (default: the catalog's typical start time).
     pub boot_s: Option<f64>,
-    /// Most requests waiting in the fleet's queue; more are rejected (default and limit:
-    /// [`crate::limits::MAX_QUEUE`]).
+    /// Most requests waiting in the fleet's queue; more are rejected (default and limit: 10,000,000).
     pub max_queue: Option<u32>,
     pub kubernetes: Option<KubernetesSpec>,
 }
