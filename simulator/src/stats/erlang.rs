@@ -1,19 +1,19 @@
 //! Erlang-B and Erlang-C: the closed forms the engines are validated against, and the per-minute
 //! queueing estimate of the aggregate mode.
 
-/// Servers above which [`erlang_b`] starts its recurrence near the load instead of at zero.
-const SKIP_FROM_SERVERS: u32 = 1_000_000;
+/// Offered load above which [`erlang_b`] starts its recurrence near the load instead of at zero.
+const SKIP_FROM_LOAD: f64 = 1_000.0;
 
 /// Blocking probability of an M/G/m/m loss system with offered load `a` = λ/μ (Erlang-B),
 /// by the stable recurrence B(0) = 1, B(k) = a·B(k−1) / (k + a·B(k−1)).
 ///
-/// The work is bounded however large `m` is: once B underflows to zero it stays there, and for
-/// more than [`SKIP_FROM_SERVERS`] servers the recurrence starts at k₀ = min(a, m) − 12√a from
+/// The work is bounded however large `m` is: once B underflows to zero it stays there, and above
+/// a load of [`SKIP_FROM_LOAD`] the recurrence starts at k₀ = min(a, m) − 12√a from
 /// the fixed point 1 − k₀/a. Below the load the recurrence contracts by k/a a step, so the
 /// start's error shrinks by e^(−72) or more before it reaches m.
 pub fn erlang_b(m: u32, a: f64) -> f64 {
     let (mut b, from) = match a.min(f64::from(m)) - 12.0 * a.sqrt() {
-        k0 if m > SKIP_FROM_SERVERS && k0 >= 1.0 => {
+        k0 if a > SKIP_FROM_LOAD && k0 >= 1.0 => {
             let k0 = k0.floor();
             (1.0 - k0 / a, k0 as u32)
         }
@@ -78,9 +78,23 @@ mod tests {
             }
             b
         };
-        for (m, a) in [(1_000_100, 1_000_000.0), (1_200_000, 1_300_000.0)] {
+        for (m, a) in [
+            (1_000_100, 1_000_000.0),
+            (1_200_000, 1_300_000.0),
+            (1_001, 1_000.5),
+            (900, 1_200.0),
+            (1_300, 1_200.0),
+            (60_000, 50_000.0),
+            (49_000, 50_000.0),
+            (83_000, 50_000.0),
+        ] {
             let (x, y) = (erlang_b(m, a), full(m, a));
-            assert!((x / y - 1.0).abs() < 1e-9, "{m}, {a}: {x} vs {y}");
+            let close = if y == 0.0 {
+                x == 0.0
+            } else {
+                (x / y - 1.0).abs() < 1e-12
+            };
+            assert!(close, "{m}, {a}: {x} vs {y}");
         }
     }
 }
