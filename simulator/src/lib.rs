@@ -6,6 +6,7 @@
 //! reproducible from its inputs and lets the CLI, the desktop app and the tests share it.
 
 pub mod engine;
+pub mod limits;
 pub mod platform;
 pub mod pricing;
 pub mod results;

@@ -1,5 +1,8 @@
 //! Running a scenario: every platform through its engine, billed, in parallel.
 
+use crate::limits::{
+    fmt_count, MAX_EXACT_IN_FLIGHT, MAX_EXACT_REQUESTS, MAX_PLATFORMS, MAX_RATE_PER_S, MAX_TIMELINE_BUCKETS,
+};
 use crate::platform::{aggregate, fleet, resolve, serverless, EngineKind};
 use crate::pricing::{CatalogError, PriceCatalog};
 use crate::results::{platform_result, PlatformResult, SimulationResult};
@@ -77,13 +80,7 @@ pub fn simulate(
     scenario: &Scenario,
     opts: &RunOptions,
 ) -> Result<SimulationResult, SimError> {
-    scenario.workload.validate().map_err(SimError::Invalid)?;
-    if !(opts.scale.is_finite() && opts.scale > 0.0) {
-        return Err(SimError::Invalid(format!(
-            "traffic scale must be positive, not {}",
-            opts.scale
-        )));
-    }
+    check_run(scenario, opts)?;
     let platforms: Vec<PlatformResult> = (0..scenario.platforms.len())
         .into_par_iter()
         .map(|i| simulate_platform(catalog, scenario, i, opts))
@@ -97,4 +94,164 @@ pub fn simulate(
         platforms,
         simulated_requests,
     })
+}
+
+/// What to do when a run is too large for exact mode.
+const USE_AGGREGATE: &str =
+    "use aggregate mode (`mode = \"aggregate\"` in the scenario, or `--mode aggregate`)";
+
+/// Check a run before it starts: the workload and every platform against their ranges and
+/// limits, the traffic factor, the number of requests exact mode would simulate (mean rate ×
+/// horizon × factor, at most [`MAX_EXACT_REQUESTS`] per platform) and the timeline's size.
+pub fn check_run(scenario: &Scenario, opts: &RunOptions) -> Result<(), SimError> {
+    let w = &scenario.workload;
+    w.validate().map_err(SimError::Invalid)?;
+    if scenario.platforms.len() > MAX_PLATFORMS {
+        return Err(SimError::Invalid(format!(
+            "{} platforms are more than the limit of {MAX_PLATFORMS} per scenario",
+            scenario.platforms.len()
+        )));
+    }
+    for spec in &scenario.platforms {
+        crate::scenario::validate_platform(spec).map_err(|message| SimError::Platform {
+            label: spec.label().to_string(),
+            message,
+        })?;
+    }
+    let scale = opts.scale;
+    if !(scale.is_finite() && scale > 0.0) {
+        return Err(SimError::Invalid(format!(
+            "traffic scale must be positive, not {scale}"
+        )));
+    }
+    let peak = w.arrivals.peak_rate_per_s() * scale;
+    if peak.is_nan() || peak > MAX_RATE_PER_S {
+        return Err(SimError::Invalid(format!(
+            "traffic ×{scale} takes the peak rate to {} requests/s, above the limit of {} requests/s",
+            fmt_count(peak),
+            fmt_count(MAX_RATE_PER_S)
+        )));
+    }
+    if opts.mode.unwrap_or(scenario.mode) == Mode::Exact {
+        let longest_ms = [Some(&w.duration), w.cold_duration.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|d| d.mean_ms())
+            .fold(0.0, f64::max);
+        let at = if scale == 1.0 {
+            String::new()
+        } else {
+            format!(" at traffic ×{scale}")
+        };
+        let in_flight = peak * longest_ms / 1000.0;
+        if in_flight.is_nan() || in_flight > MAX_EXACT_IN_FLIGHT {
+            return Err(SimError::Invalid(format!(
+                "exact mode would hold about {} requests in flight at the peak{at} (peak rate × mean duration), above the limit of {}: {USE_AGGREGATE}",
+                fmt_count(in_flight.round()),
+                fmt_count(MAX_EXACT_IN_FLIGHT)
+            )));
+        }
+        let expected = expected_requests(scenario, scale);
+        if expected.is_nan() || expected > MAX_EXACT_REQUESTS {
+            return Err(SimError::Invalid(format!(
+                "exact mode would simulate about {} requests per platform{at} (mean rate × horizon), above the limit of {}: {USE_AGGREGATE}, or a shorter horizon",
+                fmt_count(expected.round()),
+                fmt_count(MAX_EXACT_REQUESTS)
+            )));
+        }
+    }
+    if opts.timeline {
+        let buckets = (w.horizon_ms / (scenario.timeline_bucket_s * 1000.0)).ceil();
+        if buckets.is_nan() || buckets > MAX_TIMELINE_BUCKETS {
+            return Err(SimError::Invalid(format!(
+                "a timeline of {} buckets of `timeline_bucket_s` = {} s is more than the limit of {}: make the buckets at least {} s wide, or leave the timeline out",
+                fmt_count(buckets),
+                scenario.timeline_bucket_s,
+                fmt_count(MAX_TIMELINE_BUCKETS),
+                (w.horizon_ms / 1000.0 / MAX_TIMELINE_BUCKETS).ceil()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Requests a run of `scenario` with traffic × `scale` is expected to see per platform.
+pub fn expected_requests(scenario: &Scenario, scale: f64) -> f64 {
+    crate::sweep::mean_rate_per_s(scenario) * scenario.workload.horizon_ms / 1000.0 * scale
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::PlatformSpec;
+    use crate::workload::{Arrivals, DurationModel, Workload};
+
+    fn scenario(rate_per_s: f64, horizon_s: f64) -> Scenario {
+        let w = Workload::new(
+            horizon_s * 1000.0,
+            Arrivals::Poisson { rate_per_s },
+            DurationModel::constant(100.0),
+        );
+        Scenario::new("t", 1, w, vec![PlatformSpec::new("aws-lambda")])
+    }
+
+    #[test]
+    fn exact_mode_at_a_million_requests_a_second_is_refused_before_it_starts() {
+        let s = scenario(1e6, 86_400.0);
+        let e = check_run(&s, &RunOptions::default()).unwrap_err().to_string();
+        assert!(
+            e.contains("86,400,000,000 requests per platform")
+                && e.contains("limit of 1,000,000,000")
+                && e.contains("aggregate"),
+            "{e}"
+        );
+        let aggregate = RunOptions {
+            mode: Some(Mode::Aggregate),
+            timeline: false,
+            ..RunOptions::default()
+        };
+        assert!(check_run(&s, &aggregate).is_ok());
+        // A sweep's factor counts too.
+        let small = scenario(10.0, 86_400.0);
+        assert!(check_run(&small, &RunOptions::default()).is_ok());
+        let scaled = RunOptions {
+            scale: 10_000.0,
+            ..RunOptions::default()
+        };
+        assert!(check_run(&small, &scaled)
+            .unwrap_err()
+            .to_string()
+            .contains("traffic ×10000"));
+    }
+
+    #[test]
+    fn a_timeline_past_its_bucket_limit_names_the_bucket_width_to_use() {
+        let mut s = scenario(0.001, 3.0 * 365.0 * 86_400.0);
+        s.timeline_bucket_s = 1.0;
+        let e = check_run(&s, &RunOptions::default()).unwrap_err().to_string();
+        assert!(
+            e.contains("`timeline_bucket_s` = 1 s") && e.contains("at least 60 s"),
+            "{e}"
+        );
+        let no_timeline = RunOptions {
+            timeline: false,
+            ..RunOptions::default()
+        };
+        assert!(check_run(&s, &no_timeline).is_ok());
+    }
+
+    #[test]
+    fn a_peak_past_a_million_requests_a_second_after_scaling_is_refused() {
+        let s = scenario(10.0, 3600.0);
+        let opts = RunOptions {
+            scale: 1e6,
+            mode: Some(Mode::Aggregate),
+            timeline: false,
+        };
+        let e = check_run(&s, &opts).unwrap_err().to_string();
+        assert!(
+            e.contains("10,000,000 requests/s") && e.contains("1,000,000"),
+            "{e}"
+        );
+    }
 }

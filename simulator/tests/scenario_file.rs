@@ -25,6 +25,16 @@ keep_alive_s = 600
 concurrency_limit = 1000
 "#;
 
+/// A replay of a counts file, with no horizon of its own.
+const REPLAY_FROM_FILE: &str = r#"
+    version = 1
+    [workload]
+    arrivals = { process = "replay", file = "counts.csv" }
+    duration = { dist = "constant", ms = 100 }
+    [[platforms]]
+    id = "aws-lambda"
+"#;
+
 fn err(text: &str) -> ScenarioError {
     parse("s.toml", text, &catalog(), &mut |_| Err("no files here".into())).expect_err("must be rejected")
 }
@@ -82,14 +92,7 @@ fn bad_values_are_errors_with_their_position() {
 
 #[test]
 fn replay_counts_come_from_the_callers_loader_and_set_the_horizon() {
-    let text = r#"
-        version = 1
-        [workload]
-        arrivals = { process = "replay", file = "counts.csv" }
-        duration = { dist = "constant", ms = 100 }
-        [[platforms]]
-        id = "aws-lambda"
-    "#;
+    let text = REPLAY_FROM_FILE;
     let mut asked = Vec::new();
     let s = parse("s.toml", text, &catalog(), &mut |f| {
         asked.push(f.to_string());
@@ -104,4 +107,118 @@ fn replay_counts_come_from_the_callers_loader_and_set_the_horizon() {
     .unwrap_err();
     assert_eq!(e.line, 4, "{e}");
     assert!(e.message.contains("no such file"));
+}
+
+#[test]
+fn an_aggregate_horizon_of_99999999999999999999_days_is_refused_not_a_capacity_overflow() {
+    let text = MINIMAL
+        .replace("horizon_s = 2592000", "horizon = \"99999999999999999999d\"")
+        .replace("seed = 7", "seed = 7\nmode = \"aggregate\"");
+    let e = err(&text);
+    assert_eq!((e.line, e.column), (8, 11), "{e}");
+    assert!(
+        e.message
+            .starts_with("`horizon`: `99999999999999999999d` is longer than the limit of 1096 days"),
+        "{e}"
+    );
+    let e = err(&MINIMAL.replace("horizon_s = 2592000", "horizon_s = 1e300"));
+    assert!(
+        e.message.starts_with("`horizon_s`:") && e.message.contains("1096 days"),
+        "{e}"
+    );
+    // A replay longer than three years, with no horizon of its own.
+    let text = REPLAY_FROM_FILE;
+    let e = parse("s.toml", text, &catalog(), &mut |_| Ok(vec![1; 2_000_000])).unwrap_err();
+    assert!(
+        e.message.contains("counts.csv") && e.message.contains("more than the limit of 1,578,240"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_p99_of_1e300_ms_is_refused_at_parse_with_the_limit() {
+    let e = err(&MINIMAL.replace(
+        "dist = \"exponential\", mean_ms = 1991",
+        "dist = \"lognormal\", p50_ms = 100, p99_ms = 1e300",
+    ));
+    assert_eq!(e.line, 10, "{e}");
+    assert!(
+        e.message.contains("`p99_ms`") && e.message.contains("limit of 3,600,000 ms"),
+        "{e}"
+    );
+    // A platform's own init is checked like the workload's.
+    let e = err(&MINIMAL.replace(
+        "concurrency_limit = 1000",
+        "init = { dist = \"constant\", ms = -5 }",
+    ));
+    assert!(e.message.contains("`init`") && e.message.contains("`ms`"), "{e}");
+}
+
+#[test]
+fn a_replay_minute_of_a_trillion_requests_is_refused_at_parse() {
+    let text = r#"
+        version = 1
+        [workload]
+        arrivals = { process = "replay", counts_per_min = [10, 1000000000000] }
+        duration = { dist = "constant", ms = 100 }
+        [[platforms]]
+        id = "aws-lambda"
+    "#;
+    let e = err(text);
+    assert_eq!(e.line, 4, "{e}");
+    assert!(
+        e.message.contains("minute 2") && e.message.contains("60,000,000 per minute"),
+        "{e}"
+    );
+    let from_file = text.replace("counts_per_min = [10, 1000000000000]", "file = \"c.csv\"");
+    let e = parse("s.toml", &from_file, &catalog(), &mut |_| {
+        Ok(vec![1_000_000_000_000])
+    })
+    .unwrap_err();
+    assert!(e.message.starts_with("c.csv: minute 1"), "{e}");
+}
+
+#[test]
+fn more_platforms_than_the_limit_are_refused_at_the_first_one_past_it() {
+    let mut text = MINIMAL.to_string();
+    for _ in 0..32 {
+        text.push_str("\n[[platforms]]\nid = \"aws-lambda\"\n");
+    }
+    let e = err(&text);
+    assert!(
+        e.message.contains("33 platforms are more than the limit of 32"),
+        "{e}"
+    );
+    assert!(e.line > 20, "{e}");
+}
+
+#[test]
+fn platform_options_past_their_limits_are_refused_not_a_huge_fleet() {
+    let vm = |extra: &str| {
+        MINIMAL.replace(
+            "id = \"aws-lambda\"               # any platform id of `breakeven catalog list`\nkeep_alive_s = 600\nconcurrency_limit = 1000",
+            &format!("id = \"vm:aws/m7g.large\"\n{extra}"),
+        )
+    };
+    for (extra, want) in [
+        (
+            "instances = 4000000000",
+            "`instances` of 4000000000 is above the limit of 100000",
+        ),
+        ("min_instances = 200000", "`min_instances`"),
+        ("concurrency = 4000000000", "`concurrency`"),
+        ("boot_s = 1e300", "`boot_s`"),
+        (
+            "max_queue = 20000000",
+            "`max_queue` of 20000000 is above the limit of 10000000",
+        ),
+        ("evaluation_s = 1e-9", "`evaluation_s`"),
+    ] {
+        let e = err(&vm(extra));
+        assert!(e.message.contains(want), "{extra}: {e}");
+    }
+    let slow = vm("vcpu = 1e-9").replace("memory_mb = 512", "memory_mb = 512\ncpu_fraction = 1");
+    assert!(err(&slow).message.contains("limit of 1000×"), "{}", err(&slow));
+    let e = err(&MINIMAL.replace("keep_alive_s = 600", "keep_alive_s = 1e306"));
+    assert!(e.message.contains("`keep_alive_s`"), "{e}");
 }

@@ -82,3 +82,39 @@ fn tuning_a_cpu_bound_function_trades_cost_for_speed() {
     let cost = |m: u32| p.rows.iter().find(|r| r.memory_mb == m).unwrap().monthly_usd;
     assert!(cost(3008) > cost(1769));
 }
+
+/// The SimFaaS case: 0.9 req/s of 2 s requests on one Lambda function.
+const SIMFAAS: &str = r#"
+    version = 1
+    seed = 7
+    [workload]
+    horizon = "30d"
+    arrivals = { process = "poisson", rate_per_s = 0.9 }
+    duration = { dist = "exponential", mean_ms = 1991 }
+    [[platforms]]
+    id = "aws-lambda"
+    keep_alive_s = 600
+    concurrency_limit = 5000000
+"#;
+
+#[test]
+fn a_sweep_to_the_largest_factor_runs_and_one_past_the_rate_limit_is_refused_up_front() {
+    let s = scenario(SIMFAAS);
+    let sweep = |to: f64, mode: SweepMode| TrafficSweep {
+        from: 1.0,
+        to,
+        steps: 2,
+        mode,
+    };
+    // ×1e6 of 0.9 req/s: 900,000 req/s, inside the rate limit; aggregate mode above 20 M requests.
+    let r = traffic(&catalog(), &s, &sweep(1e6, SweepMode::Auto)).unwrap();
+    let top = &r.points[1];
+    assert!(top.platforms[0].avg_instances > 1e6, "{top:?}");
+    assert!(top.platforms[0].avg_instances.is_finite());
+    // ×1e20 was a panic in the warm pool; now the range is bad input before anything runs.
+    let e = traffic(&catalog(), &s, &sweep(1e20, SweepMode::Aggregate)).unwrap_err();
+    assert!(e.to_string().contains("outside the limits"), "{e}");
+    // Exact mode at ×1000 of a month is 2.3 billion requests: refused before the first level runs.
+    let e = traffic(&catalog(), &s, &sweep(1000.0, SweepMode::Exact)).unwrap_err();
+    assert!(e.to_string().contains("exact mode would simulate about"), "{e}");
+}

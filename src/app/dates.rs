@@ -14,15 +14,22 @@ pub const LATEST: Day = Day(47_846);
 
 /// `text` as a date `YYYY-MM-DD` within [`EARLIEST`]..=[`LATEST`]; the error names `flag`.
 pub fn parse_day(flag: &str, text: &str) -> Result<Day> {
-    let day = text
-        .trim()
-        .parse::<Day>()
-        .map_err(|e| AppError::bad_input("E_BAD_DATE", format!("{flag}: {e}")))?;
-    if !(EARLIEST..=LATEST).contains(&day) {
-        return Err(AppError::bad_input(
+    let text = text.trim();
+    let outside = || {
+        AppError::bad_input(
             "E_BAD_DATE",
-            format!("{flag}: {day} is outside the dates accepted, {EARLIEST} to {LATEST}"),
-        ));
+            format!("{flag}: {text} is outside the dates accepted, {EARLIEST} to {LATEST}"),
+        )
+    };
+    let day = text.parse::<Day>().map_err(|e| {
+        // A year of five digits or more is no calendar day Breakeven keeps: say the range.
+        match text.split_once('-') {
+            Some((year, _)) if year.len() > 4 && year.bytes().all(|b| b.is_ascii_digit()) => outside(),
+            _ => AppError::bad_input("E_BAD_DATE", format!("{flag}: {e}")),
+        }
+    })?;
+    if !(EARLIEST..=LATEST).contains(&day) {
+        return Err(outside());
     }
     Ok(day)
 }

@@ -101,12 +101,14 @@ pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
         None
     } else {
         let (from, to) = app_sim::parse_range(&a.traffic).map_err(bad)?;
-        Some(TrafficSweep {
+        let sw = TrafficSweep {
             from,
             to,
             steps: a.steps.max(2),
             mode: SweepMode::Auto,
-        })
+        };
+        sw.validate().map_err(bad)?;
+        Some(sw)
     };
     let memory_mb = if a.no_tune {
         None

@@ -56,10 +56,10 @@ pub struct SimulateArgs {
 pub struct SweepArgs {
     #[command(flatten)]
     s: ScenarioArgs,
-    /// Multiples of the scenario's traffic to try, log-spaced: FROM..TO.
+    /// Multiples of the scenario's traffic to try, log-spaced: FROM..TO (within 1e-6..1e6).
     #[arg(long, default_value = "0.1..10", value_name = "FROM..TO")]
     traffic: String,
-    /// Number of traffic levels.
+    /// Number of traffic levels (1 to 100).
     #[arg(long, default_value_t = 9)]
     steps: usize,
     /// auto: exact up to 20M requests per platform and level, aggregate above.
@@ -105,19 +105,20 @@ pub fn simulate(g: &Globals, a: SimulateArgs) -> anyhow::Result<()> {
 }
 
 pub fn sweep(g: &Globals, a: SweepArgs) -> anyhow::Result<()> {
-    let catalog = g.load_catalog()?;
-    let scenario = app::load_scenario(&catalog, &a.s.file)?;
     let (from, to) = app::parse_range(&a.traffic).map_err(|m| bad("E_BAD_RANGE", m))?;
     let sw = TrafficSweep {
         from,
         to,
-        steps: a.steps.max(1),
+        steps: a.steps,
         mode: match a.mode {
             SweepModeArg::Auto => SweepMode::Auto,
             SweepModeArg::Exact => SweepMode::Exact,
             SweepModeArg::Aggregate => SweepMode::Aggregate,
         },
     };
+    sw.validate().map_err(|m| bad("E_BAD_RANGE", m))?;
+    let catalog = g.load_catalog()?;
+    let scenario = app::load_scenario(&catalog, &a.s.file)?;
     let r = app::sweep(&catalog, &scenario, &overrides(&a.s, None), &sw)?;
     if a.s.json {
         return print_json(&r);

@@ -24,6 +24,7 @@ use crate::workload::{rng, Arrivals, DurationSampler, Stream, Workload};
 use rand::Rng;
 use rand_distr::{Distribution, Exp1, Poisson};
 use rand_pcg::Pcg64Mcg;
+use std::collections::VecDeque;
 
 const MINUTE_MS: f64 = 60_000.0;
 /// Latency samples drawn per minute; each stands for an equal share of the minute's requests.
@@ -49,6 +50,39 @@ fn mean_billed(s: &DurationSampler, r: &Resolved, speed: f64, rng: &mut Pcg64Mcg
     total as f64 / BILLING_DRAWS as f64
 }
 
+/// The largest of the values pushed since a minute, for the minutes before the current one:
+/// a deque of decreasing values, so each minute costs O(1) however long the keep-alive or
+/// cooldown it looks back over.
+struct Recent<T> {
+    /// (minute, value), values decreasing from the front.
+    window: VecDeque<(usize, T)>,
+}
+
+impl<T> Default for Recent<T> {
+    fn default() -> Self {
+        Recent {
+            window: VecDeque::new(),
+        }
+    }
+}
+
+impl<T: PartialOrd + Copy> Recent<T> {
+    /// The largest value pushed at minute `from` or later, if any.
+    fn max_since(&mut self, from: usize) -> Option<T> {
+        while self.window.front().is_some_and(|(m, _)| *m < from) {
+            self.window.pop_front();
+        }
+        self.window.front().map(|(_, v)| *v)
+    }
+
+    fn push(&mut self, minute: usize, value: T) {
+        while self.window.back().is_some_and(|(_, v)| *v <= value) {
+            self.window.pop_back();
+        }
+        self.window.push_back((minute, value));
+    }
+}
+
 /// Run `w` on `r` in aggregate mode with traffic multiplied by `scale`.
 pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) -> RunStats {
     let mut rng_a = rng(seed, Stream::Aggregate);
@@ -70,9 +104,9 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
     let (mut arrivals, mut throttled) = (0u64, 0u64);
     let mut busy_slots = Level::default();
     let mut ready_slots = Level::default();
-    let mut history: Vec<u32> = Vec::with_capacity(counts.len());
+    let mut history: Recent<u32> = Recent::default();
     // Serverless: the dynamic pool of each minute, and cold starts not yet whole.
-    let mut pools: Vec<f64> = Vec::with_capacity(counts.len());
+    let mut pools: Recent<f64> = Recent::default();
     let mut cold_carry = 0.0;
     // The pool of the last rate seen: steady traffic computes it once.
     let mut steady_memo = None;
@@ -123,9 +157,11 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
                     0.0,
                     f64::from(sp.concurrency_limit.saturating_sub(sp.min_instances)),
                 );
-                let from = m.saturating_sub(keep_minutes);
-                let before = pools[from..m].iter().copied().fold(0.0, f64::max);
-                pools.push(dynamic);
+                let before = pools
+                    .max_since(m.saturating_sub(keep_minutes))
+                    .unwrap_or(0.0)
+                    .max(0.0);
+                pools.push(m, dynamic);
                 let pool = before.max(dynamic);
                 cold_carry += n as f64 * steady.cold_start_probability + (dynamic - before).max(0.0);
                 let colds = cold_carry.floor();
@@ -142,15 +178,16 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
                 let desired = fl
                     .fixed
                     .unwrap_or_else(|| ((a / per).ceil() as u32).clamp(fl.min_instances, fl.max_instances));
-                let from = m.saturating_sub(cooldown_minutes);
-                let held = history[from..m].iter().copied().max().unwrap_or(desired);
+                let held = history
+                    .max_since(m.saturating_sub(cooldown_minutes))
+                    .unwrap_or(desired);
                 let size = if fl.fixed.is_some() {
                     desired
                 } else {
                     desired.max(held)
                 };
-                history.push(desired);
-                let servers = size * fl.slots;
+                history.push(m, desired);
+                let servers = size.saturating_mul(fl.slots);
                 let p_wait = erlang_c(servers, a);
                 let mean_wait = if a < f64::from(servers) {
                     s_ms / (f64::from(servers) - a)
@@ -251,5 +288,27 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
         notes: vec![
             "aggregate mode: per-minute estimates, not per-request events (see BENCHMARKS.md)".into(),
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Recent;
+
+    #[test]
+    fn the_recent_maximum_is_that_of_the_window() {
+        let values = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0];
+        for look in [0, 1, 3, 20] {
+            let mut r = Recent::default();
+            for (m, v) in values.iter().enumerate() {
+                let from = m.saturating_sub(look);
+                let want = values[from..m]
+                    .iter()
+                    .copied()
+                    .fold(None, |a: Option<f64>, x| Some(a.map_or(x, |a| a.max(x))));
+                assert_eq!(r.max_since(from), want, "minute {m}, look {look}");
+                r.push(m, *v);
+            }
+        }
     }
 }

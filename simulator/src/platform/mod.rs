@@ -8,6 +8,7 @@ pub mod fleet;
 pub mod outcome;
 pub mod serverless;
 
+use crate::limits::{MAX_CONCURRENCY, MAX_INSTANCES, MAX_QUEUE, MAX_SLOWDOWN};
 use crate::pricing::{Commitment, Deployment, Platform, PlatformKind, PriceCatalog};
 use crate::scenario::{FleetSize, PlatformSpec};
 use crate::workload::{DurationModel, Workload};
@@ -211,10 +212,16 @@ pub fn resolve(catalog: &PriceCatalog, spec: &PlatformSpec, w: &Workload) -> Res
                     k.pod_vcpu, k.pod_memory_gb
                 ));
             }
-            (
-                pods * spec.concurrency.unwrap_or(1),
-                Some(k.control_plane.clone()),
-            )
+            let slots = pods
+                .checked_mul(spec.concurrency.unwrap_or(1))
+                .filter(|s| *s <= MAX_CONCURRENCY)
+                .ok_or_else(|| {
+                    format!(
+                        "{pods} pods a node × `concurrency` {} is more than the limit of {MAX_CONCURRENCY} request slots per node",
+                        spec.concurrency.unwrap_or(1)
+                    )
+                })?;
+            (slots, Some(k.control_plane.clone()))
         }
         None => (per_instance, None),
     };
@@ -225,7 +232,14 @@ pub fn resolve(catalog: &PriceCatalog, spec: &PlatformSpec, w: &Workload) -> Res
             let mean_ms = w.duration.mean_ms() * w.speed_factor(request_vcpu);
             let target = spec.target_utilisation.unwrap_or(DEFAULT_TARGET_UTILISATION);
             let busy = w.arrivals.peak_rate_per_s() * mean_ms / 1000.0;
-            Some(((busy / (f64::from(slots) * target)).ceil() as u32).max(1))
+            let n = (busy / (f64::from(slots) * target)).ceil().max(1.0);
+            if n > f64::from(MAX_INSTANCES) {
+                return Err(format!(
+                    "`instances = \"peak\"` needs {} instances, more than the limit of {MAX_INSTANCES}: raise `concurrency` or use another platform",
+                    crate::limits::fmt_count(n)
+                ));
+            }
+            Some(n as u32)
         }
         None => None,
     };
@@ -233,7 +247,7 @@ pub fn resolve(catalog: &PriceCatalog, spec: &PlatformSpec, w: &Workload) -> Res
         slots,
         fixed,
         min_instances: spec.min_instances.unwrap_or(1).max(1),
-        max_instances: spec.max_instances.unwrap_or(u32::MAX),
+        max_instances: spec.max_instances.unwrap_or(MAX_INSTANCES),
         target_utilisation: spec.target_utilisation.unwrap_or(DEFAULT_TARGET_UTILISATION),
         evaluation_ms: spec.evaluation_s.unwrap_or(DEFAULT_EVALUATION_S) * 1000.0,
         cooldown_ms: spec.cooldown_s.unwrap_or(DEFAULT_COOLDOWN_S) * 1000.0,
@@ -241,7 +255,7 @@ pub fn resolve(catalog: &PriceCatalog, spec: &PlatformSpec, w: &Workload) -> Res
             .boot_s
             .map(|s| s * 1000.0)
             .unwrap_or(f64::from(r.cold_start_ms.unwrap_or(0))),
-        max_queue: spec.max_queue,
+        max_queue: Some(spec.max_queue.unwrap_or(MAX_QUEUE)),
         control_plane,
     };
     if fleet.min_instances > fleet.max_instances {
@@ -267,6 +281,13 @@ pub fn resolve(catalog: &PriceCatalog, spec: &PlatformSpec, w: &Workload) -> Res
         commitment,
         free_tier: spec.free_tier.unwrap_or(true),
     };
+    let speed = w.speed_factor(request_vcpu);
+    if speed.is_nan() || speed > MAX_SLOWDOWN {
+        return Err(format!(
+            "requests would run {}× as long on this platform's CPU as measured, more than the limit of {MAX_SLOWDOWN}×: check `vcpu`, `reference_vcpu` and `parallelism`",
+            crate::limits::fmt_count(speed.round())
+        ));
+    }
     let mut notes = Vec::new();
     if engine == EngineKind::Serverless && memory_mb != w.memory_mb && spec.memory_mb.is_none() {
         notes.push(format!("memory fitted to what {} allows: {memory_mb} MB", p.id));
@@ -281,7 +302,7 @@ pub fn resolve(catalog: &PriceCatalog, spec: &PlatformSpec, w: &Workload) -> Res
         region: spec.region.clone(),
         engine,
         deployment,
-        speed: w.speed_factor(request_vcpu),
+        speed,
         request_vcpu,
         init,
         serverless,

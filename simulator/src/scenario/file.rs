@@ -1,10 +1,13 @@
 //! Reading a scenario from TOML: unknown keys and bad values are errors with file:line:column.
 
 use super::{FleetSize, Mode, PlatformSpec, Scenario, SCENARIO_VERSION};
+use crate::limits::{
+    MAX_CONCURRENCY, MAX_INSTANCES, MAX_PLATFORMS, MAX_PLATFORM_SECONDS, MAX_QUEUE, MIN_EVALUATION_S,
+};
 use crate::platform::resolve;
 use crate::pricing::catalog::line_col;
 use crate::pricing::{Arch, PriceCatalog};
-use crate::workload::{Arrivals, DurationModel, Workload};
+use crate::workload::{check_replay_counts, Arrivals, DurationModel, Workload};
 use serde::Deserialize;
 use std::ops::Range;
 use toml::Spanned;
@@ -108,6 +111,15 @@ pub fn parse(
             "no platforms: add at least one [[platforms]] table with an `id`",
         ));
     }
+    if let Some(extra) = raw.platforms.get(MAX_PLATFORMS) {
+        return Err(loc.at(
+            extra.span(),
+            format!(
+                "{} platforms are more than the limit of {MAX_PLATFORMS} per scenario",
+                raw.platforms.len()
+            ),
+        ));
+    }
     let mut platforms = Vec::new();
     for p in raw.platforms {
         let span = p.span();
@@ -152,6 +164,8 @@ fn workload(
             if counts_per_min.is_empty() {
                 return Err(loc.at(arrivals_span, format!("{path}: no per-minute counts")));
             }
+            check_replay_counts(counts_per_min)
+                .map_err(|m| loc.at(arrivals_span.clone(), format!("{path}: {m}")))?;
         }
     }
     let horizon_ms = match (w.horizon_s, w.horizon) {
@@ -161,9 +175,12 @@ fn workload(
             if !(v.is_finite() && v > 0.0) {
                 return Err(loc.at(s.span(), format!("`horizon_s` must be positive, not {v}")));
             }
+            super::check_horizon_ms(v * 1000.0).map_err(|m| loc.at(s.span(), format!("`horizon_s`: {m}")))?;
             v * 1000.0
         }
-        (None, Some(h)) => super::parse_horizon_ms(h.get_ref()).map_err(|m| loc.at(h.span(), m))?,
+        (None, Some(h)) => {
+            super::parse_horizon_ms(h.get_ref()).map_err(|m| loc.at(h.span(), format!("`horizon`: {m}")))?
+        }
         (None, None) => match &arrivals {
             Arrivals::Replay { counts_per_min, .. } if !counts_per_min.is_empty() => {
                 counts_per_min.len() as f64 * 60_000.0
@@ -208,7 +225,8 @@ fn workload(
     Ok(workload)
 }
 
-fn validate_platform(p: &PlatformSpec) -> Result<(), String> {
+/// Check a platform's options: ranges, and the limits of [`crate::limits`].
+pub(crate) fn validate_platform(p: &PlatformSpec) -> Result<(), String> {
     let non_neg = |name: &str, v: Option<f64>| match v {
         Some(x) if !(x.is_finite() && x >= 0.0) => Err(format!("`{name}` must not be negative ({x})")),
         _ => Ok(()),
@@ -227,6 +245,42 @@ fn validate_platform(p: &PlatformSpec) -> Result<(), String> {
                 return Err(format!("`{name}` must be positive ({x})"));
             }
         }
+    }
+    for (name, v) in [
+        ("keep_alive_s", p.keep_alive_s),
+        ("cooldown_s", p.cooldown_s),
+        ("boot_s", p.boot_s),
+        ("scale_window_s", p.scale_window_s),
+        ("evaluation_s", p.evaluation_s),
+    ] {
+        if let Some(x) = v.filter(|x| *x > MAX_PLATFORM_SECONDS) {
+            return Err(format!(
+                "`{name}` of {x} s is above the limit of {MAX_PLATFORM_SECONDS} s (the longest horizon)"
+            ));
+        }
+    }
+    if let Some(x) = p.evaluation_s.filter(|x| *x < MIN_EVALUATION_S) {
+        return Err(format!(
+            "`evaluation_s` of {x} s is below the limit of {MIN_EVALUATION_S} s"
+        ));
+    }
+    let fixed = match p.instances {
+        Some(FleetSize::Fixed(n)) => Some(n),
+        _ => None,
+    };
+    for (name, v, max) in [
+        ("instances", fixed, MAX_INSTANCES),
+        ("min_instances", p.min_instances, MAX_INSTANCES),
+        ("max_instances", p.max_instances, MAX_INSTANCES),
+        ("concurrency", p.concurrency, MAX_CONCURRENCY),
+        ("max_queue", p.max_queue, MAX_QUEUE),
+    ] {
+        if let Some(x) = v.filter(|x| *x > max) {
+            return Err(format!("`{name}` of {x} is above the limit of {max}"));
+        }
+    }
+    if let Some(init) = &p.init {
+        init.validate().map_err(|m| format!("`init`: {m}"))?;
     }
     if let Some(u) = p.target_utilisation {
         if !(u > 0.0 && u <= 1.0) {

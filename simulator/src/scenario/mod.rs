@@ -5,8 +5,9 @@ mod file;
 mod horizon;
 mod write;
 
+pub(crate) use file::validate_platform;
 pub use file::{parse, ScenarioError};
-pub use horizon::parse_horizon_ms;
+pub use horizon::{check_horizon_ms, parse_horizon_ms};
 pub use write::to_toml;
 
 use crate::workload::{DurationModel, Workload};
@@ -103,7 +104,7 @@ pub struct PlatformSpec {
     pub cooldown_s: Option<f64>,
     /// New instance boot time, s (default: the catalog's typical start time).
     pub boot_s: Option<f64>,
-    /// Most requests waiting in the fleet's queue; more are rejected (default: unbounded).
+    /// Most requests waiting in the fleet's queue; more are rejected (default and limit: 10,000,000).
     pub max_queue: Option<u32>,
     pub kubernetes: Option<KubernetesSpec>,
 }

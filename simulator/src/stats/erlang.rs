@@ -1,12 +1,29 @@
 //! Erlang-B and Erlang-C: the closed forms the engines are validated against, and the per-minute
 //! queueing estimate of the aggregate mode.
 
+/// Offered load above which [`erlang_b`] starts its recurrence near the load instead of at zero.
+const SKIP_FROM_LOAD: f64 = 1_000.0;
+
 /// Blocking probability of an M/G/m/m loss system with offered load `a` = λ/μ (Erlang-B),
 /// by the stable recurrence B(0) = 1, B(k) = a·B(k−1) / (k + a·B(k−1)).
+///
+/// The work is bounded however large `m` is: once B underflows to zero it stays there, and above
+/// a load of [`SKIP_FROM_LOAD`] the recurrence starts at k₀ = min(a, m) − 12√a from
+/// the fixed point 1 − k₀/a. Below the load the recurrence contracts by k/a a step, so the
+/// start's error shrinks by e^(−72) or more before it reaches m.
 pub fn erlang_b(m: u32, a: f64) -> f64 {
-    let mut b = 1.0;
-    for k in 1..=m {
+    let (mut b, from) = match a.min(f64::from(m)) - 12.0 * a.sqrt() {
+        k0 if a > SKIP_FROM_LOAD && k0 >= 1.0 => {
+            let k0 = k0.floor();
+            (1.0 - k0 / a, k0 as u32)
+        }
+        _ => (1.0, 0),
+    };
+    for k in from + 1..=m {
         b = a * b / (f64::from(k) + a * b);
+        if b == 0.0 {
+            break;
+        }
     }
     b
 }
@@ -47,5 +64,37 @@ mod tests {
         // M/M/1: Wq = ρ/(μ−λ) → λ = 0.5, S = 1: 1.
         assert!((mmc_mean_wait(1, 0.5, 1.0) - 1.0).abs() < 1e-12);
         assert_eq!(erlang_c(3, 3.5), 1.0);
+    }
+
+    #[test]
+    fn a_billion_servers_take_bounded_work_and_agree_with_the_full_recurrence() {
+        // Far more servers than load: B underflows early and the loop stops.
+        assert_eq!(erlang_b(u32::MAX, 10.0), 0.0);
+        // Past the skip threshold the start near the load gives the full recurrence's value.
+        let full = |m: u32, a: f64| {
+            let mut b = 1.0;
+            for k in 1..=m {
+                b = a * b / (f64::from(k) + a * b);
+            }
+            b
+        };
+        for (m, a) in [
+            (1_000_100, 1_000_000.0),
+            (1_200_000, 1_300_000.0),
+            (1_001, 1_000.5),
+            (900, 1_200.0),
+            (1_300, 1_200.0),
+            (60_000, 50_000.0),
+            (49_000, 50_000.0),
+            (83_000, 50_000.0),
+        ] {
+            let (x, y) = (erlang_b(m, a), full(m, a));
+            let close = if y == 0.0 {
+                x == 0.0
+            } else {
+                (x / y - 1.0).abs() < 1e-12
+            };
+            assert!(close, "{m}, {a}: {x} vs {y}");
+        }
     }
 }

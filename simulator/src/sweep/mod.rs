@@ -3,9 +3,10 @@
 
 pub mod tune;
 
+use crate::limits::{MAX_SWEEP_STEPS, MAX_TRAFFIC_FACTOR, MIN_TRAFFIC_FACTOR};
 use crate::pricing::Usd;
 use crate::results::round6;
-use crate::run::{simulate, RunOptions, SimError};
+use crate::run::{check_run, simulate, RunOptions, SimError};
 use crate::scenario::{Mode, Scenario};
 use crate::workload::{rng, Stream};
 use rayon::prelude::*;
@@ -34,6 +35,31 @@ pub struct TrafficSweep {
     pub to: f64,
     pub steps: usize,
     pub mode: SweepMode,
+}
+
+impl TrafficSweep {
+    /// Check the range and the number of steps against [`MIN_TRAFFIC_FACTOR`],
+    /// [`MAX_TRAFFIC_FACTOR`] and [`MAX_SWEEP_STEPS`]; the message names the flag.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.steps == 0 || self.steps > MAX_SWEEP_STEPS {
+            return Err(format!(
+                "--steps must be between 1 and {MAX_SWEEP_STEPS}, not {}",
+                self.steps
+            ));
+        }
+        let (from, to) = (self.from, self.to);
+        if !(from.is_finite() && to.is_finite() && from > 0.0 && to >= from) {
+            return Err(format!(
+                "--traffic {from}..{to}: the range must be positive and increasing"
+            ));
+        }
+        if from < MIN_TRAFFIC_FACTOR || to > MAX_TRAFFIC_FACTOR {
+            return Err(format!(
+                "--traffic {from}..{to} is outside the limits: factors from {MIN_TRAFFIC_FACTOR} to {MAX_TRAFFIC_FACTOR} of the scenario's traffic"
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// One platform at one traffic level.
@@ -120,15 +146,13 @@ pub fn traffic(
     scenario: &Scenario,
     sweep: &TrafficSweep,
 ) -> Result<SweepResult, SimError> {
-    if !(sweep.from > 0.0 && sweep.to >= sweep.from && sweep.steps >= 1) {
-        return Err(SimError::Invalid(
-            "traffic range must be positive and increasing, with at least one step".into(),
-        ));
-    }
+    sweep.validate().map_err(SimError::Invalid)?;
+    scenario.workload.validate().map_err(SimError::Invalid)?;
     let base = mean_rate_per_s(scenario);
     let horizon_s = scenario.workload.horizon_ms / 1000.0;
-    let runs: Vec<(f64, Mode, crate::SimulationResult)> = factors(sweep.from, sweep.to, sweep.steps)
-        .into_par_iter()
+    // Every level is checked before any runs, so a level past a limit fails the sweep at once.
+    let levels: Vec<(f64, RunOptions)> = factors(sweep.from, sweep.to, sweep.steps)
+        .into_iter()
         .map(|f| {
             let mode = match sweep.mode {
                 SweepMode::Exact => Mode::Exact,
@@ -141,8 +165,12 @@ pub fn traffic(
                 mode: Some(mode),
                 timeline: false,
             };
-            simulate(catalog, scenario, &opts).map(|r| (f, mode, r))
+            check_run(scenario, &opts).map(|()| (f, opts))
         })
+        .collect::<Result<_, _>>()?;
+    let runs: Vec<(f64, Mode, crate::SimulationResult)> = levels
+        .into_par_iter()
+        .map(|(f, opts)| simulate(catalog, scenario, &opts).map(|r| (f, opts.mode.unwrap_or_default(), r)))
         .collect::<Result<_, _>>()?;
     let labels: Vec<String> = scenario.platforms.iter().map(|p| p.label().to_string()).collect();
     let mut simulated = 0;
@@ -273,6 +301,30 @@ mod tests {
         );
         assert!((c[0].traffic_factor - 10.0).abs() < 1e-6);
         assert!((c[0].mean_rate_per_s - 20.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn sweep_ranges_and_steps_past_their_limits_are_refused() {
+        let sweep = |from: f64, to: f64, steps: usize| TrafficSweep {
+            from,
+            to,
+            steps,
+            mode: SweepMode::Auto,
+        };
+        let e = sweep(1.0, 1e20, 2).validate().unwrap_err();
+        assert!(
+            e.contains("--traffic 1..100000000000000000000") && e.contains("1000000"),
+            "{e}"
+        );
+        assert!(sweep(1.0, 1e18, 2).validate().is_err());
+        assert!(sweep(1e-7, 1.0, 2).validate().is_err());
+        assert!(sweep(1e-6, 1e6, 100).validate().is_ok());
+        assert!(sweep(1.0, 10.0, 101)
+            .validate()
+            .unwrap_err()
+            .contains("--steps must be between 1 and 100"));
+        assert!(sweep(1.0, 10.0, 0).validate().is_err());
+        assert!(sweep(f64::NAN, 10.0, 3).validate().is_err());
     }
 
     #[test]

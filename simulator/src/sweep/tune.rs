@@ -2,7 +2,7 @@
 //! size, and the fastest size within 10 % of the cheapest cost.
 
 use crate::pricing::{PlatformKind, PriceCatalog, Usd};
-use crate::run::{simulate_platform, RunOptions, SimError};
+use crate::run::{check_run, simulate_platform, RunOptions, SimError};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -89,6 +89,11 @@ pub fn tune(catalog: &PriceCatalog, scenario: &Scenario, from: u32, to: u32) -> 
             "memory range must be positive and increasing".into(),
         ));
     }
+    let opts = RunOptions {
+        timeline: false,
+        ..RunOptions::default()
+    };
+    check_run(scenario, &opts)?;
     let mut jobs = Vec::new();
     let mut skipped = Vec::new();
     for (i, spec) in scenario.platforms.iter().enumerate() {
@@ -106,10 +111,6 @@ pub fn tune(catalog: &PriceCatalog, scenario: &Scenario, from: u32, to: u32) -> 
             jobs.extend(sizes.into_iter().map(|m| (i, m)));
         }
     }
-    let opts = RunOptions {
-        timeline: false,
-        ..RunOptions::default()
-    };
     let results: Vec<(usize, u32, crate::PlatformResult)> = jobs
         .into_par_iter()
         .map(|(i, m)| {

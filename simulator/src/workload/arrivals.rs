@@ -6,8 +6,8 @@ use rand_distr::{Distribution, Exp1};
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
-const MS_PER_S: f64 = 1000.0;
-const MS_PER_MIN: f64 = 60_000.0;
+pub(super) const MS_PER_S: f64 = 1000.0;
+pub(super) const MS_PER_MIN: f64 = 60_000.0;
 const MS_PER_H: f64 = 3_600_000.0;
 
 /// A traffic spike: the base rate times `factor` from `at_s` for `duration_s`.
@@ -72,74 +72,7 @@ fn default_period_h() -> f64 {
     24.0
 }
 
-fn rate_ok(name: &str, v: f64, zero_ok: bool) -> Result<(), String> {
-    if v.is_finite() && (v > 0.0 || (zero_ok && v == 0.0)) {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{name}` must be {} number, not {v}",
-            if zero_ok { "a non-negative" } else { "a positive" }
-        ))
-    }
-}
-
 impl Arrivals {
-    pub fn validate(&self) -> Result<(), String> {
-        match self {
-            Arrivals::Poisson { rate_per_s } | Arrivals::Constant { rate_per_s } => {
-                rate_ok("rate_per_s", *rate_per_s, false)
-            }
-            Arrivals::Diurnal {
-                mean_rate_per_s,
-                peak_to_trough,
-                peak_hour,
-                period_h,
-            } => {
-                rate_ok("mean_rate_per_s", *mean_rate_per_s, false)?;
-                if !(peak_to_trough.is_finite() && *peak_to_trough >= 1.0) {
-                    return Err(format!(
-                        "`peak_to_trough` must be at least 1, not {peak_to_trough}"
-                    ));
-                }
-                rate_ok("period_h", *period_h, false)?;
-                if !(peak_hour.is_finite() && *peak_hour >= 0.0) {
-                    return Err(format!(
-                        "`peak_hour` must be a non-negative hour, not {peak_hour}"
-                    ));
-                }
-                Ok(())
-            }
-            Arrivals::Bursty {
-                on_rate_per_s,
-                off_rate_per_s,
-                mean_on_s,
-                mean_off_s,
-            } => {
-                rate_ok("on_rate_per_s", *on_rate_per_s, false)?;
-                rate_ok("off_rate_per_s", *off_rate_per_s, true)?;
-                rate_ok("mean_on_s", *mean_on_s, false)?;
-                rate_ok("mean_off_s", *mean_off_s, false)
-            }
-            Arrivals::Spike {
-                base_rate_per_s,
-                spikes,
-            } => {
-                rate_ok("base_rate_per_s", *base_rate_per_s, false)?;
-                for s in spikes {
-                    rate_ok("at_s", s.at_s, true)?;
-                    rate_ok("duration_s", s.duration_s, false)?;
-                    rate_ok("factor", s.factor, true)?;
-                }
-                Ok(())
-            }
-            Arrivals::Replay { counts_per_min, file } => match (counts_per_min.is_empty(), file) {
-                (true, None) => Err("replay needs `counts_per_min` or a `file`".into()),
-                (false, Some(_)) => Err("replay takes `counts_per_min` or `file`, not both".into()),
-                _ => Ok(()),
-            },
-        }
-    }
-
     /// Peak arrival rate, requests/s (fixed fleets are sized for it).
     pub fn peak_rate_per_s(&self) -> f64 {
         match self {
@@ -181,22 +114,27 @@ impl Arrivals {
             Arrivals::Replay { counts_per_min, .. } => (0..n)
                 .map(|m| counts_per_min.get(m).copied().unwrap_or(0) as f64 * scale)
                 .collect(),
-            Arrivals::Spike { .. } => integrate_pieces(&self.pieces(horizon_ms), n, scale),
+            Arrivals::Spike { .. } => integrate_pieces(self.pieces(horizon_ms), n, scale),
             Arrivals::Bursty { .. } => {
-                let mut pieces = Vec::new();
-                let mut state = BurstState::start(self, rng);
-                while state.end < horizon_ms {
-                    pieces.push((state.end, state.rate));
-                    state = state.flip(self, rng);
-                }
-                pieces.push((horizon_ms, state.rate));
-                integrate_pieces(&pieces, n, scale)
+                // The on/off path is integrated as it is drawn: it may change state tens of
+                // millions of times over a long horizon.
+                let mut state = Some(BurstState::start(self, rng));
+                let path = std::iter::from_fn(|| {
+                    let s = state.take()?;
+                    if s.end < horizon_ms {
+                        state = Some(s.flip(self, rng));
+                        Some((s.end, s.rate))
+                    } else {
+                        Some((horizon_ms, s.rate))
+                    }
+                });
+                integrate_pieces(path, n, scale)
             }
         }
     }
 
     /// Arrival rate of a diurnal process at `t_ms`, requests/ms.
-    fn diurnal_rate_per_ms(&self, t_ms: f64) -> f64 {
+    pub(super) fn diurnal_rate_per_ms(&self, t_ms: f64) -> f64 {
         if let Arrivals::Diurnal {
             mean_rate_per_s,
             peak_to_trough,
@@ -212,7 +150,7 @@ impl Arrivals {
     }
 
     /// Piecewise-constant rate of a spike process up to `horizon_ms`: (end ms, requests/ms).
-    fn pieces(&self, horizon_ms: f64) -> Vec<(f64, f64)> {
+    pub(super) fn pieces(&self, horizon_ms: f64) -> Vec<(f64, f64)> {
         let Arrivals::Spike {
             base_rate_per_s,
             spikes,
@@ -241,46 +179,6 @@ impl Arrivals {
             })
             .collect()
     }
-
-    /// The arrival times of one run: `horizon_ms` long, rates multiplied by `scale`.
-    pub fn stream(&self, horizon_ms: f64, scale: f64, mut rng: Pcg64Mcg) -> ArrivalStream {
-        let kind = match self {
-            Arrivals::Poisson { rate_per_s } => StreamKind::Poisson(rate_per_s * scale / MS_PER_S),
-            Arrivals::Constant { rate_per_s } => StreamKind::Constant {
-                interval_ms: MS_PER_S / (rate_per_s * scale),
-                k: 0,
-            },
-            Arrivals::Diurnal { .. } => StreamKind::Diurnal {
-                max_per_ms: self.peak_rate_per_s() * scale / MS_PER_S,
-            },
-            Arrivals::Spike { .. } => StreamKind::Pieces {
-                pieces: self
-                    .pieces(horizon_ms)
-                    .into_iter()
-                    .map(|(end, r)| (end, r * scale))
-                    .collect(),
-                idx: 0,
-            },
-            Arrivals::Bursty { .. } => StreamKind::Bursty(BurstState::start(self, &mut rng)),
-            Arrivals::Replay { counts_per_min, .. } => StreamKind::Replay {
-                counts: counts_per_min.clone(),
-                minute: 0,
-                buf: Vec::new(),
-                pos: 0,
-            },
-        };
-        ArrivalStream {
-            process: self.clone(),
-            kind,
-            scale,
-            t: 0.0,
-            horizon_ms,
-            rng,
-            ahead: Vec::with_capacity(AHEAD),
-            pos: 0,
-            done: false,
-        }
-    }
 }
 
 fn amplitude(peak_to_trough: f64) -> f64 {
@@ -288,10 +186,10 @@ fn amplitude(peak_to_trough: f64) -> f64 {
 }
 
 /// ∫ of a piecewise-constant rate over each minute.
-fn integrate_pieces(pieces: &[(f64, f64)], minutes: usize, scale: f64) -> Vec<f64> {
+fn integrate_pieces(pieces: impl IntoIterator<Item = (f64, f64)>, minutes: usize, scale: f64) -> Vec<f64> {
     let mut out = vec![0.0; minutes];
     let mut start = 0.0;
-    for &(end, rate) in pieces {
+    for (end, rate) in pieces {
         let mut a = start;
         while a < end {
             let m = (a / MS_PER_MIN) as usize;
@@ -309,15 +207,15 @@ fn integrate_pieces(pieces: &[(f64, f64)], minutes: usize, scale: f64) -> Vec<f6
 
 /// Current state of an on/off MMPP: its rate (requests/ms) and when it ends (ms).
 #[derive(Debug, Clone)]
-struct BurstState {
+pub(super) struct BurstState {
     on: bool,
-    rate: f64,
-    end: f64,
+    pub(super) rate: f64,
+    pub(super) end: f64,
 }
 
 impl BurstState {
     /// Start in the stationary distribution: on with probability mean_on / (mean_on + mean_off).
-    fn start(p: &Arrivals, rng: &mut Pcg64Mcg) -> BurstState {
+    pub(super) fn start(p: &Arrivals, rng: &mut Pcg64Mcg) -> BurstState {
         let Arrivals::Bursty {
             mean_on_s,
             mean_off_s,
@@ -335,7 +233,7 @@ impl BurstState {
         .flip(p, rng)
     }
 
-    fn flip(&self, p: &Arrivals, rng: &mut Pcg64Mcg) -> BurstState {
+    pub(super) fn flip(&self, p: &Arrivals, rng: &mut Pcg64Mcg) -> BurstState {
         let Arrivals::Bursty {
             on_rate_per_s,
             off_rate_per_s,
@@ -357,207 +255,6 @@ impl BurstState {
             rate: rate / MS_PER_S,
             end: self.end + stay * mean * MS_PER_S,
         }
-    }
-}
-
-enum StreamKind {
-    /// Requests/ms.
-    Poisson(f64),
-    Constant {
-        interval_ms: f64,
-        k: u64,
-    },
-    /// Thinning against the peak rate, requests/ms.
-    Diurnal {
-        max_per_ms: f64,
-    },
-    /// (end ms, requests/ms) pieces and the current one.
-    Pieces {
-        pieces: Vec<(f64, f64)>,
-        idx: usize,
-    },
-    Bursty(BurstState),
-    Replay {
-        counts: Vec<u64>,
-        minute: usize,
-        buf: Vec<f64>,
-        pos: usize,
-    },
-}
-
-/// Arrivals drawn ahead at a time: a tight loop of draws runs several times faster than one draw
-/// per engine event, and the times are the same.
-const AHEAD: usize = 256;
-
-/// Arrival times of one run, generated lazily, a block of [`AHEAD`] at a time.
-pub struct ArrivalStream {
-    process: Arrivals,
-    kind: StreamKind,
-    scale: f64,
-    t: f64,
-    horizon_ms: f64,
-    rng: Pcg64Mcg,
-    /// Drawn and not yet handed out, and the next one's index.
-    ahead: Vec<f64>,
-    pos: usize,
-    /// True once the horizon was reached.
-    done: bool,
-}
-
-impl ArrivalStream {
-    /// The next arrival time, ms, or `None` past the horizon.
-    #[inline]
-    pub fn next_arrival(&mut self) -> Option<f64> {
-        if self.pos == self.ahead.len() {
-            self.draw_ahead();
-        }
-        let t = self.ahead.get(self.pos).copied();
-        self.pos += 1;
-        t
-    }
-
-    /// Refill `ahead` with the next arrivals (empty past the horizon).
-    #[inline(never)]
-    fn draw_ahead(&mut self) {
-        self.ahead.clear();
-        self.pos = 0;
-        if self.done {
-            return;
-        }
-        if let StreamKind::Poisson(rate) = self.kind {
-            for _ in 0..AHEAD {
-                let e: f64 = Exp1.sample(&mut self.rng);
-                let t = self.t + e / rate;
-                if t >= self.horizon_ms {
-                    self.done = true;
-                    return;
-                }
-                self.t = t;
-                self.ahead.push(t);
-            }
-            return;
-        }
-        for _ in 0..AHEAD {
-            match self.draw() {
-                Some(t) => self.ahead.push(t),
-                None => {
-                    self.done = true;
-                    return;
-                }
-            }
-        }
-    }
-
-    /// Draw the next arrival time, ms, or `None` past the horizon.
-    fn draw(&mut self) -> Option<f64> {
-        let t = match &mut self.kind {
-            StreamKind::Poisson(rate) => {
-                let e: f64 = Exp1.sample(&mut self.rng);
-                self.t + e / *rate
-            }
-            StreamKind::Constant { interval_ms, k } => {
-                *k += 1;
-                *k as f64 * *interval_ms
-            }
-            StreamKind::Diurnal { max_per_ms } => {
-                let max = *max_per_ms;
-                let mut t = self.t;
-                loop {
-                    let e: f64 = Exp1.sample(&mut self.rng);
-                    t += e / max;
-                    if t >= self.horizon_ms {
-                        break t;
-                    }
-                    let accept = self.process.diurnal_rate_per_ms(t) * self.scale / max;
-                    if self.rng.random::<f64>() < accept {
-                        break t;
-                    }
-                }
-            }
-            StreamKind::Pieces { pieces, idx } => {
-                let mut t = self.t;
-                loop {
-                    let Some(&(end, rate)) = pieces.get(*idx) else {
-                        break f64::INFINITY;
-                    };
-                    if rate > 0.0 {
-                        let e: f64 = Exp1.sample(&mut self.rng);
-                        let cand = t + e / rate;
-                        if cand < end {
-                            break cand;
-                        }
-                    }
-                    // Memoryless: restarting at the edge with the next rate is exact.
-                    t = end;
-                    *idx += 1;
-                }
-            }
-            StreamKind::Bursty(state) => {
-                let mut t = self.t;
-                loop {
-                    if state.rate > 0.0 {
-                        let e: f64 = Exp1.sample(&mut self.rng);
-                        let cand = t + e / (state.rate * self.scale);
-                        if cand < state.end {
-                            break cand;
-                        }
-                    }
-                    if state.end >= self.horizon_ms {
-                        break f64::INFINITY;
-                    }
-                    t = state.end;
-                    *state = state.flip(&self.process, &mut self.rng);
-                }
-            }
-            StreamKind::Replay {
-                counts,
-                minute,
-                buf,
-                pos,
-            } => loop {
-                if *pos < buf.len() {
-                    *pos += 1;
-                    break buf[*pos - 1];
-                }
-                let Some(&c) = counts.get(*minute) else {
-                    break f64::INFINITY;
-                };
-                let n = scaled_count(c, self.scale, &mut self.rng);
-                fill_uniform_sorted(buf, n, *minute as f64 * MS_PER_MIN, MS_PER_MIN, &mut self.rng);
-                *pos = 0;
-                *minute += 1;
-            },
-        };
-        if t < self.horizon_ms {
-            self.t = t;
-            Some(t)
-        } else {
-            None
-        }
-    }
-}
-
-/// `c × scale` rounded stochastically, so the expected count is exact.
-fn scaled_count(c: u64, scale: f64, rng: &mut Pcg64Mcg) -> u64 {
-    let x = c as f64 * scale;
-    let whole = x.floor();
-    whole as u64 + u64::from(rng.random::<f64>() < x - whole)
-}
-
-/// `n` sorted uniform points in `[start, start + width)` without sorting: normalised cumulative
-/// sums of n + 1 exponential spacings have the distribution of uniform order statistics.
-fn fill_uniform_sorted(buf: &mut Vec<f64>, n: u64, start: f64, width: f64, rng: &mut Pcg64Mcg) {
-    buf.clear();
-    let mut sum = 0.0;
-    for _ in 0..n {
-        let e: f64 = Exp1.sample(rng);
-        sum += e;
-        buf.push(sum);
-    }
-    let e: f64 = Exp1.sample(rng);
-    let total = sum + e;
-    for x in buf.iter_mut() {
-        *x = start + *x / total * width;
     }
 }
 

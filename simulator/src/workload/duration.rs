@@ -1,5 +1,6 @@
 //! Duration models: how long one request (or one init) takes, ms.
 
+use crate::limits::{fmt_count, MAX_DURATION_MS, MAX_SAMPLE_MS, MAX_SIGMA};
 use rand::Rng;
 use rand_distr::{Distribution, Exp1, StandardNormal};
 use rand_pcg::Pcg64Mcg;
@@ -7,6 +8,18 @@ use serde::{Deserialize, Serialize};
 
 /// z-score of the 99th percentile of the standard normal distribution.
 const Z99: f64 = 2.326_347_874_040_841;
+
+/// A duration of at most [`MAX_DURATION_MS`].
+fn at_most_max(name: &str, ms: f64) -> Result<(), String> {
+    if ms > MAX_DURATION_MS {
+        return Err(format!(
+            "`{name}` of {} ms is above the limit of {} ms (1 hour, the longest request timeout of any platform)",
+            fmt_count(ms),
+            fmt_count(MAX_DURATION_MS)
+        ));
+    }
+    Ok(())
+}
 
 /// A distribution of durations, ms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,19 +53,20 @@ impl DurationModel {
         DurationModel::Exponential { mean_ms }
     }
 
-    /// Check the parameters; the message names the offending one.
+    /// Check the parameters: finite, positive, at most [`MAX_DURATION_MS`], p99 not below p50 and
+    /// σ at most [`MAX_SIGMA`]; the message names the offending one.
     pub fn validate(&self) -> Result<(), String> {
         let pos = |name: &str, v: f64| {
-            if v.is_finite() && v > 0.0 {
-                Ok(())
-            } else {
+            if !(v.is_finite() && v > 0.0) {
                 Err(format!("`{name}` must be a positive number of ms, not {v}"))
+            } else {
+                at_most_max(name, v)
             }
         };
         match self {
             DurationModel::Constant { ms } => {
                 if ms.is_finite() && *ms >= 0.0 {
-                    Ok(())
+                    at_most_max("ms", *ms)
                 } else {
                     Err(format!("`ms` must be zero or positive, not {ms}"))
                 }
@@ -70,14 +84,23 @@ impl DurationModel {
                     if p99 < p50 {
                         return Err(format!("`p99_ms` ({p99}) must not be below `p50_ms` ({p50})"));
                     }
+                    let s = (p99.ln() - p50.ln()) / Z99;
+                    if s > MAX_SIGMA {
+                        return Err(format!(
+                            "`p99_ms` ({p99}) over `p50_ms` ({p50}) is a spread above the limit: p99 / p50 may be at most {} (σ of ln duration {MAX_SIGMA})",
+                            fmt_count((MAX_SIGMA * Z99).exp().floor())
+                        ));
+                    }
                     Ok(())
                 }
                 (Some(mean), Some(s), None, None) => {
                     pos("mean_ms", *mean)?;
-                    if s.is_finite() && *s >= 0.0 {
-                        Ok(())
-                    } else {
+                    if !(s.is_finite() && *s >= 0.0) {
                         Err(format!("`sigma` must be zero or positive, not {s}"))
+                    } else if *s > MAX_SIGMA {
+                        Err(format!("`sigma` of {s} is above the limit of {MAX_SIGMA}"))
+                    } else {
+                        Ok(())
                     }
                 }
                 _ => Err("lognormal takes either `p50_ms` and `p99_ms`, or `mean_ms` and `sigma`".into()),
@@ -94,6 +117,7 @@ impl DurationModel {
                     if !(ms.is_finite() && ms >= 0.0) {
                         return Err(format!("duration {ms} at p{p} must be zero or positive"));
                     }
+                    at_most_max(&format!("p{p}"), ms)?;
                     if let Some((pp, pm)) = prev {
                         if p <= pp || ms < pm {
                             return Err(format!(
@@ -149,17 +173,18 @@ pub enum DurationSampler {
 }
 
 impl DurationSampler {
+    /// One duration, ms; the unbounded tails are cut at [`MAX_SAMPLE_MS`].
     #[inline]
     pub fn sample<R: Rng>(&self, rng: &mut R) -> f64 {
         match self {
             DurationSampler::Constant(ms) => *ms,
             DurationSampler::Exponential(mean) => {
                 let e: f64 = Exp1.sample(rng);
-                e * mean
+                (e * mean).min(MAX_SAMPLE_MS)
             }
             DurationSampler::Lognormal { mu, sigma } => {
                 let z: f64 = StandardNormal.sample(rng);
-                (mu + sigma * z).exp()
+                (mu + sigma * z).exp().min(MAX_SAMPLE_MS)
             }
             DurationSampler::Empirical { p, ms } => {
                 let u = rng.random::<f64>() * 100.0;
@@ -227,7 +252,7 @@ impl DurationStream {
             DurationSampler::Exponential(mean) => {
                 for _ in 0..AHEAD {
                     let e: f64 = Exp1.sample(&mut self.rng);
-                    self.ahead.push(e * mean);
+                    self.ahead.push((e * mean).min(MAX_SAMPLE_MS));
                 }
             }
             s => {
@@ -308,6 +333,42 @@ mod tests {
         // 0.5·15 + 0.4·40 + 0.1·130 = 36.5
         assert!((m.mean_ms() - 36.5).abs() < 1e-9);
         assert!((mean / 36.5 - 1.0).abs() < 0.02);
+    }
+
+    #[test]
+    fn a_p99_of_1e300_ms_is_refused_not_nan_latencies() {
+        let lognormal = |p50: f64, p99: f64| DurationModel::Lognormal {
+            mean_ms: None,
+            sigma: None,
+            p50_ms: Some(p50),
+            p99_ms: Some(p99),
+        };
+        let e = lognormal(100.0, 1e300).validate().unwrap_err();
+        assert!(e.contains("`p99_ms`") && e.contains("3,600,000 ms"), "{e}");
+        assert!(lognormal(100.0, 3_600_000.0).validate().is_ok());
+        // Within the hour but a spread no run can average.
+        let e = lognormal(1e-9, 1000.0).validate().unwrap_err();
+        assert!(e.contains("p99 / p50 may be at most"), "{e}");
+        assert!(DurationModel::constant(f64::NAN).validate().is_err());
+        assert!(DurationModel::exponential(1e300)
+            .validate()
+            .unwrap_err()
+            .contains("`mean_ms`"));
+        let wide = DurationModel::Lognormal {
+            mean_ms: Some(100.0),
+            sigma: Some(50.0),
+            p50_ms: None,
+            p99_ms: None,
+        };
+        assert!(wide.validate().unwrap_err().contains("`sigma`"));
+        let table = DurationModel::Empirical {
+            percentiles: vec![(50.0, 10.0), (100.0, 1e300)],
+        };
+        assert!(table.validate().unwrap_err().contains("`p100`"));
+        // The tails of valid models never sample past a day.
+        let s = DurationModel::exponential(3_600_000.0).sampler();
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(1);
+        assert!((0..100_000).all(|_| s.sample(&mut rng) <= MAX_SAMPLE_MS));
     }
 
     #[test]

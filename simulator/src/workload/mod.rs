@@ -2,9 +2,13 @@
 
 pub mod arrivals;
 pub mod duration;
+mod stream;
+mod validate;
 
-pub use arrivals::{ArrivalStream, Arrivals, Spike};
+pub use arrivals::{Arrivals, Spike};
 pub use duration::{DurationModel, DurationSampler, DurationStream};
+pub use stream::ArrivalStream;
+pub use validate::check_replay_counts;
 
 use crate::pricing::Arch;
 use rand::SeedableRng;
@@ -93,10 +97,10 @@ impl Workload {
         (1.0 - self.cpu_fraction) + self.cpu_fraction * eff(self.reference_vcpu()) / eff(v)
     }
 
+    /// Check every parameter and the limits of [`crate::limits`] that depend on the workload
+    /// alone; the message names the offending key.
     pub fn validate(&self) -> Result<(), String> {
-        if !(self.horizon_ms.is_finite() && self.horizon_ms > 0.0) {
-            return Err("the horizon must be positive".into());
-        }
+        crate::scenario::check_horizon_ms(self.horizon_ms)?;
         if !(0.0..=1.0).contains(&self.cpu_fraction) {
             return Err(format!(
                 "`cpu_fraction` must be between 0 and 1, not {}",
