@@ -78,7 +78,7 @@ smoke_tests! {
     fuzz_azure_trace => "trace";
     fuzz_azure_trace_import => "trace-import";
     fuzz_cli_counts_and_decimals => "cli-number";
-    fuzz_cli_durations => "cli-duration", ignore = "finds an infinite horizon: fixed on another branch (simulator/src/scenario)";
+    fuzz_cli_durations => "cli-duration";
     fuzz_cli_dates => "cli-date";
     fuzz_cli_ranges => "cli-range";
     fuzz_cli_estimate_flags => "cli-estimate";

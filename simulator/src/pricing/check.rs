@@ -267,22 +267,48 @@ fn too_fine(what: &str, usd: Decimal) -> Option<String> {
     })
 }
 
+/// `YYYY-MM-DD` naming a real calendar day (`2026-02-30` and `2025-02-29` are not).
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
+    let shape = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
         && b.iter()
             .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && (1..=12).contains(&s[5..7].parse::<u32>().unwrap_or(0))
-        && (1..=31).contains(&s[8..10].parse::<u32>().unwrap_or(0))
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return false;
+    }
+    let (y, m, d) = (
+        s[..4].parse::<u32>().unwrap_or(0),
+        s[5..7].parse::<u32>().unwrap_or(0),
+        s[8..10].parse::<u32>().unwrap_or(0),
+    );
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    y >= 1 && (1..=days).contains(&d)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::pricing::catalog::BUNDLED;
+
+    #[test]
+    fn as_of_2026_02_30_is_not_a_date() {
+        assert!(!is_date("2026-02-30"));
+        assert!(!is_date("2025-02-29"));
+        assert!(!is_date("2026-04-31"));
+        assert!(!is_date("0000-01-01"));
+        assert!(is_date("2024-02-29"));
+        assert!(is_date("2026-12-31"));
+    }
 
     #[test]
     fn bundled_catalog_is_valid() {

@@ -11,7 +11,7 @@ const DAY_S: i64 = 86_400;
 /// the simulator's bound on a replayed minute (its arrival rates stop there, and aggregate mode
 /// sizes fleets and queues per minute from these counts: far larger ones run for hours). Stored
 /// traffic above it (a corrupt import, a unit mix-up) is refused before anything is simulated.
-pub const MAX_REPLAY_PER_MINUTE: u64 = 60_000_000;
+pub const MAX_REPLAY_PER_MINUTE: u64 = breakeven_simulator::limits::MAX_REPLAY_COUNT_PER_MIN;
 /// z of the 99th percentile of the standard normal distribution.
 const Z99: f64 = 2.326_347_874;
 
