@@ -87,6 +87,6 @@ cooldown_s: number | null,
  */
 boot_s: number | null, 
 /**
- * Most requests waiting in the fleet's queue; more are rejected (default: unbounded).
+ * Most requests waiting in the fleet's queue; more are rejected (default and limit: 10,000,000).
  */
 max_queue: number | null, kubernetes: KubernetesSpec | null, };
