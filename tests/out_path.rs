@@ -56,7 +56,11 @@ fn report_out_naming_the_database_is_refused_and_the_database_kept() {
             continue; // No WAL left behind: nothing there to protect.
         }
         assert_eq!(o.status.code(), Some(2), "{out}: {}", stderr(&o));
-        assert!(stderr(&o).contains("which this command reads"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is the database, which this command reads"),
+            "{}",
+            stderr(&o)
+        );
     }
     assert_eq!(digest(Path::new(&db)), before);
     let o = run(&["--db", &db, "db", "status"]);
@@ -83,7 +87,11 @@ fn report_out_naming_the_scenario_is_refused_and_the_scenario_kept() {
         &s,
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("which this command reads"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is the scenario, which this command reads"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(digest(&scenario), before);
 }
 

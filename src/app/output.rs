@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct OutPath {
     path: PathBuf,
-    protected: Vec<PathBuf>,
+    /// Files this command reads, each with what it is ("the database").
+    protected: Vec<(PathBuf, &'static str)>,
 }
 
 impl OutPath {
@@ -26,9 +27,9 @@ impl OutPath {
         }
     }
 
-    /// Refuse to write over `input` (a file this command reads).
-    pub fn protect(mut self, input: &Path) -> Self {
-        self.protected.push(input.to_path_buf());
+    /// Refuse to write over `input`, a file this command reads: `what` names it ("the scenario").
+    pub fn protect(mut self, input: &Path, what: &'static str) -> Self {
+        self.protected.push((input.to_path_buf(), what));
         self
     }
 
@@ -37,7 +38,7 @@ impl OutPath {
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let mut p = db.as_os_str().to_owned();
             p.push(suffix);
-            self.protected.push(PathBuf::from(p));
+            self.protected.push((PathBuf::from(p), "the database"));
         }
         self
     }
@@ -78,13 +79,12 @@ impl OutPath {
                 ),
             ));
         }
-        if let Some(input) = self.protected.iter().find(|p| same_file(file, p)) {
+        if let Some((_, what)) = self.protected.iter().find(|(p, _)| same_file(file, p)) {
             return Err(AppError::bad_input(
                 "E_OUT_IS_INPUT",
                 format!(
-                    "{} is {} which this command reads; writing there would destroy it, give another path",
+                    "{} is {what}, which this command reads: writing there would destroy it; give another path",
                     file.display(),
-                    input.display()
                 ),
             ));
         }

@@ -95,7 +95,7 @@ impl Globals {
             .clone()
             .or_else(breakeven::app::catalog::default_override_path)
         {
-            Some(c) => o.protect(&c),
+            Some(c) => o.protect(&c, "the catalog file"),
             None => o,
         }
     }

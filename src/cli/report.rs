@@ -127,7 +127,7 @@ pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
         anonymise: a.anonymise,
     };
     if let Some(out) = &a.out {
-        let out = g.out_path(out).protect(&scenario);
+        let out = g.out_path(out).protect(&scenario, "the scenario");
         let outcome = app::report_scenario(&catalog, &scenario, a.format, &out, &o)?;
         if a.json && !a.bench {
             return print_json(&outcome);
