@@ -155,3 +155,28 @@ fn trace_whose_invocations_add_past_u64_max_is_refused_not_an_overflow() {
     });
     assert!(matches!(r, Ok(Err(_))), "{r:?}");
 }
+
+/// Found by `trace-import`: two functions whose hashes share the stored name's prefix lost the
+/// first one's name (the plan kept one key per prefix), and importing it panicked (`no entry
+/// found for key`, app/trace.rs). Both are now stored, named by their full hashes.
+#[test]
+fn trace_with_two_functions_sharing_a_name_prefix_imports_both_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let minutes: Vec<String> = (1..=1440).map(|m| m.to_string()).collect();
+    let row = |f: &str| format!("o1,a1,{f},http,5{}\n", ",0".repeat(1439));
+    let text = format!(
+        "HashOwner,HashApp,HashFunction,Trigger,{}\n{}{}",
+        minutes.join(","),
+        row("0123456789abcdef0001"),
+        row("0123456789abcdef0002")
+    );
+    let path = dir.path().join("invocations_per_function_md.anon.d01.csv");
+    std::fs::write(&path, text).unwrap();
+    let plan = breakeven::app::trace::check_trace("azure-functions-2019", &[&path]).unwrap();
+    let mut store = breakeven::store::Store::open_in_memory().unwrap();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        breakeven::app::trace::import_trace(&mut store, &plan, Day::from_ymd(2019, 1, 1).unwrap())
+    }));
+    let report = r.expect("no panic").expect("imported");
+    assert_eq!(report.invocations, 10);
+}

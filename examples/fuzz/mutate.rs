@@ -110,9 +110,11 @@ const INTERESTING_BYTES: &[u8] = b"\0\n\r\t ,;\"'=.-+eE0123456789[]{}#:/\\";
 pub fn mutate(rng: &mut Rng, data: &mut Vec<u8>, dict: &[&[u8]], other: &[u8], max_len: usize) {
     let rounds = 1 + rng.below(8);
     for _ in 0..rounds {
-        mutate_once(rng, data, dict, other);
+        mutate_once(rng, data, dict, other, max_len);
+        // Cut after every round: stacked repeats of a line would otherwise grow an input
+        // geometrically (a 2 GiB input was seen), and the driver, not the parser, runs out.
+        data.truncate(max_len);
     }
-    data.truncate(max_len);
 }
 
 fn token<'a>(rng: &mut Rng, dict: &[&'a [u8]]) -> &'a [u8] {
@@ -130,7 +132,7 @@ fn span(rng: &mut Rng, len: usize, max: usize) -> (usize, usize) {
     (start, start + n)
 }
 
-fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, dict: &[&[u8]], other: &[u8]) {
+fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, dict: &[&[u8]], other: &[u8], max_len: usize) {
     let len = data.len();
     match rng.below(14) {
         0 if len > 0 => {
@@ -214,7 +216,9 @@ fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, dict: &[&[u8]], other: &[u8]) 
                 .map_or(len, |p| at + p + 1);
             let line = data[a..b].to_vec();
             let most = if rng.chance(1, 16) { 200 } else { 3 };
-            let times = 1 + rng.below(most);
+            // No more copies than fit twice the largest input.
+            let room = (2 * max_len).saturating_sub(len) / line.len().max(1);
+            let times = (1 + rng.below(most)).min(room);
             for _ in 0..times {
                 data.splice(b..b, line.iter().copied());
             }

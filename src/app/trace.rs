@@ -132,10 +132,15 @@ pub fn check_trace(format: &str, paths: &[impl AsRef<Path>]) -> Result<TracePlan
         .map_err(trace_error)?;
     }
     // Two functions sharing a name prefix (unlikely with 48 bits): name them by the full hash.
-    let names = short
-        .into_iter()
-        .map(|(name, key)| {
-            let name = if clash { key.function.clone() } else { name };
+    // Every key seen gets a name: `short` keeps only the last key of a clashing prefix.
+    let names = seen
+        .into_keys()
+        .map(|(key, _)| {
+            let name = if clash {
+                key.function.clone()
+            } else {
+                key.function.chars().take(NAME_LEN).collect()
+            };
             (key, name)
         })
         .collect();
