@@ -43,10 +43,6 @@ impl OutPath {
         self
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Everything that can be known before any work starts: the target is not a link, not
     /// read-only, not an input, and its folder exists.
     pub fn check(&self) -> Result<()> {
