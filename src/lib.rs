@@ -1,5 +1,8 @@
 //! Breakeven's application layer: the use cases the CLI and the desktop app share.
 
+#[macro_use]
+mod text_enum;
+
 pub mod analytics;
 pub mod app;
 pub mod ingest;

@@ -3,6 +3,7 @@
 
 use crate::support::{run, stderr, stdout};
 use breakeven::analytics::reconcile::{CauseKind, DayStatus};
+use breakeven::app::analyse::model::TrendKind;
 use breakeven::app::analyse::{analyse, usage_cost, AnalyseRequest};
 use breakeven::app::demo;
 use breakeven::app::sync::{Cancel, Silent};
@@ -83,7 +84,7 @@ fn analyse_splits_reconciles_and_trends_the_demo_account() {
     }
 
     // Trends: both kinds of keys; the forecast says how it was made.
-    assert!(an.trends.week_over_week.iter().any(|m| m.kind == "function"));
+    assert!(an.trends.week_over_week.iter().any(|m| m.kind == TrendKind::Function));
     assert!(an
         .trends
         .week_over_week

@@ -3,6 +3,8 @@
 
 use breakeven::app::inventory::{self, Window};
 use breakeven::app::sync::{Cancel, Silent};
+use breakeven::app::analyse::model::TrendKind;
+use breakeven::app::dashboard::ReconciliationState;
 use breakeven::app::{dashboard, demo};
 use breakeven::ingest::demo::DemoOptions;
 use breakeven::store::{costs, metrics, Day, Store};
@@ -102,7 +104,7 @@ fn the_dashboard_adds_up() {
     assert_eq!(functions, d.usage.split.total_usd);
     assert!(d.billed_mtd_usd < d.billed_usd && d.billed_mtd_usd > Usd::ZERO);
     // The demo bill is priced from the same usage: every billed day is within tolerance.
-    assert_eq!(d.reconciliation.status, "ok", "{:?}", d.reconciliation);
+    assert_eq!(d.reconciliation.status, ReconciliationState::Ok, "{:?}", d.reconciliation);
     assert!(d.reconciliation.gap_pct.unwrap().abs() < Decimal::ONE);
     for f in &d.functions {
         let c = &f.cost;
@@ -118,7 +120,7 @@ fn the_dashboard_adds_up() {
     assert!(d
         .top_movers
         .iter()
-        .all(|m| (m.mover.kind == "function") == m.function_id.is_some()));
+        .all(|m| (m.mover.kind == TrendKind::Function) == m.function_id.is_some()));
     assert!(d.forecast.total_usd > Usd::ZERO);
     assert_eq!(d.last_sync.unwrap().source, "demo");
     assert!(dashboard::dashboard(&store, &catalog, "nobody").is_err());

@@ -6,6 +6,7 @@ use breakeven::app::account_report::{self, StoredScope};
 use breakeven::app::demo;
 use breakeven::app::sync::{Cancel, Silent};
 use breakeven::ingest::demo::DemoOptions;
+use breakeven::report::account::ReportKind;
 use breakeven::report::{AccountReport, Format, Rendered};
 use breakeven::store::Store;
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
@@ -68,7 +69,7 @@ fn written(out: &Path) -> Vec<String> {
 fn function_report_has_cost_split_metrics_reconciliation_and_what_if_in_every_format() {
     let (_dir, _db, store, catalog) = demo_db();
     let r = account_report::compute(&store, &catalog, &scope(Some(FUNCTION))).expect("report");
-    assert_eq!(r.kind, "function");
+    assert_eq!(r.kind, ReportKind::Function);
     assert_eq!(
         (r.from.as_str(), r.to.as_str(), r.days),
         ("2026-06-05", "2026-06-14", 10)

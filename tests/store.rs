@@ -1,7 +1,7 @@
 //! The local store: migrations, transactions, idempotent upserts, exact money, insert speed.
 
 use breakeven::app::db;
-use breakeven::store::accounts::{self, AccountRecord};
+use breakeven::store::accounts::{self, AccountRecord, AccountSource};
 use breakeven::store::costs::{self, DailyCost};
 use breakeven::store::functions::{self, FunctionRecord};
 use breakeven::store::metrics::{self, PointWriter, SeriesKey};
@@ -16,7 +16,7 @@ fn account() -> AccountRecord {
     AccountRecord {
         key: "111122223333".into(),
         name: "test".into(),
-        source: "aws".into(),
+        source: AccountSource::Aws,
         profile: Some("dev".into()),
     }
 }

@@ -16,6 +16,7 @@ use breakeven::app::profiles::ProfileName;
 use breakeven::app::report::ReportOutcome;
 use breakeven::app::sync::{ProgressEvent, SyncReport};
 use breakeven::app::whatif::{ScenarioFile, WhatIfRun};
+use breakeven::report::charts::Theme;
 use breakeven_simulator::scenario::Scenario;
 use breakeven_simulator::sweep::SweepResult;
 use breakeven_simulator::SimulationResult;
@@ -51,6 +52,7 @@ fn export_roots(cfg: &Config) -> Result<(), ExportError> {
     DashboardView::export_all(cfg)?;
     FunctionScenario::export_all(cfg)?;
     ReportOutcome::export_all(cfg)?;
+    Theme::export_all(cfg)?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Billed cost (Cost Explorer and FOCUS rows from [`crate::analytics::frames::billed`]) by day,
 //! service and usage type; and the billed Lambda figures reconciliation compares against.
 
+use crate::analytics::frames::BillSource;
 use polars::prelude::*;
 
 /// Service name of Lambda in Cost Explorer and in AWS FOCUS exports.
@@ -116,7 +117,7 @@ pub fn lambda_days(billed: LazyFrame) -> LazyFrame {
             col("estimated").any(true),
         ])
         .with_column(
-            when(col("source").eq(lit("cost-explorer")))
+            when(col("source").eq(lit(BillSource::CostExplorer.as_str())))
                 .then(lit(0i32))
                 .otherwise(lit(1i32))
                 .alias("rank"),

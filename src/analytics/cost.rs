@@ -13,6 +13,7 @@
 
 use crate::analytics::money::{from_units, to_units, usd_column};
 use crate::analytics::Result;
+use crate::store::accounts::AccountSource;
 use breakeven_simulator::pricing::{
     bill, Arch, CatalogError, CostBreakdown, CostCategory, CostLine, Deployment, PriceCatalog, Usage, Usd,
 };
@@ -113,9 +114,9 @@ pub fn price_day_on(
 
 /// The catalog id of the platform an account's functions run on, from the account's source:
 /// `trace` accounts hold Azure Functions traces, every other source is AWS Lambda.
-pub fn own_platform(source: &str) -> &'static str {
+pub fn own_platform(source: AccountSource) -> &'static str {
     match source {
-        "trace" => "azure-functions-consumption",
+        AccountSource::Trace => "azure-functions-consumption",
         _ => PLATFORM,
     }
 }

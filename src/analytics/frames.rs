@@ -172,10 +172,26 @@ pub fn functions(c: &Connection, account_id: i64) -> Result<DataFrame> {
     ])?)
 }
 
+/// Where a billed row comes from; the `source` column of the billed frame holds its word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum BillSource {
+    /// Cost Explorer daily costs (`daily_costs`).
+    CostExplorer,
+    /// Imported FOCUS charges (`focus_charges`).
+    Focus,
+}
+
+text_enum!(BillSource {
+    CostExplorer => "cost-explorer",
+    Focus => "focus",
+});
+
 /// One billed row before it becomes a frame.
 struct BilledRow {
     day: i64,
-    source: &'static str,
+    source: BillSource,
     service: String,
     usage_type: String,
     cost: Decimal,
@@ -198,7 +214,7 @@ pub fn billed(c: &Connection, account_id: i64, account_key: &str, from: Day, to:
     for r in crate::store::costs::rows(c, account_id, from, to)? {
         out.push(BilledRow {
             day: r.day.0,
-            source: "cost-explorer",
+            source: BillSource::CostExplorer,
             service: r.service,
             usage_type: r.usage_type,
             cost: r.unblended,
@@ -223,7 +239,7 @@ pub fn billed(c: &Connection, account_id: i64, account_key: &str, from: Day, to:
         let cost: String = r.get(3).ctx("reading FOCUS charges")?;
         out.push(BilledRow {
             day: Day::from_unix(r.get(0).ctx("reading FOCUS charges")?).0,
-            source: "focus",
+            source: BillSource::Focus,
             service: r.get(1).ctx("reading FOCUS charges")?,
             usage_type: r.get(2).ctx("reading FOCUS charges")?,
             cost: Decimal::from_str(&cost).map_err(|e| StoreError::Corrupt {
@@ -240,7 +256,7 @@ pub fn billed(c: &Connection, account_id: i64, account_key: &str, from: Day, to:
     let costs: Vec<Decimal> = out.iter().map(|r| r.cost).collect();
     Ok(DataFrame::new_infer_height(vec![
         Column::new("day".into(), out.iter().map(|r| r.day).collect::<Vec<_>>()),
-        Column::new("source".into(), out.iter().map(|r| r.source).collect::<Vec<_>>()),
+        Column::new("source".into(), out.iter().map(|r| r.source.as_str()).collect::<Vec<_>>()),
         Column::new(
             "service".into(),
             out.iter().map(|r| r.service.as_str()).collect::<Vec<_>>(),

@@ -2,6 +2,7 @@
 //! → files. A function report also replays the function's stored traffic on other platforms
 //! (`app::scenario::from_function`, then one simulation of every platform).
 
+use crate::analytics::reconcile::DayStatus;
 use crate::app::analyse::model::{Analysis, CostSplit};
 use crate::app::analyse::{self, AnalyseRequest};
 use crate::app::error::Result;
@@ -10,8 +11,8 @@ use crate::app::report::{write, ReportOutcome, ReportTimings};
 use crate::app::scenario::{self, ExtractRequest, Step};
 use crate::app::simulate::{parse_scenario, simulate, Overrides};
 use crate::report::account::{
-    AccountReport, CostSplitUsd, DailyServiceCost, FunctionCost, FunctionDay, ReconciledDay, Reconciliation,
-    ReplayCheck, ServiceTotal, WhatIf,
+    AccountReport, CostSplitUsd, DailyServiceCost, FunctionCost, FunctionDay, ReconciledDay, ReconciledStatus,
+    Reconciliation, ReplayCheck, ServiceTotal, WhatIf,
 };
 use crate::report::{Format, Rendered};
 use crate::store::{Day, Store};
@@ -104,10 +105,11 @@ fn reconciliation(a: &Analysis) -> Reconciliation {
                 usage_derived_usd: d.usage_derived_usd,
                 billed_usd: d.billed_usd,
                 gap_usd: d.gap_usd,
-                status: if d.billed_usd.is_none() {
-                    "no bill".to_string()
-                } else {
-                    d.status.label().to_string()
+                status: match (d.billed_usd, d.status) {
+                    (None, _) => ReconciledStatus::NoBill,
+                    (Some(_), DayStatus::Ok) => ReconciledStatus::Ok,
+                    (Some(_), DayStatus::Explained) => ReconciledStatus::Explained,
+                    (Some(_), DayStatus::Unexplained) => ReconciledStatus::Unexplained,
                 },
                 causes: d.causes.iter().map(|c| c.evidence.clone()).collect(),
             })
@@ -241,7 +243,7 @@ pub fn what_if(
         from: x.window_from.to_string(),
         to: x.window_to.to_string(),
         invocations: x.invocations,
-        mode: "aggregate".into(),
+        mode: Mode::Aggregate,
         simulated_usd: simulated,
         usage_derived_usd: derived,
         difference_pct,

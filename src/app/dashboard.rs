@@ -6,7 +6,7 @@
 //! `breakeven analyse --account KEY --json` prints: the GUI and the CLI cannot disagree.
 
 use crate::analytics::reconcile::DayStatus;
-use crate::app::analyse::model::{AccountCost, Analysis, Anomaly, CostSplit, Mover, ServiceCost};
+use crate::app::analyse::model::{AccountCost, Analysis, Anomaly, CostSplit, Mover, ServiceCost, TrendKind};
 use crate::app::analyse::{self, AnalyseRequest};
 use crate::app::error::{AppError, Result};
 use crate::store::sync_runs::{self, RunRow};
@@ -60,17 +60,33 @@ pub struct DayTotals {
     pub usage_usd: Usd,
 }
 
+/// The one word of a reconciliation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum ReconciliationState {
+    /// Every billed day within tolerance.
+    Ok,
+    /// The days outside tolerance have a known cause.
+    Explained,
+    /// Some billed day is outside tolerance without a known cause.
+    Unexplained,
+    /// No billed Lambda day in the range.
+    NoBill,
+}
+
+text_enum!(ReconciliationState {
+    Ok => "ok",
+    Explained => "explained",
+    Unexplained => "unexplained",
+    NoBill => "no_bill",
+});
+
 /// How the bill compares with the usage-derived cost, in one word and its figures.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReconciliationStatus {
-    /// `ok` (every billed day within tolerance), `explained` (the rest have a known cause),
-    /// `unexplained`, or `no_bill` (no billed Lambda day in the range).
-    #[cfg_attr(
-        feature = "ts",
-        ts(type = "\"ok\" | \"explained\" | \"unexplained\" | \"no_bill\"")
-    )]
-    pub status: String,
+    pub status: ReconciliationState,
     pub tolerance: String,
     pub usage_derived_usd: Usd,
     pub billed_usd: Usd,
@@ -146,7 +162,7 @@ pub fn dashboard(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Das
         .filter(|f| f.account_key == account.key)
         .map(|f| (f.config.name, f.id))
         .collect();
-    let function_id = |kind: &str, name: &str| (kind == "function").then(|| ids.get(name).copied()).flatten();
+    let function_id = |kind: TrendKind, name: &str| (kind == TrendKind::Function).then(|| ids.get(name).copied()).flatten();
     let (y, m, _) = a.to.ymd();
     let mtd_from = Day::from_ymd(y, m, 1).unwrap_or(a.to).max(a.from);
     let days = day_totals(&a);
@@ -180,7 +196,7 @@ pub fn dashboard(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Das
             .top_movers
             .iter()
             .map(|m| MoverRow {
-                function_id: function_id(&m.kind, &m.name),
+                function_id: function_id(m.kind, &m.name),
                 mover: m.clone(),
             })
             .collect(),
@@ -190,7 +206,7 @@ pub fn dashboard(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Das
             .anomalies
             .iter()
             .map(|x| AnomalyRow {
-                function_id: function_id(&x.kind, &x.name),
+                function_id: function_id(x.kind, &x.name),
                 anomaly: x.clone(),
             })
             .collect(),
@@ -234,16 +250,16 @@ fn reconciliation(a: &Analysis) -> ReconciliationStatus {
         .filter(|d| d.billed_usd.is_some() && d.status == DayStatus::Unexplained)
         .count();
     let status = if billed_days == 0 {
-        "no_bill"
+        ReconciliationState::NoBill
     } else if unexplained_with_bill > 0 {
-        "unexplained"
+        ReconciliationState::Unexplained
     } else if r.days_explained > 0 {
-        "explained"
+        ReconciliationState::Explained
     } else {
-        "ok"
+        ReconciliationState::Ok
     };
     ReconciliationStatus {
-        status: status.to_string(),
+        status,
         tolerance: r.tolerance.clone(),
         usage_derived_usd: r.usage_derived_usd,
         billed_usd: r.billed_usd,

@@ -156,7 +156,7 @@ fn bench_in(path: &Path, rows: u64, baseline_rows: u64) -> Result<BenchReport> {
     let account = accounts::AccountRecord {
         key: "bench".into(),
         name: "bench".into(),
-        source: "bench".into(),
+        source: accounts::AccountSource::Bench,
         profile: None,
     };
     let f = FunctionRecord {

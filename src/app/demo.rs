@@ -108,7 +108,7 @@ pub fn load_if_empty(
     let interrupted = stored.iter().all(|a| a.key == ACCOUNT)
         && sync_runs::last_per_source(store.conn())?
             .iter()
-            .any(|r| r.source == SOURCE_KIND && r.status == RunStatus::Running.as_str());
+            .any(|r| r.source == SOURCE_KIND && r.status == RunStatus::Running);
     if !stored.is_empty() && !interrupted {
         return Ok(None);
     }

@@ -12,7 +12,7 @@ use crate::app::sync::write_batch;
 use crate::ingest::error::InputError;
 use crate::ingest::trace::azure2019::{self, FileKind, FunctionKey, Row, TraceFile};
 use crate::ingest::{Batch, SeriesPoints};
-use crate::store::accounts::AccountRecord;
+use crate::store::accounts::{AccountRecord, AccountSource};
 use crate::store::functions::FunctionRecord;
 use crate::store::{self, Day, Store};
 use serde::Serialize;
@@ -204,7 +204,7 @@ pub fn import_trace(store: &mut Store, plan: &TracePlan, start: Day) -> Result<T
         let account = AccountRecord {
             key: TRACE_ACCOUNT.into(),
             name: "Azure Functions trace 2019 (public dataset)".into(),
-            source: "trace".into(),
+            source: AccountSource::Trace,
             profile: None,
         };
         report.rows_written += write_batch(

@@ -21,7 +21,7 @@ pub fn billed(an: &Analysis) -> String {
     for s in &an.billed.by_service {
         t.row(vec![
             s.service.clone(),
-            s.source.clone(),
+            s.source.to_string(),
             s.days.to_string(),
             s.cost_usd.to_string(),
         ]);
@@ -149,7 +149,7 @@ pub fn trends(an: &Analysis) -> String {
     ]);
     for m in &tr.top_movers {
         t.row(vec![
-            m.kind.clone(),
+            m.kind.to_string(),
             m.name.clone(),
             m.this_week_usd.to_string(),
             m.previous_week_usd.to_string(),
@@ -175,7 +175,7 @@ pub fn trends(an: &Analysis) -> String {
         for a in &tr.anomalies {
             t.row(vec![
                 a.day.to_string(),
-                a.kind.clone(),
+                a.kind.to_string(),
                 a.name.clone(),
                 format!("${:.2}", a.cost),
                 format!("${:.2}", a.expected),

@@ -120,7 +120,7 @@ pub fn run(g: &Globals, c: DbCommand) -> anyhow::Result<()> {
                 };
                 t.row(vec![
                     a.name.clone(),
-                    a.source.clone(),
+                    a.source.to_string(),
                     a.regions.join(", "),
                     a.functions.to_string(),
                     a.metric_points.to_string(),
@@ -150,7 +150,7 @@ pub fn run(g: &Globals, c: DbCommand) -> anyhow::Result<()> {
                     t.row(vec![
                         r.source.clone(),
                         utc(r.started_at),
-                        r.status.clone(),
+                        r.status.to_string(),
                         r.rows_written.to_string(),
                         r.requests.values().sum::<u64>().to_string(),
                         r.scope.clone(),

@@ -33,7 +33,7 @@ impl Progress for Bar {
     fn report(&self, event: ProgressEvent) {
         match event {
             ProgressEvent::Step(s) => {
-                self.bar.set_prefix(s.stage);
+                self.bar.set_prefix(s.stage.as_str());
                 self.bar.set_length(s.total);
                 self.bar.set_position(s.done);
                 self.bar.set_message(s.label);

@@ -68,12 +68,36 @@ pub struct SeriesPoints {
     pub points: Vec<(i64, f64)>,
 }
 
+/// Stable stage of a sync, for progress displays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum SyncStage {
+    /// Who the credentials belong to.
+    Identity,
+    /// The functions of each region.
+    Inventory,
+    /// CloudWatch metric points.
+    Metrics,
+    /// Cost Explorer days.
+    Costs,
+    /// The demo dataset.
+    Demo,
+}
+
+text_enum!(SyncStage {
+    Identity => "identity",
+    Inventory => "inventory",
+    Metrics => "metrics",
+    Costs => "costs",
+    Demo => "demo",
+});
+
 /// Where a source is, for progress displays.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Step {
-    /// Stable stage id: `identity`, `inventory`, `metrics`, `costs`, `demo`.
-    pub stage: &'static str,
+    pub stage: SyncStage,
     /// Human description of the unit just fetched.
     pub label: String,
     /// Units done and known so far in this stage (the total can grow while planning).

@@ -1,5 +1,6 @@
 //! What the database holds, per account: counts and date ranges (`breakeven db status`).
 
+use crate::store::accounts::AccountSource;
 use crate::store::{Result, SqlContext};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -10,7 +11,7 @@ use serde::Serialize;
 pub struct AccountStatus {
     pub key: String,
     pub name: String,
-    pub source: String,
+    pub source: AccountSource,
     pub regions: Vec<String>,
     pub functions: u64,
     pub metric_series: u64,

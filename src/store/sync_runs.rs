@@ -17,22 +17,18 @@ pub enum RunStatus {
     Cancelled,
 }
 
-impl RunStatus {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            RunStatus::Running => "running",
-            RunStatus::Ok => "ok",
-            RunStatus::Failed => "failed",
-            RunStatus::Cancelled => "cancelled",
-        }
-    }
-}
+text_enum!(RunStatus {
+    Running => "running",
+    Ok => "ok",
+    Failed => "failed",
+    Cancelled => "cancelled",
+});
 
 /// Record the start of a run; returns its id. Committed at once so a killed run stays visible.
 pub fn start(c: &Connection, source: &str, scope: &str) -> Result<i64> {
     c.execute(
-        "INSERT INTO sync_runs (source, scope, started_at, status) VALUES (?1, ?2, ?3, 'running')",
-        params![source, scope, now_s()],
+        "INSERT INTO sync_runs (source, scope, started_at, status) VALUES (?1, ?2, ?3, ?4)",
+        params![source, scope, now_s(), RunStatus::Running],
     )
     .ctx("recording a sync run")?;
     Ok(c.last_insert_rowid())
@@ -51,7 +47,7 @@ pub fn finish(
     c.execute(
         "UPDATE sync_runs SET finished_at = ?2, status = ?3, requests = ?4, rows_written = ?5, error = ?6
          WHERE id = ?1",
-        params![id, now_s(), status.as_str(), requests, rows_written as i64, error],
+        params![id, now_s(), status, requests, rows_written as i64, error],
     )
     .ctx("recording the end of a sync run")?;
     Ok(())
@@ -67,7 +63,7 @@ pub struct RunRow {
     /// Unix seconds.
     pub started_at: i64,
     pub finished_at: Option<i64>,
-    pub status: String,
+    pub status: RunStatus,
     pub requests: BTreeMap<String, u64>,
     pub rows_written: i64,
     pub error: Option<String>,

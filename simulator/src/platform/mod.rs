@@ -14,7 +14,6 @@ use crate::scenario::{FleetSize, PlatformSpec};
 use crate::workload::{DurationModel, Workload};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::str::FromStr;
 
 /// Idle lifetime when the catalog gives none, s.
 const DEFAULT_KEEP_ALIVE_S: f64 = 600.0;
@@ -143,10 +142,7 @@ pub fn resolve(catalog: &PriceCatalog, spec: &PlatformSpec, w: &Workload) -> Res
         .resolve_region(p, spec.region.as_deref())
         .map_err(|e| e.to_string())?;
     let r = &p.rules;
-    let commitment = match &spec.pricing {
-        Some(s) => Commitment::from_str(s)?,
-        None => Commitment::OnDemand,
-    };
+    let commitment = spec.pricing.unwrap_or_default();
     let memory_mb = memory(p, spec, w)?;
     let instance_vcpu = spec
         .vcpu

@@ -50,19 +50,31 @@ impl FromStr for Arch {
     }
 }
 
-/// How instance time is paid for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// How instance time is paid for: the pricing option of an estimate or a scenario platform.
+/// Serialised as the word the CLI and scenario files use (`on-demand`, `1yr`, `3yr`, `spot`);
+/// read through [`FromStr`], so every spelling it accepts is accepted everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Commitment {
     #[default]
+    #[serde(rename = "on-demand")]
     OnDemand,
     /// One-year commitment (savings plan, reservation or committed-use discount).
+    #[serde(rename = "1yr")]
     OneYear,
     /// Three-year commitment.
+    #[serde(rename = "3yr")]
     ThreeYear,
     /// Spot / preemptible capacity.
+    #[serde(rename = "spot")]
     Spot,
+}
+
+impl<'de> Deserialize<'de> for Commitment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 impl Commitment {
@@ -90,8 +102,8 @@ impl FromStr for Commitment {
     fn from_str(s: &str) -> Result<Self, String> {
         match s.to_ascii_lowercase().as_str() {
             "on-demand" | "ondemand" | "on_demand" => Ok(Commitment::OnDemand),
-            "1yr" | "1y" | "one-year" => Ok(Commitment::OneYear),
-            "3yr" | "3y" | "three-year" => Ok(Commitment::ThreeYear),
+            "1yr" | "1y" | "one-year" | "one_year" => Ok(Commitment::OneYear),
+            "3yr" | "3y" | "three-year" | "three_year" => Ok(Commitment::ThreeYear),
             "spot" | "preemptible" => Ok(Commitment::Spot),
             other => Err(format!(
                 "unknown pricing `{other}` (expected on-demand, 1yr, 3yr or spot)"

@@ -10,6 +10,7 @@ pub use file::{parse, ScenarioError};
 pub use horizon::{check_horizon_ms, parse_horizon_ms};
 pub use write::to_toml;
 
+use crate::pricing::Commitment;
 use crate::workload::{DurationModel, Workload};
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +27,22 @@ pub enum Mode {
     Exact,
     /// Per-minute counts through closed-form queueing estimates (high rates).
     Aggregate,
+}
+
+impl Mode {
+    /// The word scenario files and the wire use (`exact`, `aggregate`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Exact => "exact",
+            Mode::Aggregate => "aggregate",
+        }
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Size of a fixed fleet: a number of instances, or `"peak"`: enough for the peak arrival rate
@@ -92,7 +109,7 @@ pub struct PlatformSpec {
     /// Named size (Azure Premium EP1…EP3).
     pub size: Option<String>,
     /// Instance pricing: on-demand, 1yr, 3yr or spot.
-    pub pricing: Option<String>,
+    pub pricing: Option<Commitment>,
     /// Fleets: a fixed size (number or "peak") instead of autoscaling.
     pub instances: Option<FleetSize>,
     pub max_instances: Option<u32>,

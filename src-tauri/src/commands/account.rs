@@ -10,6 +10,7 @@ use breakeven::app::sync::{self, Cancel, Progress, ProgressEvent, SyncReport};
 use breakeven::app::{demo, AppError};
 use breakeven::ingest::aws::{AwsOptions, MAX_DAYS};
 use breakeven::ingest::demo::DemoOptions;
+use breakeven::store::accounts::AccountSource;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State};
 
@@ -43,7 +44,7 @@ pub fn overview(state: &DesktopState, demo_loaded: bool) -> CommandResult<Accoun
     let status = db::status(&store)?;
     Ok(AccountOverview {
         db_path: state.db_path()?.display().to_string(),
-        demo_only: !status.accounts.is_empty() && status.accounts.iter().all(|a| a.source == "demo"),
+        demo_only: !status.accounts.is_empty() && status.accounts.iter().all(|a| a.source == AccountSource::Demo),
         demo_loaded,
         status,
     })

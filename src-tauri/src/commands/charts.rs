@@ -2,7 +2,6 @@
 //! same code as the reports' charts; each is checked inert before the webview may show it.
 
 use crate::error::{CommandError, CommandResult};
-use crate::input::Field;
 use breakeven::report::charts::metric;
 use breakeven::report::charts::{self as report_charts, ChartError, Theme};
 use breakeven_simulator::sweep::SweepResult;
@@ -36,19 +35,6 @@ pub fn chart(id: &'static str, title: &str, svg: Result<String, ChartError>) -> 
         title: title.to_string(),
         svg,
     })
-}
-
-/// The colour scheme charts are drawn in: `light` or `dark`.
-pub fn theme(raw: &str) -> CommandResult<Theme> {
-    match raw.trim() {
-        "" | "light" => Ok(Theme::Light),
-        "dark" => Ok(Theme::Dark),
-        other => Err(Field {
-            name: "theme",
-            label: "Theme",
-        }
-        .reject(format_args!("“{other}” is not light or dark"))),
-    }
 }
 
 /// The break-even chart: each platform's monthly cost as traffic scales, crossings marked.

@@ -1,13 +1,13 @@
 //! The dashboard of one account (`app::dashboard`: the figures of `analyse`) and its trend chart.
 
 use crate::commands::account::blocking;
-use crate::commands::charts::{chart, theme, Chart};
+use crate::commands::charts::{chart, Chart};
 use crate::error::CommandResult;
 use crate::input::{ident, Field};
 use crate::state::DesktopState;
 use breakeven::app::dashboard::{self, Dashboard};
 use breakeven::report::charts::metric::{self, Line};
-use breakeven::report::charts::{usd_f64, usd_tick};
+use breakeven::report::charts::{usd_f64, usd_tick, Theme};
 use serde::Serialize;
 use tauri::State;
 
@@ -30,10 +30,9 @@ pub struct DashboardView {
 pub async fn dashboard(
     state: State<'_, DesktopState>,
     account: String,
-    theme: String,
+    theme: Theme,
 ) -> CommandResult<DashboardView> {
     let account = ident(ACCOUNT, &account, 128)?.ok_or_else(|| ACCOUNT.reject_empty())?;
-    let theme = self::theme(&theme)?;
     let (store, catalog) = (state.store()?, state.catalog()?);
     blocking(move || {
         let d = dashboard::dashboard(&store, &catalog, &account)?;

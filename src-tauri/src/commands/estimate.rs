@@ -4,7 +4,7 @@ use crate::error::CommandResult;
 use crate::input::{choice, count, count_u32, decimal, ident, Field};
 use crate::state::DesktopState;
 use breakeven::app::estimate::{self, EstimateReport, EstimateRequest};
-use breakeven_simulator::pricing::{CostCategory, UsageProfile, Usd};
+use breakeven_simulator::pricing::{Commitment, CostCategory, UsageProfile, Usd};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -28,7 +28,7 @@ pub struct EstimateInput {
     pub vcpu: String,
     pub memory_gb: String,
     pub size: String,
-    pub pricing: String,
+    pub pricing: Commitment,
     pub free_tier: bool,
 }
 
@@ -110,7 +110,7 @@ impl EstimateInput {
                 some(32_768),
             )?,
             size: ident(field("size", "Size"), &self.size, 16)?,
-            commitment: choice(field("pricing", "Pricing"), &self.pricing)?.unwrap_or_default(),
+            commitment: self.pricing,
             free_tier: self.free_tier,
             ..UsageProfile::default()
         };

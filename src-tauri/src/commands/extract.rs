@@ -8,7 +8,7 @@ use crate::state::DesktopState;
 use breakeven::app::scenario::{self, ExtractRequest, Step};
 use breakeven::app::simulate;
 use breakeven::app::AppError;
-use breakeven::report::charts as report_charts;
+use breakeven::report::charts::{self as report_charts, Theme};
 use breakeven::store::functions;
 use breakeven::store::Store;
 use breakeven_simulator::pricing::PriceCatalog;
@@ -83,9 +83,8 @@ pub struct FunctionTuning {
 pub async fn function_tuning(
     state: State<'_, DesktopState>,
     id: i64,
-    theme: String,
+    theme: Theme,
 ) -> CommandResult<FunctionTuning> {
-    let theme = charts::theme(&theme)?;
     let (store, catalog) = (state.store()?, state.catalog()?);
     blocking(move || {
         let x = extract(&store, &catalog, id)?;

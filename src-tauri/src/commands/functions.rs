@@ -2,7 +2,7 @@
 //! Lambda cost, what the same usage would cost on another platform, its metrics over time.
 
 use crate::commands::account::blocking;
-use crate::commands::charts::{chart, theme, Chart};
+use crate::commands::charts::{chart, Chart};
 use crate::commands::estimate::EstimateView;
 use crate::error::{CommandError, CommandResult};
 use crate::input::{count_u32, ident, Field};
@@ -280,10 +280,9 @@ pub async fn function_detail(
     state: State<'_, DesktopState>,
     id: i64,
     days: String,
-    theme: String,
+    theme: Theme,
 ) -> CommandResult<FunctionDetail> {
     let d = self::days(&days)?;
-    let theme = self::theme(&theme)?;
     let (store, catalog) = (state.store()?, state.catalog()?);
     blocking(move || detail(&store, &catalog, id, d, theme)).await
 }

@@ -5,6 +5,7 @@
 
 use crate::commands::account::blocking;
 use crate::commands::charts::{self, Chart};
+use breakeven::report::charts::Theme;
 use crate::error::{CommandError, CommandResult};
 use crate::files;
 use crate::input;
@@ -111,10 +112,9 @@ pub async fn whatif_breakeven(
     state: State<'_, DesktopState>,
     gate: State<'_, Arc<PreviewGate>>,
     scenario: Scenario,
-    theme: String,
+    theme: Theme,
 ) -> CommandResult<BreakevenView> {
     input::scenario(&scenario)?;
-    let theme = charts::theme(&theme)?;
     let catalog = catalog(&state)?;
     let gate = Arc::clone(&gate);
     blocking(move || {

@@ -9,7 +9,8 @@ use crate::analytics::money::usd_values;
 use crate::analytics::read::{f64s_or_zero, i64s, strs};
 use crate::analytics::{billed, frames, usage, AnalyticsError};
 use crate::app::error::{AppError, Result};
-use crate::store::{accounts, Day, Store};
+use crate::analytics::frames::BillSource;
+use crate::store::{accounts, Day, Store, StoreError};
 use breakeven_simulator::pricing::{CostBreakdown, PriceCatalog, Usage, Usd};
 use polars::prelude::*;
 use serde::Serialize;
@@ -107,7 +108,7 @@ fn account_platform(store: &Store, account_id: i64) -> Result<&'static str> {
         .find(|a| a.id == account_id)
         .map(|a| a.source)
         .unwrap_or_default();
-    Ok(cost::own_platform(&source))
+    Ok(cost::own_platform(source))
 }
 
 /// Analyse an account: see the module docs.
@@ -344,11 +345,28 @@ pub(crate) fn split_columns(df: &DataFrame) -> Result<Vec<Vec<Usd>>> {
     Ok(out)
 }
 
+/// The `source` column of a billed frame (words written by [`frames::billed`]).
+fn bill_sources(df: &DataFrame) -> Result<Vec<BillSource>> {
+    strs(df, "source")
+        .map_err(AnalyticsError::from)?
+        .into_iter()
+        .map(|s| {
+            s.parse().map_err(|reason| {
+                AppError::from(StoreError::Corrupt {
+                    column: "billed.source",
+                    value: s,
+                    reason,
+                })
+            })
+        })
+        .collect()
+}
+
 /// Billed cost, by the day or the range, as serialisable rows.
 pub(crate) fn billed_rows(df: &DataFrame) -> Result<Vec<BilledRow>> {
     let e = AnalyticsError::from;
     let day = i64s(df, "day").map_err(e)?;
-    let source = strs(df, "source").map_err(e)?;
+    let source = bill_sources(df)?;
     let service = strs(df, "service").map_err(e)?;
     let usage_type = strs(df, "usage_type").map_err(e)?;
     let cost = usd_values(df, "cost_usd").map_err(e)?;
@@ -358,7 +376,7 @@ pub(crate) fn billed_rows(df: &DataFrame) -> Result<Vec<BilledRow>> {
     Ok((0..df.height())
         .map(|i| BilledRow {
             day: Day(day[i]),
-            source: source[i].clone(),
+            source: source[i],
             service: service[i].clone(),
             usage_type: usage_type[i].clone(),
             cost_usd: cost[i],
@@ -375,13 +393,13 @@ pub(crate) fn service_rows(billed_frame: LazyFrame) -> Result<Vec<ServiceCost>> 
         .collect()
         .map_err(AnalyticsError::from)?;
     let e = AnalyticsError::from;
-    let source = strs(&df, "source").map_err(e)?;
+    let source = bill_sources(&df)?;
     let service = strs(&df, "service").map_err(e)?;
     let cost = usd_values(&df, "cost_usd").map_err(e)?;
     let days = i64s(&df, "days").map_err(e)?;
     Ok((0..df.height())
         .map(|i| ServiceCost {
-            source: source[i].clone(),
+            source: source[i],
             service: service[i].clone(),
             cost_usd: cost[i],
             days: days[i] as u32,

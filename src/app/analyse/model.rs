@@ -1,6 +1,7 @@
 //! The result of `analyse`, as the CLI prints it and `--json` serialises it. Money fields end in
 //! `_usd` and are exact decimal strings; durations end in `_ms`; rates are fractions (0.01 = 1%).
 
+use crate::analytics::frames::BillSource;
 use crate::analytics::reconcile::ReconciledDay;
 use crate::store::Day;
 use breakeven_simulator::pricing::Usd;
@@ -142,8 +143,7 @@ pub struct Billed {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceCost {
-    /// `cost-explorer` or `focus`.
-    pub source: String,
+    pub source: BillSource,
     pub service: String,
     pub cost_usd: Usd,
     /// Days with a cost row.
@@ -153,7 +153,7 @@ pub struct ServiceCost {
 #[derive(Debug, Clone, Serialize)]
 pub struct BilledRow {
     pub day: Day,
-    pub source: String,
+    pub source: BillSource,
     pub service: String,
     /// Cost Explorer usage type (FOCUS: charge category).
     pub usage_type: String,
@@ -181,12 +181,27 @@ pub struct Reconciliation {
     pub days: Vec<ReconciledDay>,
 }
 
+/// What a mover or an anomaly names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum TrendKind {
+    /// A function's usage-derived cost.
+    Function,
+    /// A billed service.
+    Service,
+}
+
+text_enum!(TrendKind {
+    Function => "function",
+    Service => "service",
+});
+
 /// Week-over-week change of one function or service.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Mover {
-    /// `function` or `service`.
-    pub kind: String,
+    pub kind: TrendKind,
     pub name: String,
     pub this_week_usd: Usd,
     pub previous_week_usd: Usd,
@@ -199,7 +214,7 @@ pub struct Mover {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Anomaly {
-    pub kind: String,
+    pub kind: TrendKind,
     pub name: String,
     pub day: Day,
     /// The day's cost, USD (statistic, rounded to 6 decimals).

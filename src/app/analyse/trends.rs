@@ -4,7 +4,7 @@
 use crate::analytics::money::usd_values;
 use crate::analytics::read::{bools, f64s, f64s_or_zero, i64s, strs};
 use crate::analytics::{trends, AnalyticsError};
-use crate::app::analyse::model::{Anomaly, Forecast, ForecastDay, Mover, Trends};
+use crate::app::analyse::model::{Anomaly, Forecast, ForecastDay, Mover, TrendKind, Trends};
 use crate::app::error::Result;
 use crate::store::Day;
 use breakeven_simulator::pricing::Usd;
@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 /// Movers shown as the top.
 const TOP_MOVERS: usize = 5;
 
-fn movers(kind: &str, daily: LazyFrame, last: i64) -> Result<Vec<Mover>> {
+fn movers(kind: TrendKind, daily: LazyFrame, last: i64) -> Result<Vec<Mover>> {
     let e = AnalyticsError::from;
     let df = trends::week_over_week(daily, last).collect().map_err(e)?;
     let key = strs(&df, "key").map_err(e)?;
@@ -25,7 +25,7 @@ fn movers(kind: &str, daily: LazyFrame, last: i64) -> Result<Vec<Mover>> {
     let pct = f64s(&df, "change_pct").map_err(e)?;
     Ok((0..df.height())
         .map(|i| Mover {
-            kind: kind.to_string(),
+            kind,
             name: key[i].clone(),
             this_week_usd: this[i],
             previous_week_usd: prev[i],
@@ -35,7 +35,7 @@ fn movers(kind: &str, daily: LazyFrame, last: i64) -> Result<Vec<Mover>> {
         .collect())
 }
 
-fn anomalies(kind: &str, daily: LazyFrame) -> Result<Vec<Anomaly>> {
+fn anomalies(kind: TrendKind, daily: LazyFrame) -> Result<Vec<Anomaly>> {
     let e = AnalyticsError::from;
     let df = trends::anomalies(daily)
         .filter(col("anomaly"))
@@ -51,7 +51,7 @@ fn anomalies(kind: &str, daily: LazyFrame) -> Result<Vec<Anomaly>> {
     Ok((0..df.height())
         .filter(|i| flags[*i])
         .map(|i| Anomaly {
-            kind: kind.to_string(),
+            kind,
             name: key[i].clone(),
             day: Day(day[i]),
             cost: r6(cost[i]),
@@ -100,13 +100,13 @@ pub(crate) fn build(
     let service_daily = billed
         .group_by([col("service").alias("key"), col("day")])
         .agg([col("cost_usd").sum()]);
-    let mut wow = movers("function", function_daily.clone(), last.0)?;
-    wow.extend(movers("service", service_daily.clone(), last.0)?);
+    let mut wow = movers(TrendKind::Function, function_daily.clone(), last.0)?;
+    wow.extend(movers(TrendKind::Service, service_daily.clone(), last.0)?);
     let mut top: Vec<Mover> = wow.clone();
     top.sort_by(|a, b| b.change_usd.0.abs().cmp(&a.change_usd.0.abs()));
     top.truncate(TOP_MOVERS);
-    let mut flagged = anomalies("function", function_daily.clone())?;
-    flagged.extend(anomalies("service", service_daily.clone())?);
+    let mut flagged = anomalies(TrendKind::Function, function_daily.clone())?;
+    flagged.extend(anomalies(TrendKind::Service, service_daily.clone())?);
     flagged.sort_by(|a, b| (b.day, &a.name).cmp(&(a.day, &b.name)));
     let forecast = if has_bill {
         forecast("billed, all services", service_daily, last.0)?

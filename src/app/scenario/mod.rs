@@ -65,7 +65,7 @@ pub struct RoundTrip {
     pub simulated_requests: u64,
     pub cold_starts: u64,
     /// `exact` (every request) or `aggregate` (per-minute estimates, above 20 million requests).
-    pub mode: String,
+    pub mode: Mode,
 }
 
 impl RoundTrip {
@@ -106,7 +106,7 @@ pub struct Extraction {
     pub round_trip: Option<RoundTrip>,
 }
 
-fn find(store: &Store, name: &str, account: Option<&str>) -> Result<(FunctionRow, String)> {
+fn find(store: &Store, name: &str, account: Option<&str>) -> Result<(FunctionRow, accounts::AccountSource)> {
     let all = functions::list(store.conn())?;
     let matches: Vec<&FunctionRow> = all
         .iter()
@@ -171,7 +171,7 @@ pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest
     let duration = traffic::fit_duration(c, f.id, w)?;
     let peak_concurrency = traffic::peak_concurrency(c, f.id, w, &counts, duration.model_mean_ms)?;
     let shape = FunctionShape {
-        own_platform: cost::own_platform(&source).to_string(),
+        own_platform: cost::own_platform(source).to_string(),
         region: f.region.clone(),
         memory_mb: f.config.memory_mb,
         arch: f.config.architecture.clone(),
@@ -247,7 +247,7 @@ pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest
                 difference_pct,
                 method: USAGE_METHOD.to_string(),
                 simulated_requests: r.requests,
-                mode: if mode.is_some() { "aggregate" } else { "exact" }.to_string(),
+                mode: mode.unwrap_or(Mode::Exact),
                 cold_starts: r.cold_starts,
             });
         }

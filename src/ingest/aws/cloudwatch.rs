@@ -8,7 +8,7 @@
 //! moves only once the last page of its request is stored.
 
 use crate::ingest::aws::{call, AwsSource, Task};
-use crate::ingest::{Batch, IngestError, Pulled, SeriesPoints};
+use crate::ingest::{Batch, IngestError, Pulled, SeriesPoints, SyncStage};
 use crate::store::{sync_runs, Day, Store};
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy, StatusCode};
@@ -192,7 +192,7 @@ impl AwsSource {
             });
         }
         let step = self.step(
-            "metrics",
+            SyncStage::Metrics,
             n,
             0,
             format!("{queries} metric queries in {n} requests for {account}/{region}"),
@@ -335,7 +335,7 @@ impl AwsSource {
         let (cursors, step) = match next {
             Some(t) => {
                 let step = self.step(
-                    "metrics",
+                    SyncStage::Metrics,
                     0,
                     0,
                     format!("{points} points ({} s), more pages", w.period_s),
@@ -350,7 +350,7 @@ impl AwsSource {
             }
             None => {
                 let step = self.step(
-                    "metrics",
+                    SyncStage::Metrics,
                     0,
                     1,
                     format!("{} queries at {} s", request.queries.len(), w.period_s),

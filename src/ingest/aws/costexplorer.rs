@@ -7,7 +7,7 @@
 //! one request. Days end before today: today's costs are still accumulating.
 
 use crate::ingest::aws::{call, AwsSource, Task};
-use crate::ingest::{Batch, Cancel, IngestError, Pulled};
+use crate::ingest::{Batch, Cancel, IngestError, Pulled, SyncStage};
 use crate::store::costs::{DailyCost, FetchedDay};
 use crate::store::{costs, Day, Store};
 use aws_sdk_costexplorer::types::{
@@ -99,7 +99,7 @@ impl AwsSource {
         for range in rs {
             self.tasks.push_back(Task::Costs { profile: p, range });
         }
-        let step = self.step("costs", n, 0, format!("{} day(s) to fetch", days.len()));
+        let step = self.step(SyncStage::Costs, n, 0, format!("{} day(s) to fetch", days.len()));
         Ok(Pulled {
             batch: None,
             step,
@@ -170,7 +170,7 @@ impl AwsSource {
             .map(|d| (Day(d), estimated_days.contains(&Day(d))))
             .collect();
         let step = self.step(
-            "costs",
+            SyncStage::Costs,
             0,
             1,
             format!("{} to {}: {} rows", range.start, range.end.plus(-1), rows.len()),

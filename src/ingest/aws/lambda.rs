@@ -2,7 +2,7 @@
 //! `ListProvisionedConcurrencyConfigs` (provisioned concurrency is configured per alias or version).
 
 use crate::ingest::aws::{call, map_error, AwsSource, Task};
-use crate::ingest::{Batch, Cancel, IngestError, Pulled};
+use crate::ingest::{Batch, Cancel, IngestError, Pulled, SyncStage};
 use crate::store::functions::FunctionRecord;
 use aws_sdk_lambda::types::FunctionConfiguration;
 
@@ -49,7 +49,7 @@ impl AwsSource {
             region: r,
         });
         let n = functions.len();
-        let step = self.step("inventory", 1, 1, format!("{n} functions in {account}/{region}"));
+        let step = self.step(SyncStage::Inventory, 1, 1, format!("{n} functions in {account}/{region}"));
         Ok(Pulled {
             batch: Some(Batch::Functions {
                 account,

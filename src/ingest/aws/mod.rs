@@ -26,8 +26,8 @@ mod options;
 pub(crate) use call::{call, map_error};
 pub use options::{timeouts, AwsOptions, DEFAULT_TIMEOUT_S, MAX_ATTEMPTS, MAX_DAYS, MAX_TIMEOUT_S};
 
-use crate::ingest::{Batch, Cancel, IngestError, Pulled, Source, Step};
-use crate::store::accounts::AccountRecord;
+use crate::ingest::{Batch, Cancel, IngestError, Pulled, Source, Step, SyncStage};
+use crate::store::accounts::{AccountRecord, AccountSource};
 use crate::store::functions::FunctionRecord;
 use crate::store::Store;
 use aws_config::retry::RetryConfig;
@@ -84,7 +84,7 @@ pub struct AwsSource {
     costed: HashSet<String>,
     requests: BTreeMap<String, u64>,
     attempts: Attempts,
-    progress: HashMap<&'static str, (u64, u64)>,
+    progress: HashMap<SyncStage, (u64, u64)>,
 }
 
 impl AwsSource {
@@ -201,7 +201,7 @@ impl AwsSource {
     }
 
     /// Count a stage's units: `add` more known, `done` more finished.
-    fn step(&mut self, stage: &'static str, add: u64, done: u64, label: String) -> Step {
+    fn step(&mut self, stage: SyncStage, add: u64, done: u64, label: String) -> Step {
         let e = self.progress.entry(stage).or_insert((0, 0));
         e.1 += add;
         e.0 += done;
@@ -244,14 +244,14 @@ impl AwsSource {
             // work; the requests themselves go last.
             self.tasks.push_front(Task::PlanCosts { profile: p });
         }
-        let step = self.step("identity", 1, 1, format!("account {account} ({label})"));
+        let step = self.step(SyncStage::Identity, 1, 1, format!("account {account} ({label})"));
         let profile = self.opts.profiles.get(p).cloned().flatten();
         Ok(Pulled {
             batch: Some(Batch::Account {
                 account: AccountRecord {
                     key: account.clone(),
                     name: format!("AWS {account}"),
-                    source: "aws".into(),
+                    source: AccountSource::Aws,
                     profile,
                 },
                 regions,

@@ -11,8 +11,8 @@ pub mod rng;
 pub mod traffic;
 
 use crate::ingest::aws::cloudwatch::{cursor_key, windows};
-use crate::ingest::{Batch, Cancel, IngestError, Pulled, Source, Step};
-use crate::store::accounts::AccountRecord;
+use crate::ingest::{Batch, Cancel, IngestError, Pulled, Source, Step, SyncStage};
+use crate::store::accounts::{AccountRecord, AccountSource};
 use crate::store::functions::FunctionRecord;
 use crate::store::{Day, Store};
 use breakeven_simulator::pricing::PriceCatalog;
@@ -77,7 +77,7 @@ impl DemoSource {
 
     fn step(&self, label: String) -> Step {
         Step {
-            stage: "demo",
+            stage: SyncStage::Demo,
             label,
             done: self.done,
             total: self.total,
@@ -108,7 +108,7 @@ impl DemoSource {
                 account: AccountRecord {
                     key: ACCOUNT.into(),
                     name: "Demo account (synthetic)".into(),
-                    source: "demo".into(),
+                    source: AccountSource::Demo,
                     profile: None,
                 },
                 regions: vec![bill::REGION.into()],
@@ -194,7 +194,7 @@ impl Source for DemoSource {
                         fetched_at: self.opts.until.start_unix(),
                     }),
                     step: Step {
-                        stage: "demo",
+                        stage: SyncStage::Demo,
                         label: format!("{n} daily cost rows"),
                         done: self.total,
                         total: self.total,

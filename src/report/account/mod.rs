@@ -13,15 +13,54 @@ use crate::report::charts::billed::ServiceDay;
 use crate::report::charts::reconcile::ReconcileDay;
 use crate::report::SCHEMA_VERSION;
 use breakeven_simulator::pricing::Usd;
+use breakeven_simulator::scenario::Mode;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+/// What a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportKind {
+    /// Every function of an account.
+    Account,
+    /// One function.
+    Function,
+}
+
+text_enum!(ReportKind {
+    Account => "account",
+    Function => "function",
+});
+
+/// How a reconciled day of a report ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReconciledStatus {
+    /// Within tolerance.
+    #[serde(rename = "ok")]
+    Ok,
+    /// Outside tolerance, with a known cause.
+    #[serde(rename = "explained")]
+    Explained,
+    /// Outside tolerance, cause unknown.
+    #[serde(rename = "unexplained")]
+    Unexplained,
+    /// Nothing billed stored for the day.
+    #[serde(rename = "no bill")]
+    NoBill,
+}
+
+text_enum!(ReconciledStatus {
+    Ok => "ok",
+    Explained => "explained",
+    Unexplained => "unexplained",
+    NoBill => "no bill",
+});
 
 /// An account or function report. Serialised as is by the JSON exporter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountReport {
     pub schema_version: u32,
-    /// `account` or `function`.
-    pub kind: String,
+    pub kind: ReportKind,
     /// `breakeven <version>`.
     pub generator: String,
     /// Account key as stored (an AWS account id, or `demo`).
@@ -101,8 +140,7 @@ pub struct ReconciledDay {
     pub usage_derived_usd: Usd,
     pub billed_usd: Option<Usd>,
     pub gap_usd: Option<Usd>,
-    /// `ok`, `explained`, `unexplained` or `no bill`.
-    pub status: String,
+    pub status: ReconciledStatus,
     /// Likely causes of the gap, in words.
     pub causes: Vec<String>,
 }
@@ -156,7 +194,7 @@ pub struct ReplayCheck {
     pub to: String,
     pub invocations: u64,
     /// `aggregate` (per-minute estimates) or `exact`.
-    pub mode: String,
+    pub mode: Mode,
     /// Simulated cost of the replayed days, no free tier, USD.
     pub simulated_usd: Usd,
     /// Usage-derived cost of the same days, no free tier, USD.
@@ -170,7 +208,11 @@ impl AccountReport {
     pub fn new(account: &str, function: Option<&str>, from: &str, to: &str, days: u32) -> AccountReport {
         AccountReport {
             schema_version: SCHEMA_VERSION,
-            kind: if function.is_some() { "function" } else { "account" }.into(),
+            kind: if function.is_some() {
+                ReportKind::Function
+            } else {
+                ReportKind::Account
+            },
             generator: format!("breakeven {}", env!("CARGO_PKG_VERSION")),
             account: account.into(),
             from: from.into(),

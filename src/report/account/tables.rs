@@ -1,7 +1,7 @@
 //! The tables of an account or function report, as text cells: the HTML and Markdown exporters
 //! lay out the same rows.
 
-use super::AccountReport;
+use super::{AccountReport, ReconciledStatus};
 use crate::report::charts;
 use crate::report::tables::header;
 use crate::report::TextTable;
@@ -63,14 +63,14 @@ pub fn days_outside_tolerance(r: &AccountReport) -> TextTable {
             .reconciliation
             .days
             .iter()
-            .filter(|d| d.status != "ok")
+            .filter(|d| d.status != ReconciledStatus::Ok)
             .map(|d| {
                 vec![
                     d.day.clone(),
                     d.usage_derived_usd.to_string(),
                     dash(d.billed_usd.map(|b| b.to_string())),
                     dash(d.gap_usd.map(|g| g.to_string())),
-                    d.status.clone(),
+                    d.status.to_string(),
                     d.causes.join("; "),
                 ]
             })

@@ -123,7 +123,7 @@ pub fn tables(r: &AccountReport) -> Vec<Table> {
                         d.usage_derived_usd.exact(),
                         d.billed_usd.map(|b| b.exact()).unwrap_or_default(),
                         d.gap_usd.map(|g| g.exact()).unwrap_or_default(),
-                        d.status.clone(),
+                        d.status.to_string(),
                         d.causes.join("; "),
                     ]
                 })

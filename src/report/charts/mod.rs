@@ -29,12 +29,18 @@ use breakeven_simulator::pricing::Usd;
 pub const WIDTH: u32 = 960;
 
 /// Light for paper and light desktops, dark for dark desktops.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Theme {
     Light,
     Dark,
 }
+
+text_enum!(Theme {
+    Light => "light",
+    Dark => "dark",
+});
 
 /// Colours of the non-data parts of a chart.
 pub struct Palette {

@@ -19,6 +19,7 @@ import type {
   ProfileName,
   SyncInput,
   SyncReport,
+  Theme,
 } from "./types";
 
 /** Shown when the back end cannot be reached at all (IPC failure, not an app error). */
@@ -57,11 +58,11 @@ export const api = {
   syncCancel: () => call<boolean>("sync_cancel"),
   functionsList: (days: string) => call<FunctionTable>("functions_list", { days }),
   functionsCostOn: (platform: string, days: string) => call<CostOn[]>("functions_cost_on", { platform, days }),
-  functionDetail: (id: number, days: string, theme: string) =>
+  functionDetail: (id: number, days: string, theme: Theme) =>
     call<FunctionDetail>("function_detail", { id, days, theme }),
-  dashboard: (account: string, theme: string) => call<DashboardView>("dashboard", { account, theme }),
+  dashboard: (account: string, theme: Theme) => call<DashboardView>("dashboard", { account, theme }),
   functionScenario: (id: number) => call<FunctionScenario>("function_scenario", { id }),
-  functionTuning: (id: number, theme: string) => call<FunctionTuning>("function_tuning", { id, theme }),
+  functionTuning: (id: number, theme: Theme) => call<FunctionTuning>("function_tuning", { id, theme }),
   settingsLocations: () => call<Locations>("settings_locations"),
   catalogReload: () => call<CatalogInfo>("catalog_reload"),
   dbChoose: (path: string) => call<AccountOverview>("db_choose", { path }),

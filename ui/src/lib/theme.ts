@@ -1,6 +1,8 @@
 // Light/dark theme: the user's choice is remembered; "system" follows the OS setting.
 
-export type ThemeChoice = "system" | "light" | "dark";
+import type { Theme } from "./types";
+
+export type ThemeChoice = "system" | Theme;
 
 const KEY = "breakeven.theme";
 
@@ -20,7 +22,7 @@ export function applyTheme(choice: ThemeChoice): void {
 }
 
 /** The theme in effect ("system" resolved), for charts drawn by the back end. */
-export function effectiveTheme(): "light" | "dark" {
+export function effectiveTheme(): Theme {
   const set = document.documentElement.dataset.theme;
   if (set === "light" || set === "dark") return set;
   return window.matchMedia?.("(prefers-color-scheme: dark)").matches ? "dark" : "light";

@@ -1,14 +1,14 @@
 // The what-if commands, typed (one function per Tauri command; failures are CommandErrors).
 
 import { call } from "./api";
-import type { BreakevenView, ReportFormat, ReportOutcome, Scenario, ScenarioFile, WhatIfRun } from "./types";
+import type { BreakevenView, ReportFormat, ReportOutcome, Scenario, ScenarioFile, Theme, WhatIfRun } from "./types";
 
 export const whatifApi = {
   demo: () => call<ScenarioFile>("whatif_demo"),
   /** A live preview, or with `exact` the scenario as written. */
   run: (scenario: Scenario, exact: boolean) => call<WhatIfRun>("whatif_run", { scenario, exact }),
   /** Break-even curves, the chart drawn in `theme`. */
-  breakeven: (scenario: Scenario, theme: "light" | "dark") => call<BreakevenView>("whatif_breakeven", { scenario, theme }),
+  breakeven: (scenario: Scenario, theme: Theme) => call<BreakevenView>("whatif_breakeven", { scenario, theme }),
   parse: (toml: string) => call<ScenarioFile>("scenario_parse", { toml }),
   /** Native open dialog; null when cancelled. */
   open: () => call<ScenarioFile | null>("scenario_open"),
