@@ -5,6 +5,7 @@ mod text_enum;
 
 pub mod analytics;
 pub mod app;
+pub mod error_code;
 pub mod ingest;
 pub mod report;
 pub mod store;

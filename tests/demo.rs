@@ -1,5 +1,6 @@
 //! `breakeven demo`: the synthetic account, loaded through the CLI and checked like a user would.
 
+use breakeven::error_code::ErrorCode;
 use crate::support::{run, stderr, stdout};
 use breakeven::store::Store;
 use serde_json::Value;
@@ -219,7 +220,7 @@ fn a_cancelled_load_is_recorded_and_an_empty_database_gets_the_demo_once() {
         cancel: cancel.clone(),
     };
     let err = load(&mut store, &catalog, opts.clone(), &watcher, &cancel).unwrap_err();
-    assert_eq!(err.code(), "E_CANCELLED");
+    assert_eq!(err.code(), ErrorCode::Cancelled);
     let status: String = store
         .conn()
         .query_row("SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1", [], |r| {

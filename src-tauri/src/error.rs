@@ -2,27 +2,26 @@
 //! a stable code to branch on, a plain sentence to show, and for input errors the form field at
 //! fault, so the UI never shows (or parses) a raw Rust error string.
 
+use breakeven::error_code::ErrorCode;
 use breakeven::app::{AppError, ErrorPayload};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct CommandError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     /// Name of the input field that was rejected (e.g. `duration_ms`), when one was.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(any(test, feature = "ts"), ts(optional))]
     pub field: Option<&'static str>,
 }
 
-/// Code of every input the command layer rejects before it reaches the application layer.
-pub const E_BAD_INPUT: &str = "E_BAD_INPUT";
-
 impl CommandError {
-    /// An input field the command layer rejected.
+    /// An input field the command layer rejected (`E_BAD_INPUT`).
     pub fn field(field: &'static str, message: impl Into<String>) -> Self {
         CommandError {
-            code: E_BAD_INPUT.to_string(),
+            code: ErrorCode::BadInput,
             message: message.into(),
             field: Some(field),
         }

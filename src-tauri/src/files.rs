@@ -6,17 +6,15 @@
 //! `BREAKEVEN_E2E_DIALOG_DIR` set to an existing absolute directory answers every dialog with a
 //! file of that directory instead (the suggested name for a save). Release builds ignore it.
 
+use breakeven::error_code::ErrorCode;
 use crate::error::{CommandError, CommandResult};
 use std::path::{Path, PathBuf};
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
-/// Code of a path the app refuses to read or write.
-pub const E_BAD_PATH: &str = "E_BAD_PATH";
-
 fn bad_path(message: impl Into<String>) -> CommandError {
     CommandError {
-        code: E_BAD_PATH.into(),
+        code: ErrorCode::BadPath,
         message: message.into(),
         field: None,
     }
@@ -182,7 +180,7 @@ mod tests {
         assert!(checked(&dir.join("a.toml"), &["toml"]).is_ok());
         assert!(checked(&dir.join("a.TOML"), &["toml"]).is_ok());
         let e = checked(Path::new("a.toml"), &["toml"]).unwrap_err();
-        assert_eq!(e.code, E_BAD_PATH);
+        assert_eq!(e.code, ErrorCode::BadPath);
         assert!(checked(&dir.join("a.sh"), &["toml"])
             .unwrap_err()
             .message
@@ -198,7 +196,7 @@ mod tests {
         assert!(checked_folder(dir.path()).is_ok());
         let file = dir.path().join("a.csv");
         std::fs::write(&file, "x").unwrap();
-        assert_eq!(checked_folder(&file).unwrap_err().code, E_BAD_PATH);
+        assert_eq!(checked_folder(&file).unwrap_err().code, ErrorCode::BadPath);
         assert!(checked_folder(Path::new("tables")).is_err());
         assert!(checked_folder(&dir.path().join("missing/tables")).is_err());
     }

@@ -199,6 +199,7 @@ fn group(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use breakeven::error_code::ErrorCode;
 
     const F: Field = Field {
         name: "requests",
@@ -211,7 +212,7 @@ mod tests {
         assert_eq!(count(F, "2_500", 10_000).unwrap(), Some(2_500));
         assert_eq!(count(F, "", 10).unwrap(), None);
         let e = count(F, "12abc", 10_000).unwrap_err();
-        assert_eq!((e.code.as_str(), e.field), ("E_BAD_INPUT", Some("requests")));
+        assert_eq!((e.code, e.field), (ErrorCode::BadInput, Some("requests")));
         assert_eq!(e.message, "Requests per month: “12abc” is not a whole number.");
         assert!(count(F, "-5", 10).is_err());
         assert!(count(F, "1.5", 10).is_err());

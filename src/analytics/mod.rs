@@ -20,6 +20,8 @@ pub mod reconcile;
 pub mod trends;
 pub mod usage;
 
+use crate::error_code::ErrorCode;
+
 /// Errors of the analytics layer.
 #[derive(Debug, thiserror::Error)]
 pub enum AnalyticsError {
@@ -32,11 +34,11 @@ pub enum AnalyticsError {
 }
 
 impl AnalyticsError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AnalyticsError::Polars(_) => "E_ANALYSE",
+            AnalyticsError::Polars(_) => ErrorCode::Analyse,
             AnalyticsError::Store(e) => e.code(),
-            AnalyticsError::Catalog(_) => "E_ANALYSE_PRICING",
+            AnalyticsError::Catalog(_) => ErrorCode::AnalysePricing,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Loading the price catalog: the bundled one plus the user's override file, if any.
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use breakeven_simulator::pricing::catalog::{BUNDLED, CATALOG_VERSION};
 use breakeven_simulator::pricing::check::{check as check_catalog, check_file, first_problem, with_override};
@@ -61,7 +62,7 @@ pub fn check(files: &[PathBuf], bundled: bool) -> Result<CheckReport> {
     }
     for f in files {
         let text = std::fs::read_to_string(f)
-            .map_err(|e| AppError::bad_input("E_NOT_FOUND", format!("{}: {e}", f.display())))?;
+            .map_err(|e| AppError::bad_input(ErrorCode::NotFound, format!("{}: {e}", f.display())))?;
         if let Err(problems) = with_override(&base, &f.display().to_string(), &text) {
             report.problems.extend(problems);
         }

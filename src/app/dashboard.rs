@@ -5,6 +5,7 @@
 //! reconciles with the metrics, and the latest sync. Every figure is the one
 //! `breakeven analyse --account KEY --json` prints: the GUI and the CLI cannot disagree.
 
+use crate::error_code::ErrorCode;
 use crate::analytics::reconcile::DayStatus;
 use crate::app::analyse::model::{AccountCost, Analysis, Anomaly, CostSplit, Mover, ServiceCost, TrendKind};
 use crate::app::analyse::{self, AnalyseRequest};
@@ -148,7 +149,7 @@ pub fn dashboard(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Das
     let account = accounts::list(c)?
         .into_iter()
         .find(|a| a.key == key)
-        .ok_or_else(|| AppError::bad_input("E_NO_ACCOUNT", format!("no account `{key}` in the database")))?;
+        .ok_or_else(|| AppError::bad_input(ErrorCode::NoAccount, format!("no account `{key}` in the database")))?;
     let a = analyse::analyse(
         store,
         catalog,

@@ -2,6 +2,7 @@
 //! every shell, so a typo such as `99999-01-01` is refused with the flag's name instead of
 //! becoming a query over 98,000 years.
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::store::Day;
 
@@ -17,7 +18,7 @@ pub fn parse_day(flag: &str, text: &str) -> Result<Day> {
     let text = text.trim();
     let outside = || {
         AppError::bad_input(
-            "E_BAD_DATE",
+            ErrorCode::BadDate,
             format!("{flag}: {text} is outside the dates accepted, {EARLIEST} to {LATEST}"),
         )
     };
@@ -25,7 +26,7 @@ pub fn parse_day(flag: &str, text: &str) -> Result<Day> {
         // A year of five digits or more is no calendar day Breakeven keeps: say the range.
         match text.split_once('-') {
             Some((year, _)) if year.len() > 4 && year.bytes().all(|b| b.is_ascii_digit()) => outside(),
-            _ => AppError::bad_input("E_BAD_DATE", format!("{flag}: {e}")),
+            _ => AppError::bad_input(ErrorCode::BadDate, format!("{flag}: {e}")),
         }
     })?;
     if !(EARLIEST..=LATEST).contains(&day) {
@@ -43,7 +44,7 @@ pub fn parse_optional_day(flag: &str, text: Option<&str>) -> Result<Option<Day>>
 pub fn check_order(from: Option<Day>, to: Option<Day>) -> Result<()> {
     match (from, to) {
         (Some(f), Some(t)) if f > t => Err(AppError::bad_input(
-            "E_BAD_DATE",
+            ErrorCode::BadDate,
             format!("--from {f} is after --to {t}"),
         )),
         _ => Ok(()),
@@ -63,7 +64,7 @@ mod tests {
     #[test]
     fn to_99999_01_01_is_refused_naming_the_flag() {
         let e = parse_day("--to", "99999-01-01").unwrap_err();
-        assert_eq!(e.code(), "E_BAD_DATE");
+        assert_eq!(e.code(), ErrorCode::BadDate);
         assert_eq!(
             e.to_string(),
             "--to: 99999-01-01 is outside the dates accepted, 2000-01-01 to 2100-12-31"

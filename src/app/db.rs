@@ -1,6 +1,7 @@
 //! `breakeven db`: where the database is, what it holds, whether it is sound, and how fast it
 //! takes metric points.
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::store::check::Finding;
 use crate::store::functions::FunctionRecord;
@@ -41,7 +42,7 @@ pub fn resolve(path: Option<&Path>) -> Result<PathBuf> {
         Some(p) => Ok(p.to_path_buf()),
         None => crate::store::default_path().ok_or_else(|| {
             AppError::bad_input(
-                "E_NO_DATA_DIR",
+                ErrorCode::NoDataDir,
                 "no data directory on this system: pass --db PATH",
             )
         }),
@@ -139,7 +140,7 @@ pub fn bench(dir: &Path, rows: u64, baseline_rows: u64) -> Result<BenchReport> {
     ] {
         if value > max {
             return Err(AppError::bad_input(
-                "E_DB_BENCH_ROWS",
+                ErrorCode::DbBenchRows,
                 format!("{flag} is {value}; the most `db bench` inserts is {max}"),
             ));
         }

@@ -1,6 +1,7 @@
 //! `breakeven demo`: load the synthetic demo account, and check that its bill reconciles with
 //! the usage its metrics show.
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::app::sync::{write_batch, Cancel, Progress, ProgressEvent, SyncReport};
 use crate::ingest::demo::{DemoOptions, DemoSource, ACCOUNT, SOURCE_KIND};
@@ -28,7 +29,7 @@ pub fn load(
 ) -> Result<SyncReport> {
     if opts.days == 0 || opts.days > 454 {
         return Err(AppError::bad_input(
-            "E_BAD_DAYS",
+            ErrorCode::BadDays,
             "--days must be between 1 and 454",
         ));
     }
@@ -58,7 +59,7 @@ pub fn load(
     let (run_id, rows_written) = match loaded {
         Ok(done) => done,
         Err(e) => {
-            let status = if e.code() == "E_CANCELLED" {
+            let status = if e.code() == ErrorCode::Cancelled {
                 RunStatus::Cancelled
             } else {
                 RunStatus::Failed
@@ -137,7 +138,7 @@ pub struct Reconciliation {
 pub fn reconcile(store: &Store, catalog: &PriceCatalog, account: &str) -> Result<Reconciliation> {
     let c = store.conn();
     let id = accounts::id_of(c, account)?.ok_or_else(|| {
-        AppError::bad_input("E_NO_ACCOUNT", format!("no account `{account}` in the database"))
+        AppError::bad_input(ErrorCode::NoAccount, format!("no account `{account}` in the database"))
     })?;
     let fs = functions::list(c)?;
     let mut derived = Usd::ZERO;
@@ -156,7 +157,7 @@ pub fn reconcile(store: &Store, catalog: &PriceCatalog, account: &str) -> Result
             .config
             .architecture
             .parse()
-            .map_err(|e: String| AppError::bad_input("E_BAD_ARCH", e))?;
+            .map_err(|e: String| AppError::bad_input(ErrorCode::BadArch, e))?;
         let deployment = Deployment {
             memory_mb: f.config.memory_mb,
             arch,

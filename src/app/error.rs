@@ -2,13 +2,14 @@
 //! and in `--json` output) and a plain sentence; the CLI maps them to exit codes.
 
 use breakeven_simulator::pricing::CatalogError;
+use crate::error_code::ErrorCode;
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// The user's input is wrong (bad flag value, malformed file): exit code 2.
     #[error("{message}")]
-    BadInput { code: &'static str, message: String },
+    BadInput { code: ErrorCode, message: String },
     #[error(transparent)]
     Catalog(#[from] CatalogError),
     #[error(transparent)]
@@ -27,7 +28,7 @@ pub enum AppError {
     /// The cause is part of the message (not a `source`), so a printed chain names it once.
     #[error("{context}: {cause}")]
     Report {
-        code: &'static str,
+        code: ErrorCode,
         context: String,
         cause: Box<dyn std::error::Error + Send + Sync>,
     },
@@ -36,7 +37,7 @@ pub enum AppError {
 pub type Result<T> = std::result::Result<T, AppError>;
 
 impl AppError {
-    pub fn bad_input(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_input(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::BadInput {
             code,
             message: message.into(),
@@ -51,23 +52,23 @@ impl AppError {
     }
 
     /// Stable code, e.g. `E_UNKNOWN_PLATFORM`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::BadInput { code, .. } => code,
+            AppError::BadInput { code, .. } => *code,
             AppError::Catalog(c) => match c {
-                CatalogError::Syntax { .. } => "E_CATALOG_SYNTAX",
-                CatalogError::Invalid { .. } => "E_CATALOG_INVALID",
-                CatalogError::UnknownPlatform(_) => "E_UNKNOWN_PLATFORM",
-                CatalogError::MissingPrice { .. } => "E_MISSING_PRICE",
-                CatalogError::UnknownRegion { .. } => "E_UNKNOWN_REGION",
-                CatalogError::Usage(_) => "E_BAD_USAGE",
-                CatalogError::Overflow(_) => "E_OVERFLOW",
+                CatalogError::Syntax { .. } => ErrorCode::CatalogSyntax,
+                CatalogError::Invalid { .. } => ErrorCode::CatalogInvalid,
+                CatalogError::UnknownPlatform(_) => ErrorCode::UnknownPlatform,
+                CatalogError::MissingPrice { .. } => ErrorCode::MissingPrice,
+                CatalogError::UnknownRegion { .. } => ErrorCode::UnknownRegion,
+                CatalogError::Usage(_) => ErrorCode::BadUsage,
+                CatalogError::Overflow(_) => ErrorCode::Overflow,
             },
             AppError::Store(e) => e.code(),
             AppError::Ingest(e) => e.code(),
             AppError::Analytics(e) => e.code(),
-            AppError::Io { .. } => "E_IO",
-            AppError::Report { code, .. } => code,
+            AppError::Io { .. } => ErrorCode::Io,
+            AppError::Report { code, .. } => *code,
         }
     }
 
@@ -86,7 +87,7 @@ impl AppError {
     /// The form sent to the desktop UI and printed by `--json`.
     pub fn to_payload(&self) -> ErrorPayload {
         ErrorPayload {
-            code: self.code().to_string(),
+            code: self.code(),
             message: self.to_string(),
         }
     }
@@ -96,7 +97,7 @@ impl AppError {
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorPayload {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -106,14 +107,14 @@ impl AppError {
     /// read failure an I/O error.
     pub fn from_input(
         e: crate::ingest::error::InputError,
-        malformed_code: &'static str,
+        malformed_code: ErrorCode,
         what: &str,
     ) -> AppError {
         use crate::ingest::error::InputError;
         match e {
             InputError::Malformed { .. } => AppError::bad_input(malformed_code, e.to_string()),
             InputError::Read { ref file, ref source } if source.kind() == std::io::ErrorKind::NotFound => {
-                AppError::bad_input("E_NOT_FOUND", format!("{what} {file} does not exist"))
+                AppError::bad_input(ErrorCode::NotFound, format!("{what} {file} does not exist"))
             }
             InputError::Read { file, source } => AppError::io(format!("reading {file}"), source),
         }

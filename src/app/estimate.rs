@@ -1,5 +1,6 @@
 //! The closed-form monthly estimate of a usage profile on one platform.
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use breakeven_simulator::pricing::catalog::CATALOG_VERSION;
 use breakeven_simulator::pricing::{estimate as price, CostBreakdown, PriceCatalog, UsageProfile};
@@ -33,7 +34,7 @@ pub struct EstimateReport {
 pub fn estimate(catalog: &PriceCatalog, req: &EstimateRequest) -> Result<EstimateReport> {
     req.profile
         .validate()
-        .map_err(|e| AppError::bad_input("E_BAD_USAGE", e.to_string()))?;
+        .map_err(|e| AppError::bad_input(ErrorCode::BadUsage, e.to_string()))?;
     let platform = catalog.platform(&req.platform)?;
     let cost = price(catalog, &req.platform, req.region.as_deref(), &req.profile)?;
     Ok(EstimateReport {

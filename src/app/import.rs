@@ -5,6 +5,7 @@
 //! database exactly as it was, and a re-import adds nothing (see `ingest::focus` for how a charge
 //! is recognised).
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::ingest::error::InputError;
 use crate::ingest::focus::{self, FocusFile, FocusVersion};
@@ -41,7 +42,7 @@ fn starts_with_parquet_magic(path: &Path) -> bool {
 }
 
 fn focus_error(e: InputError) -> AppError {
-    AppError::from_input(e, "E_FOCUS_MALFORMED", "FOCUS file")
+    AppError::from_input(e, ErrorCode::FocusMalformed, "FOCUS file")
 }
 
 /// Exact totals of some charges, in USD.
@@ -55,7 +56,7 @@ pub struct Totals {
 
 impl Totals {
     fn add(&mut self, billed: Decimal, effective: Decimal) -> Result<()> {
-        let overflow = || AppError::bad_input("E_OVERFLOW", "cost totals exceed the exact decimal range");
+        let overflow = || AppError::bad_input(ErrorCode::Overflow, "cost totals exceed the exact decimal range");
         self.billed_usd = self.billed_usd.checked_add(billed).ok_or_else(overflow)?;
         self.effective_usd = self.effective_usd.checked_add(effective).ok_or_else(overflow)?;
         Ok(())

@@ -5,6 +5,7 @@
 //! invocation-weighted mean of the periods' values (exact for steady traffic, an approximation
 //! when the distribution shifts within the window).
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::app::estimate::{estimate, EstimateReport, EstimateRequest};
 use crate::store::functions::{self, FunctionRow};
@@ -149,7 +150,7 @@ pub fn profile(catalog: &PriceCatalog, u: &FunctionUsage, platform: &str) -> Res
     let arch: Arch = cfg
         .architecture
         .parse()
-        .map_err(|e: String| AppError::bad_input("E_BAD_ARCH", e))?;
+        .map_err(|e: String| AppError::bad_input(ErrorCode::BadArch, e))?;
     let duration = u.avg_duration_ms.unwrap_or(0.0).max(0.0);
     let mut p = UsageProfile {
         requests: u.monthly_requests,
@@ -238,7 +239,7 @@ pub fn daily_cost(
     let arch: Arch = cfg
         .architecture
         .parse()
-        .map_err(|e: String| AppError::bad_input("E_BAD_ARCH", e))?;
+        .map_err(|e: String| AppError::bad_input(ErrorCode::BadArch, e))?;
     let deployment = Deployment {
         memory_mb: cfg.memory_mb,
         arch,

@@ -6,6 +6,7 @@
 //! to a temporary file beside the target, is flushed, and is renamed over it, so an interrupted
 //! export leaves the old file or the new one, never half of either.
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use std::fs;
 use std::io::Write;
@@ -50,7 +51,7 @@ impl OutPath {
         let parent = parent_of(&self.path);
         if !parent.is_dir() {
             return Err(AppError::bad_input(
-                "E_OUT_NO_DIR",
+                ErrorCode::OutNoDir,
                 format!(
                     "cannot write {}: the folder {} does not exist",
                     self.path.display(),
@@ -68,7 +69,7 @@ impl OutPath {
         };
         if meta.file_type().is_symlink() {
             return Err(AppError::bad_input(
-                "E_OUT_SYMLINK",
+                ErrorCode::OutSymlink,
                 format!(
                     "{} is a symbolic link; an export is written only at the path named, give a regular file or a new name",
                     file.display()
@@ -77,7 +78,7 @@ impl OutPath {
         }
         if let Some((_, what)) = self.protected.iter().find(|(p, _)| same_file(file, p)) {
             return Err(AppError::bad_input(
-                "E_OUT_IS_INPUT",
+                ErrorCode::OutIsInput,
                 format!(
                     "{} is {what}, which this command reads: writing there would destroy it; give another path",
                     file.display(),
@@ -86,7 +87,7 @@ impl OutPath {
         }
         if meta.is_file() && meta.permissions().readonly() {
             return Err(AppError::bad_input(
-                "E_OUT_READ_ONLY",
+                ErrorCode::OutReadOnly,
                 format!(
                     "{} is read-only; give another path or make it writable",
                     file.display()
@@ -100,7 +101,7 @@ impl OutPath {
     pub fn write_file(&self, text: &str) -> Result<PathBuf> {
         if self.path.is_dir() {
             return Err(AppError::bad_input(
-                "E_REPORT_OUT_IS_DIR",
+                ErrorCode::ReportOutIsDir,
                 format!(
                     "{} is a directory; give a file name for this format",
                     self.path.display()
@@ -117,7 +118,7 @@ impl OutPath {
         self.check_file(&self.path)?;
         if self.path.is_file() {
             return Err(AppError::bad_input(
-                "E_REPORT_OUT_IS_FILE",
+                ErrorCode::ReportOutIsFile,
                 format!(
                     "{} is a file; CSV tables are written into a directory",
                     self.path.display()
@@ -170,7 +171,7 @@ fn same_inode(_: &fs::Metadata, _: &fs::Metadata) -> bool {
 
 fn write_failed(context: String, e: std::io::Error) -> AppError {
     AppError::Report {
-        code: "E_REPORT_WRITE",
+        code: ErrorCode::ReportWrite,
         context,
         cause: Box::new(e),
     }
@@ -200,7 +201,7 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn code(r: Result<PathBuf>) -> &'static str {
+    fn code(r: Result<PathBuf>) -> ErrorCode {
         match r {
             Err(AppError::BadInput { code, .. }) => code,
             other => panic!("expected a bad-input error, got {other:?}"),
@@ -213,19 +214,19 @@ mod tests {
         let db = dir.path().join("d.sqlite");
         fs::write(&db, "SQLite format 3\0").unwrap();
         let out = OutPath::new(&db).protect_database(&db);
-        assert_eq!(code(out.write_file("<html>")), "E_OUT_IS_INPUT");
+        assert_eq!(code(out.write_file("<html>")), ErrorCode::OutIsInput);
         assert_eq!(fs::read(&db).unwrap(), b"SQLite format 3\0");
         // Through another spelling of the same path too.
         let other = dir.path().join(".").join("d.sqlite");
         assert_eq!(
             code(OutPath::new(other).protect_database(&db).write_file("x")),
-            "E_OUT_IS_INPUT"
+            ErrorCode::OutIsInput
         );
         let wal = dir.path().join("d.sqlite-wal");
         fs::write(&wal, "wal").unwrap();
         assert_eq!(
             code(OutPath::new(&wal).protect_database(&db).write_file("x")),
-            "E_OUT_IS_INPUT"
+            ErrorCode::OutIsInput
         );
     }
 
@@ -237,7 +238,7 @@ mod tests {
         fs::write(&target, "keep me").unwrap();
         let link = dir.path().join("link.html");
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        assert_eq!(code(OutPath::new(&link).write_file("<html>")), "E_OUT_SYMLINK");
+        assert_eq!(code(OutPath::new(&link).write_file("<html>")), ErrorCode::OutSymlink);
         assert_eq!(fs::read_to_string(&target).unwrap(), "keep me");
         // A link inside a CSV folder is refused before any table is written.
         let folder = dir.path().join("tables");
@@ -251,7 +252,7 @@ mod tests {
         assert!(matches!(
             r,
             Err(AppError::BadInput {
-                code: "E_OUT_SYMLINK",
+                code: ErrorCode::OutSymlink,
                 ..
             })
         ));
@@ -267,7 +268,7 @@ mod tests {
         let mut perms = fs::metadata(&out).unwrap().permissions();
         perms.set_readonly(true);
         fs::set_permissions(&out, perms).unwrap();
-        assert_eq!(code(OutPath::new(&out).write_file("new")), "E_OUT_READ_ONLY");
+        assert_eq!(code(OutPath::new(&out).write_file("new")), ErrorCode::OutReadOnly);
         assert_eq!(fs::read_to_string(&out).unwrap(), "old");
     }
 
@@ -292,7 +293,7 @@ mod tests {
         assert!(matches!(
             out.check(),
             Err(AppError::BadInput {
-                code: "E_OUT_NO_DIR",
+                code: ErrorCode::OutNoDir,
                 ..
             })
         ));

@@ -1,6 +1,7 @@
 //! Report use case: scenario file → simulation, break-even sweep and memory tuning → report model
 //! → one exporter → files. The CLI and the desktop app share it.
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::app::output::OutPath;
 use crate::app::simulate::{self, Overrides};
@@ -101,7 +102,7 @@ pub fn compute(
 
 pub(crate) fn render_failed(format: Format, e: report::ReportError) -> AppError {
     AppError::Report {
-        code: "E_REPORT_RENDER",
+        code: ErrorCode::ReportRender,
         context: format!("rendering the {format} report"),
         cause: Box::new(e),
     }

@@ -1,6 +1,7 @@
 //! Simulation use cases: read a scenario file, run it, sweep its traffic, tune its memory.
 //! File reading happens here; the simulator itself is pure.
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use breakeven_simulator::pricing::PriceCatalog;
 use breakeven_simulator::run::SimError;
@@ -16,8 +17,8 @@ impl From<SimError> for AppError {
     fn from(e: SimError) -> Self {
         match e {
             SimError::Catalog(c) => AppError::Catalog(c),
-            SimError::Platform { .. } => AppError::bad_input("E_SCENARIO_PLATFORM", e.to_string()),
-            SimError::Invalid(m) => AppError::bad_input("E_SCENARIO", m),
+            SimError::Platform { .. } => AppError::bad_input(ErrorCode::ScenarioPlatform, e.to_string()),
+            SimError::Invalid(m) => AppError::bad_input(ErrorCode::Scenario, m),
         }
     }
 }
@@ -30,14 +31,14 @@ pub fn parse_scenario(catalog: &PriceCatalog, name: &str, text: &str, base_dir: 
         parse_counts(&text).map_err(|m| format!("{}: {m}", path.display()))
     };
     scenario::parse(name, text, catalog, &mut load)
-        .map_err(|e| AppError::bad_input("E_SCENARIO", e.to_string()))
+        .map_err(|e| AppError::bad_input(ErrorCode::Scenario, e.to_string()))
 }
 
 /// Read and parse a scenario file.
 pub fn load_scenario(catalog: &PriceCatalog, path: &Path) -> Result<Scenario> {
     let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => AppError::bad_input(
-            "E_NOT_FOUND",
+            ErrorCode::NotFound,
             format!("scenario file {} does not exist", path.display()),
         ),
         _ => AppError::io(format!("reading scenario {}", path.display()), e),

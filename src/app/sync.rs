@@ -5,6 +5,7 @@
 //! fetched, so killing the process at any point loses at most the batch in flight, and the next
 //! run fetches exactly what is missing.
 
+use crate::error_code::ErrorCode;
 use crate::app::error::Result;
 use crate::ingest::aws::{AwsOptions, AwsSource};
 pub use crate::ingest::Cancel;
@@ -102,7 +103,7 @@ pub fn run(
     let requests = source.requests();
     let (status, error) = match &outcome {
         Ok(()) => (RunStatus::Ok, None),
-        Err(e) if e.code() == "E_CANCELLED" => (RunStatus::Cancelled, Some(e.to_string())),
+        Err(e) if e.code() == ErrorCode::Cancelled => (RunStatus::Cancelled, Some(e.to_string())),
         Err(e) => (RunStatus::Failed, Some(e.to_string())),
     };
     sync_runs::finish(

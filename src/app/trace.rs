@@ -7,6 +7,7 @@
 //! everything in one transaction. Writes are upserts, so importing the same files again adds
 //! nothing.
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::app::sync::write_batch;
 use crate::ingest::error::InputError;
@@ -32,7 +33,7 @@ const NAME_LEN: usize = 12;
 const BATCH: usize = 500;
 
 fn trace_error(e: InputError) -> AppError {
-    AppError::from_input(e, "E_TRACE_MALFORMED", "trace file")
+    AppError::from_input(e, ErrorCode::TraceMalformed, "trace file")
 }
 
 /// Validated trace files and what the second pass needs to name and size functions.
@@ -77,7 +78,7 @@ pub struct TraceImportReport {
 pub fn check_trace(format: &str, paths: &[impl AsRef<Path>]) -> Result<TracePlan> {
     if format != azure2019::FORMAT {
         return Err(AppError::bad_input(
-            "E_TRACE_FORMAT",
+            ErrorCode::TraceFormat,
             format!(
                 "unknown trace format `{format}`: the one supported is {}",
                 azure2019::FORMAT
@@ -91,7 +92,7 @@ pub fn check_trace(format: &str, paths: &[impl AsRef<Path>]) -> Result<TracePlan
         .map_err(trace_error)?;
     if !files.iter().any(|f| f.kind == FileKind::Invocations) {
         return Err(AppError::bad_input(
-            "E_TRACE_NO_INVOCATIONS",
+            ErrorCode::TraceNoInvocations,
             "no invocations file given: the per-minute counts are what becomes a workload",
         ));
     }

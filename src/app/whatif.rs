@@ -2,6 +2,7 @@
 //! previewed live on a representative slice of its horizon, swept for break-even, and read from
 //! or written to scenario files in the CLI's TOML format.
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::app::output::OutPath;
 use crate::app::simulate::parse_scenario;
@@ -126,11 +127,11 @@ pub fn plan(s: &Scenario, exact: bool) -> PreviewPlan {
 /// Check an edited scenario the way the CLI reads it: written as TOML and parsed back, so the
 /// same rules (and the same messages) apply, and what runs is exactly what a save would hold.
 pub fn check(catalog: &PriceCatalog, s: &Scenario) -> Result<Scenario> {
-    let text = scenario::to_toml(s).map_err(|m| AppError::bad_input("E_SCENARIO", m))?;
+    let text = scenario::to_toml(s).map_err(|m| AppError::bad_input(ErrorCode::Scenario, m))?;
     scenario::parse(&s.name, &text, catalog, &mut |_| {
         Err("a replay file is read when the scenario is opened".to_string())
     })
-    .map_err(|e| AppError::bad_input("E_SCENARIO", e.message))
+    .map_err(|e| AppError::bad_input(ErrorCode::Scenario, e.message))
 }
 
 /// Run `s` as previewed by [`plan`] (or exactly, as written, with `exact`).
@@ -217,7 +218,7 @@ pub fn from_text(catalog: &PriceCatalog, name: &str, toml: &str) -> Result<Scena
             "`{file}`: only a scenario opened from a file can replay a file; inline the counts as `counts_per_min`"
         ))
     })
-    .map_err(|e| AppError::bad_input("E_SCENARIO", e.to_string()))?;
+    .map_err(|e| AppError::bad_input(ErrorCode::Scenario, e.to_string()))?;
     Ok(ScenarioFile {
         path: String::new(),
         scenario,
@@ -229,7 +230,7 @@ pub fn from_text(catalog: &PriceCatalog, name: &str, toml: &str) -> Result<Scena
 /// export rules (`OutPath`): atomically, never through a link or over the database.
 pub fn save(catalog: &PriceCatalog, s: &Scenario, out: &OutPath) -> Result<String> {
     let checked = check(catalog, s)?;
-    let text = scenario::to_toml(&checked).map_err(|m| AppError::bad_input("E_SCENARIO", m))?;
+    let text = scenario::to_toml(&checked).map_err(|m| AppError::bad_input(ErrorCode::Scenario, m))?;
     out.write_file(&text)?;
     Ok(text)
 }
@@ -293,7 +294,7 @@ mod tests {
         assert_eq!(check(&c, &s).unwrap(), s);
         s.platforms[0].keep_alive_s = Some(-1.0);
         let e = check(&c, &s).unwrap_err();
-        assert_eq!(e.code(), "E_SCENARIO");
+        assert_eq!(e.code(), ErrorCode::Scenario);
         assert!(e.to_string().contains("keep_alive_s"), "{e}");
     }
 

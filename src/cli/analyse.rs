@@ -1,6 +1,7 @@
 //! `breakeven analyse`: where the money goes, the bill reconciled, trends; `--bench` times the
 //! polars group-by against SQLite.
 
+use breakeven::error_code::ErrorCode;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::analyse::model::{Analysis, CostSplit};
@@ -41,7 +42,7 @@ pub struct AnalyseArgs {
 pub fn run(g: &Globals, a: AnalyseArgs) -> anyhow::Result<()> {
     if a.bench {
         let rows = crate::cli::estimate::parse_count(&a.rows)
-            .map_err(|e| AppError::bad_input("E_ANALYSE_BENCH_ROWS", format!("--rows: {e}")))?;
+            .map_err(|e| AppError::bad_input(ErrorCode::AnalyseBenchRows, format!("--rows: {e}")))?;
         let r = bench::run(rows, &mut |line| eprintln!("{line}"))?;
         return if a.json {
             print_json(&r)

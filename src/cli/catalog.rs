@@ -1,5 +1,6 @@
 //! `breakeven catalog list|show|check`.
 
+use breakeven::error_code::ErrorCode;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::catalog::{default_override_path, info, list};
@@ -150,7 +151,7 @@ fn check(g: &Globals, files: Vec<PathBuf>) -> anyhow::Result<()> {
         Ok(())
     } else {
         Err(AppError::bad_input(
-            "E_CATALOG_INVALID",
+            ErrorCode::CatalogInvalid,
             format!("{} problem(s) found", report.problems.len()),
         )
         .into())

@@ -1,5 +1,6 @@
 //! `breakeven estimate`: the closed-form monthly bill of a usage profile on one platform.
 
+use breakeven::error_code::ErrorCode;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::estimate::{estimate, EstimateReport, EstimateRequest};
@@ -103,7 +104,7 @@ pub fn run(g: &Globals, a: EstimateArgs) -> anyhow::Result<()> {
     // The limits first, named by flag (the application layer checks them again, by field).
     req.profile
         .validate()
-        .map_err(|e| AppError::bad_input("E_BAD_USAGE", e.describe(ProfileError::flag)))?;
+        .map_err(|e| AppError::bad_input(ErrorCode::BadUsage, e.describe(ProfileError::flag)))?;
     let catalog = g.load_catalog()?;
     let report = estimate(&catalog, &req)?;
     if a.json {

@@ -15,6 +15,7 @@ mod simulate;
 mod sync;
 mod table;
 
+use breakeven::error_code::ErrorCode;
 use breakeven::app::AppError;
 use breakeven::store::Access;
 use clap::{Parser, Subcommand};
@@ -109,7 +110,7 @@ impl Globals {
         if let Some(p) = &self.catalog {
             if !p.exists() {
                 return Err(AppError::bad_input(
-                    "E_NOT_FOUND",
+                    ErrorCode::NotFound,
                     format!("catalog file {} does not exist", p.display()),
                 )
                 .into());

@@ -1,6 +1,7 @@
 //! `breakeven report`: a scenario's cost, break-even and memory report, or a report of stored
 //! data (an account, or one function of it), as HTML, CSV, JSON or Markdown.
 
+use breakeven::error_code::ErrorCode;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::account_report::{self, StoredScope};
@@ -85,7 +86,7 @@ fn parse_format(s: &str) -> Result<Format, String> {
 }
 
 fn bad(m: String) -> anyhow::Error {
-    AppError::bad_input("E_BAD_RANGE", m).into()
+    AppError::bad_input(ErrorCode::BadRange, m).into()
 }
 
 fn day(flag: &str, s: &Option<String>) -> anyhow::Result<Option<Day>> {
@@ -154,7 +155,7 @@ fn stored(g: &Globals, catalog: &PriceCatalog, a: ReportArgs) -> anyhow::Result<
     let out = match (&a.out, a.bench) {
         (Some(out), false) => out,
         _ => return Err(AppError::bad_input(
-            "E_REPORT_BENCH_STORED",
+            ErrorCode::ReportBenchStored,
             "--bench times scenario reports (give --scenario FILE); a stored-data report needs --out PATH",
         )
         .into()),

@@ -1,5 +1,6 @@
 //! `breakeven scenario from-function NAME`: a stored function's traffic as a scenario file.
 
+use breakeven::error_code::ErrorCode;
 use crate::cli::{print_json, Globals};
 use breakeven::app::scenario::{from_function, ExtractRequest, Step};
 use breakeven::app::AppError;
@@ -49,7 +50,7 @@ fn from_function_cmd(g: &Globals, a: FromFunctionArgs) -> anyhow::Result<()> {
         "5m" => Step::FiveMinutes,
         other => {
             return Err(
-                AppError::bad_input("E_BAD_STEP", format!("--step is 1m or 5m, not `{other}`")).into(),
+                AppError::bad_input(ErrorCode::BadStep, format!("--step is 1m or 5m, not `{other}`")).into(),
             );
         }
     };

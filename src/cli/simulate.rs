@@ -1,5 +1,6 @@
 //! `breakeven simulate`, `sweep` and `tune`: scenario files through the simulator.
 
+use breakeven::error_code::ErrorCode;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::simulate::{self as app, Overrides, Timed};
@@ -84,7 +85,7 @@ fn overrides(a: &ScenarioArgs, mode: Option<Mode>) -> Overrides {
     }
 }
 
-fn bad(code: &'static str, m: String) -> anyhow::Error {
+fn bad(code: ErrorCode, m: String) -> anyhow::Error {
     breakeven::app::AppError::bad_input(code, m).into()
 }
 
@@ -105,7 +106,7 @@ pub fn simulate(g: &Globals, a: SimulateArgs) -> anyhow::Result<()> {
 }
 
 pub fn sweep(g: &Globals, a: SweepArgs) -> anyhow::Result<()> {
-    let (from, to) = app::parse_range(&a.traffic).map_err(|m| bad("E_BAD_RANGE", m))?;
+    let (from, to) = app::parse_range(&a.traffic).map_err(|m| bad(ErrorCode::BadRange, m))?;
     let sw = TrafficSweep {
         from,
         to,
@@ -116,7 +117,7 @@ pub fn sweep(g: &Globals, a: SweepArgs) -> anyhow::Result<()> {
             SweepModeArg::Aggregate => SweepMode::Aggregate,
         },
     };
-    sw.validate().map_err(|m| bad("E_BAD_RANGE", m))?;
+    sw.validate().map_err(|m| bad(ErrorCode::BadRange, m))?;
     let catalog = g.load_catalog()?;
     let scenario = app::load_scenario(&catalog, &a.s.file)?;
     let r = app::sweep(&catalog, &scenario, &overrides(&a.s, None), &sw)?;
@@ -130,7 +131,7 @@ pub fn sweep(g: &Globals, a: SweepArgs) -> anyhow::Result<()> {
 pub fn tune(g: &Globals, a: TuneArgs) -> anyhow::Result<()> {
     let catalog = g.load_catalog()?;
     let scenario = app::load_scenario(&catalog, &a.s.file)?;
-    let (from, to) = app::parse_range(&a.memory).map_err(|m| bad("E_BAD_RANGE", m))?;
+    let (from, to) = app::parse_range(&a.memory).map_err(|m| bad(ErrorCode::BadRange, m))?;
     let r = app::tune(
         &catalog,
         &scenario,

@@ -1,5 +1,6 @@
 //! `breakeven sync`: pull Lambda inventory, CloudWatch metrics and Cost Explorer costs.
 
+use breakeven::error_code::ErrorCode;
 use crate::cli::interrupt::cancel_on_ctrl_c;
 use crate::cli::progress::Bar;
 use crate::cli::table::{Align, Table};
@@ -55,7 +56,7 @@ pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
         timeout_s: a.timeout,
         now: breakeven::store::now_s(),
     };
-    opts.check().map_err(|m| AppError::bad_input("E_SYNC_FLAG", m))?;
+    opts.check().map_err(|m| AppError::bad_input(ErrorCode::SyncFlag, m))?;
     let mut store = g.open_store()?;
     let bar = Bar::new(a.json);
     let report = sync_aws(&mut store, opts, &bar, &cancel);

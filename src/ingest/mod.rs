@@ -11,6 +11,7 @@ pub mod error;
 pub mod focus;
 pub mod trace;
 
+use crate::error_code::ErrorCode;
 use crate::store::accounts::AccountRecord;
 use crate::store::costs::DailyCost;
 use crate::store::functions::FunctionRecord;
@@ -192,17 +193,17 @@ pub enum IngestError {
 }
 
 impl IngestError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            IngestError::Credentials { .. } => "E_AWS_CREDENTIALS",
-            IngestError::NoCredentials { .. } => "E_AWS_NO_CREDENTIALS",
-            IngestError::AccessDenied { .. } => "E_AWS_ACCESS_DENIED",
-            IngestError::Throttled { .. } => "E_AWS_THROTTLED",
-            IngestError::Service { .. } => "E_AWS_SERVICE",
-            IngestError::Network { .. } => "E_AWS_NETWORK",
-            IngestError::Unexpected { .. } => "E_AWS_UNEXPECTED",
-            IngestError::Config(_) => "E_AWS_CONFIG",
-            IngestError::Cancelled => "E_CANCELLED",
+            IngestError::Credentials { .. } => ErrorCode::AwsCredentials,
+            IngestError::NoCredentials { .. } => ErrorCode::AwsNoCredentials,
+            IngestError::AccessDenied { .. } => ErrorCode::AwsAccessDenied,
+            IngestError::Throttled { .. } => ErrorCode::AwsThrottled,
+            IngestError::Service { .. } => ErrorCode::AwsService,
+            IngestError::Network { .. } => ErrorCode::AwsNetwork,
+            IngestError::Unexpected { .. } => ErrorCode::AwsUnexpected,
+            IngestError::Config(_) => ErrorCode::AwsConfig,
+            IngestError::Cancelled => ErrorCode::Cancelled,
             IngestError::Store(e) => e.code(),
         }
     }

@@ -23,6 +23,7 @@ pub mod sync_runs;
 pub use day::Day;
 pub use open::Access;
 
+use crate::error_code::ErrorCode;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -97,17 +98,17 @@ fn file(path: &Option<String>) -> String {
 }
 
 impl StoreError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            StoreError::Open { .. } | StoreError::File { .. } | StoreError::Folder { .. } => "E_DB_OPEN",
-            StoreError::Sql { .. } => "E_DB",
-            StoreError::TooNew { .. } => "E_DB_TOO_NEW",
-            StoreError::Corrupt { .. } => "E_DB_CORRUPT",
-            StoreError::NotAFile { .. } => "E_DB_NOT_A_FILE",
-            StoreError::Foreign { .. } => "E_DB_FOREIGN",
-            StoreError::Damaged { .. } => "E_DB_DAMAGED",
-            StoreError::Busy { .. } => "E_DB_BUSY",
-            StoreError::ReadOnly { .. } => "E_DB_READ_ONLY",
+            StoreError::Open { .. } | StoreError::File { .. } | StoreError::Folder { .. } => ErrorCode::DbOpen,
+            StoreError::Sql { .. } => ErrorCode::Db,
+            StoreError::TooNew { .. } => ErrorCode::DbTooNew,
+            StoreError::Corrupt { .. } => ErrorCode::DbCorrupt,
+            StoreError::NotAFile { .. } => ErrorCode::DbNotAFile,
+            StoreError::Foreign { .. } => ErrorCode::DbForeign,
+            StoreError::Damaged { .. } => ErrorCode::DbDamaged,
+            StoreError::Busy { .. } => ErrorCode::DbBusy,
+            StoreError::ReadOnly { .. } => ErrorCode::DbReadOnly,
         }
     }
 

@@ -335,6 +335,7 @@ fn immutable_uri(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error_code::ErrorCode;
 
     #[test]
     fn a_uri_escapes_what_sqlite_would_parse() {
@@ -355,7 +356,7 @@ mod tests {
         let e = header_problem(&head, 8192, p).unwrap();
         assert!(e.to_string().contains("truncated"), "{e}");
         head[16..18].copy_from_slice(&1000u16.to_be_bytes());
-        assert_eq!(header_problem(&head, 40_960, p).unwrap().code(), "E_DB_DAMAGED");
-        assert_eq!(header_problem(b"hello", 5, p).unwrap().code(), "E_DB_FOREIGN");
+        assert_eq!(header_problem(&head, 40_960, p).unwrap().code(), ErrorCode::DbDamaged);
+        assert_eq!(header_problem(b"hello", 5, p).unwrap().code(), ErrorCode::DbForeign);
     }
 }

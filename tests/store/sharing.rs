@@ -1,6 +1,7 @@
 //! Sharing the database file: two writers at once, other programs' files, newer, read-only and
 //! damaged databases, and `db check`. Files that are refused are hashed before and after.
 
+use breakeven::error_code::ErrorCode;
 use super::{account, function};
 use breakeven::store::accounts::{self, AccountRecord};
 use breakeven::store::functions::{self, FunctionRecord};
@@ -113,7 +114,7 @@ fn a_writer_still_locked_out_gets_a_clear_busy_error_naming_the_file() {
     let e = s
         .with_tx(|tx| accounts::upsert(tx, &account()).map(|_| ()))
         .unwrap_err();
-    assert_eq!(e.code(), "E_DB_BUSY");
+    assert_eq!(e.code(), ErrorCode::DbBusy);
     let msg = e.to_string();
     assert!(
         msg.contains(&format!(
@@ -182,7 +183,7 @@ fn a_foreign_sqlite_file_is_refused_and_left_byte_identical() {
         .execute_batch("PRAGMA application_id = 1234;")
         .unwrap();
     let e = Store::open_with(&path, Access::Read).err().unwrap();
-    assert_eq!(e.code(), "E_DB_FOREIGN");
+    assert_eq!(e.code(), ErrorCode::DbForeign);
     assert!(e.to_string().contains("application id 0x000004d2"), "{e}");
 }
 

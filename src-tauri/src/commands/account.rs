@@ -1,6 +1,7 @@
 //! The account behind the views: first-run demo data, the local AWS profiles (names only) and
 //! syncing chosen profiles with progress events and a cancel button.
 
+use breakeven::error_code::ErrorCode;
 use crate::error::{CommandError, CommandResult};
 use crate::input::{count_u32, Field};
 use crate::state::{lock, DesktopState};
@@ -57,7 +58,7 @@ pub async fn blocking<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(work)
         .await
         .map_err(|_| CommandError {
-            code: "E_TASK".into(),
+            code: ErrorCode::Task,
             message: "The background work stopped unexpectedly. Try again.".into(),
             field: None,
         })?
@@ -159,7 +160,7 @@ pub async fn sync_start(
         let mut running = lock(&state.sync);
         if running.is_some() {
             return Err(AppError::bad_input(
-                "E_SYNC_RUNNING",
+                ErrorCode::SyncRunning,
                 "A sync is already running: wait for it or cancel it.",
             )
             .into());

@@ -1,6 +1,7 @@
 //! Charts drawn in Rust as SVG markup for the views (no scripts, no remote references), by the
 //! same code as the reports' charts; each is checked inert before the webview may show it.
 
+use breakeven::error_code::ErrorCode;
 use crate::error::{CommandError, CommandResult};
 use breakeven::report::charts::metric;
 use breakeven::report::charts::{self as report_charts, ChartError, Theme};
@@ -19,13 +20,13 @@ pub struct Chart {
 /// A drawn chart, checked inert before it may be inserted into the webview as markup.
 pub fn chart(id: &'static str, title: &str, svg: Result<String, ChartError>) -> CommandResult<Chart> {
     let svg = svg.map_err(|e| CommandError {
-        code: "E_CHART".into(),
+        code: ErrorCode::Chart,
         message: format!("The {title} chart could not be drawn: {e}."),
         field: None,
     })?;
     if !metric::is_inert(&svg) {
         return Err(CommandError {
-            code: "E_CHART".into(),
+            code: ErrorCode::Chart,
             message: format!("The {title} chart held markup a chart never contains, so it is not shown."),
             field: None,
         });

@@ -154,12 +154,13 @@ pub async fn estimate(state: State<'_, DesktopState>, input: EstimateInput) -> C
 #[cfg(test)]
 mod tests {
     use super::*;
+    use breakeven::error_code::ErrorCode;
     use breakeven::app::ErrorPayload;
     use breakeven_simulator::pricing::{Arch, PriceCatalog};
 
     fn state() -> DesktopState {
         DesktopState::with_catalog(PriceCatalog::bundled().map_err(|e| ErrorPayload {
-            code: "E_TEST".into(),
+            code: ErrorCode::CatalogInvalid,
             message: e.to_string(),
         }))
     }
@@ -211,7 +212,7 @@ mod tests {
     #[test]
     fn bad_fields_are_named() {
         let e = run(&state(), &lambda("100", "-5", "")).unwrap_err();
-        assert_eq!((e.code.as_str(), e.field), ("E_BAD_INPUT", Some("duration_ms")));
+        assert_eq!((e.code, e.field), (ErrorCode::BadInput, Some("duration_ms")));
         let e = run(&state(), &lambda("lots", "5", "")).unwrap_err();
         assert_eq!(e.field, Some("requests"));
         let e = run(&state(), &EstimateInput::default()).unwrap_err();
@@ -229,21 +230,21 @@ mod tests {
         let mut input = lambda("1", "1", "");
         input.platform = "aws-lambada".into();
         let e = run(&state(), &input).unwrap_err();
-        assert_eq!((e.code.as_str(), e.field), ("E_UNKNOWN_PLATFORM", None));
+        assert_eq!((e.code, e.field), (ErrorCode::UnknownPlatform, None));
         input.platform = "aws-lambda".into();
         input.region = "mars-1".into();
-        assert_eq!(run(&state(), &input).unwrap_err().code, "E_UNKNOWN_REGION");
+        assert_eq!(run(&state(), &input).unwrap_err().code, ErrorCode::UnknownRegion);
     }
 
     #[test]
     fn a_broken_catalog_is_reported_not_fatal() {
         let broken = DesktopState::with_catalog(Err(ErrorPayload {
-            code: "E_CATALOG_SYNTAX".into(),
+            code: ErrorCode::CatalogSyntax,
             message: "catalog.toml:3:1: expected `=`".into(),
         }));
         assert_eq!(
             run(&broken, &lambda("1", "1", "")).unwrap_err().code,
-            "E_CATALOG_SYNTAX"
+            ErrorCode::CatalogSyntax
         );
     }
 

@@ -1,6 +1,7 @@
 //! The Functions table and a function's detail: usage over the latest stored days, its AWS
 //! Lambda cost, what the same usage would cost on another platform, its metrics over time.
 
+use breakeven::error_code::ErrorCode;
 use crate::commands::account::blocking;
 use crate::commands::charts::{chart, Chart};
 use crate::commands::estimate::EstimateView;
@@ -241,12 +242,12 @@ pub fn detail(
     let t = table(store, catalog, days)?;
     let window = t.window.ok_or_else(|| {
         AppError::bad_input(
-            "E_NO_METRICS",
+            ErrorCode::NoMetrics,
             "No metrics are stored yet: sync an account or load the demo.",
         )
     })?;
     let usage = t.rows.into_iter().find(|u| u.function.id == id).ok_or_else(|| {
-        AppError::bad_input("E_NO_FUNCTION", format!("No function with id {id} is stored."))
+        AppError::bad_input(ErrorCode::NoFunction, format!("No function with id {id} is stored."))
     })?;
     let cost = EstimateView::from(inventory::cost_on(catalog, &usage, "aws-lambda")?);
     let profile = inventory::profile(catalog, &usage, "aws-lambda")?;

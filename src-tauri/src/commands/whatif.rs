@@ -3,6 +3,7 @@
 //! blocking pool, never on the webview's thread; a run that a newer edit has superseded before it
 //! started is skipped.
 
+use breakeven::error_code::ErrorCode;
 use crate::commands::account::blocking;
 use crate::commands::charts::{self, Chart};
 use breakeven::report::charts::Theme;
@@ -18,9 +19,6 @@ use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tauri::{AppHandle, State};
-
-/// Code of a live run dropped because a newer edit arrived first.
-pub const E_SUPERSEDED: &str = "E_SUPERSEDED";
 
 /// Serialises live runs (two cores: runs side by side only slow each other down) and lets a
 /// queued run see that a newer one was asked for. Break-even sweeps run on their own single
@@ -95,7 +93,7 @@ pub async fn whatif_run(
         let _turn = gate.running.lock().unwrap_or_else(|p| p.into_inner());
         if !exact && gate.latest.load(Ordering::SeqCst) != ticket {
             return Err(CommandError {
-                code: E_SUPERSEDED.into(),
+                code: ErrorCode::Superseded,
                 message: "A newer edit replaced this run.".into(),
                 field: None,
             });

@@ -5,6 +5,7 @@
 //! both polars engines. The run fails if the results disagree (function-days, Σ invocations,
 //! Σ duration).
 
+use crate::error_code::ErrorCode;
 use crate::analytics::read::f64s_or_zero;
 use crate::analytics::{frames, usage, AnalyticsError};
 use crate::app::error::{AppError, Result};
@@ -91,7 +92,7 @@ pub fn check_rows(rows: u64) -> Result<u64> {
     let min = FUNCTIONS * SERIES.len() as u64;
     if !(min..=MAX_ROWS).contains(&rows) {
         return Err(AppError::bad_input(
-            "E_ANALYSE_BENCH_ROWS",
+            ErrorCode::AnalyseBenchRows,
             format!("--rows is {rows}; it must be between {min} and {MAX_ROWS}"),
         ));
     }

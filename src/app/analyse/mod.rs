@@ -4,6 +4,7 @@
 //! One use case for the CLI and the desktop app. The result types serialise as documented in the
 //! README (`breakeven analyse --json`); money is an exact decimal string everywhere.
 
+use crate::error_code::ErrorCode;
 use crate::analytics::cost::{self, FunctionConfig, CATEGORIES};
 use crate::analytics::money::usd_values;
 use crate::analytics::read::{f64s_or_zero, i64s, strs};
@@ -50,19 +51,19 @@ pub fn resolve_account(store: &Store, key: Option<&str>) -> Result<(i64, String)
             .map(|a| (a.id, a.key.clone()))
             .ok_or_else(|| {
                 AppError::bad_input(
-                    "E_ANALYSE_ACCOUNT",
+                    ErrorCode::AnalyseAccount,
                     format!("no account `{k}` in the database (stored: {})", keys(&all)),
                 )
             });
     }
     match all.as_slice() {
         [] => Err(AppError::bad_input(
-            "E_ANALYSE_NO_DATA",
+            ErrorCode::AnalyseNoData,
             "the database holds no account yet: run `breakeven demo` or `breakeven sync` first",
         )),
         [a] => Ok((a.id, a.key.clone())),
         _ => Err(AppError::bad_input(
-            "E_ANALYSE_ACCOUNT",
+            ErrorCode::AnalyseAccount,
             format!(
                 "several accounts are stored ({}): choose one with --account",
                 keys(&all)
@@ -85,7 +86,7 @@ pub fn resolve_range(
     let stored = frames::data_days(store.conn(), account_id)?;
     let Some((lo, hi)) = stored else {
         return Err(AppError::bad_input(
-            "E_ANALYSE_NO_DATA",
+            ErrorCode::AnalyseNoData,
             "the account has no metrics or costs stored yet",
         ));
     };
@@ -93,7 +94,7 @@ pub fn resolve_range(
     let from = from.unwrap_or_else(|| lo.max(to.plus(1 - DEFAULT_DAYS)));
     if from > to {
         return Err(AppError::bad_input(
-            "E_ANALYSE_RANGE",
+            ErrorCode::AnalyseRange,
             format!("--from {from} is after --to {to}"),
         ));
     }
@@ -217,7 +218,7 @@ pub(crate) fn configs(inventory: &DataFrame) -> Result<Vec<FunctionConfig>> {
             memory_mb: mem[i].clamp(0, i64::from(u32::MAX)) as u32,
             arch: arch[i]
                 .parse()
-                .map_err(|e: String| AppError::bad_input("E_BAD_ARCH", e))?,
+                .map_err(|e: String| AppError::bad_input(ErrorCode::BadArch, e))?,
             ephemeral_storage_mb: eph[i].clamp(0, i64::from(u32::MAX)) as u32,
             provisioned_concurrency: pc[i].clamp(0, i64::from(u32::MAX)) as u32,
         });
@@ -318,7 +319,7 @@ pub fn usage_cost(
 
 pub(crate) fn unknown_function(name: &str) -> AppError {
     AppError::bad_input(
-        "E_ANALYSE_FUNCTION",
+        ErrorCode::AnalyseFunction,
         format!("no function `{name}` in the account's inventory"),
     )
 }

@@ -14,6 +14,7 @@ pub mod traffic;
 pub use platforms::FunctionShape;
 pub use traffic::{Step, Window};
 
+use crate::error_code::ErrorCode;
 use crate::analytics::cost;
 use crate::app::analyse::usage_cost;
 use crate::app::error::{AppError, Result};
@@ -127,14 +128,14 @@ fn find(store: &Store, name: &str, account: Option<&str>) -> Result<(FunctionRow
                 format!("did you mean {}?", near.join(", "))
             };
             return Err(AppError::bad_input(
-                "E_NO_FUNCTION",
+                ErrorCode::NoFunction,
                 format!("no function named `{name}` in the database: {hint}"),
             ));
         }
         many => {
             let accounts: Vec<&str> = many.iter().map(|f| f.account_key.as_str()).collect();
             return Err(AppError::bad_input(
-                "E_AMBIGUOUS_FUNCTION",
+                ErrorCode::AmbiguousFunction,
                 format!(
                     "`{name}` is in several accounts ({}): pick one with --account",
                     accounts.join(", ")
@@ -154,7 +155,7 @@ fn find(store: &Store, name: &str, account: Option<&str>) -> Result<(FunctionRow
 pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest) -> Result<Extraction> {
     if req.days == 0 || req.days > 455 {
         return Err(AppError::bad_input(
-            "E_BAD_DAYS",
+            ErrorCode::BadDays,
             "--days must be between 1 and 455",
         ));
     }
@@ -162,7 +163,7 @@ pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest
     let c = store.conn();
     let w = Window::latest(c, f.id, req.days)?.ok_or_else(|| {
         AppError::bad_input(
-            "E_NO_TRAFFIC",
+            ErrorCode::NoTraffic,
             format!("`{}` has no Invocations stored: nothing to replay", f.config.name),
         )
     })?;

@@ -1,6 +1,7 @@
 //! The platforms an extracted scenario compares: the function's own, and by default one VM type
 //! and one container service sized for the observed peak.
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use breakeven_simulator::pricing::{PlatformKind, PriceCatalog};
 use rust_decimal::prelude::ToPrimitive;
@@ -95,7 +96,7 @@ pub fn table(catalog: &PriceCatalog, id: &str, shape: &FunctionShape) -> Result<
         PlatformKind::Vm => {
             let spec = p.instance.as_ref().ok_or_else(|| {
                 AppError::bad_input(
-                    "E_SCENARIO_PLATFORM",
+                    ErrorCode::ScenarioPlatform,
                     format!("{id} has no instance shape in the catalog"),
                 )
             })?;

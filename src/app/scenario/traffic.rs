@@ -1,6 +1,7 @@
 //! What a function's stored metrics say about its traffic: per-minute invocation counts over a
 //! window of whole days, the duration distribution, and the peak.
 
+use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::store::{metrics, Day};
 use breakeven_simulator::pricing::money::group_digits;
@@ -118,7 +119,7 @@ pub fn check_replayable(function: &str, w: Window, counts: &[u64]) -> Result<()>
     let ts = w.from + 60 * m as i64;
     let minute = ts.rem_euclid(DAY_S) / 60;
     Err(AppError::bad_input(
-        "E_TRAFFIC_TOO_HIGH",
+        ErrorCode::TrafficTooHigh,
         format!(
             "`{function}` has {} invocations stored in the minute of {} {:02}:{:02} UTC, above the limit of {} a minute (1,000,000 requests/s) a replay can simulate: the stored traffic is not plausible for one function",
             group_digits(&n.to_string()),
@@ -221,7 +222,7 @@ mod tests {
         assert!(check_replayable("f", w, &counts).is_ok());
         counts[65] = 1_000_000_000_000;
         let e = check_replayable("f", w, &counts).unwrap_err();
-        assert_eq!(e.code(), "E_TRAFFIC_TOO_HIGH");
+        assert_eq!(e.code(), ErrorCode::TrafficTooHigh);
         assert!(
             e.to_string().starts_with(
                 "`f` has 1,000,000,000,000 invocations stored in the minute of 2019-01-01 01:05 UTC, above the limit of 60,000,000 a minute"

@@ -9,6 +9,7 @@ import type {
   CostOn,
   DashboardView,
   EstimateInput,
+  ErrorCode,
   EstimateView,
   FunctionDetail,
   FunctionScenario,
@@ -23,7 +24,7 @@ import type {
 } from "./types";
 
 /** Shown when the back end cannot be reached at all (IPC failure, not an app error). */
-export const E_IPC = "E_IPC";
+export const E_IPC: ErrorCode = "E_IPC";
 
 export function isCommandError(e: unknown): e is CommandError {
   return (
