@@ -2,7 +2,8 @@
 # Regenerate the front end's wire types (ui/src/lib/generated/) from the Rust types (test builds
 # derive them; normal builds do not). It builds like every other test (`--workspace`), so it
 # reuses the shared dependency build. With --check, regenerate and
-# fail when that changed any committed file: the Rust types and the views must not drift apart.
+# fail when that changed any committed file, or when hand-written TypeScript declares a type under
+# a generated name (scripts/check-ts-mirrors.sh): the Rust types and the views must not drift apart.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -17,4 +18,5 @@ if [[ "${1:-}" == "--check" ]]; then
     exit 1
   fi
   echo "ok - generated TypeScript types match the Rust types"
+  "$root/scripts/check-ts-mirrors.sh"
 fi

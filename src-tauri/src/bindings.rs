@@ -6,16 +6,18 @@
 use crate::commands::account::{AccountOverview, SyncInput};
 use crate::commands::dashboard::DashboardView;
 use crate::commands::estimate::{EstimateInput, EstimateView};
-use crate::commands::extract::FunctionScenario;
-use crate::commands::functions::{FunctionDetail, FunctionTable};
+use crate::commands::extract::{FunctionScenario, FunctionTuning};
+use crate::commands::functions::{CostOn, FunctionDetail, FunctionTable};
 use crate::commands::settings::Locations;
 use crate::commands::whatif::BreakevenView;
 use crate::error::CommandError;
+use breakeven::app::analyse::model::CostSplit;
 use breakeven::app::catalog::{CatalogInfo, PlatformSummary};
 use breakeven::app::profiles::ProfileName;
 use breakeven::app::report::ReportOutcome;
 use breakeven::app::sync::{ProgressEvent, SyncReport};
 use breakeven::app::whatif::{ScenarioFile, WhatIfRun};
+use breakeven::error_code::ErrorCode;
 use breakeven::report::charts::Theme;
 use breakeven_simulator::scenario::Scenario;
 use breakeven_simulator::sweep::SweepResult;
@@ -53,6 +55,10 @@ fn export_roots(cfg: &Config) -> Result<(), ExportError> {
     FunctionScenario::export_all(cfg)?;
     ReportOutcome::export_all(cfg)?;
     Theme::export_all(cfg)?;
+    CostOn::export_all(cfg)?;
+    CostSplit::export_all(cfg)?;
+    FunctionTuning::export_all(cfg)?;
+    ErrorCode::export_all(cfg)?;
     Ok(())
 }
 
@@ -95,6 +101,12 @@ fn export_bindings() {
         "WhatIfRun",
         "BreakevenView",
         "Usd",
+        "ErrorCode",
+        "CostOn",
+        "CostSplit",
+        "FunctionTuning",
+        "ReportFormat",
+        "Theme",
     ] {
         assert!(
             names.iter().any(|n| n == root),

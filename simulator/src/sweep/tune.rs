@@ -17,6 +17,7 @@ const STEPS_MB: &[u32] = &[
 const FAST_MARGIN: Decimal = Decimal::from_parts(11, 0, 0, false, 1);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TuneRow {
     pub memory_mb: u32,
     pub monthly_usd: Usd,
@@ -30,6 +31,7 @@ pub struct TuneRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TunePlatform {
     pub label: String,
     pub id: String,
@@ -42,6 +44,7 @@ pub struct TunePlatform {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TuneResult {
     pub scenario: String,
     pub platforms: Vec<TunePlatform>,

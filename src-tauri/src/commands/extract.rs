@@ -71,6 +71,7 @@ const TUNE_MB: (u32, u32) = (128, 3008);
 
 /// A function's memory tuning curve: cost and latency per memory size.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
 pub struct FunctionTuning {
     pub tune: TuneResult,
     pub chart: Chart,
