@@ -2,7 +2,7 @@
 //! `text_enum!` gives such an enum one table of its words and, from it, `as_str`, `FromStr`,
 //! `Display` and SQLite `ToSql`/`FromSql`, so a stored row keeps the text older builds wrote and
 //! no code compares the words by hand. Serde derives its own names: each enum's tests check
-//! that they are the same words (see [`assert_serde_words`]).
+//! that they are the same words (`assert_serde_words`).
 
 /// Implement `as_str`, `ALL`, `FromStr`, `Display`, `ToSql` and `FromSql` for a fieldless enum
 /// from its `Variant => "word"` table.

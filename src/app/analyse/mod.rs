@@ -352,7 +352,7 @@ fn bill_sources(df: &DataFrame) -> Result<Vec<BillSource>> {
         .map_err(AnalyticsError::from)?
         .into_iter()
         .map(|s| {
-            s.parse().map_err(|reason| {
+            s.parse::<BillSource>().map_err(|reason| {
                 AppError::from(StoreError::Corrupt {
                     column: "billed.source",
                     value: s,
