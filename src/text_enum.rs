@@ -76,9 +76,9 @@ where
 mod tests {
     use super::assert_serde_words;
     use crate::analytics::frames::BillSource;
-    use crate::ingest::SyncStage;
     use crate::app::analyse::model::TrendKind;
     use crate::app::dashboard::ReconciliationState;
+    use crate::ingest::SyncStage;
     use crate::report::account::{ReconciledStatus, ReportKind};
     use crate::report::charts::Theme;
     use crate::store::accounts::AccountSource;
@@ -100,6 +100,9 @@ mod tests {
     #[test]
     fn unknown_words_are_refused_by_name() {
         let e = "paused".parse::<RunStatus>().unwrap_err();
-        assert!(e.contains("`paused`") && e.contains("running, ok, failed, cancelled"), "{e}");
+        assert!(
+            e.contains("`paused`") && e.contains("running, ok, failed, cancelled"),
+            "{e}"
+        );
     }
 }

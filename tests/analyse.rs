@@ -84,12 +84,16 @@ fn analyse_splits_reconciles_and_trends_the_demo_account() {
     }
 
     // Trends: both kinds of keys; the forecast says how it was made.
-    assert!(an.trends.week_over_week.iter().any(|m| m.kind == TrendKind::Function));
     assert!(an
         .trends
         .week_over_week
         .iter()
-        .any(|m| m.kind == "service" && m.name == "AWS Lambda"));
+        .any(|m| m.kind == TrendKind::Function));
+    assert!(an
+        .trends
+        .week_over_week
+        .iter()
+        .any(|m| m.kind == TrendKind::Service && m.name == "AWS Lambda"));
     assert_eq!(an.trends.top_movers.len(), 5);
     assert!(an
         .trends

@@ -1,7 +1,7 @@
 //! `breakeven demo`: the synthetic account, loaded through the CLI and checked like a user would.
 
-use breakeven::error_code::ErrorCode;
 use crate::support::{run, stderr, stdout};
+use breakeven::error_code::ErrorCode;
 use breakeven::store::Store;
 use serde_json::Value;
 

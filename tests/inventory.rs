@@ -1,10 +1,10 @@
 //! The Functions table's figures (`app::inventory`) on the demo account: they agree with the
 //! stored metrics summed independently, and the daily Lambda cost agrees with the demo's bill.
 
-use breakeven::app::inventory::{self, Window};
-use breakeven::app::sync::{Cancel, Silent};
 use breakeven::app::analyse::model::TrendKind;
 use breakeven::app::dashboard::ReconciliationState;
+use breakeven::app::inventory::{self, Window};
+use breakeven::app::sync::{Cancel, Silent};
 use breakeven::app::{dashboard, demo};
 use breakeven::ingest::demo::DemoOptions;
 use breakeven::store::{costs, metrics, Day, Store};
@@ -104,7 +104,12 @@ fn the_dashboard_adds_up() {
     assert_eq!(functions, d.usage.split.total_usd);
     assert!(d.billed_mtd_usd < d.billed_usd && d.billed_mtd_usd > Usd::ZERO);
     // The demo bill is priced from the same usage: every billed day is within tolerance.
-    assert_eq!(d.reconciliation.status, ReconciliationState::Ok, "{:?}", d.reconciliation);
+    assert_eq!(
+        d.reconciliation.status,
+        ReconciliationState::Ok,
+        "{:?}",
+        d.reconciliation
+    );
     assert!(d.reconciliation.gap_pct.unwrap().abs() < Decimal::ONE);
     for f in &d.functions {
         let c = &f.cost;

@@ -1,7 +1,8 @@
 //! Account and function reports: every exporter on a small account, its charts, anonymisation.
 
 use breakeven::report::account::{
-    AccountReport, CostSplitUsd, DailyServiceCost, FunctionCost, FunctionDay, ReconciledDay, ServiceTotal,
+    AccountReport, CostSplitUsd, DailyServiceCost, FunctionCost, FunctionDay, ReconciledDay,
+    ReconciledStatus, ServiceTotal,
 };
 use breakeven::report::{anonymise, exporter, Format, Rendered};
 use breakeven_simulator::pricing::Usd;
@@ -43,7 +44,11 @@ fn account(function: Option<&str>) -> AccountReport {
             usage_derived_usd: usd(1_000),
             billed_usd: Some(usd(1_000 + 50 * k as i64)),
             gap_usd: Some(usd(50 * k as i64)),
-            status: if k == 2 { "unexplained" } else { "ok" }.into(),
+            status: if k == 2 {
+                ReconciledStatus::Unexplained
+            } else {
+                ReconciledStatus::Ok
+            },
             causes: Vec::new(),
         });
         r.function_days.push(FunctionDay {

@@ -2,8 +2,8 @@
 //! a stable code to branch on, a plain sentence to show, and for input errors the form field at
 //! fault, so the UI never shows (or parses) a raw Rust error string.
 
-use breakeven::error_code::ErrorCode;
 use breakeven::app::{AppError, ErrorPayload};
+use breakeven::error_code::ErrorCode;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

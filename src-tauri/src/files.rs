@@ -6,8 +6,8 @@
 //! `BREAKEVEN_E2E_DIALOG_DIR` set to an existing absolute directory answers every dialog with a
 //! file of that directory instead (the suggested name for a save). Release builds ignore it.
 
-use breakeven::error_code::ErrorCode;
 use crate::error::{CommandError, CommandResult};
+use breakeven::error_code::ErrorCode;
 use std::path::{Path, PathBuf};
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;

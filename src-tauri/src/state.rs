@@ -2,7 +2,6 @@
 //! same way the CLI loads it: bundled catalog plus the user's override file), the database path,
 //! and the cancel flag of the sync in progress.
 
-use breakeven::error_code::ErrorCode;
 use crate::error::{CommandError, CommandResult};
 use breakeven::app::catalog;
 use breakeven::app::sync::Cancel;
@@ -51,7 +50,7 @@ impl DesktopState {
             catalog: Mutex::new(catalog.map(Arc::new)),
             override_path: None,
             db_path: Mutex::new(Err(ErrorPayload {
-                code: ErrorCode::NoDataDir,
+                code: breakeven::error_code::ErrorCode::NoDataDir,
                 message: "no database in unit tests".into(),
             })),
             sync: Mutex::new(None),

@@ -256,7 +256,10 @@ pub fn billed(c: &Connection, account_id: i64, account_key: &str, from: Day, to:
     let costs: Vec<Decimal> = out.iter().map(|r| r.cost).collect();
     Ok(DataFrame::new_infer_height(vec![
         Column::new("day".into(), out.iter().map(|r| r.day).collect::<Vec<_>>()),
-        Column::new("source".into(), out.iter().map(|r| r.source.as_str()).collect::<Vec<_>>()),
+        Column::new(
+            "source".into(),
+            out.iter().map(|r| r.source.as_str()).collect::<Vec<_>>(),
+        ),
         Column::new(
             "service".into(),
             out.iter().map(|r| r.service.as_str()).collect::<Vec<_>>(),

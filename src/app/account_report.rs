@@ -11,8 +11,8 @@ use crate::app::report::{write, ReportOutcome, ReportTimings};
 use crate::app::scenario::{self, ExtractRequest, Step};
 use crate::app::simulate::{parse_scenario, simulate, Overrides};
 use crate::report::account::{
-    AccountReport, CostSplitUsd, DailyServiceCost, FunctionCost, FunctionDay, ReconciledDay, ReconciledStatus,
-    Reconciliation, ReplayCheck, ServiceTotal, WhatIf,
+    AccountReport, CostSplitUsd, DailyServiceCost, FunctionCost, FunctionDay, ReconciledDay,
+    ReconciledStatus, Reconciliation, ReplayCheck, ServiceTotal, WhatIf,
 };
 use crate::report::{Format, Rendered};
 use crate::store::{Day, Store};

@@ -1,7 +1,7 @@
 //! Loading the price catalog: the bundled one plus the user's override file, if any.
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
+use crate::error_code::ErrorCode;
 use breakeven_simulator::pricing::catalog::{BUNDLED, CATALOG_VERSION};
 use breakeven_simulator::pricing::check::{check as check_catalog, check_file, first_problem, with_override};
 use breakeven_simulator::pricing::{CatalogError, PlatformKind, PriceCatalog};

@@ -5,11 +5,11 @@
 //! reconciles with the metrics, and the latest sync. Every figure is the one
 //! `breakeven analyse --account KEY --json` prints: the GUI and the CLI cannot disagree.
 
-use crate::error_code::ErrorCode;
 use crate::analytics::reconcile::DayStatus;
 use crate::app::analyse::model::{AccountCost, Analysis, Anomaly, CostSplit, Mover, ServiceCost, TrendKind};
 use crate::app::analyse::{self, AnalyseRequest};
 use crate::app::error::{AppError, Result};
+use crate::error_code::ErrorCode;
 use crate::store::sync_runs::{self, RunRow};
 use crate::store::{accounts, functions, Day, Store};
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
@@ -149,7 +149,12 @@ pub fn dashboard(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Das
     let account = accounts::list(c)?
         .into_iter()
         .find(|a| a.key == key)
-        .ok_or_else(|| AppError::bad_input(ErrorCode::NoAccount, format!("no account `{key}` in the database")))?;
+        .ok_or_else(|| {
+            AppError::bad_input(
+                ErrorCode::NoAccount,
+                format!("no account `{key}` in the database"),
+            )
+        })?;
     let a = analyse::analyse(
         store,
         catalog,
@@ -163,7 +168,11 @@ pub fn dashboard(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Das
         .filter(|f| f.account_key == account.key)
         .map(|f| (f.config.name, f.id))
         .collect();
-    let function_id = |kind: TrendKind, name: &str| (kind == TrendKind::Function).then(|| ids.get(name).copied()).flatten();
+    let function_id = |kind: TrendKind, name: &str| {
+        (kind == TrendKind::Function)
+            .then(|| ids.get(name).copied())
+            .flatten()
+    };
     let (y, m, _) = a.to.ymd();
     let mtd_from = Day::from_ymd(y, m, 1).unwrap_or(a.to).max(a.from);
     let days = day_totals(&a);

@@ -2,8 +2,8 @@
 //! every shell, so a typo such as `99999-01-01` is refused with the flag's name instead of
 //! becoming a query over 98,000 years.
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
+use crate::error_code::ErrorCode;
 use crate::store::Day;
 
 /// Earliest date a flag accepts: 2000-01-01. Nothing Breakeven reads is older (AWS opened in

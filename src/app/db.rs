@@ -1,8 +1,8 @@
 //! `breakeven db`: where the database is, what it holds, whether it is sound, and how fast it
 //! takes metric points.
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
+use crate::error_code::ErrorCode;
 use crate::store::check::Finding;
 use crate::store::functions::FunctionRecord;
 use crate::store::metrics::{series_id, PointWriter, SeriesKey};

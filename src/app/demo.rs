@@ -1,9 +1,9 @@
 //! `breakeven demo`: load the synthetic demo account, and check that its bill reconciles with
 //! the usage its metrics show.
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::app::sync::{write_batch, Cancel, Progress, ProgressEvent, SyncReport};
+use crate::error_code::ErrorCode;
 use crate::ingest::demo::{DemoOptions, DemoSource, ACCOUNT, SOURCE_KIND};
 use crate::ingest::Source;
 use crate::store::sync_runs::{self, RunStatus};
@@ -138,7 +138,10 @@ pub struct Reconciliation {
 pub fn reconcile(store: &Store, catalog: &PriceCatalog, account: &str) -> Result<Reconciliation> {
     let c = store.conn();
     let id = accounts::id_of(c, account)?.ok_or_else(|| {
-        AppError::bad_input(ErrorCode::NoAccount, format!("no account `{account}` in the database"))
+        AppError::bad_input(
+            ErrorCode::NoAccount,
+            format!("no account `{account}` in the database"),
+        )
     })?;
     let fs = functions::list(c)?;
     let mut derived = Usd::ZERO;

@@ -1,8 +1,8 @@
 //! Errors of the application layer. Each carries a stable machine code (shown in the desktop UI
 //! and in `--json` output) and a plain sentence; the CLI maps them to exit codes.
 
-use breakeven_simulator::pricing::CatalogError;
 use crate::error_code::ErrorCode;
+use breakeven_simulator::pricing::CatalogError;
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]

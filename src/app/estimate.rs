@@ -1,7 +1,7 @@
 //! The closed-form monthly estimate of a usage profile on one platform.
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
+use crate::error_code::ErrorCode;
 use breakeven_simulator::pricing::catalog::CATALOG_VERSION;
 use breakeven_simulator::pricing::{estimate as price, CostBreakdown, PriceCatalog, UsageProfile};
 use rust_decimal::Decimal;

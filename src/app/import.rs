@@ -5,8 +5,8 @@
 //! database exactly as it was, and a re-import adds nothing (see `ingest::focus` for how a charge
 //! is recognised).
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
+use crate::error_code::ErrorCode;
 use crate::ingest::error::InputError;
 use crate::ingest::focus::{self, FocusFile, FocusVersion};
 use crate::store::{self, Store};
@@ -56,7 +56,8 @@ pub struct Totals {
 
 impl Totals {
     fn add(&mut self, billed: Decimal, effective: Decimal) -> Result<()> {
-        let overflow = || AppError::bad_input(ErrorCode::Overflow, "cost totals exceed the exact decimal range");
+        let overflow =
+            || AppError::bad_input(ErrorCode::Overflow, "cost totals exceed the exact decimal range");
         self.billed_usd = self.billed_usd.checked_add(billed).ok_or_else(overflow)?;
         self.effective_usd = self.effective_usd.checked_add(effective).ok_or_else(overflow)?;
         Ok(())

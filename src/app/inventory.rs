@@ -5,9 +5,9 @@
 //! invocation-weighted mean of the periods' values (exact for steady traffic, an approximation
 //! when the distribution shifts within the window).
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::app::estimate::{estimate, EstimateReport, EstimateRequest};
+use crate::error_code::ErrorCode;
 use crate::store::functions::{self, FunctionRow};
 use crate::store::rollups::{self, Combine};
 use crate::store::Store;

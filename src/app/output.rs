@@ -6,8 +6,8 @@
 //! to a temporary file beside the target, is flushed, and is renamed over it, so an interrupted
 //! export leaves the old file or the new one, never half of either.
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
+use crate::error_code::ErrorCode;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -238,7 +238,10 @@ mod tests {
         fs::write(&target, "keep me").unwrap();
         let link = dir.path().join("link.html");
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        assert_eq!(code(OutPath::new(&link).write_file("<html>")), ErrorCode::OutSymlink);
+        assert_eq!(
+            code(OutPath::new(&link).write_file("<html>")),
+            ErrorCode::OutSymlink
+        );
         assert_eq!(fs::read_to_string(&target).unwrap(), "keep me");
         // A link inside a CSV folder is refused before any table is written.
         let folder = dir.path().join("tables");

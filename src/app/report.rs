@@ -1,10 +1,10 @@
 //! Report use case: scenario file → simulation, break-even sweep and memory tuning → report model
 //! → one exporter → files. The CLI and the desktop app share it.
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::app::output::OutPath;
 use crate::app::simulate::{self, Overrides};
+use crate::error_code::ErrorCode;
 use crate::report::{self, Document, Format, Rendered, Report, ReportInput};
 use breakeven_simulator::pricing::{PlatformKind, PriceCatalog};
 use breakeven_simulator::scenario::Scenario;

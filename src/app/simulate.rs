@@ -1,8 +1,8 @@
 //! Simulation use cases: read a scenario file, run it, sweep its traffic, tune its memory.
 //! File reading happens here; the simulator itself is pure.
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
+use crate::error_code::ErrorCode;
 use breakeven_simulator::pricing::PriceCatalog;
 use breakeven_simulator::run::SimError;
 use breakeven_simulator::scenario::{self, Mode, Scenario};

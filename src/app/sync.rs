@@ -5,8 +5,8 @@
 //! fetched, so killing the process at any point loses at most the batch in flight, and the next
 //! run fetches exactly what is missing.
 
-use crate::error_code::ErrorCode;
 use crate::app::error::Result;
+use crate::error_code::ErrorCode;
 use crate::ingest::aws::{AwsOptions, AwsSource};
 pub use crate::ingest::Cancel;
 use crate::ingest::{Batch, Source, Step};

@@ -7,9 +7,9 @@
 //! everything in one transaction. Writes are upserts, so importing the same files again adds
 //! nothing.
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::app::sync::write_batch;
+use crate::error_code::ErrorCode;
 use crate::ingest::error::InputError;
 use crate::ingest::trace::azure2019::{self, FileKind, FunctionKey, Row, TraceFile};
 use crate::ingest::{Batch, SeriesPoints};

@@ -2,10 +2,10 @@
 //! previewed live on a representative slice of its horizon, swept for break-even, and read from
 //! or written to scenario files in the CLI's TOML format.
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
 use crate::app::output::OutPath;
 use crate::app::simulate::parse_scenario;
+use crate::error_code::ErrorCode;
 use breakeven_simulator::pricing::{CostCategory, CostLine, PriceCatalog, Usd};
 use breakeven_simulator::scenario::{self, Mode, Scenario};
 use breakeven_simulator::sweep::{mean_rate_per_s, traffic, SweepMode, SweepResult, TrafficSweep};

@@ -1,7 +1,6 @@
 //! `breakeven analyse`: where the money goes, the bill reconciled, trends; `--bench` times the
 //! polars group-by against SQLite.
 
-use breakeven::error_code::ErrorCode;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::analyse::model::{Analysis, CostSplit};
@@ -9,6 +8,7 @@ use breakeven::app::analyse::{analyse, bench, AnalyseRequest};
 use breakeven::app::dates;
 use breakeven::app::import::billing_only;
 use breakeven::app::AppError;
+use breakeven::error_code::ErrorCode;
 use breakeven_simulator::pricing::money::group_digits;
 use clap::Args;
 

@@ -1,10 +1,10 @@
 //! `breakeven catalog list|show|check`.
 
-use breakeven::error_code::ErrorCode;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::catalog::{default_override_path, info, list};
 use breakeven::app::AppError;
+use breakeven::error_code::ErrorCode;
 use clap::Subcommand;
 use std::path::PathBuf;
 

@@ -1,11 +1,11 @@
 //! `breakeven estimate`: the closed-form monthly bill of a usage profile on one platform.
 
-use breakeven::error_code::ErrorCode;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::estimate::{estimate, EstimateReport, EstimateRequest};
 pub use breakeven::app::estimate::{parse_count, parse_count_u32, parse_decimal};
 use breakeven::app::AppError;
+use breakeven::error_code::ErrorCode;
 use breakeven_simulator::pricing::limits::ProfileError;
 use breakeven_simulator::pricing::money::group_digits;
 use breakeven_simulator::pricing::{Arch, Commitment, UsageProfile};

@@ -15,8 +15,8 @@ mod simulate;
 mod sync;
 mod table;
 
-use breakeven::error_code::ErrorCode;
 use breakeven::app::AppError;
+use breakeven::error_code::ErrorCode;
 use breakeven::store::Access;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

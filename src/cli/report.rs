@@ -1,13 +1,13 @@
 //! `breakeven report`: a scenario's cost, break-even and memory report, or a report of stored
 //! data (an account, or one function of it), as HTML, CSV, JSON or Markdown.
 
-use breakeven::error_code::ErrorCode;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::account_report::{self, StoredScope};
 use breakeven::app::report::{self as app, ReportBench, ReportOptions, ReportOutcome};
 use breakeven::app::simulate::{self as app_sim, Overrides};
 use breakeven::app::AppError;
+use breakeven::error_code::ErrorCode;
 use breakeven::report::Format;
 use breakeven::store::Day;
 use breakeven_simulator::pricing::PriceCatalog;

@@ -1,9 +1,9 @@
 //! `breakeven scenario from-function NAME`: a stored function's traffic as a scenario file.
 
-use breakeven::error_code::ErrorCode;
 use crate::cli::{print_json, Globals};
 use breakeven::app::scenario::{from_function, ExtractRequest, Step};
 use breakeven::app::AppError;
+use breakeven::error_code::ErrorCode;
 use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
@@ -49,9 +49,11 @@ fn from_function_cmd(g: &Globals, a: FromFunctionArgs) -> anyhow::Result<()> {
         "1m" => Step::Minute,
         "5m" => Step::FiveMinutes,
         other => {
-            return Err(
-                AppError::bad_input(ErrorCode::BadStep, format!("--step is 1m or 5m, not `{other}`")).into(),
-            );
+            return Err(AppError::bad_input(
+                ErrorCode::BadStep,
+                format!("--step is 1m or 5m, not `{other}`"),
+            )
+            .into());
         }
     };
     let catalog = g.load_catalog()?;

@@ -1,9 +1,9 @@
 //! `breakeven simulate`, `sweep` and `tune`: scenario files through the simulator.
 
-use breakeven::error_code::ErrorCode;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::simulate::{self as app, Overrides, Timed};
+use breakeven::error_code::ErrorCode;
 use breakeven_simulator::pricing::Usd;
 use breakeven_simulator::scenario::{parse_horizon_ms, Mode};
 use breakeven_simulator::sweep::tune::TuneResult;

@@ -1,12 +1,12 @@
 //! `breakeven sync`: pull Lambda inventory, CloudWatch metrics and Cost Explorer costs.
 
-use breakeven::error_code::ErrorCode;
 use crate::cli::interrupt::cancel_on_ctrl_c;
 use crate::cli::progress::Bar;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::sync::sync_aws;
 use breakeven::app::AppError;
+use breakeven::error_code::ErrorCode;
 use breakeven::ingest::aws::{AwsOptions, DEFAULT_TIMEOUT_S};
 use clap::Args;
 
@@ -56,7 +56,8 @@ pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
         timeout_s: a.timeout,
         now: breakeven::store::now_s(),
     };
-    opts.check().map_err(|m| AppError::bad_input(ErrorCode::SyncFlag, m))?;
+    opts.check()
+        .map_err(|m| AppError::bad_input(ErrorCode::SyncFlag, m))?;
     let mut store = g.open_store()?;
     let bar = Bar::new(a.json);
     let report = sync_aws(&mut store, opts, &bar, &cancel);

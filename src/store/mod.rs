@@ -100,7 +100,9 @@ fn file(path: &Option<String>) -> String {
 impl StoreError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            StoreError::Open { .. } | StoreError::File { .. } | StoreError::Folder { .. } => ErrorCode::DbOpen,
+            StoreError::Open { .. } | StoreError::File { .. } | StoreError::Folder { .. } => {
+                ErrorCode::DbOpen
+            }
             StoreError::Sql { .. } => ErrorCode::Db,
             StoreError::TooNew { .. } => ErrorCode::DbTooNew,
             StoreError::Corrupt { .. } => ErrorCode::DbCorrupt,

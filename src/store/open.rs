@@ -356,7 +356,13 @@ mod tests {
         let e = header_problem(&head, 8192, p).unwrap();
         assert!(e.to_string().contains("truncated"), "{e}");
         head[16..18].copy_from_slice(&1000u16.to_be_bytes());
-        assert_eq!(header_problem(&head, 40_960, p).unwrap().code(), ErrorCode::DbDamaged);
-        assert_eq!(header_problem(b"hello", 5, p).unwrap().code(), ErrorCode::DbForeign);
+        assert_eq!(
+            header_problem(&head, 40_960, p).unwrap().code(),
+            ErrorCode::DbDamaged
+        );
+        assert_eq!(
+            header_problem(b"hello", 5, p).unwrap().code(),
+            ErrorCode::DbForeign
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! Sharing the database file: two writers at once, other programs' files, newer, read-only and
 //! damaged databases, and `db check`. Files that are refused are hashed before and after.
 
-use breakeven::error_code::ErrorCode;
 use super::{account, function};
+use breakeven::error_code::ErrorCode;
 use breakeven::store::accounts::{self, AccountRecord};
 use breakeven::store::functions::{self, FunctionRecord};
 use breakeven::store::{Access, Store, StoreError, APPLICATION_ID};

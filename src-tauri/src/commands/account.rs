@@ -1,7 +1,6 @@
 //! The account behind the views: first-run demo data, the local AWS profiles (names only) and
 //! syncing chosen profiles with progress events and a cancel button.
 
-use breakeven::error_code::ErrorCode;
 use crate::error::{CommandError, CommandResult};
 use crate::input::{count_u32, Field};
 use crate::state::{lock, DesktopState};
@@ -9,6 +8,7 @@ use breakeven::app::db::{self, DbStatus};
 use breakeven::app::profiles::{self, ProfileName};
 use breakeven::app::sync::{self, Cancel, Progress, ProgressEvent, SyncReport};
 use breakeven::app::{demo, AppError};
+use breakeven::error_code::ErrorCode;
 use breakeven::ingest::aws::{AwsOptions, MAX_DAYS};
 use breakeven::ingest::demo::DemoOptions;
 use breakeven::store::accounts::AccountSource;
@@ -45,7 +45,8 @@ pub fn overview(state: &DesktopState, demo_loaded: bool) -> CommandResult<Accoun
     let status = db::status(&store)?;
     Ok(AccountOverview {
         db_path: state.db_path()?.display().to_string(),
-        demo_only: !status.accounts.is_empty() && status.accounts.iter().all(|a| a.source == AccountSource::Demo),
+        demo_only: !status.accounts.is_empty()
+            && status.accounts.iter().all(|a| a.source == AccountSource::Demo),
         demo_loaded,
         status,
     })

@@ -1,8 +1,8 @@
 //! Charts drawn in Rust as SVG markup for the views (no scripts, no remote references), by the
 //! same code as the reports' charts; each is checked inert before the webview may show it.
 
-use breakeven::error_code::ErrorCode;
 use crate::error::{CommandError, CommandResult};
+use breakeven::error_code::ErrorCode;
 use breakeven::report::charts::metric;
 use breakeven::report::charts::{self as report_charts, ChartError, Theme};
 use breakeven_simulator::sweep::SweepResult;

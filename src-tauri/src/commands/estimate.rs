@@ -154,8 +154,8 @@ pub async fn estimate(state: State<'_, DesktopState>, input: EstimateInput) -> C
 #[cfg(test)]
 mod tests {
     use super::*;
-    use breakeven::error_code::ErrorCode;
     use breakeven::app::ErrorPayload;
+    use breakeven::error_code::ErrorCode;
     use breakeven_simulator::pricing::{Arch, PriceCatalog};
 
     fn state() -> DesktopState {

@@ -1,7 +1,6 @@
 //! A function's measured traffic as a what-if scenario (`app::scenario::from_function`, what
 //! `breakeven scenario from-function NAME` prints): the function detail's "Open as what-if".
 
-use breakeven::error_code::ErrorCode;
 use crate::commands::account::blocking;
 use crate::commands::charts::{self, Chart};
 use crate::error::CommandResult;
@@ -9,6 +8,7 @@ use crate::state::DesktopState;
 use breakeven::app::scenario::{self, ExtractRequest, Step};
 use breakeven::app::simulate;
 use breakeven::app::AppError;
+use breakeven::error_code::ErrorCode;
 use breakeven::report::charts::{self as report_charts, Theme};
 use breakeven::store::functions;
 use breakeven::store::Store;
@@ -36,7 +36,12 @@ fn extract(store: &Store, catalog: &PriceCatalog, id: i64) -> Result<scenario::E
     let f = functions::list(store.conn())?
         .into_iter()
         .find(|f| f.id == id)
-        .ok_or_else(|| AppError::bad_input(ErrorCode::NoFunction, "This function is no longer in the database."))?;
+        .ok_or_else(|| {
+            AppError::bad_input(
+                ErrorCode::NoFunction,
+                "This function is no longer in the database.",
+            )
+        })?;
     scenario::from_function(
         store,
         catalog,

@@ -1,7 +1,6 @@
 //! The Functions table and a function's detail: usage over the latest stored days, its AWS
 //! Lambda cost, what the same usage would cost on another platform, its metrics over time.
 
-use breakeven::error_code::ErrorCode;
 use crate::commands::account::blocking;
 use crate::commands::charts::{chart, Chart};
 use crate::commands::estimate::EstimateView;
@@ -10,6 +9,7 @@ use crate::input::{count_u32, ident, Field};
 use crate::state::DesktopState;
 use breakeven::app::inventory::{self, DailyCost, FunctionUsage, Window};
 use breakeven::app::AppError;
+use breakeven::error_code::ErrorCode;
 use breakeven::report::charts::metric::{self, Line};
 use breakeven::report::charts::{count_tick, ms_tick, usd_f64, usd_tick, Theme};
 use breakeven::store::Store;
@@ -247,7 +247,10 @@ pub fn detail(
         )
     })?;
     let usage = t.rows.into_iter().find(|u| u.function.id == id).ok_or_else(|| {
-        AppError::bad_input(ErrorCode::NoFunction, format!("No function with id {id} is stored."))
+        AppError::bad_input(
+            ErrorCode::NoFunction,
+            format!("No function with id {id} is stored."),
+        )
     })?;
     let cost = EstimateView::from(inventory::cost_on(catalog, &usage, "aws-lambda")?);
     let profile = inventory::profile(catalog, &usage, "aws-lambda")?;

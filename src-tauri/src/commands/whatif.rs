@@ -3,16 +3,16 @@
 //! blocking pool, never on the webview's thread; a run that a newer edit has superseded before it
 //! started is skipped.
 
-use breakeven::error_code::ErrorCode;
 use crate::commands::account::blocking;
 use crate::commands::charts::{self, Chart};
-use breakeven::report::charts::Theme;
 use crate::error::{CommandError, CommandResult};
 use crate::files;
 use crate::input;
 use crate::state::DesktopState;
 use breakeven::app::output::OutPath;
 use breakeven::app::whatif::{self, ScenarioFile, WhatIfRun};
+use breakeven::error_code::ErrorCode;
+use breakeven::report::charts::Theme;
 use breakeven_simulator::scenario::Scenario;
 use breakeven_simulator::sweep::SweepResult;
 use serde::Serialize;

@@ -5,10 +5,10 @@
 //! both polars engines. The run fails if the results disagree (function-days, Σ invocations,
 //! Σ duration).
 
-use crate::error_code::ErrorCode;
 use crate::analytics::read::f64s_or_zero;
 use crate::analytics::{frames, usage, AnalyticsError};
 use crate::app::error::{AppError, Result};
+use crate::error_code::ErrorCode;
 use crate::ingest::demo::rng::Rng;
 use crate::store::scratch::ScratchDir;
 use crate::store::{SqlContext, Store};

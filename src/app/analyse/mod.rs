@@ -4,13 +4,13 @@
 //! One use case for the CLI and the desktop app. The result types serialise as documented in the
 //! README (`breakeven analyse --json`); money is an exact decimal string everywhere.
 
-use crate::error_code::ErrorCode;
 use crate::analytics::cost::{self, FunctionConfig, CATEGORIES};
+use crate::analytics::frames::BillSource;
 use crate::analytics::money::usd_values;
 use crate::analytics::read::{f64s_or_zero, i64s, strs};
 use crate::analytics::{billed, frames, usage, AnalyticsError};
 use crate::app::error::{AppError, Result};
-use crate::analytics::frames::BillSource;
+use crate::error_code::ErrorCode;
 use crate::store::{accounts, Day, Store, StoreError};
 use breakeven_simulator::pricing::{CostBreakdown, PriceCatalog, Usage, Usd};
 use polars::prelude::*;

@@ -14,11 +14,11 @@ pub mod traffic;
 pub use platforms::FunctionShape;
 pub use traffic::{Step, Window};
 
-use crate::error_code::ErrorCode;
 use crate::analytics::cost;
 use crate::app::analyse::usage_cost;
 use crate::app::error::{AppError, Result};
 use crate::app::simulate::{parse_scenario, simulate, Overrides};
+use crate::error_code::ErrorCode;
 use crate::store::functions::{self, FunctionRow};
 use crate::store::{accounts, Day, Store};
 use breakeven_simulator::pricing::{PriceCatalog, Usd};

@@ -1,8 +1,8 @@
 //! The platforms an extracted scenario compares: the function's own, and by default one VM type
 //! and one container service sized for the observed peak.
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
+use crate::error_code::ErrorCode;
 use breakeven_simulator::pricing::{PlatformKind, PriceCatalog};
 use rust_decimal::prelude::ToPrimitive;
 

@@ -1,8 +1,8 @@
 //! What a function's stored metrics say about its traffic: per-minute invocation counts over a
 //! window of whole days, the duration distribution, and the peak.
 
-use crate::error_code::ErrorCode;
 use crate::app::error::{AppError, Result};
+use crate::error_code::ErrorCode;
 use crate::store::{metrics, Day};
 use breakeven_simulator::pricing::money::group_digits;
 use rusqlite::Connection;

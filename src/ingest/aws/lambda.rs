@@ -49,7 +49,12 @@ impl AwsSource {
             region: r,
         });
         let n = functions.len();
-        let step = self.step(SyncStage::Inventory, 1, 1, format!("{n} functions in {account}/{region}"));
+        let step = self.step(
+            SyncStage::Inventory,
+            1,
+            1,
+            format!("{n} functions in {account}/{region}"),
+        );
         Ok(Pulled {
             batch: Some(Batch::Functions {
                 account,
