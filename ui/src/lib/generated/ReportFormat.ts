@@ -3,4 +3,4 @@
 /**
  * Output formats.
  */
-export type Format = "html" | "csv" | "json" | "md";
+export type ReportFormat = "html" | "csv" | "json" | "md";
