@@ -56,7 +56,7 @@ macro_rules! text_enum {
     };
 }
 
-/// Test helper: every variant serialises (serde) as its `as_str` word and parses back.
+/// For tests: every variant serialises (serde) as its `as_str` word and parses back.
 #[cfg(test)]
 pub fn assert_serde_words<T>(all: &[T], word: impl Fn(&T) -> &'static str)
 where

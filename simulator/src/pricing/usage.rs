@@ -191,3 +191,35 @@ impl Usage {
 pub const HOURS_PER_MONTH: u64 = 730;
 /// Milliseconds in a 730-hour billing month.
 pub const MONTH_MS: u64 = HOURS_PER_MONTH * 3_600_000;
+
+#[cfg(test)]
+mod commitment_tests {
+    use super::Commitment;
+
+    /// The wire and scenario files use the CLI's words; every spelling `FromStr` accepts (in
+    /// any case) still reads, and an unknown one names the choices.
+    #[test]
+    fn commitment_is_written_as_the_cli_word_and_read_in_every_spelling() {
+        for (c, word) in [
+            (Commitment::OnDemand, "on-demand"),
+            (Commitment::OneYear, "1yr"),
+            (Commitment::ThreeYear, "3yr"),
+            (Commitment::Spot, "spot"),
+        ] {
+            assert_eq!(serde_json::to_value(c).unwrap(), serde_json::json!(word));
+            assert_eq!(c.as_str(), word);
+        }
+        for (text, c) in [
+            ("\"one-year\"", Commitment::OneYear),
+            ("\"3y\"", Commitment::ThreeYear),
+            ("\"Spot\"", Commitment::Spot),
+            ("\"ondemand\"", Commitment::OnDemand),
+        ] {
+            assert_eq!(serde_json::from_str::<Commitment>(text).unwrap(), c, "{text}");
+        }
+        let e = serde_json::from_str::<Commitment>("\"2yr\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("expected on-demand, 1yr, 3yr or spot"), "{e}");
+    }
+}
