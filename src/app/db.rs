@@ -78,6 +78,36 @@ pub fn status(store: &Store) -> Result<DbStatus> {
     })
 }
 
+/// What the desktop shell shows about the data: where it is, what it holds, whether it is the
+/// demo.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AccountOverview {
+    pub db_path: String,
+    pub status: DbStatus,
+    /// Only the synthetic demo account is stored.
+    pub demo_only: bool,
+    /// The demo account was loaded by this call (the database was empty).
+    pub demo_loaded: bool,
+}
+
+/// The overview of `store` (the file at `db_path`); `demo_loaded` says the caller just loaded
+/// the demo account into it.
+pub fn overview(store: &Store, db_path: &Path, demo_loaded: bool) -> Result<AccountOverview> {
+    let status = status(store)?;
+    let demo_only = !status.accounts.is_empty()
+        && status
+            .accounts
+            .iter()
+            .all(|a| a.source == crate::ingest::demo::SOURCE_KIND);
+    Ok(AccountOverview {
+        db_path: db_path.display().to_string(),
+        status,
+        demo_only,
+        demo_loaded,
+    })
+}
+
 /// What `db check` found.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckReport {

@@ -3,7 +3,7 @@
 
 use crate::app::error::{AppError, Result};
 use crate::app::output::OutPath;
-use crate::app::simulate::{self, Overrides};
+use crate::app::simulate::{self, RunOptions};
 use crate::report::{self, Document, Format, Rendered, Report, ReportInput};
 use breakeven_simulator::pricing::{PlatformKind, PriceCatalog};
 use breakeven_simulator::scenario::Scenario;
@@ -16,7 +16,7 @@ use std::time::Instant;
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
     /// Mode, horizon and seed instead of the scenario's.
-    pub overrides: Overrides,
+    pub overrides: RunOptions,
     /// Break-even sweep; `None` leaves the section out.
     pub sweep: Option<TrafficSweep>,
     /// Memory range to tune function platforms over, MB; `None` leaves the section out.
@@ -74,7 +74,7 @@ pub fn compute(
 ) -> Result<Report> {
     let ov = &o.overrides;
     let t = Instant::now();
-    let sim = simulate::simulate(catalog, scenario, ov, true)?.result;
+    let sim = simulate::simulate(catalog, scenario, ov)?.result;
     timings.simulate_ms = ms_since(t);
     let t = Instant::now();
     let sweep = match &o.sweep {

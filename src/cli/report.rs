@@ -4,13 +4,13 @@
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::account_report::{self, StoredScope};
+use breakeven::app::parse::parse_duration_ms;
 use breakeven::app::report::{self as app, ReportBench, ReportOptions, ReportOutcome};
-use breakeven::app::simulate::{self as app_sim, Overrides};
+use breakeven::app::simulate::{self as app_sim, RunOptions};
 use breakeven::app::AppError;
 use breakeven::report::Format;
 use breakeven::store::Day;
 use breakeven_simulator::pricing::PriceCatalog;
-use breakeven_simulator::scenario::parse_horizon_ms;
 use breakeven_simulator::sweep::{SweepMode, TrafficSweep};
 use clap::Args;
 use std::path::PathBuf;
@@ -63,7 +63,7 @@ pub struct ReportArgs {
     #[arg(long)]
     no_tune: bool,
     /// Simulated time instead of the scenario's, e.g. 7d, 12h.
-    #[arg(long, value_parser = parse_horizon_ms, value_name = "DURATION")]
+    #[arg(long, value_parser = parse_duration_ms, value_name = "DURATION")]
     horizon: Option<f64>,
     /// Seed instead of the scenario's.
     #[arg(long)]
@@ -117,10 +117,10 @@ pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
         Some((from as u32, to as u32))
     };
     let o = ReportOptions {
-        overrides: Overrides {
-            mode: None,
+        overrides: RunOptions {
             horizon_ms: a.horizon,
             seed: a.seed,
+            ..RunOptions::default()
         },
         sweep,
         memory_mb,
