@@ -149,6 +149,29 @@ mod tests {
         assert!(parse_counts("").is_err());
     }
 
+    /// One override mechanism: a run with overrides is the run of the overridden scenario.
+    #[test]
+    fn overrides_run_as_the_scenario_they_describe() {
+        let catalog = PriceCatalog::bundled().unwrap();
+        let text = include_str!("../../fixtures/scenarios/checkout-api.toml");
+        let s = parse_scenario(&catalog, "checkout.toml", text, Path::new(".")).unwrap();
+        let opts = RunOptions {
+            mode: Some(breakeven_simulator::scenario::Mode::Aggregate),
+            horizon_ms: Some(86_400_000.0),
+            seed: Some(7),
+            timeline: false,
+            ..RunOptions::default()
+        };
+        let a = simulate(&catalog, &s, &opts).unwrap().result;
+        let plain = RunOptions {
+            timeline: false,
+            ..RunOptions::default()
+        };
+        let b = simulate(&catalog, &opts.apply(&s), &plain).unwrap().result;
+        assert_eq!((a.horizon_s, a.seed), (86_400.0, 7));
+        assert_eq!(serde_json::to_value(&a).unwrap(), serde_json::to_value(&b).unwrap());
+    }
+
     #[test]
     fn ranges() {
         assert_eq!(parse_range("0.01..100").unwrap(), (0.01, 100.0));
