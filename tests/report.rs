@@ -3,7 +3,7 @@
 
 use crate::support;
 use breakeven::app::report::{compute, render, ReportOptions, ReportTimings};
-use breakeven::app::simulate::Overrides;
+use breakeven::app::simulate::RunOptions;
 use breakeven::report::{Format, Rendered, Report};
 use breakeven_simulator::pricing::PriceCatalog;
 use breakeven_simulator::sweep::{SweepMode, TrafficSweep};
@@ -40,7 +40,7 @@ min_instances = 1
 
 fn options(sweep: bool) -> ReportOptions {
     ReportOptions {
-        overrides: Overrides::default(),
+        overrides: RunOptions::default(),
         sweep: sweep.then_some(TrafficSweep {
             from: 0.1,
             to: 1000.0,

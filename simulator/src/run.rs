@@ -281,6 +281,7 @@ mod tests {
             scale: 1e6,
             mode: Some(Mode::Aggregate),
             timeline: false,
+            ..RunOptions::default()
         };
         let e = check_run(&s, &opts).unwrap_err().to_string();
         assert!(

@@ -1,5 +1,5 @@
 //! The desktop's forms as the webview sends them: every field a string as typed, checked here
-//! (numbers, counts and dates by the CLI's parsers in `breakeven::app::parse`) and turned into
+//! (counts and decimals by the CLI's parsers in `breakeven::app::parse`) and turned into
 //! the application layer's request, or refused naming the field at fault.
 
 use crate::error::CommandResult;

@@ -20,7 +20,7 @@ fn main() -> anyhow::Result<()> {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(DesktopState::load())
-        .manage(std::sync::Arc::new(commands::whatif::WhatIfEngine::default()))
+        .manage(std::sync::Arc::new(work::WhatIfEngine::default()))
         .invoke_handler(tauri::generate_handler![
             commands::account::account_open,
             commands::account::aws_profiles,

@@ -169,7 +169,10 @@ mod tests {
         };
         let b = simulate(&catalog, &opts.apply(&s), &plain).unwrap().result;
         assert_eq!((a.horizon_s, a.seed), (86_400.0, 7));
-        assert_eq!(serde_json::to_value(&a).unwrap(), serde_json::to_value(&b).unwrap());
+        assert_eq!(
+            serde_json::to_value(&a).unwrap(),
+            serde_json::to_value(&b).unwrap()
+        );
     }
 
     #[test]
