@@ -3,5 +3,6 @@
 pub mod analytics;
 pub mod app;
 pub mod ingest;
+pub mod model;
 pub mod report;
 pub mod store;
