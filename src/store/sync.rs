@@ -143,3 +143,121 @@ pub fn apply_in(tx: &Transaction<'_>, batch: &Batch) -> Result<u64> {
     }
     Ok(rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::records::{AccountRecord, DailyCost, FunctionRecord};
+    use crate::model::{Day, SeriesPoints};
+    use rust_decimal::Decimal;
+
+    fn batches() -> Vec<Batch> {
+        let function = FunctionRecord {
+            name: "api".into(),
+            arn: "arn:aws:lambda:us-east-1:123456789012:function:api".into(),
+            runtime: Some("python3.12".into()),
+            memory_mb: 512,
+            architecture: "arm64".into(),
+            timeout_s: 30,
+            ephemeral_storage_mb: 512,
+            package_type: "Zip".into(),
+            provisioned_concurrency: 0,
+            last_modified: None,
+        };
+        let day = Day::from_unix(1_767_225_600);
+        vec![
+            Batch::Account {
+                account: AccountRecord {
+                    key: "123456789012".into(),
+                    name: "prod".into(),
+                    source: "aws".into(),
+                    profile: Some("prod".into()),
+                },
+                regions: vec!["us-east-1".into()],
+            },
+            Batch::Functions {
+                account: "123456789012".into(),
+                region: "us-east-1".into(),
+                functions: vec![function],
+                seen_at: 1_767_225_600,
+            },
+            Batch::Metrics {
+                account: "123456789012".into(),
+                region: "us-east-1".into(),
+                series: vec![SeriesPoints {
+                    function: "api".into(),
+                    metric: "Invocations".into(),
+                    stat: "Sum".into(),
+                    period_s: 60,
+                    resource: String::new(),
+                    points: vec![(1_767_225_600, 3.0), (1_767_225_660, 4.0)],
+                }],
+                cursors: vec![(MetricsCursor::new("api", 60), 1_767_225_720)],
+            },
+            Batch::Costs {
+                account: "123456789012".into(),
+                rows: vec![DailyCost {
+                    day,
+                    service: "AWS Lambda".into(),
+                    usage_type: "USE1-Lambda-GB-Second".into(),
+                    unblended: Decimal::new(125, 2),
+                    amortized: Decimal::new(125, 2),
+                    currency: "USD".into(),
+                    usage_quantity: Decimal::new(75, 0),
+                    usage_unit: "Lambda-GB-Second".into(),
+                    estimated: true,
+                }],
+                days: vec![(day, true)],
+                fetched_at: 1_767_312_000,
+            },
+        ]
+    }
+
+    #[test]
+    fn a_batch_lands_with_its_cursor_and_applying_it_again_changes_nothing() {
+        let mut store = Store::open_in_memory().unwrap();
+        let api60 = MetricsCursor::new("api", 60);
+        assert_eq!(
+            store.metrics_cursor("123456789012", "us-east-1", &api60).unwrap(),
+            None
+        );
+        assert!(store.fetched_cost_days("123456789012").unwrap().is_empty());
+
+        let first: Vec<u64> = batches().iter().map(|b| store.apply(b).unwrap()).collect();
+        assert_eq!(first, [2, 1, 2, 1]);
+        assert_eq!(
+            store.metrics_cursor("123456789012", "us-east-1", &api60).unwrap(),
+            Some(1_767_225_720)
+        );
+        assert_eq!(
+            store.metrics_cursor("123456789012", "eu-west-1", &api60).unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .metrics_cursor("123456789012", "us-east-1", &MetricsCursor::new("api", 300))
+                .unwrap(),
+            None
+        );
+        let days = store.fetched_cost_days("123456789012").unwrap();
+        assert_eq!(days.len(), 1);
+        assert!(days[0].estimated);
+
+        let again: Vec<u64> = batches().iter().map(|b| store.apply(b).unwrap()).collect();
+        assert_eq!(again, [0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn data_for_an_account_not_recorded_first_is_refused_whole() {
+        let mut store = Store::open_in_memory().unwrap();
+        let metrics = batches().swap_remove(2);
+        let e = store.apply(&metrics).unwrap_err();
+        assert_eq!(e.code(), "E_DB_CORRUPT");
+        assert_eq!(
+            store
+                .metrics_cursor("123456789012", "us-east-1", &MetricsCursor::new("api", 60))
+                .unwrap(),
+            None
+        );
+    }
+}
