@@ -2,6 +2,8 @@
 
 pub mod analytics;
 pub mod app;
+pub mod bench;
 pub mod ingest;
+pub mod model;
 pub mod report;
 pub mod store;

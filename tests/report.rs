@@ -385,7 +385,7 @@ fn timeline_csv_matches_the_generic_table_writer() {
         }
     }
     assert!(rows.len() >= 60, "{} rows", rows.len());
-    let reference = breakeven::report::csv::Table {
+    let reference = breakeven::report::format::csv::Table {
         file: "timeline.csv",
         header: &[
             "platform",
@@ -400,7 +400,7 @@ fn timeline_csv_matches_the_generic_table_writer() {
         ],
         rows,
     };
-    let text = breakeven::report::csv::timeline_csv(&r);
+    let text = breakeven::report::scenario::csv::timeline_csv(&r);
     assert!(text.contains("\"fargate, \"\"half\"\" vCPU\","), "quoted label");
     assert_eq!(text, reference.to_csv());
 }

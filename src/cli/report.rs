@@ -5,9 +5,10 @@ use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::account_report::{self, StoredScope};
 use breakeven::app::parse::parse_duration_ms;
-use breakeven::app::report::{self as app, ReportBench, ReportOptions, ReportOutcome};
+use breakeven::app::report::{self as app, ReportOptions, ReportOutcome};
 use breakeven::app::simulate::{self as app_sim, RunOptions};
 use breakeven::app::AppError;
+use breakeven::bench::report::{self as bench, ReportBench};
 use breakeven::report::Format;
 use breakeven::store::Day;
 use breakeven_simulator::pricing::PriceCatalog;
@@ -137,7 +138,7 @@ pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
     if a.bench {
         let dir = std::env::temp_dir().join(format!("breakeven-report-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
-        let result = app::bench(&catalog, &scenario, &o, &dir, a.repeat);
+        let result = bench::run(&catalog, &scenario, &o, &dir, a.repeat);
         // Best effort: the directory only holds this run's copies of the report.
         let _ = std::fs::remove_dir_all(&dir);
         let b = result?;

@@ -4,17 +4,7 @@ use crate::store::{now_s, Result, SqlContext};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-/// An account as a source describes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AccountRecord {
-    /// AWS account id, or `demo`.
-    pub key: String,
-    pub name: String,
-    /// `aws` or `demo`.
-    pub source: String,
-    /// Profile used to reach it (a label; credentials are never stored).
-    pub profile: Option<String>,
-}
+pub use crate::model::records::AccountRecord;
 
 /// Insert or refresh an account; returns its row id.
 pub fn upsert(c: &Connection, a: &AccountRecord) -> Result<i64> {
