@@ -12,3 +12,5 @@ if [ -n "$bad" ]; then
   exit 1
 fi
 echo "breakeven-simulator: $(wc -l <<<"$deps") crates in its tree, none forbidden"
+# The direction of imports inside src/ (no import circle, no forbidden direction) is checked by the
+# `architecture` integration test: `cargo test --locked --workspace architecture`.

@@ -23,7 +23,6 @@ const COMMANDS: &[&str] = &[
     "whatif_demo",
     "whatif_run",
     "whatif_breakeven",
-    "scenario_parse",
     "scenario_open",
     "scenario_save",
     "scenario_compare",

@@ -86,8 +86,6 @@ error_codes! {
         => "Fix the field the message names; docs/scenario-format.md lists every field and limit.";
     ScenarioPlatform = "E_SCENARIO_PLATFORM": "A scenario platform cannot be simulated as configured (wrong kind, no instance shape…)."
         => "Change the platform id or its options as the message says.";
-    Superseded = "E_SUPERSEDED": "A what-if run was skipped because a newer edit asked for another one."
-        => "Nothing: the newer run's result replaces it.";
     // Stored data and the use cases over it.
     NoAccount = "E_NO_ACCOUNT": "No account with this key is stored."
         => "See the stored accounts with `breakeven db status`; load one with `breakeven demo` or `breakeven sync`.";

@@ -5,7 +5,9 @@ mod text_enum;
 
 pub mod analytics;
 pub mod app;
+pub mod bench;
 pub mod error_code;
 pub mod ingest;
+pub mod model;
 pub mod report;
 pub mod store;

@@ -106,6 +106,14 @@ fn the_scenario_replays_every_stored_invocation_and_simulates() {
     assert_eq!(sim["horizon_s"], 86_400.0);
     assert_eq!(sim["platforms"][0]["arrivals"], x["invocations"]);
     assert_eq!(sim["platforms"].as_array().unwrap().len(), 3);
+    // The extraction carries the scenario it printed, parsed: what the desktop opens as a what-if.
+    let s = &x["scenario"];
+    assert_eq!(s["workload"]["horizon_ms"], 86_400_000.0);
+    let counts = s["workload"]["arrivals"]["counts_per_min"].as_array().unwrap();
+    assert_eq!(counts.len(), 1440);
+    let total: u64 = counts.iter().map(|c| c.as_u64().unwrap()).sum();
+    assert_eq!(serde_json::json!(total), x["invocations"]);
+    assert_eq!(s["platforms"].as_array().unwrap().len(), 3);
 }
 
 #[test]

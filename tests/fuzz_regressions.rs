@@ -1,7 +1,8 @@
 //! Regression tests of what the fuzz targets (`examples/fuzz.rs`) found, each named after it,
 //! and property tests of the CLI's value parsers.
 
-use breakeven::app::estimate::{estimate, parse_count, parse_decimal, EstimateRequest};
+use breakeven::app::estimate::{estimate, EstimateRequest};
+use breakeven::app::parse::{parse_count, parse_decimal};
 use breakeven::app::simulate::parse_range;
 use breakeven::store::Day;
 use breakeven_simulator::pricing::{PriceCatalog, UsageProfile};

@@ -3,7 +3,7 @@
 
 use crate::support;
 use breakeven::app::report::{compute, render, ReportOptions, ReportTimings};
-use breakeven::app::simulate::Overrides;
+use breakeven::app::simulate::RunOptions;
 use breakeven::report::{Format, Rendered, Report};
 use breakeven_simulator::pricing::PriceCatalog;
 use breakeven_simulator::sweep::{SweepMode, TrafficSweep};
@@ -40,7 +40,7 @@ min_instances = 1
 
 fn options(sweep: bool) -> ReportOptions {
     ReportOptions {
-        overrides: Overrides::default(),
+        overrides: RunOptions::default(),
         sweep: sweep.then_some(TrafficSweep {
             from: 0.1,
             to: 1000.0,
@@ -385,7 +385,7 @@ fn timeline_csv_matches_the_generic_table_writer() {
         }
     }
     assert!(rows.len() >= 60, "{} rows", rows.len());
-    let reference = breakeven::report::csv::Table {
+    let reference = breakeven::report::format::csv::Table {
         file: "timeline.csv",
         header: &[
             "platform",
@@ -400,7 +400,7 @@ fn timeline_csv_matches_the_generic_table_writer() {
         ],
         rows,
     };
-    let text = breakeven::report::csv::timeline_csv(&r);
+    let text = breakeven::report::scenario::csv::timeline_csv(&r);
     assert!(text.contains("\"fargate, \"\"half\"\" vCPU\","), "quoted label");
     assert_eq!(text, reference.to_csv());
 }

@@ -1,6 +1,6 @@
 //! The local store: migrations, transactions, idempotent upserts, exact money, insert speed.
 
-use breakeven::app::db;
+use breakeven::bench;
 use breakeven::store::accounts::{self, AccountRecord, AccountSource};
 use breakeven::store::costs::{self, DailyCost};
 use breakeven::store::functions::{self, FunctionRecord};
@@ -206,7 +206,7 @@ fn deleting_an_account_removes_everything_below_it() {
 #[test]
 fn bulk_insert_beats_the_naive_baseline() {
     let dir = tempfile::tempdir().unwrap();
-    let r = db::bench(dir.path(), 200_000, 3_000).unwrap();
+    let r = bench::db::run(dir.path(), 200_000, 3_000).unwrap();
     assert_eq!(r.rows, 200_000);
     assert!(r.speedup > 5.0, "{r:?}");
     assert!(

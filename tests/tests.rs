@@ -1,6 +1,7 @@
 //! Integration tests of the `breakeven` package, built as one binary.
 
 mod analyse;
+mod architecture;
 mod bad_input;
 mod catalog;
 mod demo;

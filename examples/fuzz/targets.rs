@@ -3,7 +3,8 @@
 
 use crate::fuzz::engine::Target;
 use crate::fuzz::gen;
-use breakeven::app::estimate::{estimate, parse_count, parse_decimal, EstimateRequest};
+use breakeven::app::estimate::{estimate, EstimateRequest};
+use breakeven::app::parse::{parse_count, parse_decimal};
 use breakeven::app::simulate::{parse_counts, parse_range};
 use breakeven::ingest::focus::csv::CsvRows;
 use breakeven::ingest::trace::azure2019::{self, Row};

@@ -20,13 +20,19 @@ pub enum SimError {
     Invalid(String),
 }
 
-/// Knobs a sweep turns; a plain `simulate` uses the defaults.
+/// Everything a run may change about a scenario without editing it: the one override
+/// mechanism of the CLI flags (`--mode`, `--horizon`, `--seed`), reports, previews and sweeps.
+/// A plain `simulate` uses the defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunOptions {
     /// Traffic multiplier.
     pub scale: f64,
     /// Override the scenario's mode.
     pub mode: Option<Mode>,
+    /// Override the scenario's horizon, ms.
+    pub horizon_ms: Option<f64>,
+    /// Override the scenario's seed.
+    pub seed: Option<u64>,
     /// Include the per-bucket timeline.
     pub timeline: bool,
 }
@@ -36,8 +42,28 @@ impl Default for RunOptions {
         RunOptions {
             scale: 1.0,
             mode: None,
+            horizon_ms: None,
+            seed: None,
             timeline: true,
         }
+    }
+}
+
+impl RunOptions {
+    /// `s` with the mode, horizon and seed overrides written into it (what a report or a sweep
+    /// of this run describes).
+    pub fn apply(&self, s: &Scenario) -> Scenario {
+        let mut s = s.clone();
+        if let Some(m) = self.mode {
+            s.mode = m;
+        }
+        if let Some(h) = self.horizon_ms {
+            s.workload.horizon_ms = h;
+        }
+        if let Some(seed) = self.seed {
+            s.seed = seed;
+        }
+        s
     }
 }
 
@@ -80,6 +106,14 @@ pub fn simulate(
     scenario: &Scenario,
     opts: &RunOptions,
 ) -> Result<SimulationResult, SimError> {
+    // A replay holds up to years of counts: copy the scenario only when an override needs it.
+    let applied;
+    let scenario = if opts.horizon_ms.is_some() || opts.seed.is_some() {
+        applied = opts.apply(scenario);
+        &applied
+    } else {
+        scenario
+    };
     check_run(scenario, opts)?;
     let platforms: Vec<PlatformResult> = (0..scenario.platforms.len())
         .into_par_iter()
@@ -247,6 +281,7 @@ mod tests {
             scale: 1e6,
             mode: Some(Mode::Aggregate),
             timeline: false,
+            ..RunOptions::default()
         };
         let e = check_run(&s, &opts).unwrap_err().to_string();
         assert!(

@@ -3,16 +3,17 @@
 //! `cargo test --workspace export_bindings` (or `scripts/gen-types.sh`); every test run
 //! regenerates them and the test script fails when that changes a committed file.
 
-use crate::commands::account::{AccountOverview, SyncInput};
 use crate::commands::dashboard::DashboardView;
-use crate::commands::estimate::{EstimateInput, EstimateView};
-use crate::commands::extract::{FunctionScenario, FunctionTuning};
+use crate::commands::extract::FunctionTuning;
 use crate::commands::functions::{CostOn, FunctionDetail, FunctionTable};
 use crate::commands::settings::Locations;
 use crate::commands::whatif::BreakevenView;
 use crate::error::CommandError;
+use crate::forms::{EstimateInput, SyncInput};
 use breakeven::app::analyse::model::CostSplit;
 use breakeven::app::catalog::{CatalogInfo, PlatformSummary};
+use breakeven::app::db::AccountOverview;
+use breakeven::app::estimate::EstimateView;
 use breakeven::app::profiles::ProfileName;
 use breakeven::app::report::ReportOutcome;
 use breakeven::app::sync::{ProgressEvent, SyncReport};
@@ -52,7 +53,6 @@ fn export_roots(cfg: &Config) -> Result<(), ExportError> {
     FunctionDetail::export_all(cfg)?;
     Locations::export_all(cfg)?;
     DashboardView::export_all(cfg)?;
-    FunctionScenario::export_all(cfg)?;
     ReportOutcome::export_all(cfg)?;
     Theme::export_all(cfg)?;
     CostOn::export_all(cfg)?;

@@ -3,6 +3,7 @@
 //! sentence, so nothing malformed or absurd reaches the application layer.
 
 use crate::error::{CommandError, CommandResult};
+use breakeven::app::parse::{self, NumberError};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -24,26 +25,18 @@ impl Field {
     }
 }
 
-/// Digits typed with thousands separators (`2,500,000`, `2 500 000`, `2_500_000`) are accepted.
-fn strip_separators(s: &str) -> String {
-    s.trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | '_' | ' ' | '\u{a0}'))
-        .collect()
-}
-
-/// A whole, non-negative count at most `max`; empty means `None`.
+/// A whole, non-negative count at most `max`; empty means `None`. The text is read by the
+/// CLI's parser (`breakeven::app::parse`): `2,500,000`, `2.5M` and `1e6` are accepted here too.
 pub fn count(f: Field, raw: &str, max: u64) -> CommandResult<Option<u64>> {
-    let s = strip_separators(raw);
-    if s.is_empty() {
+    if raw.trim().is_empty() {
         return Ok(None);
     }
-    if !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(f.reject(format_args!("“{}” is not a whole number", raw.trim())));
-    }
-    match s.parse::<u64>() {
+    match parse::count(raw) {
         Ok(n) if n <= max => Ok(Some(n)),
-        _ => Err(f.reject(format_args!("must be at most {}", group(max)))),
+        Ok(_) | Err(NumberError::TooLarge(_)) => {
+            Err(f.reject(format_args!("must be at most {}", parse::group(max))))
+        }
+        Err(_) => Err(f.reject(format_args!("“{}” is not a whole number", raw.trim()))),
     }
 }
 
@@ -55,11 +48,17 @@ pub fn count_u32(f: Field, raw: &str, max: u32) -> CommandResult<Option<u32>> {
 
 /// A non-negative decimal in `[min, max]`; empty means `None`.
 pub fn decimal(f: Field, raw: &str, min: Decimal, max: Decimal) -> CommandResult<Option<Decimal>> {
-    let s = strip_separators(raw);
-    if s.is_empty() {
+    if raw.trim().is_empty() {
         return Ok(None);
     }
-    let d = Decimal::from_str(&s).map_err(|_| f.reject(format_args!("“{}” is not a number", raw.trim())))?;
+    let d = match parse::decimal(raw) {
+        Ok(d) => d,
+        Err(NumberError::Negative(_)) => return Err(f.reject("must not be negative")),
+        Err(NumberError::TooLarge(_)) => {
+            return Err(f.reject(format_args!("must be at most {}", max.normalize())))
+        }
+        Err(_) => return Err(f.reject(format_args!("“{}” is not a number", raw.trim()))),
+    };
     if d < min {
         return Err(if min.is_zero() {
             f.reject("must not be negative")
@@ -110,8 +109,6 @@ const MAX_REPLAY_MINUTES: usize = 527_040;
 const MAX_HORIZON_MS: f64 = 366.0 * 86_400_000.0;
 /// Largest integer a JavaScript number holds exactly: larger seeds would not survive the view.
 const MAX_SEED: u64 = (1 << 53) - 1;
-/// Scenario text handed over between views, bytes.
-const MAX_SCENARIO_TEXT: usize = 4 << 20;
 
 fn scenario_field(name: &'static str, message: impl Into<String>) -> CommandError {
     CommandError::field(name, message)
@@ -130,7 +127,7 @@ pub fn scenario(s: &breakeven_simulator::Scenario) -> CommandResult<()> {
     if s.seed > MAX_SEED {
         return Err(scenario_field(
             "seed",
-            format!("Seed: must be at most {}.", group(MAX_SEED)),
+            format!("Seed: must be at most {}.", parse::group(MAX_SEED)),
         ));
     }
     let h = s.workload.horizon_ms;
@@ -176,24 +173,15 @@ pub fn scenario(s: &breakeven_simulator::Scenario) -> CommandResult<()> {
     Ok(())
 }
 
-/// Scenario TOML handed over by another view.
-pub fn scenario_text(text: &str) -> CommandResult<()> {
-    if text.len() > MAX_SCENARIO_TEXT {
-        return Err(scenario_field("toml", "Scenario: the text is larger than 4 MB."));
+/// Scenarios to compare: two to four, each bounded as by [`scenario`].
+pub fn scenarios(list: &[breakeven_simulator::Scenario]) -> CommandResult<()> {
+    if !(2..=4).contains(&list.len()) {
+        return Err(scenario_field(
+            "scenarios",
+            "Compare: choose two to four scenarios.",
+        ));
     }
-    Ok(())
-}
-
-fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    list.iter().try_for_each(scenario)
 }
 
 #[cfg(test)]
@@ -216,6 +204,14 @@ mod tests {
         assert_eq!(e.message, "Requests per month: “12abc” is not a whole number.");
         assert!(count(F, "-5", 10).is_err());
         assert!(count(F, "1.5", 10).is_err());
+        // The CLI's spellings: one parser for both shells.
+        assert_eq!(count(F, "2.5M", 10_000_000).unwrap(), Some(2_500_000));
+        assert_eq!(count(F, "1e6", 10_000_000).unwrap(), Some(1_000_000));
+        assert_eq!(count(F, "2 500 000", 10_000_000).unwrap(), Some(2_500_000));
+        assert_eq!(
+            count(F, "2.5M", 1_000_000).unwrap_err().message,
+            "Requests per month: must be at most 1,000,000."
+        );
         let e = count(F, "10001", 10_000).unwrap_err();
         assert_eq!(e.message, "Requests per month: must be at most 10,000.");
         assert!(count(F, "99999999999999999999999", u64::MAX).is_err());
@@ -278,13 +274,14 @@ mod tests {
         let mut s = ok.clone();
         s.platforms[0].id = "<img>".into();
         assert!(scenario(&s).is_err());
-        let mut s = ok;
+        let mut s = ok.clone();
         s.workload.arrivals = Arrivals::Replay {
             counts_per_min: vec![],
             file: Some("/etc/passwd".into()),
         };
         assert_eq!(scenario(&s).unwrap_err().field, Some("arrivals"));
-        assert!(scenario_text(&"#".repeat(5 << 20)).is_err());
+        assert_eq!(scenarios(&[ok.clone()]).unwrap_err().field, Some("scenarios"));
+        assert!(scenarios(&[ok.clone(), ok.clone()]).is_ok());
     }
 
     #[test]

@@ -8,8 +8,10 @@ mod bindings;
 mod commands;
 mod error;
 mod files;
+mod forms;
 mod input;
 mod state;
+mod work;
 
 use anyhow::Context;
 use state::DesktopState;
@@ -18,7 +20,7 @@ fn main() -> anyhow::Result<()> {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(DesktopState::load())
-        .manage(std::sync::Arc::new(commands::whatif::PreviewGate::default()))
+        .manage(std::sync::Arc::new(work::WhatIfEngine::default()))
         .invoke_handler(tauri::generate_handler![
             commands::account::account_open,
             commands::account::aws_profiles,
@@ -40,10 +42,9 @@ fn main() -> anyhow::Result<()> {
             commands::whatif::whatif_demo,
             commands::whatif::whatif_run,
             commands::whatif::whatif_breakeven,
-            commands::whatif::scenario_parse,
-            commands::whatif::scenario_open,
-            commands::whatif::scenario_save,
-            commands::whatif::scenario_compare,
+            commands::scenario::scenario_open,
+            commands::scenario::scenario_save,
+            commands::scenario::scenario_compare,
         ])
         .run(tauri::generate_context!())
         .context("running the Breakeven desktop app")

@@ -118,7 +118,6 @@ fn form_identifiers_and_choices_are_checked_never_a_panic() {
             }
             let _ = input::choice::<Arch>(F, &s);
             let _ = input::choice::<Commitment>(F, &s);
-            let _ = input::scenario_text(&s);
         });
     }
 }

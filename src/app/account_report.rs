@@ -9,7 +9,7 @@ use crate::app::error::Result;
 use crate::app::output::OutPath;
 use crate::app::report::{write, ReportOutcome, ReportTimings};
 use crate::app::scenario::{self, ExtractRequest, Step};
-use crate::app::simulate::{parse_scenario, simulate, Overrides};
+use crate::app::simulate::{simulate, RunOptions};
 use crate::report::account::{
     AccountReport, CostSplitUsd, DailyServiceCost, FunctionCost, FunctionDay, ReconciledDay,
     ReconciledStatus, Reconciliation, ReplayCheck, ServiceTotal, WhatIf,
@@ -20,7 +20,6 @@ use breakeven_simulator::pricing::{PriceCatalog, Usd};
 use breakeven_simulator::scenario::Mode;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::Instant;
 
 /// Which stored data a report covers.
@@ -195,12 +194,12 @@ pub fn what_if(
             check: false,
         },
     )?;
-    let s = parse_scenario(catalog, &format!("what-if {function}"), &x.toml, Path::new("."))?;
-    let o = Overrides {
+    let o = RunOptions {
         mode: Some(Mode::Aggregate),
-        ..Overrides::default()
+        timeline: false,
+        ..RunOptions::default()
     };
-    let sim = simulate(catalog, &s, &o, false)?.result;
+    let sim = simulate(catalog, &x.scenario, &o)?.result;
     let own = x.platforms.first().cloned().unwrap_or_default();
     let mut out: Vec<WhatIf> = sim
         .platforms

@@ -3,10 +3,10 @@
 use crate::app::error::{AppError, Result};
 use crate::error_code::ErrorCode;
 use breakeven_simulator::pricing::catalog::CATALOG_VERSION;
-use breakeven_simulator::pricing::{estimate as price, CostBreakdown, PriceCatalog, UsageProfile};
-use rust_decimal::Decimal;
+use breakeven_simulator::pricing::{
+    estimate as price, CostBreakdown, CostCategory, CostLine, PriceCatalog, UsageProfile, Usd,
+};
 use serde::{Deserialize, Serialize};
-use std::str::FromStr;
 
 /// What to estimate: a platform, optionally a region, and a month of usage.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -45,49 +45,53 @@ pub fn estimate(catalog: &PriceCatalog, req: &EstimateRequest) -> Result<Estimat
     })
 }
 
-/// `2500000`, `2.5M`, `10k`, `3B`, `1e6` → a whole count.
-pub fn parse_count(s: &str) -> std::result::Result<u64, String> {
-    let t = s.trim().replace(['_', ','], "");
-    let (num, mult) = match t.chars().last() {
-        Some('k' | 'K') => (&t[..t.len() - 1], 1_000u64),
-        Some('m' | 'M') => (&t[..t.len() - 1], 1_000_000),
-        Some('b' | 'B' | 'g' | 'G') => (&t[..t.len() - 1], 1_000_000_000),
-        _ => (t.as_str(), 1),
-    };
-    let d = number(num, s, "a count (e.g. 2500000, 2.5M, 1e6)")?;
-    // `Decimal` holds 96 bits: a suffix can push a number past it (`79228162514264337593543950335k`).
-    let v = d
-        .checked_mul(Decimal::from(mult))
-        .ok_or_else(|| format!("`{s}` is too large"))?;
-    if v < Decimal::ZERO || v.fract() != Decimal::ZERO {
-        return Err(format!("`{s}` is not a whole, non-negative count"));
+/// Net amount (after free-tier credits) of one cost category: a segment of a cost bar.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CategoryTotal {
+    pub category: CostCategory,
+    pub label: &'static str,
+    pub amount_usd: Usd,
+}
+
+/// The bill's lines totalled by category, in the order the categories first appear; categories
+/// that net to zero (a free tier covering them) are left out. The one category total of every
+/// view: the estimate, a function's cost, a what-if run's platforms.
+pub fn category_totals(lines: &[CostLine]) -> Vec<CategoryTotal> {
+    let mut out: Vec<CategoryTotal> = Vec::new();
+    for line in lines {
+        match out.iter_mut().find(|c| c.category == line.category) {
+            Some(c) => c.amount_usd += line.amount,
+            None => out.push(CategoryTotal {
+                category: line.category,
+                label: line.category.label(),
+                amount_usd: line.amount,
+            }),
+        }
     }
-    u64::try_from(v).map_err(|_| format!("`{s}` is too large"))
+    out.retain(|c| !c.amount_usd.is_zero());
+    out
 }
 
-/// A count that fits a `u32` (sizes and instance counts; their limits are checked afterwards).
-pub fn parse_count_u32(s: &str) -> std::result::Result<u32, String> {
-    u32::try_from(parse_count(s)?).map_err(|_| format!("`{s}` is too large"))
+/// An estimate with its category totals: what the estimate view and a function's cost show.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EstimateView {
+    #[serde(flatten)]
+    pub report: EstimateReport,
+    pub categories: Vec<CategoryTotal>,
 }
 
-/// `t` (from the flag value `s`) as a decimal, plain or scientific. A finite number too large
-/// for a decimal (`1e30`) is "too large"; anything else (`nan`, `inf`, `lots`) is not `what`.
-fn number(t: &str, s: &str, what: &str) -> std::result::Result<Decimal, String> {
-    Decimal::from_str(t)
-        .or_else(|_| Decimal::from_scientific(t))
-        .map_err(|_| match t.parse::<f64>() {
-            Ok(f) if f.is_finite() && f.abs() >= 1.0 => format!("`{s}` is too large"),
-            _ => format!("`{s}` is not {what}"),
-        })
-}
-
-/// A non-negative decimal flag: `120`, `0.5`, `1e3` (`nan` and `inf` are refused).
-pub fn parse_decimal(s: &str) -> std::result::Result<Decimal, String> {
-    let d = number(s.trim(), s, "a number")?;
-    if d < Decimal::ZERO {
-        return Err(format!("`{s}` must not be negative"));
+impl From<EstimateReport> for EstimateView {
+    fn from(report: EstimateReport) -> Self {
+        let categories = category_totals(&report.cost.lines);
+        EstimateView { report, categories }
     }
-    Ok(d)
+}
+
+/// [`estimate`] with its category totals.
+pub fn estimate_view(catalog: &PriceCatalog, req: &EstimateRequest) -> Result<EstimateView> {
+    Ok(estimate(catalog, req)?.into())
 }
 
 #[cfg(test)]
@@ -95,24 +99,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_accept_suffixes_exponents_and_separators() {
-        assert_eq!(parse_count("2.5M"), Ok(2_500_000));
-        assert_eq!(parse_count("1e6"), Ok(1_000_000));
-        assert_eq!(parse_count("1_000,000"), Ok(1_000_000));
-        assert_eq!(parse_count("3B"), Ok(3_000_000_000));
-    }
-
-    /// Found by fuzzing (`cli-number`): the suffix's multiplication overflowed `Decimal` and
-    /// panicked (`--requests 866428361234892504234B` crashed the CLI).
-    #[test]
-    fn count_whose_suffix_overflows_the_decimal_is_too_large_not_a_panic() {
-        assert_eq!(
-            parse_count("866428361234892504234B"),
-            Err("`866428361234892504234B` is too large".to_string())
-        );
-        assert_eq!(
-            parse_count("79228162514264337593543950335k"),
-            Err("`79228162514264337593543950335k` is too large".to_string())
-        );
+    fn categories_add_up_to_the_total_and_skip_zero_ones() {
+        let catalog = PriceCatalog::bundled().unwrap();
+        let req = EstimateRequest {
+            platform: "aws-lambda".into(),
+            region: None,
+            profile: UsageProfile {
+                requests: 5_000_000,
+                duration_ms: rust_decimal::Decimal::from(120),
+                memory_mb: Some(512),
+                ..UsageProfile::default()
+            },
+        };
+        let v = estimate_view(&catalog, &req).unwrap();
+        let sum: Usd = v.categories.iter().map(|c| c.amount_usd).sum();
+        assert_eq!(sum, v.report.cost.total);
+        assert!(!v.categories.is_empty());
+        assert!(v.categories.iter().all(|c| !c.amount_usd.is_zero()));
+        // Categories are listed once each, in the order of the bill.
+        let mut seen = Vec::new();
+        for l in &v.report.cost.lines {
+            if !seen.contains(&l.category) && !v.report.cost.category_total(l.category).is_zero() {
+                seen.push(l.category);
+            }
+        }
+        let listed: Vec<CostCategory> = v.categories.iter().map(|c| c.category).collect();
+        assert_eq!(listed, seen);
     }
 }

@@ -13,6 +13,7 @@ pub mod estimate;
 pub mod import;
 pub mod inventory;
 pub mod output;
+pub mod parse;
 pub mod profiles;
 pub mod report;
 pub mod scenario;

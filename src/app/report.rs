@@ -3,7 +3,7 @@
 
 use crate::app::error::{AppError, Result};
 use crate::app::output::OutPath;
-use crate::app::simulate::{self, Overrides};
+use crate::app::simulate::{self, RunOptions};
 use crate::error_code::ErrorCode;
 use crate::report::{self, Document, Format, Rendered, Report, ReportInput};
 use breakeven_simulator::pricing::{PlatformKind, PriceCatalog};
@@ -17,7 +17,7 @@ use std::time::Instant;
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
     /// Mode, horizon and seed instead of the scenario's.
-    pub overrides: Overrides,
+    pub overrides: RunOptions,
     /// Break-even sweep; `None` leaves the section out.
     pub sweep: Option<TrafficSweep>,
     /// Memory range to tune function platforms over, MB; `None` leaves the section out.
@@ -62,7 +62,8 @@ impl ReportOutcome {
     }
 }
 
-fn ms_since(t: Instant) -> f64 {
+/// Milliseconds since `t`.
+pub fn ms_since(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
@@ -75,7 +76,7 @@ pub fn compute(
 ) -> Result<Report> {
     let ov = &o.overrides;
     let t = Instant::now();
-    let sim = simulate::simulate(catalog, scenario, ov, true)?.result;
+    let sim = simulate::simulate(catalog, scenario, ov)?.result;
     timings.simulate_ms = ms_since(t);
     let t = Instant::now();
     let sweep = match &o.sweep {
@@ -160,73 +161,4 @@ pub fn report(
     let files = write(&rendered, out)?;
     timings.write_ms = ms_since(t);
     Ok(ReportOutcome::new(format, files, &rendered, timings))
-}
-
-/// One format's share of a [`bench`] run, ms (medians of the repetitions).
-#[derive(Debug, Clone, Serialize)]
-pub struct FormatTiming {
-    pub format: Format,
-    /// Scrubbing, charts and formatting.
-    pub render_ms: f64,
-    pub write_ms: f64,
-    pub bytes: u64,
-}
-
-/// Where a report's time goes, per format, against the simulation it reports on.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportBench {
-    pub scenario: String,
-    pub platforms: usize,
-    pub horizon_s: f64,
-    /// Repetitions per format.
-    pub repetitions: usize,
-    /// The baseline: one run of the scenario (no sweep, no tuning), ms.
-    pub simulate_ms: f64,
-    pub formats: Vec<FormatTiming>,
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs.get(xs.len() / 2).copied().unwrap_or(0.0)
-}
-
-/// Simulate once, then render and write every format `repetitions` times into `dir`.
-pub fn bench(
-    catalog: &PriceCatalog,
-    path: &Path,
-    o: &ReportOptions,
-    dir: &Path,
-    repetitions: usize,
-) -> Result<ReportBench> {
-    let scenario = simulate::load_scenario(catalog, path)?;
-    let mut timings = ReportTimings::default();
-    let model = compute(catalog, &scenario, o, &mut timings)?;
-    let mut formats = Vec::new();
-    for format in [Format::Json, Format::Csv, Format::Md, Format::Html] {
-        let (mut render_ms, mut write_ms, mut bytes) = (Vec::new(), Vec::new(), 0);
-        for _ in 0..repetitions.max(1) {
-            let t = Instant::now();
-            let rendered = render(&model, format, o.anonymise)?;
-            render_ms.push(ms_since(t));
-            let t = Instant::now();
-            let out = OutPath::new(dir.join(format!("report.{format}")));
-            let files = write(&rendered, &out)?;
-            write_ms.push(ms_since(t));
-            bytes = ReportOutcome::new(format, files, &rendered, ReportTimings::default()).bytes;
-        }
-        formats.push(FormatTiming {
-            format,
-            render_ms: median(render_ms),
-            write_ms: median(write_ms),
-            bytes,
-        });
-    }
-    Ok(ReportBench {
-        scenario: model.scenario.name.clone(),
-        platforms: model.simulation.platforms.len(),
-        horizon_s: model.scenario.horizon_s,
-        repetitions: repetitions.max(1),
-        simulate_ms: timings.simulate_ms,
-        formats,
-    })
 }

@@ -5,10 +5,11 @@ use crate::app::error::{AppError, Result};
 use crate::error_code::ErrorCode;
 use breakeven_simulator::pricing::PriceCatalog;
 use breakeven_simulator::run::SimError;
-use breakeven_simulator::scenario::{self, Mode, Scenario};
+use breakeven_simulator::scenario::{self, Scenario};
 use breakeven_simulator::sweep::tune::{tune as tune_memory, TuneResult};
 use breakeven_simulator::sweep::{traffic, SweepResult, TrafficSweep};
-use breakeven_simulator::{simulate as run, RunOptions, SimulationResult};
+pub use breakeven_simulator::RunOptions;
+use breakeven_simulator::{simulate as run, SimulationResult};
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
@@ -86,55 +87,20 @@ fn timed<T>(f: impl FnOnce() -> Result<T>) -> Result<Timed<T>> {
     })
 }
 
-/// What to change before a run.
-#[derive(Debug, Clone, Default)]
-pub struct Overrides {
-    pub mode: Option<Mode>,
-    /// Horizon, ms.
-    pub horizon_ms: Option<f64>,
-    pub seed: Option<u64>,
-}
-
-impl Overrides {
-    /// `s` with the overrides applied.
-    pub fn apply(&self, s: &Scenario) -> Scenario {
-        let mut s = s.clone();
-        if let Some(m) = self.mode {
-            s.mode = m;
-        }
-        if let Some(h) = self.horizon_ms {
-            s.workload.horizon_ms = h;
-        }
-        if let Some(seed) = self.seed {
-            s.seed = seed;
-        }
-        s
-    }
-}
-
-/// Run every platform of a scenario.
-pub fn simulate(
-    catalog: &PriceCatalog,
-    s: &Scenario,
-    o: &Overrides,
-    timeline: bool,
-) -> Result<Timed<SimulationResult>> {
-    let s = o.apply(s);
-    let opts = RunOptions {
-        timeline,
-        ..RunOptions::default()
-    };
-    timed(|| Ok(run(catalog, &s, &opts)?))
+/// Run every platform of a scenario; `opts` carries the overrides (mode, horizon, seed) and
+/// whether the per-bucket timeline is wanted.
+pub fn simulate(catalog: &PriceCatalog, s: &Scenario, opts: &RunOptions) -> Result<Timed<SimulationResult>> {
+    timed(|| Ok(run(catalog, s, opts)?))
 }
 
 /// Monthly cost of each platform as traffic scales, and where the cost lines cross.
 pub fn sweep(
     catalog: &PriceCatalog,
     s: &Scenario,
-    o: &Overrides,
+    opts: &RunOptions,
     sw: &TrafficSweep,
 ) -> Result<Timed<SweepResult>> {
-    let s = o.apply(s);
+    let s = opts.apply(s);
     timed(|| Ok(traffic(catalog, &s, sw)?))
 }
 
@@ -142,11 +108,11 @@ pub fn sweep(
 pub fn tune(
     catalog: &PriceCatalog,
     s: &Scenario,
-    o: &Overrides,
+    opts: &RunOptions,
     from_mb: u32,
     to_mb: u32,
 ) -> Result<Timed<TuneResult>> {
-    let s = o.apply(s);
+    let s = opts.apply(s);
     timed(|| Ok(tune_memory(catalog, &s, from_mb, to_mb)?))
 }
 
@@ -182,6 +148,32 @@ mod tests {
         );
         assert!(parse_counts("1\nmany\n").unwrap_err().contains("line 2"));
         assert!(parse_counts("").is_err());
+    }
+
+    /// One override mechanism: a run with overrides is the run of the overridden scenario.
+    #[test]
+    fn overrides_run_as_the_scenario_they_describe() {
+        let catalog = PriceCatalog::bundled().unwrap();
+        let text = include_str!("../../fixtures/scenarios/checkout-api.toml");
+        let s = parse_scenario(&catalog, "checkout.toml", text, Path::new(".")).unwrap();
+        let opts = RunOptions {
+            mode: Some(breakeven_simulator::scenario::Mode::Aggregate),
+            horizon_ms: Some(86_400_000.0),
+            seed: Some(7),
+            timeline: false,
+            ..RunOptions::default()
+        };
+        let a = simulate(&catalog, &s, &opts).unwrap().result;
+        let plain = RunOptions {
+            timeline: false,
+            ..RunOptions::default()
+        };
+        let b = simulate(&catalog, &opts.apply(&s), &plain).unwrap().result;
+        assert_eq!((a.horizon_s, a.seed), (86_400.0, 7));
+        assert_eq!(
+            serde_json::to_value(&a).unwrap(),
+            serde_json::to_value(&b).unwrap()
+        );
     }
 
     #[test]

@@ -9,12 +9,11 @@ use crate::app::error::Result;
 use crate::error_code::ErrorCode;
 use crate::ingest::aws::{AwsOptions, AwsSource};
 pub use crate::ingest::Cancel;
-use crate::ingest::{Batch, Source, Step};
+use crate::ingest::{Source, Step};
 use crate::store::sync_runs::{self, RunStatus};
-use crate::store::{accounts, costs, functions, metrics, Store, StoreError};
-use rusqlite::Transaction;
+use crate::store::Store;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// What a long-running use case tells its shell (a progress bar, desktop events).
 #[derive(Debug, Clone, Serialize)]
@@ -86,7 +85,7 @@ pub fn run(
     let mut rows_written = 0u64;
     let mut notes = Vec::new();
     let outcome = (|| -> Result<()> {
-        while let Some(pulled) = source.pull(store, cancel)? {
+        while let Some(pulled) = source.pull(&*store, cancel)? {
             if let Some(note) = pulled.note {
                 progress.report(ProgressEvent::Note {
                     message: note.clone(),
@@ -94,7 +93,7 @@ pub fn run(
                 notes.push(note);
             }
             if let Some(batch) = &pulled.batch {
-                rows_written += store.with_tx(|tx| write_batch(tx, batch))?;
+                rows_written += store.apply(batch)?;
             }
             progress.report(ProgressEvent::Step(pulled.step));
         }
@@ -126,99 +125,5 @@ pub fn run(
     })
 }
 
-/// Write one batch; returns rows inserted or changed.
-pub fn write_batch(tx: &Transaction<'_>, batch: &Batch) -> std::result::Result<u64, StoreError> {
-    let account_id = |key: &str| -> std::result::Result<i64, StoreError> {
-        accounts::id_of(tx, key)?.ok_or_else(|| StoreError::Corrupt {
-            column: "accounts.account_key",
-            value: key.to_string(),
-            reason: "data for an account that was not recorded first".into(),
-        })
-    };
-    let mut rows = 0u64;
-    match batch {
-        Batch::Account { account, regions } => {
-            let before = accounts::id_of(tx, &account.key)?;
-            let id = accounts::upsert(tx, account)?;
-            rows += u64::from(before.is_none());
-            for r in regions {
-                rows += accounts::add_region(tx, id, r)? as u64;
-            }
-        }
-        Batch::Functions {
-            account,
-            region,
-            functions: list,
-            seen_at,
-        } => {
-            let id = account_id(account)?;
-            rows += functions::upsert_all(tx, id, region, list, *seen_at)? as u64;
-        }
-        Batch::Metrics {
-            account,
-            region,
-            series,
-            cursors,
-        } => {
-            let id = account_id(account)?;
-            let ids = functions::ids(tx, id, region)?;
-            let mut series_ids: HashMap<(&str, &str, &str, u32, &str), i64> = HashMap::new();
-            let mut writer = metrics::PointWriter::new(tx)?;
-            for s in series {
-                // Metrics of a function the inventory no longer lists are dropped.
-                let Some(&function_id) = ids.get(&s.function) else {
-                    continue;
-                };
-                let key = (
-                    s.function.as_str(),
-                    s.metric.as_str(),
-                    s.stat.as_str(),
-                    s.period_s,
-                    s.resource.as_str(),
-                );
-                let sid = match series_ids.get(&key) {
-                    Some(&sid) => sid,
-                    None => {
-                        let sid = metrics::series_id(
-                            tx,
-                            &metrics::SeriesKey {
-                                function_id,
-                                metric: s.metric.clone(),
-                                stat: s.stat.clone(),
-                                period_s: s.period_s,
-                                resource: s.resource.clone(),
-                            },
-                        )?;
-                        series_ids.insert(key, sid);
-                        sid
-                    }
-                };
-                rows += writer.write(sid, &s.points)? as u64;
-            }
-            for (key, pos) in cursors {
-                sync_runs::set_cursor(tx, id, region, "cloudwatch", key, *pos)?;
-            }
-        }
-        Batch::Costs {
-            account,
-            rows: list,
-            days,
-            fetched_at,
-        } => {
-            let id = account_id(account)?;
-            for (day, _) in days {
-                let keep: Vec<(&str, &str)> = list
-                    .iter()
-                    .filter(|r| r.day == *day)
-                    .map(|r| (r.service.as_str(), r.usage_type.as_str()))
-                    .collect();
-                rows += costs::remove_other_rows(tx, id, *day, &keep)? as u64;
-            }
-            rows += costs::upsert_all(tx, id, list)? as u64;
-            for (day, estimated) in days {
-                costs::mark_fetched(tx, id, *day, *estimated, *fetched_at)?;
-            }
-        }
-    }
-    Ok(rows)
-}
+/// Apply one batch inside a transaction the caller holds: see [`crate::store::sync::apply_in`].
+pub use crate::store::sync::apply_in as write_batch;

@@ -8,14 +8,13 @@
 //! nothing.
 
 use crate::app::error::{AppError, Result};
-use crate::app::sync::write_batch;
 use crate::error_code::ErrorCode;
 use crate::ingest::error::InputError;
 use crate::ingest::trace::azure2019::{self, FileKind, FunctionKey, Row, TraceFile};
-use crate::ingest::{Batch, SeriesPoints};
-use crate::store::accounts::{AccountRecord, AccountSource};
-use crate::store::functions::FunctionRecord;
-use crate::store::{self, Day, Store};
+use crate::model::records::{AccountRecord, AccountSource, FunctionRecord};
+use crate::model::{Batch, Day, SeriesPoints};
+use crate::store::sync::apply_in as write_batch;
+use crate::store::{self, Store};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;

@@ -1,12 +1,15 @@
-//! The desktop what-if editor: an edited scenario is checked exactly as the CLI would read it,
-//! previewed live on a representative slice of its horizon, swept for break-even, and read from
-//! or written to scenario files in the CLI's TOML format.
+//! The desktop what-if editor: an edited scenario is checked by the rules a scenario file is read
+//! with ([`Scenario::validate`]), previewed live on a representative slice of its horizon, swept
+//! for break-even, and read from or written to scenario files in the CLI's TOML format. The
+//! typed [`Scenario`] is what crosses between the view and this layer; TOML text is only what a
+//! file holds.
 
 use crate::app::error::{AppError, Result};
+use crate::app::estimate::{category_totals, CategoryTotal};
 use crate::app::output::OutPath;
 use crate::app::simulate::parse_scenario;
 use crate::error_code::ErrorCode;
-use breakeven_simulator::pricing::{CostCategory, CostLine, PriceCatalog, Usd};
+use breakeven_simulator::pricing::PriceCatalog;
 use breakeven_simulator::scenario::{self, Mode, Scenario};
 use breakeven_simulator::sweep::{mean_rate_per_s, traffic, SweepMode, SweepResult, TrafficSweep};
 use breakeven_simulator::workload::Arrivals;
@@ -37,40 +40,17 @@ pub struct PreviewPlan {
     pub expected_requests: f64,
 }
 
-/// Net amount of one cost category over the simulated period (after free-tier credits).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct CategoryAmount {
-    pub category: CostCategory,
-    pub amount_usd: Usd,
-}
-
 /// A live or exact what-if run.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WhatIfRun {
     pub plan: PreviewPlan,
     pub result: SimulationResult,
-    /// Per platform (as in `result.platforms`): the bill of the simulated period by category,
-    /// in the order categories first appear, zero categories left out.
-    pub categories: Vec<Vec<CategoryAmount>>,
+    /// Per platform (as in `result.platforms`): the bill of the simulated period by category
+    /// ([`category_totals`]).
+    pub categories: Vec<Vec<CategoryTotal>>,
     /// Engine time of this run, ms (the view adds the IPC and redraw around it).
     pub engine_ms: f64,
-}
-
-fn categories(lines: &[CostLine]) -> Vec<CategoryAmount> {
-    let mut out: Vec<CategoryAmount> = Vec::new();
-    for line in lines {
-        match out.iter_mut().find(|c| c.category == line.category) {
-            Some(c) => c.amount_usd += line.amount,
-            None => out.push(CategoryAmount {
-                category: line.category,
-                amount_usd: line.amount,
-            }),
-        }
-    }
-    out.retain(|c| !c.amount_usd.is_zero());
-    out
 }
 
 /// The shortest stretch of time over which the arrival process shows its whole pattern, ms.
@@ -124,36 +104,32 @@ pub fn plan(s: &Scenario, exact: bool) -> PreviewPlan {
     )
 }
 
-/// Check an edited scenario the way the CLI reads it: written as TOML and parsed back, so the
-/// same rules (and the same messages) apply, and what runs is exactly what a save would hold.
-pub fn check(catalog: &PriceCatalog, s: &Scenario) -> Result<Scenario> {
-    let text = scenario::to_toml(s).map_err(|m| AppError::bad_input(ErrorCode::Scenario, m))?;
-    scenario::parse(&s.name, &text, catalog, &mut |_| {
-        Err("a replay file is read when the scenario is opened".to_string())
-    })
-    .map_err(|e| AppError::bad_input(ErrorCode::Scenario, e.message))
+/// Check an edited scenario by the rules a scenario file is read with
+/// ([`Scenario::validate`]): what runs is what a save would hold.
+pub fn check(catalog: &PriceCatalog, s: &Scenario) -> Result<()> {
+    s.validate(catalog)
+        .map_err(|m| AppError::bad_input(ErrorCode::Scenario, m))
 }
 
 /// Run `s` as previewed by [`plan`] (or exactly, as written, with `exact`).
 pub fn run(catalog: &PriceCatalog, s: &Scenario, exact: bool) -> Result<WhatIfRun> {
-    let s = check(catalog, s)?;
-    let plan = plan(&s, exact);
-    let mut run = s.clone();
-    run.workload.horizon_ms = plan.horizon_s * 1000.0;
+    check(catalog, s)?;
+    let plan = plan(s, exact);
     let opts = RunOptions {
         mode: Some(plan.mode),
+        horizon_ms: Some(plan.horizon_s * 1000.0),
         timeline: false,
         ..RunOptions::default()
     };
     let start = Instant::now();
-    let result = simulate(catalog, &run, &opts)?;
+    let result = simulate(catalog, s, &opts)?;
     let engine_ms = start.elapsed().as_secs_f64() * 1000.0;
     Ok(WhatIfRun {
         plan,
         categories: result
             .platforms
             .iter()
-            .map(|p| categories(&p.cost.lines))
+            .map(|p| category_totals(&p.cost.lines))
             .collect(),
         result,
         engine_ms,
@@ -170,8 +146,12 @@ pub fn breakeven(
     to: f64,
     steps: usize,
 ) -> Result<SweepResult> {
-    let mut s = check(catalog, s)?;
-    s.workload.horizon_ms = plan(&s, false).horizon_s * 1000.0;
+    check(catalog, s)?;
+    let s = RunOptions {
+        horizon_ms: Some(plan(s, false).horizon_s * 1000.0),
+        ..RunOptions::default()
+    }
+    .apply(s);
     let sweep = TrafficSweep {
         from,
         to,
@@ -192,6 +172,16 @@ pub struct ScenarioFile {
 
 /// The demo scenario the what-if view opens with (the README's complete example).
 pub const DEMO_SCENARIO: &str = include_str!("../../fixtures/scenarios/checkout-api.toml");
+
+/// The demo scenario, parsed.
+pub fn demo(catalog: &PriceCatalog) -> Result<ScenarioFile> {
+    from_text(catalog, "checkout-api.toml", DEMO_SCENARIO)
+}
+
+/// Live runs of several scenarios side by side, each previewed as by [`run`].
+pub fn compare(catalog: &PriceCatalog, scenarios: &[Scenario]) -> Result<Vec<WhatIfRun>> {
+    scenarios.iter().map(|s| run(catalog, s, false)).collect()
+}
 
 /// Open a scenario file (replay files resolved beside it).
 pub fn open(catalog: &PriceCatalog, path: &Path) -> Result<ScenarioFile> {
@@ -229,8 +219,8 @@ pub fn from_text(catalog: &PriceCatalog, name: &str, toml: &str) -> Result<Scena
 /// Write `s` (checked first) as a scenario file; returns the text written. Written by the
 /// export rules (`OutPath`): atomically, never through a link or over the database.
 pub fn save(catalog: &PriceCatalog, s: &Scenario, out: &OutPath) -> Result<String> {
-    let checked = check(catalog, s)?;
-    let text = scenario::to_toml(&checked).map_err(|m| AppError::bad_input(ErrorCode::Scenario, m))?;
+    check(catalog, s)?;
+    let text = scenario::to_toml(s).map_err(|m| AppError::bad_input(ErrorCode::Scenario, m))?;
     out.write_file(&text)?;
     Ok(text)
 }
@@ -291,7 +281,7 @@ mod tests {
     #[test]
     fn checking_applies_the_file_rules() {
         let (c, mut s) = checkout();
-        assert_eq!(check(&c, &s).unwrap(), s);
+        assert!(check(&c, &s).is_ok());
         s.platforms[0].keep_alive_s = Some(-1.0);
         let e = check(&c, &s).unwrap_err();
         assert_eq!(e.code(), ErrorCode::Scenario);
@@ -308,7 +298,7 @@ mod tests {
         assert!(lambda.requests > 0 && lambda.cold_start_probability > 0.0);
         // The categories add up to the bill of the simulated period.
         for (p, cats) in live.result.platforms.iter().zip(&live.categories) {
-            let sum: Usd = cats.iter().map(|c| c.amount_usd).sum();
+            let sum: breakeven_simulator::pricing::Usd = cats.iter().map(|c| c.amount_usd).sum();
             assert_eq!(sum, p.cost.total_usd, "{}", p.label);
         }
         // One day of the daily cycle prices the month like the full 30 days, request by request.
@@ -349,10 +339,10 @@ mod tests {
 pub fn report_options(s: &Scenario) -> crate::app::report::ReportOptions {
     let plan = plan(s, false);
     crate::app::report::ReportOptions {
-        overrides: crate::app::simulate::Overrides {
+        overrides: RunOptions {
             mode: Some(plan.mode),
             horizon_ms: Some(plan.horizon_s * 1000.0),
-            seed: None,
+            ..RunOptions::default()
         },
         sweep: Some(TrafficSweep {
             from: 0.01,

@@ -4,10 +4,11 @@
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::analyse::model::{Analysis, CostSplit};
-use breakeven::app::analyse::{analyse, bench, AnalyseRequest};
+use breakeven::app::analyse::{analyse, AnalyseRequest};
 use breakeven::app::dates;
 use breakeven::app::import::billing_only;
 use breakeven::app::AppError;
+use breakeven::bench::analyse as bench;
 use breakeven::error_code::ErrorCode;
 use breakeven_simulator::pricing::money::group_digits;
 use clap::Args;

@@ -2,7 +2,8 @@
 
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
-use breakeven::app::db::{bench, check_file, resolve, status};
+use breakeven::app::db::{check_file, resolve, status};
+use breakeven::bench::db as bench;
 use breakeven::store::Day;
 use clap::Subcommand;
 
@@ -45,7 +46,7 @@ pub fn run(g: &Globals, c: DbCommand) -> anyhow::Result<()> {
             baseline_rows,
             json,
         } => {
-            let r = bench(&std::env::temp_dir(), rows, baseline_rows)?;
+            let r = bench::run(&std::env::temp_dir(), rows, baseline_rows)?;
             if json {
                 return print_json(&r);
             }

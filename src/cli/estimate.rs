@@ -3,7 +3,7 @@
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::estimate::{estimate, EstimateReport, EstimateRequest};
-pub use breakeven::app::estimate::{parse_count, parse_count_u32, parse_decimal};
+pub use breakeven::app::parse::{parse_count, parse_count_u32, parse_decimal};
 use breakeven::app::AppError;
 use breakeven::error_code::ErrorCode;
 use breakeven_simulator::pricing::limits::ProfileError;

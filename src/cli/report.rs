@@ -4,14 +4,15 @@
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::account_report::{self, StoredScope};
-use breakeven::app::report::{self as app, ReportBench, ReportOptions, ReportOutcome};
-use breakeven::app::simulate::{self as app_sim, Overrides};
+use breakeven::app::parse::parse_duration_ms;
+use breakeven::app::report::{self as app, ReportOptions, ReportOutcome};
+use breakeven::app::simulate::{self as app_sim, RunOptions};
 use breakeven::app::AppError;
+use breakeven::bench::report::{self as bench, ReportBench};
 use breakeven::error_code::ErrorCode;
 use breakeven::report::Format;
 use breakeven::store::Day;
 use breakeven_simulator::pricing::PriceCatalog;
-use breakeven_simulator::scenario::parse_horizon_ms;
 use breakeven_simulator::sweep::{SweepMode, TrafficSweep};
 use clap::Args;
 use std::path::PathBuf;
@@ -64,7 +65,7 @@ pub struct ReportArgs {
     #[arg(long)]
     no_tune: bool,
     /// Simulated time instead of the scenario's, e.g. 7d, 12h.
-    #[arg(long, value_parser = parse_horizon_ms, value_name = "DURATION")]
+    #[arg(long, value_parser = parse_duration_ms, value_name = "DURATION")]
     horizon: Option<f64>,
     /// Seed instead of the scenario's.
     #[arg(long)]
@@ -118,10 +119,10 @@ pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
         Some((from as u32, to as u32))
     };
     let o = ReportOptions {
-        overrides: Overrides {
-            mode: None,
+        overrides: RunOptions {
             horizon_ms: a.horizon,
             seed: a.seed,
+            ..RunOptions::default()
         },
         sweep,
         memory_mb,
@@ -138,7 +139,7 @@ pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
     if a.bench {
         let dir = std::env::temp_dir().join(format!("breakeven-report-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
-        let result = app::bench(&catalog, &scenario, &o, &dir, a.repeat);
+        let result = bench::run(&catalog, &scenario, &o, &dir, a.repeat);
         // Best effort: the directory only holds this run's copies of the report.
         let _ = std::fs::remove_dir_all(&dir);
         let b = result?;

@@ -2,10 +2,12 @@
 
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
-use breakeven::app::simulate::{self as app, Overrides, Timed};
+use breakeven::app::parse::group;
+use breakeven::app::parse::parse_duration_ms;
+use breakeven::app::simulate::{self as app, RunOptions, Timed};
 use breakeven::error_code::ErrorCode;
 use breakeven_simulator::pricing::Usd;
-use breakeven_simulator::scenario::{parse_horizon_ms, Mode};
+use breakeven_simulator::scenario::Mode;
 use breakeven_simulator::sweep::tune::TuneResult;
 use breakeven_simulator::sweep::{SweepMode, SweepResult, TrafficSweep};
 use breakeven_simulator::SimulationResult;
@@ -31,7 +33,7 @@ pub struct ScenarioArgs {
     /// Scenario file (TOML; see docs/scenario-format.md).
     file: PathBuf,
     /// Simulated time instead of the scenario's, e.g. 7d, 12h.
-    #[arg(long, value_parser = parse_horizon_ms, value_name = "DURATION")]
+    #[arg(long, value_parser = parse_duration_ms, value_name = "DURATION")]
     horizon: Option<f64>,
     /// Seed instead of the scenario's.
     #[arg(long)]
@@ -77,11 +79,12 @@ pub struct TuneArgs {
     memory: String,
 }
 
-fn overrides(a: &ScenarioArgs, mode: Option<Mode>) -> Overrides {
-    Overrides {
+fn overrides(a: &ScenarioArgs, mode: Option<Mode>) -> RunOptions {
+    RunOptions {
         mode,
         horizon_ms: a.horizon,
         seed: a.seed,
+        ..RunOptions::default()
     }
 }
 
@@ -96,8 +99,11 @@ pub fn simulate(g: &Globals, a: SimulateArgs) -> anyhow::Result<()> {
         ModeArg::Exact => Mode::Exact,
         ModeArg::Aggregate => Mode::Aggregate,
     });
-    let want_timeline = a.s.json && !a.no_timeline;
-    let r = app::simulate(&catalog, &scenario, &overrides(&a.s, mode), want_timeline)?;
+    let opts = RunOptions {
+        timeline: a.s.json && !a.no_timeline,
+        ..overrides(&a.s, mode)
+    };
+    let r = app::simulate(&catalog, &scenario, &opts)?;
     if a.s.json {
         return print_json(&r);
     }
@@ -144,19 +150,6 @@ pub fn tune(g: &Globals, a: TuneArgs) -> anyhow::Result<()> {
     }
     print!("{}", render_tune(&r));
     Ok(())
-}
-
-/// `12345678` → `12,345,678`.
-fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// A duration in the largest unit that keeps it whole-ish: `30 d`, `6 h`, `90 s`.

@@ -1,9 +1,11 @@
-//! Data sources. Each turns an account into [`Batch`]es the application writes to the store, one
-//! transaction per batch, behind one trait: [`Source`]. `aws` reads a real account through the AWS
+//! Data sources. Each turns an account into [`Batch`]es the store applies, one transaction per
+//! batch, behind one trait: [`Source`]. `aws` reads a real account through the AWS
 //! SDK; `demo` generates the synthetic demo account. `focus` reads billing export files.
 //!
-//! A source reads the store (cursors, days already fetched) to decide what is left to fetch, so a
-//! run that was interrupted continues where the last committed batch ended.
+//! A source reads what is already stored (cursors, days already fetched) through the read-only
+//! [`SyncState`] to decide what is left to fetch, so a run that was interrupted continues where the
+//! last committed batch ended. It produces the shared [`crate::model`]'s records and batches and
+//! never sees the store's tables.
 
 pub mod aws;
 pub mod demo;
@@ -12,62 +14,12 @@ pub mod focus;
 pub mod trace;
 
 use crate::error_code::ErrorCode;
-use crate::store::accounts::AccountRecord;
-use crate::store::costs::DailyCost;
-use crate::store::functions::FunctionRecord;
-use crate::store::{Day, Store, StoreError};
+use crate::model::SyncState;
+pub use crate::model::{Batch, SeriesPoints};
+use crate::store::StoreError;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-
-/// One unit of fetched data, written atomically with the cursor that says it was fetched.
-#[derive(Debug, Clone)]
-pub enum Batch {
-    /// An account and the regions being synced for it.
-    Account {
-        account: AccountRecord,
-        regions: Vec<String>,
-    },
-    /// The function inventory of one account and region.
-    Functions {
-        account: String,
-        region: String,
-        functions: Vec<FunctionRecord>,
-        /// Unix seconds.
-        seen_at: i64,
-    },
-    /// Metric points of one account and region, plus cursors that become true once written.
-    Metrics {
-        account: String,
-        region: String,
-        series: Vec<SeriesPoints>,
-        /// (cursor key, position): see [`crate::store::sync_runs::set_cursor`].
-        cursors: Vec<(String, i64)>,
-    },
-    /// Daily costs of an account and the days they cover (a day may have no rows).
-    Costs {
-        account: String,
-        rows: Vec<DailyCost>,
-        /// Each day fetched and whether the provider still calls it estimated.
-        days: Vec<(Day, bool)>,
-        /// Unix seconds.
-        fetched_at: i64,
-    },
-}
-
-/// Points of one series of one function.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeriesPoints {
-    pub function: String,
-    pub metric: String,
-    pub stat: String,
-    /// Seconds.
-    pub period_s: u32,
-    /// Alias or version for per-qualifier metrics, else empty.
-    pub resource: String,
-    /// (Unix seconds at the start of the period, value).
-    pub points: Vec<(i64, f64)>,
-}
 
 /// Stable stage of a sync, for progress displays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -115,14 +67,17 @@ pub struct Pulled {
     pub note: Option<String>,
 }
 
+/// What a source reads of what is already stored (the store implements it).
+pub type StoredState = dyn SyncState<Error = StoreError>;
+
 /// A place account data comes from.
 pub trait Source {
     /// Stable id recorded in sync runs: `aws`, `demo`.
     fn kind(&self) -> &'static str;
     /// What this run covers, as the user asked (profiles, regions, days), for the run record.
     fn scope(&self) -> String;
-    /// The next unit of work given what `store` already holds; `None` when done.
-    fn pull(&mut self, store: &Store, cancel: &Cancel) -> Result<Option<Pulled>, IngestError>;
+    /// The next unit of work given what `state` says is already stored; `None` when done.
+    fn pull(&mut self, state: &StoredState, cancel: &Cancel) -> Result<Option<Pulled>, IngestError>;
     /// Requests made so far, per API action (`lambda:ListFunctions` …).
     fn requests(&self) -> BTreeMap<String, u64>;
     /// HTTP attempts sent per service, retries included (empty for sources without a network).

@@ -1,5 +1,10 @@
-//! Reports of a scenario: one [`Report`] model, exported by one [`Exporter`] per format (HTML,
-//! CSV, JSON, Markdown). Charts are drawn once, in Rust, by [`charts`].
+//! Reports of a scenario ([`Report`]) or of an account ([`AccountReport`]), exported by one
+//! [`Exporter`] per format (HTML, CSV, JSON, Markdown). Charts are drawn once, in Rust, by
+//! [`charts`].
+//!
+//! Imports point one way: [`format`] (HTML/Markdown/CSV building blocks) and [`charts`] know no
+//! document; the documents ([`scenario`] for the [`model`], [`account`]) are written with them;
+//! [`export`] picks a document per format. Nothing below imports what is above it.
 //!
 //! Everything here is pure: the model is built from results already computed, and exporters
 //! return text; writing files is the caller's job (`app::report`).
@@ -7,18 +12,18 @@
 pub mod account;
 pub mod anonymise;
 pub mod charts;
-pub mod csv;
-pub mod html;
-pub mod json;
-pub mod md;
+pub mod export;
+pub mod format;
 pub mod model;
-pub mod tables;
+pub mod scenario;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
 pub use account::AccountReport;
+pub use export::exporter;
+pub use format::TextTable;
 pub use model::{build, Assumptions, Fact, PriceUsed, Report, ReportInput, ScenarioFacts, Summary};
 
 /// Version of the JSON report's layout; bumped when a field changes meaning or goes away.
@@ -68,13 +73,6 @@ pub enum Rendered {
     Files(Vec<(String, String)>),
 }
 
-/// A table as text cells, for the exporters that lay out the same rows (HTML, Markdown).
-#[derive(Debug, Clone, PartialEq)]
-pub struct TextTable {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
 /// Errors while rendering a report.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -122,15 +120,5 @@ impl Document for AccountReport {
     }
     fn export_to(&self, exporter: &dyn Exporter) -> Result<Rendered, ReportError> {
         exporter.export_account(self)
-    }
-}
-
-/// The exporter of `format`.
-pub fn exporter(format: Format) -> Box<dyn Exporter> {
-    match format {
-        Format::Html => Box::new(html::HtmlExporter),
-        Format::Csv => Box::new(csv::CsvExporter),
-        Format::Json => Box::new(json::JsonExporter),
-        Format::Md => Box::new(md::MarkdownExporter),
     }
 }

@@ -1,6 +1,6 @@
 //! The report model: what every format shows, built once from a scenario's results.
 
-use crate::report::md::horizon_text;
+use crate::report::format::horizon_text;
 use crate::report::SCHEMA_VERSION;
 use breakeven_simulator::pricing::catalog::CATALOG_VERSION;
 use breakeven_simulator::pricing::money::group_digits;

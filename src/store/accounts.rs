@@ -4,39 +4,7 @@ use crate::store::{now_s, Result, SqlContext};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-/// Where an account's data comes from; stored as its word in `accounts.source`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub enum AccountSource {
-    /// Synced from AWS (also the reading of an account whose source is not known).
-    #[default]
-    Aws,
-    /// The built-in demo dataset.
-    Demo,
-    /// An imported invocation trace (Azure Functions).
-    Trace,
-    /// The synthetic account `db bench` writes.
-    Bench,
-}
-
-text_enum!(AccountSource {
-    Aws => "aws",
-    Demo => "demo",
-    Trace => "trace",
-    Bench => "bench",
-});
-
-/// An account as a source describes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AccountRecord {
-    /// AWS account id, or `demo`.
-    pub key: String,
-    pub name: String,
-    pub source: AccountSource,
-    /// Profile used to reach it (a label; credentials are never stored).
-    pub profile: Option<String>,
-}
+pub use crate::model::records::{AccountRecord, AccountSource};
 
 /// Insert or refresh an account; returns its row id.
 pub fn upsert(c: &Connection, a: &AccountRecord) -> Result<i64> {

@@ -2,6 +2,7 @@
 //! parent is gone, sync cursors that claim data the store does not hold, and exact-decimal
 //! columns that no longer parse.
 
+use crate::model::MetricsCursor;
 use crate::store::{now_s, Result, SqlContext};
 use rusqlite::Connection;
 use rust_decimal::Decimal;
@@ -80,11 +81,13 @@ pub fn check(c: &Connection) -> Result<Vec<Finding>> {
                          ELSE ' names a function that is not stored' END
              FROM sync_cursors k
              WHERE k.cursor > {future}
-                OR (k.source = 'cloudwatch' AND NOT EXISTS (
+                OR (k.source = '{source}' AND NOT EXISTS (
                       SELECT 1 FROM functions f WHERE f.account_id = k.account_id AND f.region = k.region
-                        AND k.key LIKE f.name || '@%'))
+                        AND k.key LIKE f.name || '{separator}%'))
              LIMIT {MAX_PER_CHECK}",
-            future = now_s() + CURSOR_SLACK_S
+            future = now_s() + CURSOR_SLACK_S,
+            source = MetricsCursor::SOURCE,
+            separator = MetricsCursor::SEPARATOR,
         ),
         "checking sync cursors",
     )?;

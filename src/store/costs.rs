@@ -6,30 +6,9 @@
 use crate::store::{Day, Result, SqlContext, StoreError};
 use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
-/// One day's cost of one service and usage type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DailyCost {
-    pub day: Day,
-    /// e.g. `AWS Lambda`.
-    pub service: String,
-    /// e.g. `USE1-Lambda-GB-Second`.
-    pub usage_type: String,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub unblended: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub amortized: Decimal,
-    /// ISO currency of the amounts, normally `USD`.
-    pub currency: String,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub usage_quantity: Decimal,
-    /// Unit of `usage_quantity`, e.g. `Lambda-GB-Second`, `Requests`.
-    pub usage_unit: String,
-    /// The provider may still revise the day (Cost Explorer's `Estimated`).
-    pub estimated: bool,
-}
+pub use crate::model::records::{DailyCost, FetchedDay};
 
 /// Upsert cost rows; returns rows inserted or changed (unchanged rows count 0).
 pub fn upsert_all(c: &Connection, account_id: i64, rows: &[DailyCost]) -> Result<usize> {
@@ -110,15 +89,6 @@ pub fn mark_fetched(
     .ctx("preparing the cost-day upsert")?
     .execute(params![account_id, day.to_string(), estimated, fetched_at])
     .ctx("marking a day fetched")
-}
-
-/// A day already fetched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FetchedDay {
-    pub day: Day,
-    pub estimated: bool,
-    /// Unix seconds.
-    pub fetched_at: i64,
 }
 
 /// Days fetched for an account, oldest first.

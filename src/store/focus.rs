@@ -2,7 +2,7 @@
 //!
 //! Amounts are exact decimal strings (TEXT); sums are done in Rust with `rust_decimal`.
 
-use crate::ingest::focus::{FocusCharge, FocusFile};
+use crate::model::records::{FocusCharge, FocusFile};
 use crate::store::{Result, SqlContext, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;

@@ -2,31 +2,10 @@
 
 use crate::store::{Result, SqlContext};
 use rusqlite::{params, Connection};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 
-/// A function's configuration as the inventory lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct FunctionRecord {
-    pub name: String,
-    pub arn: String,
-    /// `None` for container-image functions.
-    pub runtime: Option<String>,
-    /// MB.
-    pub memory_mb: u32,
-    /// `x86_64` or `arm64`.
-    pub architecture: String,
-    /// Seconds.
-    pub timeout_s: u32,
-    /// MB.
-    pub ephemeral_storage_mb: u32,
-    /// `Zip` or `Image`.
-    pub package_type: String,
-    /// Σ of allocated provisioned concurrency over aliases and versions (instances).
-    pub provisioned_concurrency: u32,
-    pub last_modified: Option<String>,
-}
+pub use crate::model::records::FunctionRecord;
 
 /// Insert or update functions of one account and region. Returns the number of rows inserted or
 /// changed: re-listing an unchanged inventory writes nothing.

@@ -8,7 +8,6 @@
 pub mod accounts;
 pub mod check;
 pub mod costs;
-pub mod day;
 pub mod focus;
 pub mod functions;
 pub mod metrics;
@@ -18,9 +17,12 @@ pub mod rollups;
 pub mod scenarios;
 pub mod scratch;
 pub mod status;
+pub mod sync;
 pub mod sync_runs;
 
-pub use day::Day;
+pub use crate::model::day;
+pub use crate::model::day::now_s;
+pub use crate::model::Day;
 pub use open::Access;
 
 use crate::error_code::ErrorCode;
@@ -326,12 +328,4 @@ impl Store {
     pub fn schema_version(&self) -> Result<i64> {
         migrations::user_version(&self.conn)
     }
-}
-
-/// Seconds since the Unix epoch, now.
-pub fn now_s() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }

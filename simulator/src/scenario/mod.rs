@@ -1,8 +1,10 @@
 //! Scenarios: a workload, the platforms to run it on with their options, and a seed. Read from
-//! TOML by [`parse`]; see `docs/scenario-format.md` for the format.
+//! TOML by [`parse`], checked in code by [`Scenario::validate`], written back by [`to_toml`]; see
+//! `docs/scenario-format.md` for the format.
 
 mod file;
 mod horizon;
+mod validate;
 mod write;
 
 pub(crate) use file::validate_platform;

@@ -164,6 +164,7 @@ pub fn traffic(
                 scale: f,
                 mode: Some(mode),
                 timeline: false,
+                ..RunOptions::default()
             };
             check_run(scenario, &opts).map(|()| (f, opts))
         })

@@ -3,11 +3,11 @@
 //! dialog. It reports the run the view shows (`whatif::report_options`), with the break-even
 //! sweep and the memory tuning, computed on the blocking pool.
 
-use crate::commands::account::blocking;
-use crate::error::{CommandError, CommandResult};
+use crate::error::CommandResult;
 use crate::files;
 use crate::input::{self, Field};
 use crate::state::DesktopState;
+use crate::work::blocking;
 use breakeven::app::output::OutPath;
 use breakeven::app::report::{self, ReportOutcome};
 use breakeven::app::whatif;
@@ -39,20 +39,16 @@ pub async fn report_export(
     let format = self::format(&format)?;
     let catalog = state.catalog()?;
     // Checked before the dialog opens: a scenario that cannot run is not offered a file.
-    let scenario = whatif::check(&catalog, &scenario).map_err(CommandError::from)?;
+    whatif::check(&catalog, &scenario)?;
     let stem = files::file_stem(&scenario.name);
     let out = match format {
         Format::Csv => {
             files::pick_folder_to_create(&app, "Export report tables", &format!("{stem}-report")).await?
         }
         _ => {
-            let ext = match format {
-                Format::Html => "html",
-                Format::Json => "json",
-                _ => "md",
-            };
+            let ext = format.to_string();
             let name = format!("{stem}-report.{ext}");
-            files::pick_save(&app, "Export report", &name, "Report", &[ext]).await?
+            files::pick_save(&app, "Export report", &name, "Report", &[ext.as_str()]).await?
         }
     };
     let Some(out) = out else {

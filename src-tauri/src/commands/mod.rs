@@ -9,5 +9,6 @@ pub mod estimate;
 pub mod export;
 pub mod extract;
 pub mod functions;
+pub mod scenario;
 pub mod settings;
 pub mod whatif;

@@ -16,7 +16,6 @@ use breakeven_simulator::pricing::{CostBreakdown, PriceCatalog, Usage, Usd};
 use polars::prelude::*;
 use serde::Serialize;
 
-pub mod bench;
 pub mod functions;
 pub mod model;
 pub mod reconciliation;

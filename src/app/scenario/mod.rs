@@ -1,11 +1,13 @@
-//! Workload extraction: a stored function's traffic becomes a simulator scenario (TOML), so its
+//! Workload extraction: a stored function's traffic becomes a simulator [`Scenario`], so its
 //! own measured load can be replayed on any platform.
 //!
-//! The counts go inline as a `replay` of `counts_per_min`, one line per hour: a scenario written
-//! to stdout (`> scenario.toml`) is then one self-contained file that can be moved, diffed and
-//! edited, with no sidecar to keep next to it. The TOML is parsed back with the same reader
-//! `simulate` uses before it is returned, and the function's own platform is simulated to say how
-//! close the replay comes to the cost the metrics imply.
+//! The scenario file's text is written once, with comments that say where each number came
+//! from; the counts go inline as a `replay` of `counts_per_min`, one line per hour, so a scenario
+//! written to stdout (`> scenario.toml`) is one self-contained file that can be moved, diffed
+//! and edited. That text is read once, by the reader `simulate` uses (so what is printed is a
+//! valid scenario), and the extraction carries the parsed [`Scenario`]: the round-trip check,
+//! the desktop's what-if and tuning views and the account report use it as it is. The function's
+//! own platform is simulated to say how close the replay comes to the cost the metrics imply.
 
 mod platforms;
 mod render;
@@ -17,12 +19,14 @@ pub use traffic::{Step, Window};
 use crate::analytics::cost;
 use crate::app::analyse::usage_cost;
 use crate::app::error::{AppError, Result};
-use crate::app::simulate::{parse_scenario, simulate, Overrides};
+use crate::app::simulate::{parse_scenario, simulate, tune, RunOptions, Timed};
 use crate::error_code::ErrorCode;
 use crate::store::functions::{self, FunctionRow};
 use crate::store::{accounts, Day, Store};
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
-use breakeven_simulator::scenario::Mode;
+use breakeven_simulator::scenario::{Mode, Scenario};
+use breakeven_simulator::sweep::tune::TuneResult;
+use breakeven_simulator::workload::{Arrivals, DurationModel, Workload};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::path::Path;
@@ -102,7 +106,9 @@ pub struct Extraction {
     pub peak_concurrency: f64,
     pub duration: traffic::DurationFit,
     pub platforms: Vec<String>,
-    /// The scenario file's text.
+    /// The scenario, parsed once from [`Extraction::toml`]: what every later step runs.
+    pub scenario: Scenario,
+    /// The scenario file's text with its comments: what the CLI prints and a user saves.
     pub toml: String,
     pub round_trip: Option<RoundTrip>,
 }
@@ -149,6 +155,19 @@ fn find(store: &Store, name: &str, account: Option<&str>) -> Result<(FunctionRow
         .map(|a| a.source)
         .unwrap_or_default();
     Ok((f, source))
+}
+
+/// The scenario of an extraction whose text is not read yet.
+fn unread() -> Scenario {
+    let w = Workload::new(
+        60_000.0,
+        Arrivals::Replay {
+            counts_per_min: Vec::new(),
+            file: None,
+        },
+        DurationModel::constant(0.0),
+    );
+    Scenario::new("", 0, w, Vec::new())
 }
 
 /// Turn a stored function into a scenario.
@@ -201,30 +220,33 @@ pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest
         peak_concurrency,
         duration,
         platforms: ids,
+        // Replaced by the parsed text below; the text's comments are written from these fields.
+        scenario: unread(),
         toml: String::new(),
         round_trip: None,
     };
     let body = render::scenario(&x, &f, &counts, &tables);
-    // Parse it back as `simulate` will: what is printed is a valid scenario.
-    let scenario = parse_scenario(
+    // Read once, as `simulate` reads a file: what is printed is a valid scenario.
+    x.scenario = parse_scenario(
         catalog,
         &format!("from-function {}", f.config.name),
         &body,
         Path::new("."),
     )?;
     if req.check {
-        let mut own = scenario.clone();
+        let mut own = x.scenario.clone();
         own.platforms.retain(|p| p.id == shape.own_platform);
         if !own.platforms.is_empty() {
             own.platforms.truncate(1);
             // Above 20 million requests, per-minute estimates as `sweep` uses them: an exact run
             // would take minutes.
             let mode = (x.invocations > EXACT_LIMIT).then_some(Mode::Aggregate);
-            let o = Overrides {
+            let o = RunOptions {
                 mode,
-                ..Overrides::default()
+                timeline: false,
+                ..RunOptions::default()
             };
-            let sim = simulate(catalog, &own, &o, false)?;
+            let sim = simulate(catalog, &own, &o)?;
             let r = &sim.result.platforms[0];
             let usage = usage_cost(
                 store,
@@ -255,4 +277,41 @@ pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest
     }
     x.toml = render::with_round_trip(&body, x.round_trip.as_ref());
     Ok(x)
+}
+
+/// The stored function `id`'s last `days` days of per-minute traffic as a scenario, on its own
+/// platform and the default alternatives, without the round-trip check: the desktop's
+/// "Open as what-if" and tuning curve.
+pub fn from_function_id(store: &Store, catalog: &PriceCatalog, id: i64, days: u32) -> Result<Extraction> {
+    let f = functions::list(store.conn())?
+        .into_iter()
+        .find(|f| f.id == id)
+        .ok_or_else(|| {
+            AppError::bad_input(
+                ErrorCode::NoFunction,
+                "This function is no longer in the database.",
+            )
+        })?;
+    let req = ExtractRequest {
+        function: f.config.name,
+        account: Some(f.account_key),
+        days,
+        platforms: Vec::new(),
+        step: Step::Minute,
+        check: false,
+    };
+    from_function(store, catalog, &req)
+}
+
+/// Cost and latency per memory size, `from_mb..=to_mb`, of the stored function `id`'s last
+/// `days` days of traffic on its function platforms.
+pub fn tune_function(
+    store: &Store,
+    catalog: &PriceCatalog,
+    id: i64,
+    days: u32,
+    (from_mb, to_mb): (u32, u32),
+) -> Result<Timed<TuneResult>> {
+    let x = from_function_id(store, catalog, id, days)?;
+    tune(catalog, &x.scenario, &RunOptions::default(), from_mb, to_mb)
 }

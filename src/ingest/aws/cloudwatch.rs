@@ -8,8 +8,8 @@
 //! moves only once the last page of its request is stored.
 
 use crate::ingest::aws::{call, AwsSource, Task};
-use crate::ingest::{Batch, IngestError, Pulled, SeriesPoints, SyncStage};
-use crate::store::{sync_runs, Day, Store};
+use crate::ingest::{Batch, IngestError, Pulled, SeriesPoints, StoredState, SyncStage};
+use crate::model::{Day, MetricsCursor};
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy, StatusCode};
 use std::collections::BTreeMap;
@@ -86,13 +86,8 @@ pub struct QuerySpec {
 pub struct MetricRequest {
     pub window: Window,
     pub queries: Vec<QuerySpec>,
-    /// Cursor keys (`function@period`) that move to `window.end` once the request is stored.
-    pub cursor_keys: Vec<String>,
-}
-
-/// The cursor key of a function's metrics at one period.
-pub fn cursor_key(function: &str, period_s: u32) -> String {
-    format!("{function}@{period_s}")
+    /// Cursors that move to `window.end` once the request is stored.
+    pub cursor_keys: Vec<MetricsCursor>,
 }
 
 /// Group functions' queries by window and pack them into requests of at most 500 queries,
@@ -121,7 +116,7 @@ pub fn plan_requests(per_function: Vec<(Window, Vec<QuerySpec>)>) -> Vec<MetricR
                 ));
             }
             if let Some(f) = qs.first().map(|q| q.function.clone()) {
-                cur.cursor_keys.push(cursor_key(&f, window.period_s));
+                cur.cursor_keys.push(MetricsCursor::new(f, window.period_s));
             }
             cur.queries.extend(qs);
         }
@@ -134,25 +129,21 @@ pub fn plan_requests(per_function: Vec<(Window, Vec<QuerySpec>)>) -> Vec<MetricR
 
 impl AwsSource {
     /// Decide which windows each function still needs and queue the requests.
-    pub(super) fn plan_metrics(&mut self, store: &Store, p: usize, r: usize) -> Result<Pulled, IngestError> {
+    pub(super) fn plan_metrics(
+        &mut self,
+        state: &StoredState,
+        p: usize,
+        r: usize,
+    ) -> Result<Pulled, IngestError> {
         let region = self.profiles[p].regions[r].clone();
         let account = self.account(p)?;
         let functions = self.inventory.get(&(p, r)).cloned().unwrap_or_default();
         let resources = self.provisioned_resources(p, &region)?;
-        let account_id = crate::store::accounts::id_of(store.conn(), &account)?;
         let mut per_function = Vec::new();
         for w in windows(self.opts.now, self.opts.days) {
             for f in &functions {
-                let cursor = match account_id {
-                    Some(id) => sync_runs::cursor(
-                        store.conn(),
-                        id,
-                        &region,
-                        "cloudwatch",
-                        &cursor_key(&f.name, w.period_s),
-                    )?,
-                    None => None,
-                };
+                let cursor =
+                    state.metrics_cursor(&account, &region, &MetricsCursor::new(&f.name, w.period_s))?;
                 let overlap = if w.period_s == 60 { LATE_DATA_S } else { 0 };
                 let start = cursor.map_or(w.start, |c| w.start.max(c - overlap));
                 if start >= w.end {

@@ -7,9 +7,9 @@
 //! one request. Days end before today: today's costs are still accumulating.
 
 use crate::ingest::aws::{call, AwsSource, Task};
-use crate::ingest::{Batch, Cancel, IngestError, Pulled, SyncStage};
-use crate::store::costs::{DailyCost, FetchedDay};
-use crate::store::{costs, Day, Store};
+use crate::ingest::{Batch, Cancel, IngestError, Pulled, StoredState, SyncStage};
+use crate::model::records::{DailyCost, FetchedDay};
+use crate::model::Day;
 use aws_sdk_costexplorer::types::{
     DateInterval, Granularity, GroupDefinition, GroupDefinitionType, ResultByTime,
 };
@@ -66,13 +66,10 @@ pub fn ranges(days: &[Day]) -> Vec<DayRange> {
 
 impl AwsSource {
     /// Work out the requests for one account and tell the user what they will cost.
-    pub(super) fn plan_costs(&mut self, store: &Store, p: usize) -> Result<Pulled, IngestError> {
+    pub(super) fn plan_costs(&mut self, state: &StoredState, p: usize) -> Result<Pulled, IngestError> {
         let account = self.account(p)?;
         let today = Day::from_unix(self.opts.now);
-        let fetched = match crate::store::accounts::id_of(store.conn(), &account)? {
-            Some(id) => costs::fetched_days(store.conn(), id)?,
-            None => Vec::new(),
-        };
+        let fetched = state.fetched_cost_days(&account)?;
         let days = days_to_fetch(
             today,
             self.opts.days,

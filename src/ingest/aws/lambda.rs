@@ -3,7 +3,7 @@
 
 use crate::ingest::aws::{call, map_error, AwsSource, Task};
 use crate::ingest::{Batch, Cancel, IngestError, Pulled, SyncStage};
-use crate::store::functions::FunctionRecord;
+use crate::model::records::FunctionRecord;
 use aws_sdk_lambda::types::FunctionConfiguration;
 
 /// Functions per `ListFunctions` page (the API's maximum).

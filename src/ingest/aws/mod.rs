@@ -26,10 +26,8 @@ mod options;
 pub(crate) use call::{call, map_error};
 pub use options::{timeouts, AwsOptions, DEFAULT_TIMEOUT_S, MAX_ATTEMPTS, MAX_DAYS, MAX_TIMEOUT_S};
 
-use crate::ingest::{Batch, Cancel, IngestError, Pulled, Source, Step, SyncStage};
-use crate::store::accounts::{AccountRecord, AccountSource};
-use crate::store::functions::FunctionRecord;
-use crate::store::Store;
+use crate::ingest::{Batch, Cancel, IngestError, Pulled, Source, Step, StoredState, SyncStage};
+use crate::model::records::{AccountRecord, AccountSource, FunctionRecord};
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::config::interceptors::BeforeTransmitInterceptorContextRef;
@@ -284,7 +282,7 @@ impl Source for AwsSource {
         )
     }
 
-    fn pull(&mut self, store: &Store, cancel: &Cancel) -> Result<Option<Pulled>, IngestError> {
+    fn pull(&mut self, state: &StoredState, cancel: &Cancel) -> Result<Option<Pulled>, IngestError> {
         cancel.check()?;
         let Some(task) = self.tasks.pop_front() else {
             return Ok(None);
@@ -292,14 +290,14 @@ impl Source for AwsSource {
         let pulled = match task {
             Task::Identity { profile } => self.identity(profile)?,
             Task::Inventory { profile, region } => self.inventory(profile, region, cancel)?,
-            Task::PlanMetrics { profile, region } => self.plan_metrics(store, profile, region)?,
+            Task::PlanMetrics { profile, region } => self.plan_metrics(state, profile, region)?,
             Task::Metrics {
                 profile,
                 region,
                 request,
                 token,
             } => self.metrics(profile, region, request, token)?,
-            Task::PlanCosts { profile } => self.plan_costs(store, profile)?,
+            Task::PlanCosts { profile } => self.plan_costs(state, profile)?,
             Task::Costs { profile, range } => self.costs(profile, range, cancel)?,
         };
         Ok(Some(pulled))

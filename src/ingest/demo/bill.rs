@@ -6,8 +6,8 @@
 
 use crate::ingest::demo::account::DemoFunction;
 use crate::ingest::demo::traffic::DayUsage;
-use crate::store::costs::DailyCost;
-use crate::store::Day;
+use crate::model::records::DailyCost;
+use crate::model::Day;
 use breakeven_simulator::pricing::{bill, Arch, CatalogError, Deployment, PriceCatalog, Usage};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;

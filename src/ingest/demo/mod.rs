@@ -10,11 +10,10 @@ pub mod bill;
 pub mod rng;
 pub mod traffic;
 
-use crate::ingest::aws::cloudwatch::{cursor_key, windows};
-use crate::ingest::{Batch, Cancel, IngestError, Pulled, Source, Step, SyncStage};
-use crate::store::accounts::{AccountRecord, AccountSource};
-use crate::store::functions::FunctionRecord;
-use crate::store::{Day, Store};
+use crate::ingest::aws::cloudwatch::windows;
+use crate::ingest::{Batch, Cancel, IngestError, Pulled, Source, Step, StoredState, SyncStage};
+use crate::model::records::{AccountRecord, AccountSource, FunctionRecord};
+use crate::model::{Day, MetricsCursor};
 use breakeven_simulator::pricing::PriceCatalog;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -149,7 +148,7 @@ impl DemoSource {
                     account: ACCOUNT.into(),
                     region: bill::REGION.into(),
                     series,
-                    cursors: vec![(cursor_key(f.name, w.period_s), w.end)],
+                    cursors: vec![(MetricsCursor::new(f.name, w.period_s), w.end)],
                 }),
                 step: self.step(format!("{}: {points} points at {} s", f.name, w.period_s)),
                 note: None,
@@ -171,7 +170,7 @@ impl Source for DemoSource {
         )
     }
 
-    fn pull(&mut self, _store: &Store, cancel: &Cancel) -> Result<Option<Pulled>, IngestError> {
+    fn pull(&mut self, _state: &StoredState, cancel: &Cancel) -> Result<Option<Pulled>, IngestError> {
         cancel.check()?;
         if !self.started {
             self.start();

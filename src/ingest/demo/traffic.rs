@@ -12,7 +12,7 @@ use crate::ingest::aws::cloudwatch::Window;
 use crate::ingest::demo::account::{DemoFunction, Traffic};
 use crate::ingest::demo::rng::Rng;
 use crate::ingest::SeriesPoints;
-use crate::store::Day;
+use crate::model::Day;
 
 /// Lambda keeps an idle environment warm for minutes; 10 is a typical observed value.
 const KEEP_WARM_MIN: usize = 10;

@@ -1,6 +1,6 @@
 //! Parsing single FOCUS cells: exact decimals, UTC date-times, JSON tags.
 
-use crate::store::Day;
+use crate::model::Day;
 use rust_decimal::Decimal;
 
 /// An exact decimal, e.g. `0.00000080000` or `1.5E-7`. Digits beyond what `Decimal` holds exactly

@@ -17,6 +17,7 @@ pub mod csv;
 pub mod parquet;
 
 use crate::ingest::error::InputError;
+pub use crate::model::records::{FocusCharge, FocusFile, FocusVersion};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -38,25 +39,6 @@ pub trait RowReader {
     /// The line header problems are reported on: 1 for a CSV header, 0 for a Parquet schema.
     fn header_line(&self) -> u64 {
         1
-    }
-}
-
-/// Which FOCUS release a file follows, told by its columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub enum FocusVersion {
-    #[serde(rename = "1.0")]
-    V1_0,
-    /// 1.1 or later: has at least one column that 1.1 added.
-    #[serde(rename = "1.1+")]
-    V1_1,
-}
-
-impl FocusVersion {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FocusVersion::V1_0 => "1.0",
-            FocusVersion::V1_1 => "1.1+",
-        }
     }
 }
 
@@ -97,45 +79,6 @@ const OPTIONAL: &[&str] = &["SubAccountId", "ResourceId", "RegionId", "Tags"];
 
 /// Allowed `ChargeCategory` values (1.0 and 1.1).
 const CHARGE_CATEGORIES: &[&str] = &["Usage", "Purchase", "Tax", "Credit", "Adjustment"];
-
-/// One validated charge row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FocusCharge {
-    /// Hex SHA-256 naming the charge (see the module docs).
-    pub key: String,
-    pub provider: String,
-    pub billing_account_id: String,
-    pub sub_account_id: Option<String>,
-    pub service_name: String,
-    pub service_category: String,
-    pub charge_category: String,
-    pub resource_id: Option<String>,
-    pub region_id: Option<String>,
-    /// Unix seconds, [start, end).
-    pub charge_period: (i64, i64),
-    /// Unix seconds, [start, end).
-    pub billing_period: (i64, i64),
-    pub billed_cost: Decimal,
-    pub effective_cost: Decimal,
-    pub list_cost: Option<Decimal>,
-    pub contracted_cost: Option<Decimal>,
-    /// ISO 4217; only `USD` is accepted so far.
-    pub currency: String,
-    /// Compact JSON object text.
-    pub tags: Option<String>,
-}
-
-/// A whole validated file.
-#[derive(Debug, Clone)]
-pub struct FocusFile {
-    pub name: String,
-    /// Hex SHA-256 of the file's bytes.
-    pub sha256: String,
-    pub version: FocusVersion,
-    pub charges: Vec<FocusCharge>,
-    /// What could not be kept exactly (Parquet money columns stored as floats), for the user.
-    pub notes: Vec<String>,
-}
 
 /// Where each column this import reads sits in the file.
 struct Layout {

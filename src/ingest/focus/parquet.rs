@@ -13,7 +13,7 @@
 
 use crate::ingest::error::InputError;
 use crate::ingest::focus::{hex, parse, FocusFile, RawRow, RowReader};
-use crate::store::Day;
+use crate::model::Day;
 use parquet::basic::{LogicalType, TimeUnit};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::reader::RowIter;

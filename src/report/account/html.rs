@@ -3,7 +3,7 @@
 
 use super::{tables, AccountReport};
 use crate::report::charts;
-use crate::report::html::{both, escape, figure, page_start, section, table};
+use crate::report::format::html::{both, escape, figure, page_start, section, table};
 use crate::report::ReportError;
 use std::fmt::Write;
 

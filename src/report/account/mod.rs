@@ -10,6 +10,7 @@ pub mod tables;
 pub mod text;
 
 use crate::report::charts::billed::ServiceDay;
+pub use crate::report::charts::metrics::FunctionDay;
 use crate::report::charts::reconcile::ReconcileDay;
 use crate::report::SCHEMA_VERSION;
 use breakeven_simulator::pricing::Usd;
@@ -157,18 +158,6 @@ pub struct FunctionCost {
     pub cost: CostSplitUsd,
     /// Share of the usage-derived total, %, one decimal.
     pub share_pct: Decimal,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FunctionDay {
-    pub name: String,
-    pub day: String,
-    pub invocations: u64,
-    pub duration_avg_ms: Option<f64>,
-    pub duration_p99_ms: Option<f64>,
-    pub error_rate: f64,
-    pub peak_concurrency: Option<f64>,
-    pub cost_usd: Usd,
 }
 
 /// The function's traffic simulated on another platform.

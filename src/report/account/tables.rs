@@ -3,8 +3,7 @@
 
 use super::{AccountReport, ReconciledStatus};
 use crate::report::charts;
-use crate::report::tables::header;
-use crate::report::TextTable;
+use crate::report::format::{header, TextTable};
 use breakeven_simulator::pricing::money::group_digits;
 
 fn opt_ms(v: Option<f64>) -> String {

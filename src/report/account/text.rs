@@ -1,8 +1,8 @@
 //! Markdown and CSV of an account or function report.
 
 use super::{tables, AccountReport};
-use crate::report::csv::Table;
-use crate::report::md::table;
+use crate::report::format::csv::Table;
+use crate::report::format::md::table;
 use std::fmt::Write;
 
 fn opt(v: Option<f64>) -> String {

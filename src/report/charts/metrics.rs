@@ -3,13 +3,26 @@
 
 use super::day_mesh;
 use super::{chart_err, count_tick, day_tick, ms_tick, render, usd_f64, usd_tick, ChartError, Theme, WIDTH};
-use crate::report::account::FunctionDay;
+use breakeven_simulator::pricing::Usd;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 const CHART: &str = "function metrics";
 const HEIGHT: u32 = 640;
 const COLOUR: RGBColor = RGBColor(78, 121, 167);
+
+/// One function's figures of one day: a point of the chart.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FunctionDay {
+    pub name: String,
+    pub day: String,
+    pub invocations: u64,
+    pub duration_avg_ms: Option<f64>,
+    pub duration_p99_ms: Option<f64>,
+    pub error_rate: f64,
+    pub peak_concurrency: Option<f64>,
+    pub cost_usd: Usd,
+}
 
 /// The chart as SVG.
 pub fn function_days(days: &[FunctionDay], theme: Theme) -> Result<String, ChartError> {

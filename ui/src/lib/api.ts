@@ -12,12 +12,12 @@ import type {
   ErrorCode,
   EstimateView,
   FunctionDetail,
-  FunctionScenario,
   FunctionTuning,
   FunctionTable,
   Locations,
   PlatformSummary,
   ProfileName,
+  ScenarioFile,
   SyncInput,
   SyncReport,
   Theme,
@@ -62,7 +62,8 @@ export const api = {
   functionDetail: (id: number, days: string, theme: Theme) =>
     call<FunctionDetail>("function_detail", { id, days, theme }),
   dashboard: (account: string, theme: Theme) => call<DashboardView>("dashboard", { account, theme }),
-  functionScenario: (id: number) => call<FunctionScenario>("function_scenario", { id }),
+  /** The function's last week of traffic as a what-if scenario, parsed, with its file text. */
+  functionScenario: (id: number) => call<ScenarioFile>("function_scenario", { id }),
   functionTuning: (id: number, theme: Theme) => call<FunctionTuning>("function_tuning", { id, theme }),
   settingsLocations: () => call<Locations>("settings_locations"),
   catalogReload: () => call<CatalogInfo>("catalog_reload"),

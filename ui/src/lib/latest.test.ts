@@ -45,6 +45,29 @@ describe("latest", () => {
     expect(seen).toEqual(["C"]);
   });
 
+  it("never shows a slow exact run's answer after a newer edit", async () => {
+    const gates = [deferred<string>(), deferred<string>()];
+    const calls: string[] = [];
+    const seen: (string | undefined)[] = [];
+    const l = latest(
+      (i: { s: string; exact: boolean }) => {
+        calls.push(`${i.s}${i.exact ? "!" : ""}`);
+        return gates[calls.length - 1].promise;
+      },
+      (o) => seen.push(o.value),
+    );
+    l.push({ s: "a", exact: true });
+    l.push({ s: "b", exact: false });
+    gates[0].resolve("exact a");
+    await flush();
+    expect(seen).toEqual([]);
+    expect(calls).toEqual(["a!", "b"]);
+    gates[1].resolve("live b");
+    await flush();
+    expect(seen).toEqual(["live b"]);
+    expect(l.busy()).toBe(false);
+  });
+
   it("reports failures and the elapsed time", async () => {
     let t = 100;
     const seen: LatestOutcome<never>[] = [];

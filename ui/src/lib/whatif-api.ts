@@ -9,7 +9,6 @@ export const whatifApi = {
   run: (scenario: Scenario, exact: boolean) => call<WhatIfRun>("whatif_run", { scenario, exact }),
   /** Break-even curves, the chart drawn in `theme`. */
   breakeven: (scenario: Scenario, theme: Theme) => call<BreakevenView>("whatif_breakeven", { scenario, theme }),
-  parse: (toml: string) => call<ScenarioFile>("scenario_parse", { toml }),
   /** Native open dialog; null when cancelled. */
   open: () => call<ScenarioFile | null>("scenario_open"),
   /** Native save dialog; null when cancelled. */

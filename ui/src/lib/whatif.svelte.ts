@@ -1,13 +1,14 @@
 // The scenario handed to the what-if view by other views (a function's traffic opened "as
-// what-if"): scenario TOML in the CLI's format. The what-if view opens it whenever it changes.
+// what-if"): the parsed scenario with its file text, as the desktop extracted it. The what-if
+// view takes it over when it is set.
 
 import type { Scenario, ScenarioFile } from "./types";
 
-export const whatif = $state({ toml: "" as string });
+export const whatif = $state({ handed: null as ScenarioFile | null });
 
-/** Open `toml` in the what-if view (the caller then switches to that view). */
-export function openAsWhatIf(toml: string): void {
-  whatif.toml = toml;
+/** Open `file` in the what-if view (the caller then switches to that view). */
+export function openAsWhatIf(file: ScenarioFile): void {
+  whatif.handed = file;
 }
 
 /** Scenarios opened or saved since the app started, newest first: what the compare view offers. */
@@ -24,6 +25,4 @@ export const editor = $state({
   scenario: null as Scenario | null,
   /** File it was opened from or last saved to ("" for the demo or a handed-over scenario). */
   path: "",
-  /** The hand-over TOML already opened, so returning to the view does not reopen it. */
-  opened: "",
 });

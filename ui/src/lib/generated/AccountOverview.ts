@@ -2,7 +2,8 @@
 import type { DbStatus } from "./DbStatus";
 
 /**
- * What the shell shows about the data: where it is, what it holds, whether it is the demo.
+ * What the desktop shell shows about the data: where it is, what it holds, whether it is the
+ * demo.
  */
 export type AccountOverview = { db_path: string, status: DbStatus, 
 /**

@@ -3,6 +3,6 @@ import type { CostCategory } from "./CostCategory";
 import type { Usd } from "./Usd";
 
 /**
- * Net amount (after free-tier credits) of one cost category, for the breakdown bar.
+ * Net amount (after free-tier credits) of one cost category: a segment of a cost bar.
  */
 export type CategoryTotal = { category: CostCategory, label: string, amount_usd: Usd, };

@@ -4,7 +4,7 @@ import type { CostLine } from "./CostLine";
 import type { Usd } from "./Usd";
 
 /**
- * The report plus its per-category totals, in the order the categories first appear.
+ * An estimate with its category totals: what the estimate view and a function's cost show.
  */
 export type EstimateView = { categories: Array<CategoryTotal>, platform_name: string, catalog_version: string, 
 /**

@@ -1,48 +1,10 @@
-//! CSV: one table per file, written into a directory. Column names are stable and carry their
-//! unit (`monthly_usd`, `p99_ms`); amounts are exact decimals, never rounded for display.
+//! The scenario report in CSV: one table per file, written into a directory. Column names are
+//! stable and carry their unit (`monthly_usd`, `p99_ms`); amounts are exact decimals, never
+//! rounded for display.
 
-use crate::report::{Exporter, Format, Rendered, Report, ReportError};
-use breakeven_simulator::pricing::Usd;
+use crate::report::format::csv::{quote, write_exact, Table};
+use crate::report::Report;
 use std::fmt::Write;
-
-pub struct CsvExporter;
-
-/// One CSV table.
-pub struct Table {
-    /// File name, e.g. `platforms.csv`.
-    pub file: &'static str,
-    pub header: &'static [&'static str],
-    pub rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    /// RFC 4180 text: CRLF-free (`\n`) lines, fields quoted when they hold a comma, quote or newline.
-    pub fn to_csv(&self) -> String {
-        let mut out = String::new();
-        let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
-            for (k, cell) in cells.enumerate() {
-                if k > 0 {
-                    out.push(',');
-                }
-                out.push_str(&quote(cell));
-            }
-            out.push('\n');
-        };
-        line(&mut self.header.iter().copied(), &mut out);
-        for row in &self.rows {
-            line(&mut row.iter().map(String::as_str), &mut out);
-        }
-        out
-    }
-}
-
-fn quote(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_string()
-    }
-}
 
 fn f(x: f64) -> String {
     x.to_string()
@@ -316,36 +278,4 @@ pub fn timeline_csv(r: &Report) -> String {
         }
     }
     out
-}
-
-/// [`Usd::exact`] appended to `out`.
-fn write_exact(out: &mut String, u: &Usd) {
-    let n = u.0.normalize();
-    if n.is_zero() {
-        out.push('0');
-    } else {
-        let _ = write!(out, "{n}");
-    }
-}
-
-fn files(tables: &[Table]) -> Vec<(String, String)> {
-    tables.iter().map(|t| (t.file.to_string(), t.to_csv())).collect()
-}
-
-impl Exporter for CsvExporter {
-    fn format(&self) -> Format {
-        Format::Csv
-    }
-
-    fn export(&self, report: &Report) -> Result<Rendered, ReportError> {
-        let mut out = files(&tables(report));
-        out.push(("timeline.csv".to_string(), timeline_csv(report)));
-        Ok(Rendered::Files(out))
-    }
-
-    fn export_account(&self, report: &crate::report::AccountReport) -> Result<Rendered, ReportError> {
-        Ok(Rendered::Files(files(&crate::report::account::text::tables(
-            report,
-        ))))
-    }
 }

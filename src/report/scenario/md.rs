@@ -1,54 +1,11 @@
-//! Markdown: the report's text and tables, for pasting into a pull request or a wiki page.
-//! (Charts are in the HTML report; a pasted Markdown file cannot carry them.)
+//! The scenario report in Markdown: its text and tables, for pasting into a pull request or a wiki
+//! page. (Charts are in the HTML report; a pasted Markdown file cannot carry them.)
 
-use crate::report::{tables, Exporter, Format, Rendered, Report, ReportError};
+use crate::report::format::horizon_text;
+use crate::report::format::md::table;
+use crate::report::scenario::tables;
+use crate::report::Report;
 use std::fmt::Write;
-
-pub struct MarkdownExporter;
-
-/// The document with `&`, `<` and `>` as entities. Names come from scenario files, catalogs and
-/// cloud accounts; Markdown viewers render raw HTML, so a name like `<img src=x onerror=…>` must
-/// reach the reader as text. Breakeven's own Markdown uses none of the three characters.
-fn inert(md: &str) -> String {
-    let mut out = String::with_capacity(md.len());
-    for ch in md.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A table cell: pipes escaped, line breaks flattened.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
-
-pub(crate) fn table<H: AsRef<str>>(out: &mut String, header: &[H], rows: &[Vec<String>]) {
-    let header: Vec<&str> = header.iter().map(AsRef::as_ref).collect();
-    let _ = writeln!(out, "| {} |", header.join(" | "));
-    let _ = writeln!(out, "|{}", header.iter().map(|_| "---|").collect::<String>());
-    for r in rows {
-        let cells: Vec<String> = r.iter().map(|c| cell(c)).collect();
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
-    }
-    out.push('\n');
-}
-
-/// Human duration of a horizon in seconds: `30 days`, `6 hours`.
-pub fn horizon_text(s: f64) -> String {
-    let h = s / 3600.0;
-    if h >= 48.0 {
-        format!("{} days", (h / 24.0 * 10.0).round() / 10.0)
-    } else if h >= 2.0 {
-        format!("{} hours", (h * 10.0).round() / 10.0)
-    } else {
-        format!("{} minutes", (s / 60.0 * 10.0).round() / 10.0)
-    }
-}
 
 /// The Markdown document.
 pub fn render(r: &Report) -> String {
@@ -133,35 +90,4 @@ pub fn render(r: &Report) -> String {
     }
     let _ = writeln!(out, "\n_{}; report schema {}._", r.generator, r.schema_version);
     out
-}
-
-impl Exporter for MarkdownExporter {
-    fn format(&self) -> Format {
-        Format::Md
-    }
-
-    fn export(&self, report: &Report) -> Result<Rendered, ReportError> {
-        Ok(Rendered::File(inert(&render(report))))
-    }
-
-    fn export_account(&self, report: &crate::report::AccountReport) -> Result<Rendered, ReportError> {
-        Ok(Rendered::File(inert(&crate::report::account::text::markdown(
-            report,
-        ))))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::inert;
-
-    #[test]
-    fn markdown_report_names_with_raw_html_are_inert() {
-        let md = inert("# Cost report: <img src=x onerror=alert(1)>\n| R&D <b>x</b> |");
-        assert!(!md.contains('<') && !md.contains('>'));
-        assert_eq!(
-            md,
-            "# Cost report: &lt;img src=x onerror=alert(1)&gt;\n| R&amp;D &lt;b&gt;x&lt;/b&gt; |"
-        );
-    }
 }

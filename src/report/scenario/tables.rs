@@ -2,13 +2,8 @@
 //! same rows.
 
 use crate::report::charts;
-use crate::report::md::horizon_text;
-use crate::report::{Report, TextTable};
-
-/// Column names of a table.
-pub fn header(names: &[&str]) -> Vec<String> {
-    names.iter().map(|s| s.to_string()).collect()
-}
+use crate::report::format::{header, horizon_text, TextTable};
+use crate::report::Report;
 
 /// Cost and performance per platform.
 pub fn platforms(r: &Report) -> TextTable {

@@ -24,7 +24,7 @@ impl Day {
     }
 
     pub fn today() -> Day {
-        Day::from_unix(crate::store::now_s())
+        Day::from_unix(now_s())
     }
 
     pub fn plus(self, days: i64) -> Day {
@@ -102,6 +102,14 @@ impl From<Day> for String {
     fn from(d: Day) -> String {
         d.to_string()
     }
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn now_s() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

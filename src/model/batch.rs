@@ -1,0 +1,95 @@
+//! Batches: what a source hands over to be stored, each written whole in one transaction together
+//! with the cursors that say it was fetched, and the one format of those cursors.
+
+use crate::model::records::{AccountRecord, DailyCost, FunctionRecord};
+use crate::model::Day;
+
+/// One unit of fetched data, written atomically with the cursor that says it was fetched.
+#[derive(Debug, Clone)]
+pub enum Batch {
+    /// An account and the regions being synced for it.
+    Account {
+        account: AccountRecord,
+        regions: Vec<String>,
+    },
+    /// The function inventory of one account and region.
+    Functions {
+        account: String,
+        region: String,
+        functions: Vec<FunctionRecord>,
+        /// Unix seconds.
+        seen_at: i64,
+    },
+    /// Metric points of one account and region, plus cursors that become true once written.
+    Metrics {
+        account: String,
+        region: String,
+        series: Vec<SeriesPoints>,
+        /// Each cursor with the position it moves to (Unix seconds: the end of the window
+        /// whose points are all in `series`).
+        cursors: Vec<(MetricsCursor, i64)>,
+    },
+    /// Daily costs of an account and the days they cover (a day may have no rows).
+    Costs {
+        account: String,
+        rows: Vec<DailyCost>,
+        /// Each day fetched and whether the provider still calls it estimated.
+        days: Vec<(Day, bool)>,
+        /// Unix seconds.
+        fetched_at: i64,
+    },
+}
+
+/// Points of one series of one function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesPoints {
+    pub function: String,
+    pub metric: String,
+    pub stat: String,
+    /// Seconds.
+    pub period_s: u32,
+    /// Alias or version for per-qualifier metrics, else empty.
+    pub resource: String,
+    /// (Unix seconds at the start of the period, value).
+    pub points: Vec<(i64, f64)>,
+}
+
+/// How far a function's metrics at one period are stored, per account and region: a sync asks
+/// only for what lies after it (less a late-data overlap), so an interrupted run continues where
+/// its last committed batch ended.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MetricsCursor {
+    pub function: String,
+    /// Seconds.
+    pub period_s: u32,
+}
+
+impl MetricsCursor {
+    /// The source these cursors are recorded under.
+    pub const SOURCE: &'static str = "cloudwatch";
+    /// Between the function name and the period in a stored key: a function name never holds
+    /// it (Lambda names are letters, digits, `-` and `_`).
+    pub const SEPARATOR: char = '@';
+
+    pub fn new(function: impl Into<String>, period_s: u32) -> MetricsCursor {
+        MetricsCursor {
+            function: function.into(),
+            period_s,
+        }
+    }
+
+    /// The stored key: `function@period`.
+    pub fn key(&self) -> String {
+        format!("{}{}{}", self.function, Self::SEPARATOR, self.period_s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cursor_key_is_function_at_period() {
+        assert_eq!(MetricsCursor::new("api", 60).key(), "api@60");
+    }
+}

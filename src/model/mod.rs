@@ -1,0 +1,14 @@
+//! The shared model of synced data: the records and batches a source (`ingest`) produces and the
+//! store applies, the cursor format, and the read-only sync state a source plans from.
+//!
+//! It sits below both: it imports neither `ingest` nor `store`, so neither has to import the
+//! other.
+
+pub mod batch;
+pub mod day;
+pub mod records;
+pub mod sync_state;
+
+pub use batch::{Batch, MetricsCursor, SeriesPoints};
+pub use day::Day;
+pub use sync_state::SyncState;
