@@ -75,7 +75,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::assert_serde_words;
-    use crate::analytics::frames::BillSource;
+    use crate::analytics::billed::BillSource;
     use crate::app::analyse::model::TrendKind;
     use crate::app::dashboard::ReconciliationState;
     use crate::ingest::SyncStage;

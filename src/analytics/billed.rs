@@ -1,7 +1,6 @@
 //! Billed cost (Cost Explorer and FOCUS rows from [`crate::analytics::frames::billed`]) by day,
 //! service and usage type; and the billed Lambda figures reconciliation compares against.
 
-use crate::analytics::frames::BillSource;
 use polars::prelude::*;
 
 /// Service name of Lambda in Cost Explorer and in AWS FOCUS exports.
@@ -36,6 +35,22 @@ pub fn by_service(billed: LazyFrame) -> LazyFrame {
             SortMultipleOptions::default().with_order_descending_multi([true, false]),
         )
 }
+
+/// Where a billed row comes from; the `source` column of the billed frame holds its word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum BillSource {
+    /// Cost Explorer daily costs (`daily_costs`).
+    CostExplorer,
+    /// Imported FOCUS charges (`focus_charges`).
+    Focus,
+}
+
+text_enum!(BillSource {
+    CostExplorer => "cost-explorer",
+    Focus => "focus",
+});
 
 /// What a Lambda usage type bills, classified once when the frame is loaded
 /// ([`crate::analytics::frames::billed`]): the `usage_kind` column holds [`UsageKind::as_str`],

@@ -5,7 +5,7 @@
 //! polars. Money is never a float here: billed amounts become integer nano-dollar columns
 //! ([`crate::analytics::money`]).
 
-use crate::analytics::billed::UsageKind;
+use crate::analytics::billed::{BillSource, UsageKind};
 use crate::analytics::money::usd_column;
 use crate::analytics::Result;
 use crate::store::{Day, SqlContext, StoreError};
@@ -171,22 +171,6 @@ pub fn functions(c: &Connection, account_id: i64) -> Result<DataFrame> {
         Column::new("provisioned_concurrency".into(), pc),
     ])?)
 }
-
-/// Where a billed row comes from; the `source` column of the billed frame holds its word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub enum BillSource {
-    /// Cost Explorer daily costs (`daily_costs`).
-    CostExplorer,
-    /// Imported FOCUS charges (`focus_charges`).
-    Focus,
-}
-
-text_enum!(BillSource {
-    CostExplorer => "cost-explorer",
-    Focus => "focus",
-});
 
 /// One billed row before it becomes a frame.
 struct BilledRow {

@@ -4,8 +4,8 @@
 //! One use case for the CLI and the desktop app. The result types serialise as documented in the
 //! README (`breakeven analyse --json`); money is an exact decimal string everywhere.
 
+use crate::analytics::billed::BillSource;
 use crate::analytics::cost::{self, FunctionConfig, CATEGORIES};
-use crate::analytics::frames::BillSource;
 use crate::analytics::money::usd_values;
 use crate::analytics::read::{f64s_or_zero, i64s, strs};
 use crate::analytics::{billed, frames, usage, AnalyticsError};

@@ -1,7 +1,7 @@
 //! The result of `analyse`, as the CLI prints it and `--json` serialises it. Money fields end in
 //! `_usd` and are exact decimal strings; durations end in `_ms`; rates are fractions (0.01 = 1%).
 
-use crate::analytics::frames::BillSource;
+use crate::analytics::billed::BillSource;
 use crate::analytics::reconcile::ReconciledDay;
 use crate::store::Day;
 use breakeven_simulator::pricing::Usd;
