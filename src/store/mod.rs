@@ -14,7 +14,6 @@ pub mod functions;
 pub mod metrics;
 mod migrations;
 mod open;
-pub mod rollups;
 pub mod scenarios;
 pub mod scratch;
 pub mod status;

@@ -132,23 +132,18 @@ fn ratio(sum: &str, weight: &str) -> Expr {
     null_unless(col(weight).gt(lit(0.0)), col(sum) / col(weight))
 }
 
-/// Usage per function and UTC day from `points` (`series_id`, `ts` Unix s, `value`) and the
-/// account's `series` (`series_id`, `function_id`, `metric`, `stat`, `period_s`, `resource`):
-/// `function_id`, `day` (days since 1970-01-01), `invocations`, `errors`, `throttles`,
-/// `spillover`, `duration_ms` (Σ invocations × average, ms; 0 without averages), `duration_avg_ms` (null
-/// without averages),
-/// `duration_p50_ms`, `duration_p99_ms` (invocation-weighted; null without invocations or
-/// stored values), `duration_max_ms`,
-/// `concurrency_max`, `period_s` (finest period seen, s). Sorted by function and day.
-///
-/// Where two periods cover the same function-hour, only the finest period counts.
-pub fn function_days(points: LazyFrame, series: &DataFrame) -> PolarsResult<LazyFrame> {
+/// Usage per function and UTC hour, before the ratios: `function_id`, `hour` (hours since
+/// 1970-01-01), the sums `invocations`, `errors`, `throttles`, `spillover`, `duration_ms`,
+/// `n_avg`, `w50`, `n50`, `w99`, `n99` (see [`paired_hours`]), the maxima `duration_max_ms`,
+/// `concurrency_max`, and `period_s`: only the finest period stored for the function-hour, so
+/// nothing is counted twice (plus the internal `key`). Inputs as for [`function_days`].
+pub fn function_hours(points: LazyFrame, series: &DataFrame) -> PolarsResult<LazyFrame> {
     let index = SeriesIndex::new(series)?;
     let points = classified(points, &index);
     let group = id_of(col("key"));
     let function = SeriesIndex::lookup("function", &index.group_function, group.clone());
     let period = SeriesIndex::lookup("period", &index.group_period_s, group);
-    let hours = plain_hours(points.clone())
+    Ok(plain_hours(points.clone())
         .join(
             paired_hours(points),
             [col("key")],
@@ -164,13 +159,74 @@ pub fn function_days(points: LazyFrame, series: &DataFrame) -> PolarsResult<Lazy
             col("period_s").eq(col("period_s")
                 .min()
                 .over([keyed(col("function_id"), col("hour"))])?),
-        );
+        ))
+}
+
+/// Usage per function and UTC hour for charts, from [`function_hours`]: `function_id`, `ts`
+/// (the hour's start, Unix s), `invocations`, `errors`, `throttles`, `duration_avg_ms`, `duration_p50_ms`,
+/// `duration_p99_ms` (invocation-weighted within the hour; null without invocations or stored
+/// values), `duration_max_ms`, `concurrency_max`. Sorted by function and hour.
+pub fn hourly(hours: LazyFrame) -> LazyFrame {
+    hours
+        .select([
+            col("function_id"),
+            (col("hour") * lit(HOUR_S)).alias("ts"),
+            col("invocations"),
+            col("errors"),
+            col("throttles"),
+            null_unless(col("n_avg").gt(lit(0.0)), col("duration_ms") / col("invocations"))
+                .alias("duration_avg_ms"),
+            ratio("w50", "n50").alias("duration_p50_ms"),
+            ratio("w99", "n99").alias("duration_p99_ms"),
+            col("duration_max_ms"),
+            col("concurrency_max"),
+        ])
+        .sort(["function_id", "ts"], SortMultipleOptions::default())
+}
+
+/// The Invocations points that count, by the rule of [`function_hours`] (the finest period of
+/// each function-hour): `function_id`, `ts` (period start, Unix s), `period_s`, `value`. Sorted
+/// by function and time.
+pub fn invocation_points(points: LazyFrame, series: &DataFrame) -> PolarsResult<LazyFrame> {
+    let ix = SeriesIndex::new(series)?;
+    Ok(classified(points, &ix)
+        .with_columns([
+            SeriesIndex::lookup("function", &ix.group_function, col("group")).alias("function_id"),
+            SeriesIndex::lookup("period", &ix.group_period_s, col("group")).alias("period_s"),
+            col("ts").floor_div(lit(HOUR_S)).alias("hour"),
+        ])
+        .filter(
+            col("period_s").eq(col("period_s")
+                .min()
+                .over([keyed(col("function_id"), col("hour"))])?),
+        )
+        .filter(col("statistic").eq(lit(index("invocations"))))
+        .select([col("function_id"), col("ts"), col("period_s"), col("value")])
+        .sort(["function_id", "ts"], SortMultipleOptions::default()))
+}
+
+/// Usage per function and UTC day from `points` (`series_id`, `ts` Unix s, `value`) and the
+/// account's `series` (`series_id`, `function_id`, `metric`, `stat`, `period_s`, `resource`):
+/// `function_id`, `day` (days since 1970-01-01), `invocations`, `errors`, `throttles`,
+/// `spillover`, `duration_ms` (Σ invocations × average, ms; 0 without averages), `duration_avg_ms` (null
+/// without averages),
+/// `duration_p50_ms`, `duration_p99_ms` (invocation-weighted; null without invocations or
+/// stored values), `duration_max_ms`,
+/// `concurrency_max`, `period_s` (finest period seen, s). Sorted by function and day.
+///
+/// Where two periods cover the same function-hour, only the finest period counts.
+pub fn function_days(points: LazyFrame, series: &DataFrame) -> PolarsResult<LazyFrame> {
+    Ok(days_of(function_hours(points, series)?))
+}
+
+/// [`function_days`] from a frame of [`function_hours`] (to derive days and hours from one read).
+pub fn days_of(hours: LazyFrame) -> LazyFrame {
     let sums = ["invocations", "errors", "throttles", "spillover"]
         .into_iter()
         .chain(["duration_ms", "n_avg", "w50", "n50", "w99", "n99"])
         .map(|c| col(c).sum());
     let maxima = ["duration_max_ms", "concurrency_max"].map(|c| col(c).max());
-    Ok(hours
+    hours
         .group_by([keyed(col("function_id"), col("hour").floor_div(lit(HOURS_PER_DAY))).alias("key")])
         .agg(
             sums.chain(maxima)
@@ -193,5 +249,5 @@ pub fn function_days(points: LazyFrame, series: &DataFrame) -> PolarsResult<Lazy
             col("concurrency_max"),
             col("period_s"),
         ])
-        .sort(["function_id", "day"], SortMultipleOptions::default()))
+        .sort(["function_id", "day"], SortMultipleOptions::default())
 }

@@ -16,7 +16,7 @@ use polars::prelude::*;
 mod days;
 mod series;
 
-pub use days::function_days;
+pub use days::{days_of, function_days, function_hours, hourly, invocation_points};
 
 /// Seconds per day.
 const DAY_S: i64 = 86_400;
