@@ -194,6 +194,43 @@ mod tests {
     }
 
     #[test]
+    fn hours_and_replayed_points_keep_only_the_finest_period_too() {
+        let h = 20_000 * DAY_S;
+        // Hour 0 at 60 s (10 + 20) and at 300 s (30, the same minutes again); hour 1 only at
+        // 300 s (7): every view counts 30 in hour 0 and 7 in hour 1.
+        let points = df!(
+            "series_id" => [1i64, 2, 1, 2, 4, 5, 4, 5],
+            "ts" => [h, h, h + 60, h + 60, h, h, h + HOUR_S, h + HOUR_S],
+            "value" => [10.0, 100.0, 20.0, 200.0, 30.0, 150.0, 7.0, 80.0],
+        )
+        .unwrap();
+        let hours = function_hours(points.clone().lazy(), &series()).unwrap();
+        let hourly = hourly(hours.clone()).collect().unwrap();
+        let get = |df: &DataFrame, c: &str, i: usize| df.column(c).unwrap().get(i).unwrap().extract::<f64>();
+        assert_eq!(hourly.height(), 2);
+        assert_eq!(get(&hourly, "invocations", 0), Some(30.0));
+        assert_eq!(get(&hourly, "duration_avg_ms", 0), Some((10.0 * 100.0 + 20.0 * 200.0) / 30.0));
+        assert_eq!(get(&hourly, "invocations", 1), Some(7.0));
+        assert_eq!(
+            hourly.column("ts").unwrap().get(1).unwrap().extract::<i64>(),
+            Some(h + HOUR_S)
+        );
+        let days = days_of(hours).collect().unwrap();
+        assert_eq!(get(&days, "invocations", 0), Some(37.0));
+
+        let kept = invocation_points(points.lazy(), &series())
+            .unwrap()
+            .collect()
+            .unwrap();
+        let ts: Vec<Option<i64>> = kept.column("ts").unwrap().i64().unwrap().iter().collect();
+        let period: Vec<Option<i64>> = kept.column("period_s").unwrap().i64().unwrap().iter().collect();
+        assert_eq!(ts, [Some(h), Some(h + 60), Some(h + HOUR_S)]);
+        assert_eq!(period, [Some(60), Some(60), Some(300)]);
+        let total: f64 = kept.column("value").unwrap().f64().unwrap().sum().unwrap();
+        assert_eq!(total, 37.0);
+    }
+
+    #[test]
     fn aliases_count_only_for_spillover_and_unknown_series_are_ignored() {
         let h = 20_000 * DAY_S;
         let series = df!(
