@@ -18,7 +18,16 @@ fn json(args: &[&str]) -> Value {
 fn demo(days: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite").to_str().unwrap().to_string();
-    json(&["--db", &db, "demo", "--days", days, "--until", "2026-06-15", "--json"]);
+    json(&[
+        "--db",
+        &db,
+        "demo",
+        "--days",
+        days,
+        "--until",
+        "2026-06-15",
+        "--json",
+    ]);
     (dir, db)
 }
 
@@ -32,7 +41,12 @@ fn invocations(db: &str) -> (BTreeMap<String, u64>, BTreeMap<String, u64>, Value
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| (r["name"].as_str().unwrap().to_string(), r["invocations"].as_u64().unwrap()))
+            .map(|r| {
+                (
+                    r["name"].as_str().unwrap().to_string(),
+                    r["invocations"].as_u64().unwrap(),
+                )
+            })
             .collect()
     };
     (of(&f, "functions"), of(&a, "functions"), f)
@@ -89,10 +103,16 @@ fn functions_and_analyse_agree_before_and_after_a_later_sync_stores_300s_over_60
     assert_eq!(functions, analysed);
     assert!(functions.values().any(|n| *n > 0));
 
-    assert!(store_coarser_copy(&db, 3) > 1000, "300 s points were stored over the 60 s ones");
+    assert!(
+        store_coarser_copy(&db, 3) > 1000,
+        "300 s points were stored over the 60 s ones"
+    );
     let (functions_after, analysed_after, after) = invocations(&db);
     assert_eq!(functions_after, analysed_after);
-    assert_eq!(functions_after, functions, "the 300 s copies are not counted twice");
+    assert_eq!(
+        functions_after, functions,
+        "the 300 s copies are not counted twice"
+    );
     assert_eq!(after, before, "nothing in the table changed");
 }
 
@@ -112,9 +132,15 @@ fn functions_json_has_exactly_the_documented_keys_and_exact_money() {
         "--json",
     ]);
     let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
-    assert_eq!(keys(&v), ["account", "from", "to", "functions"].map(String::from).to_vec());
+    assert_eq!(
+        keys(&v),
+        ["account", "from", "to", "functions"].map(String::from).to_vec()
+    );
     assert_eq!(v["account"], "demo");
-    assert_eq!((v["from"].as_str(), v["to"].as_str()), (Some("2026-06-12"), Some("2026-06-14")));
+    assert_eq!(
+        (v["from"].as_str(), v["to"].as_str()),
+        (Some("2026-06-12"), Some("2026-06-14"))
+    );
     let rows = v["functions"].as_array().unwrap();
     let mut expected = [
         "name",
@@ -141,14 +167,20 @@ fn functions_json_has_exactly_the_documented_keys_and_exact_money() {
         assert_eq!(k, expected);
         let monthly = r["monthly_usd"].as_str().expect("money is a decimal string");
         assert!(monthly.parse::<rust_decimal::Decimal>().is_ok(), "{monthly}");
-        assert_eq!(r["cost_on"]["aws-lambda"], r["monthly_usd"], "the own platform's month");
+        assert_eq!(
+            r["cost_on"]["aws-lambda"], r["monthly_usd"],
+            "the own platform's month"
+        );
         assert!(r["cost_on"]["gcp-cloud-run"].as_str().is_some());
     }
 
     let plain = run(&["--db", &db, "functions", "--sort", "p99"]);
     assert!(plain.status.success(), "{}", stderr(&plain));
     let text = stdout(&plain);
-    assert!(text.starts_with("Account demo · 2026-06-12 to 2026-06-14 (3 days)"), "{text}");
+    assert!(
+        text.starts_with("Account demo · 2026-06-12 to 2026-06-14 (3 days)"),
+        "{text}"
+    );
     assert!(text.contains("Invocations") && text.contains("Monthly"), "{text}");
     assert!(text.contains("api-checkout"), "{text}");
 

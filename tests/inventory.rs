@@ -2,10 +2,10 @@
 //! and the daily Lambda cost agrees with the demo's bill.
 
 use breakeven::app::functions::{self, FunctionsRequest, SortColumn};
-use breakeven::report::charts::Theme;
 use breakeven::app::sync::{Cancel, Silent};
 use breakeven::app::{dashboard, demo};
 use breakeven::ingest::demo::DemoOptions;
+use breakeven::report::charts::Theme;
 use breakeven::store::{costs, Day, Store};
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
 use rust_decimal::Decimal;
@@ -93,7 +93,10 @@ fn another_platform_prices_the_same_month() {
     };
     let t = functions::table(&store, &catalog, &req).unwrap();
     let busiest = &t.functions[0];
-    assert!(t.functions.windows(2).all(|w| w[0].invocations >= w[1].invocations));
+    assert!(t
+        .functions
+        .windows(2)
+        .all(|w| w[0].invocations >= w[1].invocations));
     let lambda = functions::cost_on(&catalog, busiest, "aws-lambda").unwrap();
     assert_eq!(Some(lambda.cost.total), busiest.monthly_cost_usd);
     assert_eq!(busiest.cost_on["aws-lambda"], Ok(lambda.cost.total));

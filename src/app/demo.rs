@@ -1,15 +1,15 @@
 //! `breakeven demo`: load the synthetic demo account, and check that its bill reconciles with
 //! the usage its metrics show.
 
+use crate::analytics::money::usd_values;
+use crate::analytics::read::i64s;
+use crate::analytics::{cost, frames, AnalyticsError};
+use crate::app::analyse;
 use crate::app::error::{AppError, Result};
 use crate::app::sync::{write_batch, Cancel, Progress, ProgressEvent, SyncReport};
 use crate::ingest::demo::{DemoOptions, DemoSource, ACCOUNT, SOURCE_KIND};
 use crate::ingest::Source;
 use crate::store::sync_runs::{self, RunStatus};
-use crate::analytics::money::usd_values;
-use crate::analytics::read::i64s;
-use crate::analytics::{cost, frames, AnalyticsError};
-use crate::app::analyse;
 use crate::store::{accounts, costs, Day, Store};
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
 use rust_decimal::Decimal;

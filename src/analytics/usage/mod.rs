@@ -209,7 +209,10 @@ mod tests {
         let get = |df: &DataFrame, c: &str, i: usize| df.column(c).unwrap().get(i).unwrap().extract::<f64>();
         assert_eq!(hourly.height(), 2);
         assert_eq!(get(&hourly, "invocations", 0), Some(30.0));
-        assert_eq!(get(&hourly, "duration_avg_ms", 0), Some((10.0 * 100.0 + 20.0 * 200.0) / 30.0));
+        assert_eq!(
+            get(&hourly, "duration_avg_ms", 0),
+            Some((10.0 * 100.0 + 20.0 * 200.0) / 30.0)
+        );
         assert_eq!(get(&hourly, "invocations", 1), Some(7.0));
         assert_eq!(
             hourly.column("ts").unwrap().get(1).unwrap().extract::<i64>(),

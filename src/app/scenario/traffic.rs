@@ -9,8 +9,8 @@ use crate::analytics::read::{f64s, i64s};
 use crate::analytics::{frames, usage, AnalyticsError};
 use crate::app::error::{AppError, Result};
 use crate::store::{metrics, Day};
-use polars::prelude::*;
 use breakeven_simulator::pricing::money::group_digits;
+use polars::prelude::*;
 use rusqlite::Connection;
 
 const DAY_S: i64 = 86_400;
