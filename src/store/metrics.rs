@@ -120,36 +120,3 @@ pub fn extent(c: &Connection, function_id: i64, metric: &str, stat: &str) -> Res
     )
     .ctx("reading a series' extent")
 }
-
-/// Invocation-weighted mean of a function's `metric`/`stat` over `[from, to)`: each point is
-/// weighted by the function's Invocations Sum at the same period and time. Returns (mean, Σ
-/// weights); `None` when no point has invocations.
-pub fn weighted_mean(
-    c: &Connection,
-    function_id: i64,
-    metric: &str,
-    stat: &str,
-    from: i64,
-    to: i64,
-) -> Result<Option<(f64, f64)>> {
-    let (sum, weight): (Option<f64>, Option<f64>) = c
-        .prepare_cached(
-            "SELECT SUM(i.value * d.value), SUM(i.value)
-             FROM metric_series sd
-             JOIN metric_points d ON d.series_id = sd.id
-             JOIN metric_series si ON si.function_id = sd.function_id AND si.metric = 'Invocations'
-               AND si.stat = 'Sum' AND si.period_s = sd.period_s AND si.resource = ''
-             JOIN metric_points i ON i.series_id = si.id AND i.ts = d.ts
-             WHERE sd.function_id = ?1 AND sd.metric = ?2 AND sd.stat = ?3 AND sd.resource = ''
-               AND d.ts >= ?4 AND d.ts < ?5",
-        )
-        .ctx("preparing a weighted mean")?
-        .query_row(params![function_id, metric, stat, from, to], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .ctx("averaging a metric")?;
-    Ok(match (sum, weight) {
-        (Some(s), Some(w)) if w > 0.0 => Some((s / w, w)),
-        _ => None,
-    })
-}

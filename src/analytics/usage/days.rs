@@ -135,14 +135,47 @@ fn ratio(sum: &str, weight: &str) -> Expr {
 /// Usage per function and UTC hour, before the ratios: `function_id`, `hour` (hours since
 /// 1970-01-01), the sums `invocations`, `errors`, `throttles`, `spillover`, `duration_ms`,
 /// `n_avg`, `w50`, `n50`, `w99`, `n99` (see [`paired_hours`]), the maxima `duration_max_ms`,
-/// `concurrency_max`, and `period_s`: only the finest period stored for the function-hour, so
-/// nothing is counted twice (plus the internal `key`). Inputs as for [`function_days`].
+/// `concurrency_max`, and `period_s` (the finest period stored for the function-hour). Inputs as
+/// for [`function_days`].
+///
+/// Where a function-hour is stored at several periods, nothing is counted twice: the counts
+/// (invocations, errors, throttles, spillover, concurrency) come from the finest period stored,
+/// the duration statistics from the finest period that holds any. The two differ only when
+/// durations are stored coarser than the counts (an imported trace keeps per-minute counts but
+/// one duration distribution per day, weighted by that day's invocations).
 pub fn function_hours(points: LazyFrame, series: &DataFrame) -> PolarsResult<LazyFrame> {
     let index = SeriesIndex::new(series)?;
     let points = classified(points, &index);
     let group = id_of(col("key"));
     let function = SeriesIndex::lookup("function", &index.group_function, group.clone());
     let period = SeriesIndex::lookup("period", &index.group_period_s, group);
+    let function_hour = || keyed(col("function_id"), col("hour"));
+    let has_durations = ["n_avg", "n50", "n99"]
+        .map(|c| col(c).fill_null(lit(0.0)).gt(lit(0.0)))
+        .into_iter()
+        .fold(col("duration_max_ms").is_not_null(), Expr::or);
+    let finest = col("period_s").min().over([function_hour()])?;
+    let finest_durations = when(col("has_durations"))
+        .then(col("period_s"))
+        .otherwise(lit(NULL).cast(DataType::Int64))
+        .min()
+        .over([function_hour()])?;
+    let counted = col("period_s").eq(col("p_counts"));
+    let timed = col("period_s").eq(col("p_durations"));
+    let counts = ["invocations", "errors", "throttles", "spillover"]
+        .map(|c| col(c).filter(counted.clone()).sum().alias(c));
+    let durations = ["duration_ms", "n_avg", "w50", "n50", "w99", "n99"]
+        .map(|c| col(c).filter(timed.clone()).sum().alias(c));
+    let maxima = [
+        col("duration_max_ms")
+            .filter(timed.clone())
+            .max()
+            .alias("duration_max_ms"),
+        col("concurrency_max")
+            .filter(counted.clone())
+            .max()
+            .alias("concurrency_max"),
+    ];
     Ok(plain_hours(points.clone())
         .join(
             paired_hours(points),
@@ -155,11 +188,21 @@ pub fn function_hours(points: LazyFrame, series: &DataFrame) -> PolarsResult<Laz
             period.alias("period_s"),
             offset_of(col("key")).alias("hour"),
         ])
-        .filter(
-            col("period_s").eq(col("period_s")
-                .min()
-                .over([keyed(col("function_id"), col("hour"))])?),
-        ))
+        .with_columns([has_durations.alias("has_durations")])
+        .with_columns([finest.alias("p_counts"), finest_durations.alias("p_durations")])
+        .group_by([function_hour().alias("fh")])
+        .agg(
+            counts
+                .into_iter()
+                .chain(durations)
+                .chain(maxima)
+                .chain([col("p_counts").first().alias("period_s")])
+                .collect::<Vec<_>>(),
+        )
+        .with_columns([
+            id_of(col("fh")).alias("function_id"),
+            offset_of(col("fh")).alias("hour"),
+        ]))
 }
 
 /// Usage per function and UTC hour for charts, from [`function_hours`]: `function_id`, `ts`

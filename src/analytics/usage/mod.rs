@@ -234,6 +234,41 @@ mod tests {
     }
 
     #[test]
+    fn durations_stored_coarser_than_the_counts_still_count_once() {
+        let h = 20_000 * DAY_S;
+        // As an imported trace stores them: per-minute invocations, and the day's invocations
+        // with its duration distribution at 1 day.
+        let series = df!(
+            "series_id" => [1i64, 2, 3, 4],
+            "function_id" => [7i64, 7, 7, 7],
+            "metric" => ["Invocations", "Invocations", "Duration", "Duration"],
+            "stat" => ["Sum", "Sum", "Average", "p99"],
+            "period_s" => [60i64, 86_400, 86_400, 86_400],
+            "resource" => ["", "", "", ""],
+        )
+        .unwrap();
+        let points = df!(
+            "series_id" => [1i64, 1, 1, 2, 3, 4],
+            "ts" => [h, h + 60, h + 2 * HOUR_S, h, h, h],
+            "value" => [10.0, 20.0, 5.0, 35.0, 100.0, 400.0],
+        )
+        .unwrap();
+        let days = function_days(points.lazy(), &series)
+            .and_then(collect_streaming)
+            .unwrap();
+        let get = |c: &str| days.column(c).unwrap().get(0).unwrap().extract::<f64>();
+        assert_eq!(days.height(), 1);
+        assert_eq!(get("invocations"), Some(35.0));
+        assert_eq!(get("duration_ms"), Some(3500.0));
+        assert_eq!(get("duration_avg_ms"), Some(100.0));
+        assert_eq!(get("duration_p99_ms"), Some(400.0));
+        assert_eq!(
+            days.column("period_s").unwrap().get(0).unwrap().extract::<i64>(),
+            Some(60)
+        );
+    }
+
+    #[test]
     fn aliases_count_only_for_spillover_and_unknown_series_are_ignored() {
         let h = 20_000 * DAY_S;
         let series = df!(
