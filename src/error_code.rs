@@ -64,6 +64,8 @@ error_codes! {
         => "Write the range as `FROM..TO` with FROM below TO, in the units the flag names.";
     BadStep = "E_BAD_STEP": "--step is not one of the replay steps."
         => "Use `--step 1m` or `--step 5m`.";
+    BadSort = "E_BAD_SORT": "--sort does not name a column of the Functions table."
+        => "Use one of the columns the message lists, e.g. `--sort cost` or `--sort p99`.";
     SyncFlag = "E_SYNC_FLAG": "The flags of `sync` contradict each other or are out of range."
         => "Follow the message: it names the flag and the values it accepts.";
     NotFound = "E_NOT_FOUND": "A file the command reads (scenario, catalog, import) does not exist."

@@ -1,13 +1,14 @@
-//! The Functions table's figures (`app::inventory`) on the demo account: they agree with the
-//! stored metrics summed independently, and the daily Lambda cost agrees with the demo's bill.
+//! The Functions table's figures (`app::functions`) on the demo account: they are `analyse`'s,
+//! and the daily Lambda cost agrees with the demo's bill.
 
 use breakeven::app::analyse::model::TrendKind;
 use breakeven::app::dashboard::ReconciliationState;
-use breakeven::app::inventory::{self, Window};
+use breakeven::app::functions::{self, FunctionsRequest, SortColumn};
 use breakeven::app::sync::{Cancel, Silent};
 use breakeven::app::{dashboard, demo};
 use breakeven::ingest::demo::DemoOptions;
-use breakeven::store::{costs, metrics, Day, Store};
+use breakeven::report::charts::Theme;
+use breakeven::store::{costs, Day, Store};
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
 use rust_decimal::Decimal;
 
@@ -25,44 +26,54 @@ fn demo_store(days: u32) -> (tempfile::TempDir, Store, PriceCatalog) {
 }
 
 #[test]
-fn the_table_sums_the_stored_metrics_and_prices_them_like_the_bill() {
+fn the_table_is_the_analysis_and_prices_the_days_like_the_bill() {
+    use breakeven::app::analyse::{analyse, AnalyseRequest};
     let (_dir, store, catalog) = demo_store(20);
-    let w = Window::latest(&store, 20).unwrap().expect("metrics are stored");
-    assert_eq!(w.to, Day::from_ymd(2026, 6, 15).unwrap().start_unix());
-    assert_eq!(w.days(), 20.0);
-    let rows = inventory::usage(&store, &catalog, w).unwrap();
+    let t = functions::table(&store, &catalog, &FunctionsRequest::default()).unwrap();
+    assert_eq!(t.to, Day::from_ymd(2026, 6, 14).unwrap());
+    assert_eq!(t.window.to, Day::from_ymd(2026, 6, 15).unwrap().start_unix());
+    let rows = &t.functions;
     assert!(rows.len() >= 24, "{} functions", rows.len());
 
-    // Invocations per function equal the stored points summed by the store's own query.
-    let totals = metrics::invocation_totals(store.conn(), 1).unwrap();
-    for t in &totals {
-        let row = rows.iter().find(|r| r.function.id == t.function_id).unwrap();
-        assert_eq!(row.invocations, t.invocations.round() as u64, "{}", t.name);
-        let avg = t.duration_ms / t.invocations;
-        let shown = row.avg_duration_ms.unwrap();
+    // Usage and cost per function are `analyse`'s for the same window.
+    let a = analyse(&store, &catalog, &AnalyseRequest::default()).unwrap();
+    assert_eq!((a.from, a.to), (t.from, t.to));
+    let days = f64::from(a.days);
+    for f in &a.functions {
+        let row = rows.iter().find(|r| r.function.config.name == f.name).unwrap();
+        assert_eq!(row.invocations, f.usage.invocations, "{}", f.name);
+        assert_eq!(row.p99_ms, f.usage.duration_p99_ms, "{}", f.name);
+        let monthly = rust_decimal::prelude::ToPrimitive::to_f64(&row.monthly_cost_usd.unwrap().0).unwrap();
+        let analysed = rust_decimal::prelude::ToPrimitive::to_f64(&f.cost.total_usd.0).unwrap();
         assert!(
-            (shown - avg).abs() < 1e-6 * avg.max(1.0),
-            "{}: {shown} vs {avg}",
-            t.name
+            (monthly - analysed * 730.0 / 24.0 / days).abs() < 1e-6 * monthly.max(1.0),
+            "{}: {monthly} vs {analysed} over {days} days",
+            f.name
         );
     }
-    for r in &rows {
+    for r in rows {
         if let (Some(p50), Some(p99)) = (r.p50_ms, r.p99_ms) {
             assert!(p50 <= p99, "{}: p50 {p50} > p99 {p99}", r.function.config.name);
         }
         assert!(r.monthly_cost_usd.unwrap() > Usd::ZERO || r.invocations == 0);
+        assert_eq!(r.monthly_cost_usd, Some(r.month.total));
     }
+    // Sorted by cost, dearest first.
+    assert!(rows
+        .windows(2)
+        .all(|w| w[0].monthly_cost_usd >= w[1].monthly_cost_usd));
 
     // Each function's days priced from its metrics add up to the demo's billed Lambda cost
     // within 1% (the bill also holds init time, which is not a metric).
     let mut derived = Usd::ZERO;
-    for r in &rows {
-        let days = inventory::daily_cost(&store, &catalog, r, w).unwrap();
-        assert!(days.len() <= 20);
-        derived += days.iter().map(|d| d.cost_usd).sum::<Usd>();
+    for r in rows {
+        let d = functions::detail(&store, &catalog, r.function.id, None, Theme::Light).unwrap();
+        assert_eq!(d.usage.invocations, r.invocations);
+        assert!(d.daily_cost.len() <= 30);
+        assert_eq!(d.charts.len(), 4);
+        derived += d.daily_cost.iter().map(|d| d.cost_usd).sum::<Usd>();
     }
-    let (first, last) = (Day::from_unix(w.from), Day::from_unix(w.to - 1));
-    let billed: Usd = costs::rows(store.conn(), 1, first, last)
+    let billed: Usd = costs::rows(store.conn(), 1, t.from, t.to)
         .unwrap()
         .iter()
         .map(|r| Usd(r.unblended))
@@ -77,17 +88,32 @@ fn the_table_sums_the_stored_metrics_and_prices_them_like_the_bill() {
 #[test]
 fn another_platform_prices_the_same_month() {
     let (_dir, store, catalog) = demo_store(3);
-    let w = Window::latest(&store, 3).unwrap().unwrap();
-    let rows = inventory::usage(&store, &catalog, w).unwrap();
-    let busiest = rows.iter().max_by_key(|r| r.invocations).unwrap();
-    let lambda = inventory::cost_on(&catalog, busiest, "aws-lambda").unwrap();
+    let req = FunctionsRequest {
+        platforms: vec!["aws-lambda".into(), "gcp-cloud-run".into()],
+        sort: SortColumn::Invocations,
+        ..FunctionsRequest::default()
+    };
+    let t = functions::table(&store, &catalog, &req).unwrap();
+    let busiest = &t.functions[0];
+    assert!(t
+        .functions
+        .windows(2)
+        .all(|w| w[0].invocations >= w[1].invocations));
+    let lambda = functions::cost_on(&catalog, busiest, "aws-lambda").unwrap();
     assert_eq!(Some(lambda.cost.total), busiest.monthly_cost_usd);
-    let run = inventory::cost_on(&catalog, busiest, "gcp-cloud-run").unwrap();
+    assert_eq!(busiest.cost_on["aws-lambda"], Ok(lambda.cost.total));
+    let run = functions::cost_on(&catalog, busiest, "gcp-cloud-run").unwrap();
     assert!(run.cost.total > Usd::ZERO);
-    let fargate = inventory::profile(&catalog, busiest, "aws-fargate").unwrap();
+    assert_eq!(busiest.cost_on["gcp-cloud-run"], Ok(run.cost.total));
+    let fargate = functions::profile(&catalog, busiest, "aws-fargate").unwrap();
     let peak = busiest.peak_concurrency.unwrap();
     assert_eq!(fargate.instances, Some((peak / 10.0).ceil().max(1.0) as u32));
-    assert!(inventory::cost_on(&catalog, busiest, "no-such-platform").is_err());
+    assert!(functions::cost_on(&catalog, busiest, "no-such-platform").is_err());
+    let unknown = FunctionsRequest {
+        platforms: vec!["no-such-platform".into()],
+        ..FunctionsRequest::default()
+    };
+    assert!(functions::table(&store, &catalog, &unknown).is_err());
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod demo;
 mod estimate;
 mod extract;
 mod focus_parquet;
+mod functions;
 mod fuzz;
 mod fuzz_regressions;
 mod import;

@@ -87,9 +87,14 @@ fn a_trace_day_becomes_functions_with_minute_counts_durations_and_memory() {
     let points = breakeven::store::metrics::points(store.conn(), series[0].0, 0, i64::MAX).unwrap();
     assert_eq!(points.len(), 288);
     assert_eq!(points[1], (1_546_300_800 + 300, 1.0));
-    let p99 =
-        breakeven::store::metrics::weighted_mean(store.conn(), id, "Duration", "p99", 0, i64::MAX).unwrap();
-    assert_eq!(p99.map(|(m, _)| m), Some(3500.0));
+    // Its p99 as analytics reads it (the usage `analyse` and scenario extraction use).
+    use breakeven::analytics::{frames, read::f64s, usage};
+    use polars::prelude::IntoLazy;
+    let points = frames::function_points(store.conn(), id, 0, i64::MAX).unwrap();
+    let series = frames::function_series(store.conn(), id).unwrap();
+    let days = usage::function_days(points.lazy(), &series).unwrap();
+    let totals = usage::function_totals(days).collect().unwrap();
+    assert_eq!(f64s(&totals, "duration_p99_ms").unwrap(), [Some(3500.0)]);
 }
 
 #[test]

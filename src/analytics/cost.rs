@@ -112,6 +112,22 @@ pub fn price_day_on(
     bill(catalog, platform, region, &deployment(f), &day_usage(f, m))
 }
 
+/// Price one function-day on `platform` as `analyse` does: Lambda by [`price_day`] (the
+/// function's own region, an error where the catalog does not price it), any other platform by
+/// [`price_day_on`].
+pub fn price_day_for(
+    catalog: &PriceCatalog,
+    platform: &str,
+    f: &FunctionConfig,
+    m: &DayMetrics,
+) -> std::result::Result<CostBreakdown, CatalogError> {
+    if platform == PLATFORM {
+        price_day(catalog, f, m)
+    } else {
+        price_day_on(catalog, platform, f, m)
+    }
+}
+
 /// The catalog id of the platform an account's functions run on, from the account's source:
 /// `trace` accounts hold Azure Functions traces, every other source is AWS Lambda.
 pub fn own_platform(source: AccountSource) -> &'static str {
@@ -172,11 +188,7 @@ pub fn price_days(
             duration_ms: dur.get(i).unwrap_or(0.0),
             spillover: spill.get(i).unwrap_or(0.0),
         };
-        let b = if platform == PLATFORM {
-            price_day(catalog, f, &m)?
-        } else {
-            price_day_on(catalog, platform, f, &m)?
-        };
+        let b = price_day_for(catalog, platform, f, &m)?;
         out_fid.push(id);
         out_day.push(d);
         // Each category is rounded to the nano-dollar of the money columns and the total is
@@ -250,6 +262,29 @@ pub fn merge(platform: &str, region: &str, bills: &[CostBreakdown]) -> CostBreak
         free_tier: -lines.iter().filter(|l| l.credit).map(|l| l.amount).sum::<Usd>(),
         lines,
         notes,
+    }
+}
+
+/// `b` at another rate: every line's quantity and amount multiplied by `factor` (e.g. a window's
+/// bill brought to a 730-hour month), amounts rounded to the nano-dollar of the money columns;
+/// the total is the sum of the lines, so a scaled bill still adds up.
+pub fn scaled(b: &CostBreakdown, factor: Decimal) -> CostBreakdown {
+    let lines: Vec<CostLine> = b
+        .lines
+        .iter()
+        .map(|l| CostLine {
+            quantity: (l.quantity * factor).round_dp(6).normalize(),
+            amount: Usd(from_units(to_units(l.amount.0 * factor))),
+            ..l.clone()
+        })
+        .collect();
+    CostBreakdown {
+        platform: b.platform.clone(),
+        region: b.region.clone(),
+        total: lines.iter().map(|l| l.amount).sum(),
+        free_tier: -lines.iter().filter(|l| l.credit).map(|l| l.amount).sum::<Usd>(),
+        lines,
+        notes: b.notes.clone(),
     }
 }
 

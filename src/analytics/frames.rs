@@ -110,20 +110,57 @@ pub fn points_frame(series_id: Vec<i64>, ts: Vec<i64>, value: Vec<f64>) -> Polar
     ])
 }
 
+/// Metric points of one function's series with `from <= ts < to` (Unix seconds), as
+/// [`points`]: reads that function's rows only, by the points' (series, ts) key.
+pub fn function_points(c: &Connection, function_id: i64, from: i64, to: i64) -> Result<DataFrame> {
+    let mut st = c
+        .prepare_cached(
+            "SELECT p.series_id, p.ts, p.value FROM metric_points p
+             WHERE p.series_id IN (SELECT id FROM metric_series WHERE function_id = ?1)
+               AND p.ts >= ?2 AND p.ts < ?3",
+        )
+        .ctx("reading a function's metric points")?;
+    let (mut series_id, mut ts, mut value) = (Vec::new(), Vec::new(), Vec::new());
+    let mut rows = st
+        .query(params![function_id, from, to])
+        .ctx("reading a function's metric points")?;
+    while let Some(r) = rows.next().ctx("reading a function's metric points")? {
+        series_id.push(r.get::<_, i64>(0).ctx("reading a function's metric points")?);
+        ts.push(r.get::<_, i64>(1).ctx("reading a function's metric points")?);
+        value.push(r.get::<_, f64>(2).ctx("reading a function's metric points")?);
+    }
+    Ok(points_frame(series_id, ts, value)?)
+}
+
 /// The metric series of one account: `series_id`, `function_id`, `metric`, `stat`, `period_s`
 /// (i64, s), `resource` (alias, or empty).
 pub fn series(c: &Connection, account_id: i64) -> Result<DataFrame> {
+    series_where(
+        c,
+        "JOIN functions f ON f.id = s.function_id WHERE f.account_id = ?1",
+        account_id,
+    )
+}
+
+/// The metric series of one function, as [`series`].
+pub fn function_series(c: &Connection, function_id: i64) -> Result<DataFrame> {
+    series_where(c, "WHERE s.function_id = ?1", function_id)
+}
+
+/// The series selected by `filter` (a join and WHERE clause over `metric_series s` with one
+/// parameter, `?1` = `id`).
+fn series_where(c: &Connection, filter: &str, id: i64) -> Result<DataFrame> {
     let mut st = c
-        .prepare(
+        .prepare_cached(&format!(
             "SELECT s.id, s.function_id, s.metric, s.stat, s.period_s, s.resource
-             FROM metric_series s JOIN functions f ON f.id = s.function_id WHERE f.account_id = ?1",
-        )
+             FROM metric_series s {filter}"
+        ))
         .ctx("reading metric series")?;
-    let (mut id, mut fid, mut metric, mut stat, mut period, mut resource) =
+    let (mut ids, mut fid, mut metric, mut stat, mut period, mut resource) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
-    let mut rows = st.query([account_id]).ctx("reading metric series")?;
+    let mut rows = st.query([id]).ctx("reading metric series")?;
     while let Some(r) = rows.next().ctx("reading metric series")? {
-        id.push(r.get::<_, i64>(0).ctx("reading metric series")?);
+        ids.push(r.get::<_, i64>(0).ctx("reading metric series")?);
         fid.push(r.get::<_, i64>(1).ctx("reading metric series")?);
         metric.push(r.get::<_, String>(2).ctx("reading metric series")?);
         stat.push(r.get::<_, String>(3).ctx("reading metric series")?);
@@ -131,7 +168,7 @@ pub fn series(c: &Connection, account_id: i64) -> Result<DataFrame> {
         resource.push(r.get::<_, String>(5).ctx("reading metric series")?);
     }
     Ok(DataFrame::new_infer_height(vec![
-        Column::new("series_id".into(), id),
+        Column::new("series_id".into(), ids),
         Column::new("function_id".into(), fid),
         Column::new("metric".into(), metric),
         Column::new("stat".into(), stat),

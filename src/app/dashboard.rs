@@ -8,8 +8,11 @@
 use crate::analytics::reconcile::DayStatus;
 use crate::app::analyse::model::{AccountCost, Analysis, Anomaly, CostSplit, Mover, ServiceCost, TrendKind};
 use crate::app::analyse::{self, AnalyseRequest};
+use crate::app::charts::ChartSpec;
 use crate::app::error::{AppError, Result};
 use crate::error_code::ErrorCode;
+use crate::report::charts::metric::{self, Line};
+use crate::report::charts::{usd_f64, usd_tick, Theme};
 use crate::store::sync_runs::{self, RunRow};
 use crate::store::{accounts, functions, Day, Store};
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
@@ -230,6 +233,40 @@ pub fn dashboard(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Das
             .into_iter()
             .max_by_key(|r| r.started_at),
     })
+}
+
+/// The dashboard's trend chart in `theme`: billed cost (every service) and the usage-derived
+/// cost per day.
+pub fn trend_chart(d: &Dashboard, theme: Theme) -> ChartSpec {
+    let billed: Vec<(i64, f64)> = d
+        .days
+        .iter()
+        .map(|x| (x.day.start_unix(), usd_f64(&x.billed_usd)))
+        .collect();
+    let usage: Vec<(i64, f64)> = d
+        .days
+        .iter()
+        .map(|x| (x.day.start_unix(), usd_f64(&x.usage_usd)))
+        .collect();
+    let lines = [
+        Line {
+            label: "Billed, all services",
+            colour: metric::PRIMARY,
+            points: &billed,
+        },
+        Line {
+            label: "Lambda, usage-derived",
+            colour: metric::SECONDARY,
+            points: &usage,
+        },
+    ];
+    let range = (d.from.start_unix(), d.to.plus(1).start_unix());
+    let title = "Cost per day";
+    ChartSpec {
+        id: "trend",
+        title: title.to_string(),
+        svg: metric::over_time(metric::FULL, title, &lines, range, &usd_tick, None, theme),
+    }
 }
 
 /// Billed and usage-derived cost per day of the range (days without either are left out).

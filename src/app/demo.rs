@@ -1,14 +1,18 @@
 //! `breakeven demo`: load the synthetic demo account, and check that its bill reconciles with
 //! the usage its metrics show.
 
+use crate::analytics::money::usd_values;
+use crate::analytics::read::i64s;
+use crate::analytics::{cost, frames, AnalyticsError};
+use crate::app::analyse;
 use crate::app::error::{AppError, Result};
 use crate::app::sync::{write_batch, Cancel, Progress, ProgressEvent, SyncReport};
 use crate::error_code::ErrorCode;
 use crate::ingest::demo::{DemoOptions, DemoSource, ACCOUNT, SOURCE_KIND};
 use crate::ingest::Source;
 use crate::store::sync_runs::{self, RunStatus};
-use crate::store::{accounts, costs, functions, metrics, Day, Store};
-use breakeven_simulator::pricing::{bill, Arch, Deployment, PriceCatalog, Usage, Usd};
+use crate::store::{accounts, costs, Day, Store};
+use breakeven_simulator::pricing::{PriceCatalog, Usd};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -130,11 +134,14 @@ pub struct Reconciliation {
     pub difference_pct: Decimal,
 }
 
-/// Compare what the metrics say the account used with what it was billed.
+/// Compare what the metrics say the account used with what it was billed, over every day with
+/// metrics.
 ///
-/// Durations are billed per request rounded up to the next millisecond; averages hide that, so
-/// half a millisecond per request is added. Init (cold start) time is billed but not in the
-/// metrics, so a small positive difference is expected.
+/// The usage-derived side is `analytics`' (as `breakeven analyse` computes it): each
+/// function-day's invocations and execution time (half a millisecond per request added for the
+/// rounding up to the next millisecond, which averages hide) and provisioned concurrency, priced
+/// with the catalog. Init (cold start) time is billed but not in the metrics, so a small positive
+/// difference is expected.
 pub fn reconcile(store: &Store, catalog: &PriceCatalog, account: &str) -> Result<Reconciliation> {
     let c = store.conn();
     let id = accounts::id_of(c, account)?.ok_or_else(|| {
@@ -143,44 +150,16 @@ pub fn reconcile(store: &Store, catalog: &PriceCatalog, account: &str) -> Result
             format!("no account `{account}` in the database"),
         )
     })?;
-    let fs = functions::list(c)?;
-    let mut derived = Usd::ZERO;
-    let mut first: Option<Day> = None;
-    let mut last: Option<Day> = None;
-    for t in metrics::invocation_totals(c, id)? {
-        let Some(f) = fs.iter().find(|f| f.id == t.function_id) else {
-            continue;
-        };
-        let from = Day::from_unix(t.from);
-        let to = Day::from_unix(t.to);
-        first = Some(first.map_or(from, |d| d.min(from)));
-        last = Some(last.map_or(to, |d| d.max(to)));
-        let days = (to.0 - from.0 + 1) as u64;
-        let arch: Arch = f
-            .config
-            .architecture
-            .parse()
-            .map_err(|e: String| AppError::bad_input(ErrorCode::BadArch, e))?;
-        let deployment = Deployment {
-            memory_mb: f.config.memory_mb,
-            arch,
-            ephemeral_storage_mb: f.config.ephemeral_storage_mb,
-            provisioned_instances: f.config.provisioned_concurrency,
-            free_tier: false,
-            ..Deployment::default()
-        };
-        let requests = t.invocations.round() as u64;
-        let exec_ms = (t.duration_ms + 0.5 * t.invocations).round() as u64;
-        let provisioned_ms = u64::from(f.config.provisioned_concurrency) * days * 86_400_000;
-        let usage = Usage {
-            period_ms: days * 86_400_000,
-            requests,
-            exec_ms,
-            provisioned_exec_ms: exec_ms.min(provisioned_ms),
-            provisioned_ms,
-            ..Usage::default()
-        };
-        derived += bill(catalog, "aws-lambda", Some(&f.region), &deployment, &usage)?.total;
+    let (mut first, mut last, mut derived) = (None, None, Usd::ZERO);
+    if let Some((lo, hi)) = frames::data_days(c, id)? {
+        let configs = analyse::configs(&frames::functions(c, id)?)?;
+        let days = analyse::function_days(store, id, lo, hi)?;
+        let e = AnalyticsError::from;
+        let day = i64s(&days, "day").map_err(e)?;
+        first = day.iter().min().map(|d| Day(*d));
+        last = day.iter().max().map(|d| Day(*d));
+        let priced = cost::price_days(catalog, cost::PLATFORM, &configs, &days)?;
+        derived = usd_values(&priced, "total_usd").map_err(e)?.into_iter().sum();
     }
     let billed: Usd = match (first, last) {
         (Some(a), Some(b)) => costs::rows(c, id, a, b)?

@@ -4,14 +4,15 @@
 pub mod account_report;
 pub mod analyse;
 pub mod catalog;
+pub mod charts;
 pub mod dashboard;
 pub mod dates;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod estimate;
+pub mod functions;
 pub mod import;
-pub mod inventory;
 pub mod output;
 pub mod parse;
 pub mod profiles;

@@ -6,6 +6,7 @@ mod catalog;
 mod db;
 mod demo;
 mod estimate;
+mod functions;
 mod import;
 mod interrupt;
 mod progress;
@@ -60,6 +61,8 @@ pub enum Command {
     Import(import::ImportCommand),
     /// Where the money goes: cost per function and day, the bill reconciled, trends.
     Analyse(analyse::AnalyseArgs),
+    /// The Functions table: each function's usage over the `analyse` window and its monthly cost.
+    Functions(functions::FunctionsArgs),
     /// Scenarios from stored data: `scenario from-function NAME > scenario.toml`.
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
@@ -145,6 +148,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Db(c) => db::run(&g, c),
         Command::Import(c) => import::run(&g, c),
         Command::Analyse(a) => analyse::run(&g, a),
+        Command::Functions(a) => functions::run(&g, a),
         Command::Report(a) => report::run(&g, a),
         Command::Scenario(c) => scenario::run(&g, c),
     }

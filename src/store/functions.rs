@@ -82,16 +82,30 @@ pub struct FunctionRow {
 
 /// Every stored function, ordered by account, region and name.
 pub fn list(c: &Connection) -> Result<Vec<FunctionRow>> {
+    select(c, "", rusqlite::params![])
+}
+
+/// The stored functions of one account, ordered by region and name.
+pub fn of_account(c: &Connection, account_id: i64) -> Result<Vec<FunctionRow>> {
+    select(c, "WHERE f.account_id = ?1", [account_id])
+}
+
+/// One stored function by its id (by the primary key, without listing the others).
+pub fn get(c: &Connection, id: i64) -> Result<Option<FunctionRow>> {
+    Ok(select(c, "WHERE f.id = ?1", [id])?.pop())
+}
+
+fn select<P: rusqlite::Params>(c: &Connection, filter: &str, params: P) -> Result<Vec<FunctionRow>> {
     let mut st = c
-        .prepare(
+        .prepare_cached(&format!(
             "SELECT f.id, a.account_key, f.region, f.name, f.arn, f.runtime, f.memory_mb, f.architecture,
                f.timeout_s, f.ephemeral_storage_mb, f.package_type, f.provisioned_concurrency, f.last_modified
-             FROM functions f JOIN accounts a ON a.id = f.account_id
-             ORDER BY a.account_key, f.region, f.name",
-        )
+             FROM functions f JOIN accounts a ON a.id = f.account_id {filter}
+             ORDER BY a.account_key, f.region, f.name"
+        ))
         .ctx("listing functions")?;
     let rows = st
-        .query_map([], |r| {
+        .query_map(params, |r| {
             Ok(FunctionRow {
                 id: r.get(0)?,
                 account_key: r.get(1)?,

@@ -93,51 +93,6 @@ pub fn points(c: &Connection, series_id: i64, from: i64, to: i64) -> Result<Vec<
         .ctx("reading metric points")
 }
 
-/// Invocations and Σ(invocations × average duration) of one function over all stored periods.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InvocationTotals {
-    pub function_id: i64,
-    pub name: String,
-    pub invocations: f64,
-    /// Σ over points of Invocations × Duration Average, ms.
-    pub duration_ms: f64,
-    /// Oldest and newest point, Unix seconds.
-    pub from: i64,
-    pub to: i64,
-}
-
-/// Per-function invocation totals of an account (functions without invocations are left out).
-pub fn invocation_totals(c: &Connection, account_id: i64) -> Result<Vec<InvocationTotals>> {
-    let mut st = c
-        .prepare(
-            "SELECT f.id, f.name, SUM(i.value), SUM(i.value * d.value), MIN(i.ts), MAX(i.ts)
-             FROM functions f
-             JOIN metric_series si ON si.function_id = f.id AND si.metric = 'Invocations' AND si.stat = 'Sum'
-               AND si.resource = ''
-             JOIN metric_points i ON i.series_id = si.id
-             JOIN metric_series sd ON sd.function_id = f.id AND sd.metric = 'Duration' AND sd.stat = 'Average'
-               AND sd.period_s = si.period_s AND sd.resource = ''
-             JOIN metric_points d ON d.series_id = sd.id AND d.ts = i.ts
-             WHERE f.account_id = ?1
-             GROUP BY f.id ORDER BY f.name",
-        )
-        .ctx("summing invocations")?;
-    let rows = st
-        .query_map([account_id], |r| {
-            Ok(InvocationTotals {
-                function_id: r.get(0)?,
-                name: r.get(1)?,
-                invocations: r.get(2)?,
-                duration_ms: r.get(3)?,
-                from: r.get(4)?,
-                to: r.get(5)?,
-            })
-        })
-        .ctx("summing invocations")?;
-    rows.collect::<std::result::Result<_, _>>()
-        .ctx("summing invocations")
-}
-
 /// Every series of a function's `metric` under `stat` (no per-qualifier series): (series id,
 /// period s), finest period first.
 pub fn series_of(c: &Connection, function_id: i64, metric: &str, stat: &str) -> Result<Vec<(i64, u32)>> {
@@ -164,56 +119,4 @@ pub fn extent(c: &Connection, function_id: i64, metric: &str, stat: &str) -> Res
         |r| Ok(r.get::<_, Option<i64>>(0)?.zip(r.get::<_, Option<i64>>(1)?)),
     )
     .ctx("reading a series' extent")
-}
-
-/// Invocation-weighted mean of a function's `metric`/`stat` over `[from, to)`: each point is
-/// weighted by the function's Invocations Sum at the same period and time. Returns (mean, Σ
-/// weights); `None` when no point has invocations.
-pub fn weighted_mean(
-    c: &Connection,
-    function_id: i64,
-    metric: &str,
-    stat: &str,
-    from: i64,
-    to: i64,
-) -> Result<Option<(f64, f64)>> {
-    let (sum, weight): (Option<f64>, Option<f64>) = c
-        .prepare_cached(
-            "SELECT SUM(i.value * d.value), SUM(i.value)
-             FROM metric_series sd
-             JOIN metric_points d ON d.series_id = sd.id
-             JOIN metric_series si ON si.function_id = sd.function_id AND si.metric = 'Invocations'
-               AND si.stat = 'Sum' AND si.period_s = sd.period_s AND si.resource = ''
-             JOIN metric_points i ON i.series_id = si.id AND i.ts = d.ts
-             WHERE sd.function_id = ?1 AND sd.metric = ?2 AND sd.stat = ?3 AND sd.resource = ''
-               AND d.ts >= ?4 AND d.ts < ?5",
-        )
-        .ctx("preparing a weighted mean")?
-        .query_row(params![function_id, metric, stat, from, to], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .ctx("averaging a metric")?;
-    Ok(match (sum, weight) {
-        (Some(s), Some(w)) if w > 0.0 => Some((s / w, w)),
-        _ => None,
-    })
-}
-
-/// Largest value of a function's `metric`/`stat` in `[from, to)` over all periods.
-pub fn max_in(
-    c: &Connection,
-    function_id: i64,
-    metric: &str,
-    stat: &str,
-    from: i64,
-    to: i64,
-) -> Result<Option<f64>> {
-    c.query_row(
-        "SELECT MAX(p.value) FROM metric_series s JOIN metric_points p ON p.series_id = s.id
-         WHERE s.function_id = ?1 AND s.metric = ?2 AND s.stat = ?3 AND s.resource = ''
-           AND p.ts >= ?4 AND p.ts < ?5",
-        params![function_id, metric, stat, from, to],
-        |r| r.get(0),
-    )
-    .ctx("reading a maximum")
 }

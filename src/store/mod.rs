@@ -13,7 +13,6 @@ pub mod functions;
 pub mod metrics;
 mod migrations;
 mod open;
-pub mod rollups;
 pub mod scenarios;
 pub mod scratch;
 pub mod status;

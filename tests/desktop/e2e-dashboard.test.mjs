@@ -160,16 +160,10 @@ describe("desktop account views", () => {
     assert.notEqual(await invocations(), "0");
     const charts = await browser.$$('[data-testid="charts"] figure svg');
     assert.ok(charts.length >= 4, `expected the metric charts, found ${charts.length}`);
-    // The detail's Lambda bill is the CLI's estimate of the same monthly usage.
+    // The detail's Lambda month is the one `breakeven functions` prints for the same function.
     const cost = await testid("stat-cost");
-    const p = JSON.parse(await cost.getAttribute("data-profile"));
-    const args = [
-      "estimate", "--platform", "aws-lambda", "--requests", String(p.requests), "--duration-ms", p.duration_ms,
-      "--memory-mb", String(p.memory_mb), "--arch", p.arch, "--no-free-tier",
-    ];
-    if (p.provisioned_concurrency) args.push("--provisioned-concurrency", String(p.provisioned_concurrency));
-    if (p.ephemeral_storage_mb) args.push("--ephemeral-storage-mb", String(p.ephemeral_storage_mb));
-    assert.equal(await cost.getAttribute("data-exact"), cli(args).total_usd);
+    const listed = cli(["functions"]).functions.find((f) => f.name === second);
+    assert.equal(await cost.getAttribute("data-exact"), listed.monthly_usd);
     // The memory tuning curve arrives apart, computed off the UI thread.
     const tuning = await browser.$('[data-testid="tuning"] [data-testid="chart-memory-tuning"] svg');
     await tuning.waitForExist({ timeout: 60_000, timeoutMsg: "the memory tuning curve never appeared" });

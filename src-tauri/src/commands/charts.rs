@@ -38,6 +38,11 @@ pub fn chart(id: &'static str, title: &str, svg: Result<String, ChartError>) -> 
     })
 }
 
+/// A chart a use case drew ([`breakeven::app::charts::ChartSpec`]), checked as [`chart`] checks.
+pub fn drawn(spec: breakeven::app::charts::ChartSpec) -> CommandResult<Chart> {
+    chart(spec.id, &spec.title, spec.svg)
+}
+
 /// The break-even chart: each platform's monthly cost as traffic scales, crossings marked.
 pub fn breakeven(sweep: &SweepResult, theme: Theme) -> CommandResult<Chart> {
     chart(

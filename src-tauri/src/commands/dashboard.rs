@@ -1,13 +1,12 @@
 //! The dashboard of one account (`app::dashboard`: the figures of `analyse`) and its trend chart.
 
 use crate::commands::account::blocking;
-use crate::commands::charts::{chart, Chart};
+use crate::commands::charts::{drawn, Chart};
 use crate::error::CommandResult;
 use crate::input::{ident, Field};
 use crate::state::DesktopState;
 use breakeven::app::dashboard::{self, Dashboard};
-use breakeven::report::charts::metric::{self, Line};
-use breakeven::report::charts::{usd_f64, usd_tick, Theme};
+use breakeven::report::charts::Theme;
 use serde::Serialize;
 use tauri::State;
 
@@ -36,33 +35,8 @@ pub async fn dashboard(
     let (store, catalog) = (state.store()?, state.catalog()?);
     blocking(move || {
         let d = dashboard::dashboard(&store, &catalog, &account)?;
-        let billed: Vec<(i64, f64)> = d
-            .days
-            .iter()
-            .map(|x| (x.day.start_unix(), usd_f64(&x.billed_usd)))
-            .collect();
-        let usage: Vec<(i64, f64)> = d
-            .days
-            .iter()
-            .map(|x| (x.day.start_unix(), usd_f64(&x.usage_usd)))
-            .collect();
-        let lines = [
-            Line {
-                label: "Billed, all services",
-                colour: metric::PRIMARY,
-                points: &billed,
-            },
-            Line {
-                label: "Lambda, usage-derived",
-                colour: metric::SECONDARY,
-                points: &usage,
-            },
-        ];
-        let range = (d.from.start_unix(), d.to.plus(1).start_unix());
-        let title = "Cost per day";
-        let svg = metric::over_time(metric::FULL, title, &lines, range, &usd_tick, None, theme);
         Ok(DashboardView {
-            charts: vec![chart("trend", title, svg)?],
+            charts: vec![drawn(dashboard::trend_chart(&d, theme))?],
             dashboard: d,
         })
     })

@@ -1,19 +1,16 @@
-//! The Functions table and a function's detail: usage over the latest stored days, its AWS
-//! Lambda cost, what the same usage would cost on another platform, its metrics over time.
+//! The Functions table and a function's detail: thin adapters over `breakeven::app::functions`
+//! (usage over the latest days of data, the month on the own platform and on another one, the
+//! metrics over time and their charts).
 
 use crate::commands::account::blocking;
-use crate::commands::charts::{chart, Chart};
+use crate::commands::charts::{drawn, Chart};
 use crate::commands::estimate::EstimateView;
 use crate::error::{CommandError, CommandResult};
 use crate::input::{count_u32, ident, Field};
 use crate::state::DesktopState;
-use breakeven::app::inventory::{self, DailyCost, FunctionUsage, Window};
-use breakeven::app::AppError;
-use breakeven::error_code::ErrorCode;
-use breakeven::report::charts::metric::{self, Line};
-use breakeven::report::charts::{count_tick, ms_tick, usd_f64, usd_tick, Theme};
-use breakeven::store::Store;
-use breakeven_simulator::pricing::{PriceCatalog, UsageProfile, Usd};
+use breakeven::app::functions::{self, DailyCost, FunctionUsage, MetricSeries, Window, MAX_DAYS};
+use breakeven::report::charts::Theme;
+use breakeven_simulator::pricing::{UsageProfile, Usd};
 use serde::Serialize;
 use tauri::State;
 
@@ -25,10 +22,6 @@ const PLATFORM: Field = Field {
     name: "platform",
     label: "Platform",
 };
-
-/// Longest window the views ask for: the demo account and a default sync hold 90 days at most,
-/// CloudWatch 455.
-const MAX_DAYS: u32 = 455;
 
 fn days(raw: &str) -> CommandResult<u32> {
     match count_u32(DAYS, raw, MAX_DAYS)? {
@@ -45,25 +38,19 @@ pub struct FunctionTable {
     pub rows: Vec<FunctionUsage>,
 }
 
-fn table(store: &Store, catalog: &PriceCatalog, days: u32) -> CommandResult<FunctionTable> {
-    let Some(window) = Window::latest(store, days)? else {
-        return Ok(FunctionTable {
-            window: None,
-            rows: Vec::new(),
-        });
-    };
-    Ok(FunctionTable {
-        window: Some(window),
-        rows: inventory::usage(store, catalog, window)?,
-    })
-}
-
-/// Every function with its usage over the latest `days` days of data.
+/// Every function with its usage over the latest `days` days of its account's data.
 #[tauri::command]
 pub async fn functions_list(state: State<'_, DesktopState>, days: String) -> CommandResult<FunctionTable> {
     let d = self::days(&days)?;
     let (store, catalog) = (state.store()?, state.catalog()?);
-    blocking(move || table(&store, &catalog, d)).await
+    blocking(move || {
+        let t = functions::every_account(&store, &catalog, Some(d), &[])?;
+        Ok(FunctionTable {
+            window: t.window,
+            rows: t.rows,
+        })
+    })
+    .await
 }
 
 /// One function's monthly cost on another platform, or why it cannot be priced there.
@@ -85,37 +72,21 @@ pub async fn functions_cost_on(
     let platform = ident(PLATFORM, &platform, 100)?.ok_or_else(|| PLATFORM.reject_empty())?;
     let d = self::days(&days)?;
     let (store, catalog) = (state.store()?, state.catalog()?);
-    catalog.platform(&platform).map_err(AppError::from)?;
     blocking(move || {
-        let t = table(&store, &catalog, d)?;
+        let t = functions::every_account(&store, &catalog, Some(d), std::slice::from_ref(&platform))?;
         Ok(t.rows
-            .iter()
-            .map(|u| match inventory::cost_on(&catalog, u, &platform) {
-                Ok(r) => CostOn {
+            .into_iter()
+            .map(|u| {
+                let priced = u.cost_on.get(&platform).cloned();
+                CostOn {
                     id: u.function.id,
-                    total_usd: Some(r.cost.total),
-                    error: None,
-                },
-                Err(e) => CostOn {
-                    id: u.function.id,
-                    total_usd: None,
-                    error: Some(e.into()),
-                },
+                    total_usd: priced.clone().and_then(Result::ok),
+                    error: priced.and_then(Result::err).map(CommandError::from),
+                }
             })
             .collect())
     })
     .await
-}
-
-/// A resampled metric series for a chart: bucket start (Unix seconds) and value.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
-pub struct MetricSeries {
-    pub metric: &'static str,
-    pub stat: &'static str,
-    /// Unit of the values, e.g. `invocations per hour`, `ms`.
-    pub unit: &'static str,
-    pub points: Vec<(i64, f64)>,
 }
 
 /// One function in detail.
@@ -124,158 +95,17 @@ pub struct MetricSeries {
 pub struct FunctionDetail {
     pub window: Window,
     pub usage: FunctionUsage,
-    /// Its month on AWS Lambda, line by line and by category.
+    /// Its month on its own platform, line by line and by category.
     pub cost: EstimateView,
-    /// The usage profile that month was priced from (what `breakeven estimate` takes).
+    /// The usage profile that month is priced from (what `breakeven estimate` takes).
     pub profile: UsageProfile,
     /// Bucket width of the series, seconds.
     pub bucket_s: i64,
     pub series: Vec<MetricSeries>,
-    /// Its Lambda cost per day.
+    /// Its cost per day.
     pub daily_cost: Vec<DailyCost>,
     /// The charts of the series and the daily cost, as SVG.
     pub charts: Vec<Chart>,
-}
-
-/// The detail's charts: invocations, duration p50/p99, concurrency and daily cost.
-fn charts(
-    series: &[MetricSeries],
-    daily: &[DailyCost],
-    w: Window,
-    theme: Theme,
-) -> CommandResult<Vec<Chart>> {
-    let find = |m: &str, s: &str| -> Vec<(i64, f64)> {
-        series
-            .iter()
-            .find(|x| x.metric == m && x.stat == s)
-            .map(|x| x.points.clone())
-            .unwrap_or_default()
-    };
-    let cost: Vec<(i64, f64)> = daily.iter().map(|d| (d.day, usd_f64(&d.cost_usd))).collect();
-    let (invocations, p50, p99, concurrency) = (
-        find("Invocations", "Sum"),
-        find("Duration", "p50"),
-        find("Duration", "p99"),
-        find("ConcurrentExecutions", "Maximum"),
-    );
-    let range = (w.from, w.to);
-    let specs: [(&'static str, &str, Vec<Line<'_>>, fn(f64) -> String, Option<i64>); 4] = [
-        (
-            "invocations",
-            "Invocations per hour",
-            vec![Line {
-                label: "Invocations",
-                colour: metric::PRIMARY,
-                points: &invocations,
-            }],
-            count_tick,
-            None,
-        ),
-        (
-            "duration",
-            "Duration, worst of each hour",
-            vec![
-                Line {
-                    label: "p50",
-                    colour: metric::PRIMARY,
-                    points: &p50,
-                },
-                Line {
-                    label: "p99",
-                    colour: metric::SECONDARY,
-                    points: &p99,
-                },
-            ],
-            ms_tick,
-            None,
-        ),
-        (
-            "concurrency",
-            "Concurrent executions, peak of each hour",
-            vec![Line {
-                label: "Concurrency",
-                colour: metric::PRIMARY,
-                points: &concurrency,
-            }],
-            count_tick,
-            None,
-        ),
-        (
-            "cost",
-            "Lambda cost per day",
-            vec![Line {
-                label: "USD per day",
-                colour: metric::PRIMARY,
-                points: &cost,
-            }],
-            usd_tick,
-            Some(86_400),
-        ),
-    ];
-    specs
-        .into_iter()
-        .map(|(id, title, lines, fmt, bars)| {
-            chart(
-                id,
-                title,
-                metric::over_time(metric::PANEL, title, &lines, range, &fmt, bars, theme),
-            )
-        })
-        .collect()
-}
-
-/// The series the detail view charts: (metric, statistic, unit).
-const CHARTED: [(&str, &str, &str); 4] = [
-    ("Invocations", "Sum", "invocations per hour"),
-    ("Duration", "p50", "ms"),
-    ("Duration", "p99", "ms"),
-    ("ConcurrentExecutions", "Maximum", "concurrent executions"),
-];
-
-pub fn detail(
-    store: &Store,
-    catalog: &PriceCatalog,
-    id: i64,
-    days: u32,
-    theme: Theme,
-) -> CommandResult<FunctionDetail> {
-    let t = table(store, catalog, days)?;
-    let window = t.window.ok_or_else(|| {
-        AppError::bad_input(
-            ErrorCode::NoMetrics,
-            "No metrics are stored yet: sync an account or load the demo.",
-        )
-    })?;
-    let usage = t.rows.into_iter().find(|u| u.function.id == id).ok_or_else(|| {
-        AppError::bad_input(
-            ErrorCode::NoFunction,
-            format!("No function with id {id} is stored."),
-        )
-    })?;
-    let cost = EstimateView::from(inventory::cost_on(catalog, &usage, "aws-lambda")?);
-    let profile = inventory::profile(catalog, &usage, "aws-lambda")?;
-    let bucket_s = 3_600;
-    let mut series = Vec::new();
-    for (metric, stat, unit) in CHARTED {
-        let points = inventory::series(store, id, metric, stat, window, bucket_s)?;
-        series.push(MetricSeries {
-            metric,
-            stat,
-            unit,
-            points,
-        });
-    }
-    let daily_cost = inventory::daily_cost(store, catalog, &usage, window)?;
-    Ok(FunctionDetail {
-        profile,
-        charts: charts(&series, &daily_cost, window, theme)?,
-        daily_cost,
-        window,
-        usage,
-        cost,
-        bucket_s,
-        series,
-    })
 }
 
 /// One function's usage, cost breakdown and metric series.
@@ -288,5 +118,18 @@ pub async fn function_detail(
 ) -> CommandResult<FunctionDetail> {
     let d = self::days(&days)?;
     let (store, catalog) = (state.store()?, state.catalog()?);
-    blocking(move || detail(&store, &catalog, id, d, theme)).await
+    blocking(move || {
+        let x = functions::detail(&store, &catalog, id, Some(d), theme)?;
+        Ok(FunctionDetail {
+            charts: x.charts.into_iter().map(drawn).collect::<CommandResult<_>>()?,
+            cost: EstimateView::from(x.cost),
+            window: x.window,
+            usage: x.usage,
+            profile: x.profile,
+            bucket_s: x.bucket_s,
+            series: x.series,
+            daily_cost: x.daily_cost,
+        })
+    })
+    .await
 }

@@ -132,23 +132,51 @@ fn ratio(sum: &str, weight: &str) -> Expr {
     null_unless(col(weight).gt(lit(0.0)), col(sum) / col(weight))
 }
 
-/// Usage per function and UTC day from `points` (`series_id`, `ts` Unix s, `value`) and the
-/// account's `series` (`series_id`, `function_id`, `metric`, `stat`, `period_s`, `resource`):
-/// `function_id`, `day` (days since 1970-01-01), `invocations`, `errors`, `throttles`,
-/// `spillover`, `duration_ms` (Σ invocations × average, ms; 0 without averages), `duration_avg_ms` (null
-/// without averages),
-/// `duration_p50_ms`, `duration_p99_ms` (invocation-weighted; null without invocations or
-/// stored values), `duration_max_ms`,
-/// `concurrency_max`, `period_s` (finest period seen, s). Sorted by function and day.
+/// Usage per function and UTC hour, before the ratios: `function_id`, `hour` (hours since
+/// 1970-01-01), the sums `invocations`, `errors`, `throttles`, `spillover`, `duration_ms`,
+/// `n_avg`, `w50`, `n50`, `w99`, `n99` (see [`paired_hours`]), the maxima `duration_max_ms`,
+/// `concurrency_max`, and `period_s` (the finest period stored for the function-hour). Inputs as
+/// for [`function_days`].
 ///
-/// Where two periods cover the same function-hour, only the finest period counts.
-pub fn function_days(points: LazyFrame, series: &DataFrame) -> PolarsResult<LazyFrame> {
+/// Where a function-hour is stored at several periods, nothing is counted twice: the counts
+/// (invocations, errors, throttles, spillover, concurrency) come from the finest period stored,
+/// the duration statistics from the finest period that holds any. The two differ only when
+/// durations are stored coarser than the counts (an imported trace keeps per-minute counts but
+/// one duration distribution per day, weighted by that day's invocations).
+pub fn function_hours(points: LazyFrame, series: &DataFrame) -> PolarsResult<LazyFrame> {
     let index = SeriesIndex::new(series)?;
     let points = classified(points, &index);
     let group = id_of(col("key"));
     let function = SeriesIndex::lookup("function", &index.group_function, group.clone());
     let period = SeriesIndex::lookup("period", &index.group_period_s, group);
-    let hours = plain_hours(points.clone())
+    let function_hour = || keyed(col("function_id"), col("hour"));
+    let has_durations = ["n_avg", "n50", "n99"]
+        .map(|c| col(c).fill_null(lit(0.0)).gt(lit(0.0)))
+        .into_iter()
+        .fold(col("duration_max_ms").is_not_null(), Expr::or);
+    let finest = col("period_s").min().over([function_hour()])?;
+    let finest_durations = when(col("has_durations"))
+        .then(col("period_s"))
+        .otherwise(lit(NULL).cast(DataType::Int64))
+        .min()
+        .over([function_hour()])?;
+    let counted = col("period_s").eq(col("p_counts"));
+    let timed = col("period_s").eq(col("p_durations"));
+    let counts = ["invocations", "errors", "throttles", "spillover"]
+        .map(|c| col(c).filter(counted.clone()).sum().alias(c));
+    let durations = ["duration_ms", "n_avg", "w50", "n50", "w99", "n99"]
+        .map(|c| col(c).filter(timed.clone()).sum().alias(c));
+    let maxima = [
+        col("duration_max_ms")
+            .filter(timed.clone())
+            .max()
+            .alias("duration_max_ms"),
+        col("concurrency_max")
+            .filter(counted.clone())
+            .max()
+            .alias("concurrency_max"),
+    ];
+    Ok(plain_hours(points.clone())
         .join(
             paired_hours(points),
             [col("key")],
@@ -160,17 +188,88 @@ pub fn function_days(points: LazyFrame, series: &DataFrame) -> PolarsResult<Lazy
             period.alias("period_s"),
             offset_of(col("key")).alias("hour"),
         ])
+        .with_columns([has_durations.alias("has_durations")])
+        .with_columns([finest.alias("p_counts"), finest_durations.alias("p_durations")])
+        .group_by([function_hour().alias("fh")])
+        .agg(
+            counts
+                .into_iter()
+                .chain(durations)
+                .chain(maxima)
+                .chain([col("p_counts").first().alias("period_s")])
+                .collect::<Vec<_>>(),
+        )
+        .with_columns([
+            id_of(col("fh")).alias("function_id"),
+            offset_of(col("fh")).alias("hour"),
+        ]))
+}
+
+/// Usage per function and UTC hour for charts, from [`function_hours`]: `function_id`, `ts`
+/// (the hour's start, Unix s), `invocations`, `errors`, `throttles`, `duration_avg_ms`, `duration_p50_ms`,
+/// `duration_p99_ms` (invocation-weighted within the hour; null without invocations or stored
+/// values), `duration_max_ms`, `concurrency_max`. Sorted by function and hour.
+pub fn hourly(hours: LazyFrame) -> LazyFrame {
+    hours
+        .select([
+            col("function_id"),
+            (col("hour") * lit(HOUR_S)).alias("ts"),
+            col("invocations"),
+            col("errors"),
+            col("throttles"),
+            null_unless(col("n_avg").gt(lit(0.0)), col("duration_ms") / col("invocations"))
+                .alias("duration_avg_ms"),
+            ratio("w50", "n50").alias("duration_p50_ms"),
+            ratio("w99", "n99").alias("duration_p99_ms"),
+            col("duration_max_ms"),
+            col("concurrency_max"),
+        ])
+        .sort(["function_id", "ts"], SortMultipleOptions::default())
+}
+
+/// The Invocations points that count, by the rule of [`function_hours`] (the finest period of
+/// each function-hour): `function_id`, `ts` (period start, Unix s), `period_s`, `value`. Sorted
+/// by function and time.
+pub fn invocation_points(points: LazyFrame, series: &DataFrame) -> PolarsResult<LazyFrame> {
+    let ix = SeriesIndex::new(series)?;
+    Ok(classified(points, &ix)
+        .with_columns([
+            SeriesIndex::lookup("function", &ix.group_function, col("group")).alias("function_id"),
+            SeriesIndex::lookup("period", &ix.group_period_s, col("group")).alias("period_s"),
+            col("ts").floor_div(lit(HOUR_S)).alias("hour"),
+        ])
         .filter(
             col("period_s").eq(col("period_s")
                 .min()
                 .over([keyed(col("function_id"), col("hour"))])?),
-        );
+        )
+        .filter(col("statistic").eq(lit(index("invocations"))))
+        .select([col("function_id"), col("ts"), col("period_s"), col("value")])
+        .sort(["function_id", "ts"], SortMultipleOptions::default()))
+}
+
+/// Usage per function and UTC day from `points` (`series_id`, `ts` Unix s, `value`) and the
+/// account's `series` (`series_id`, `function_id`, `metric`, `stat`, `period_s`, `resource`):
+/// `function_id`, `day` (days since 1970-01-01), `invocations`, `errors`, `throttles`,
+/// `spillover`, `duration_ms` (Σ invocations × average, ms; 0 without averages), `duration_avg_ms` (null
+/// without averages),
+/// `duration_p50_ms`, `duration_p99_ms` (invocation-weighted; null without invocations or
+/// stored values), `duration_max_ms`,
+/// `concurrency_max`, `period_s` (finest period seen, s). Sorted by function and day.
+///
+/// Where two periods cover the same function-hour, only the finest period counts.
+pub fn function_days(points: LazyFrame, series: &DataFrame) -> PolarsResult<LazyFrame> {
+    Ok(days_of(function_hours(points, series)?))
+}
+
+/// [`function_days`] from a frame of [`function_hours`] (to derive days and hours from one read).
+pub fn days_of(hours: LazyFrame) -> LazyFrame {
     let sums = ["invocations", "errors", "throttles", "spillover"]
         .into_iter()
         .chain(["duration_ms", "n_avg", "w50", "n50", "w99", "n99"])
         .map(|c| col(c).sum());
     let maxima = ["duration_max_ms", "concurrency_max"].map(|c| col(c).max());
-    Ok(hours
+    hours
         .group_by([keyed(col("function_id"), col("hour").floor_div(lit(HOURS_PER_DAY))).alias("key")])
         .agg(
             sums.chain(maxima)
@@ -193,5 +292,5 @@ pub fn function_days(points: LazyFrame, series: &DataFrame) -> PolarsResult<Lazy
             col("concurrency_max"),
             col("period_s"),
         ])
-        .sort(["function_id", "day"], SortMultipleOptions::default()))
+        .sort(["function_id", "day"], SortMultipleOptions::default())
 }

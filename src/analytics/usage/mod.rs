@@ -16,7 +16,7 @@ use polars::prelude::*;
 mod days;
 mod series;
 
-pub use days::function_days;
+pub use days::{days_of, function_days, function_hours, hourly, invocation_points};
 
 /// Seconds per day.
 const DAY_S: i64 = 86_400;
@@ -189,6 +189,81 @@ mod tests {
         assert_eq!(inv, Some(30.0));
         assert_eq!(
             out.column("period_s").unwrap().get(0).unwrap().extract::<i64>(),
+            Some(60)
+        );
+    }
+
+    #[test]
+    fn hours_and_replayed_points_keep_only_the_finest_period_too() {
+        let h = 20_000 * DAY_S;
+        // Hour 0 at 60 s (10 + 20) and at 300 s (30, the same minutes again); hour 1 only at
+        // 300 s (7): every view counts 30 in hour 0 and 7 in hour 1.
+        let points = df!(
+            "series_id" => [1i64, 2, 1, 2, 4, 5, 4, 5],
+            "ts" => [h, h, h + 60, h + 60, h, h, h + HOUR_S, h + HOUR_S],
+            "value" => [10.0, 100.0, 20.0, 200.0, 30.0, 150.0, 7.0, 80.0],
+        )
+        .unwrap();
+        let hours = function_hours(points.clone().lazy(), &series()).unwrap();
+        let hourly = hourly(hours.clone()).collect().unwrap();
+        let get = |df: &DataFrame, c: &str, i: usize| df.column(c).unwrap().get(i).unwrap().extract::<f64>();
+        assert_eq!(hourly.height(), 2);
+        assert_eq!(get(&hourly, "invocations", 0), Some(30.0));
+        assert_eq!(
+            get(&hourly, "duration_avg_ms", 0),
+            Some((10.0 * 100.0 + 20.0 * 200.0) / 30.0)
+        );
+        assert_eq!(get(&hourly, "invocations", 1), Some(7.0));
+        assert_eq!(
+            hourly.column("ts").unwrap().get(1).unwrap().extract::<i64>(),
+            Some(h + HOUR_S)
+        );
+        let days = days_of(hours).collect().unwrap();
+        assert_eq!(get(&days, "invocations", 0), Some(37.0));
+
+        let kept = invocation_points(points.lazy(), &series())
+            .unwrap()
+            .collect()
+            .unwrap();
+        let ts: Vec<Option<i64>> = kept.column("ts").unwrap().i64().unwrap().iter().collect();
+        let period: Vec<Option<i64>> = kept.column("period_s").unwrap().i64().unwrap().iter().collect();
+        assert_eq!(ts, [Some(h), Some(h + 60), Some(h + HOUR_S)]);
+        assert_eq!(period, [Some(60), Some(60), Some(300)]);
+        let total: f64 = kept.column("value").unwrap().f64().unwrap().sum().unwrap();
+        assert_eq!(total, 37.0);
+    }
+
+    #[test]
+    fn durations_stored_coarser_than_the_counts_still_count_once() {
+        let h = 20_000 * DAY_S;
+        // As an imported trace stores them: per-minute invocations, and the day's invocations
+        // with its duration distribution at 1 day.
+        let series = df!(
+            "series_id" => [1i64, 2, 3, 4],
+            "function_id" => [7i64, 7, 7, 7],
+            "metric" => ["Invocations", "Invocations", "Duration", "Duration"],
+            "stat" => ["Sum", "Sum", "Average", "p99"],
+            "period_s" => [60i64, 86_400, 86_400, 86_400],
+            "resource" => ["", "", "", ""],
+        )
+        .unwrap();
+        let points = df!(
+            "series_id" => [1i64, 1, 1, 2, 3, 4],
+            "ts" => [h, h + 60, h + 2 * HOUR_S, h, h, h],
+            "value" => [10.0, 20.0, 5.0, 35.0, 100.0, 400.0],
+        )
+        .unwrap();
+        let days = function_days(points.lazy(), &series)
+            .and_then(collect_streaming)
+            .unwrap();
+        let get = |c: &str| days.column(c).unwrap().get(0).unwrap().extract::<f64>();
+        assert_eq!(days.height(), 1);
+        assert_eq!(get("invocations"), Some(35.0));
+        assert_eq!(get("duration_ms"), Some(3500.0));
+        assert_eq!(get("duration_avg_ms"), Some(100.0));
+        assert_eq!(get("duration_p99_ms"), Some(400.0));
+        assert_eq!(
+            days.column("period_s").unwrap().get(0).unwrap().extract::<i64>(),
             Some(60)
         );
     }

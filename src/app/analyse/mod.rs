@@ -82,6 +82,17 @@ pub fn resolve_range(
     from: Option<Day>,
     to: Option<Day>,
 ) -> Result<(Day, Day)> {
+    resolve_range_of(store, account_id, from, to, DEFAULT_DAYS)
+}
+
+/// As [`resolve_range`], with `days` days (at least 1) in place of [`DEFAULT_DAYS`].
+pub fn resolve_range_of(
+    store: &Store,
+    account_id: i64,
+    from: Option<Day>,
+    to: Option<Day>,
+    days: i64,
+) -> Result<(Day, Day)> {
     let stored = frames::data_days(store.conn(), account_id)?;
     let Some((lo, hi)) = stored else {
         return Err(AppError::bad_input(
@@ -90,7 +101,7 @@ pub fn resolve_range(
         ));
     };
     let to = to.unwrap_or(hi);
-    let from = from.unwrap_or_else(|| lo.max(to.plus(1 - DEFAULT_DAYS)));
+    let from = from.unwrap_or_else(|| lo.max(to.plus(1 - days.max(1))));
     if from > to {
         return Err(AppError::bad_input(
             ErrorCode::AnalyseRange,
@@ -102,7 +113,7 @@ pub fn resolve_range(
 
 /// The catalog id of the platform an account's functions are priced on (see
 /// [`cost::own_platform`]).
-fn account_platform(store: &Store, account_id: i64) -> Result<&'static str> {
+pub(crate) fn account_platform(store: &Store, account_id: i64) -> Result<&'static str> {
     let source = accounts::list(store.conn())?
         .into_iter()
         .find(|a| a.id == account_id)

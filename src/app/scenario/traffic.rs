@@ -1,10 +1,17 @@
 //! What a function's stored metrics say about its traffic: per-minute invocation counts over a
 //! window of whole days, the duration distribution, and the peak.
+//!
+//! Every figure is `analytics`' (`analytics::usage`, the usage `breakeven analyse` reports): where
+//! the same hour is stored at two periods only the finest counts, so the replayed invocations are
+//! the ones `analyse` counts for the same days. Only the function's own points are read.
 
+use crate::analytics::read::{f64s, i64s};
+use crate::analytics::{frames, usage, AnalyticsError};
 use crate::app::error::{AppError, Result};
 use crate::error_code::ErrorCode;
 use crate::store::{metrics, Day};
 use breakeven_simulator::pricing::money::group_digits;
+use polars::prelude::*;
 use rusqlite::Connection;
 
 const DAY_S: i64 = 86_400;
@@ -64,27 +71,31 @@ impl Window {
     }
 }
 
-/// Invocations per minute over `w`: the finest stored period wins where periods overlap; a
-/// coarser point (300 s, 1 h, 1 day) is spread evenly over its minutes. Minutes without data are
-/// 0 (CloudWatch stores no point for a minute without invocations). Fractions are carried from
-/// minute to minute so the total is kept.
+/// Invocations per minute over `w`, from the points `analytics` counts (the finest stored
+/// period of each hour); a coarser point (300 s, 1 h) is spread evenly over its minutes. Minutes
+/// without data are 0 (CloudWatch stores no point for a minute without invocations). Fractions
+/// are carried from minute to minute so the total is kept.
 pub fn counts_per_minute(c: &Connection, function_id: i64, w: Window, step: Step) -> Result<Vec<u64>> {
     let n = w.minutes();
     let mut value = vec![0.0f64; n];
-    let mut known = vec![false; n];
-    for (series, period_s) in metrics::series_of(c, function_id, "Invocations", "Sum")? {
-        let width = (period_s as usize / 60).max(1);
-        for (ts, v) in metrics::points(c, series, w.from, w.to)? {
-            let m0 = ((ts - w.from) / 60) as usize;
-            let m1 = (m0 + width).min(n);
-            if known[m0..m1].iter().any(|k| *k) {
-                continue;
-            }
-            let share = v / (m1 - m0) as f64;
-            for m in m0..m1 {
-                value[m] = share;
-                known[m] = true;
-            }
+    let points = frames::function_points(c, function_id, w.from, w.to)?;
+    let series = frames::function_series(c, function_id)?;
+    let e = AnalyticsError::from;
+    let kept = usage::invocation_points(points.lazy(), &series)
+        .and_then(|lf| lf.collect())
+        .map_err(e)?;
+    let ts = i64s(&kept, "ts").map_err(e)?;
+    let period = i64s(&kept, "period_s").map_err(e)?;
+    let v = f64s(&kept, "value").map_err(e)?;
+    for i in 0..kept.height() {
+        let m0 = ((ts[i] - w.from) / 60) as usize;
+        let m1 = (m0 + (period[i] as usize / 60).max(1)).min(n);
+        if m0 >= m1 {
+            continue;
+        }
+        let share = v[i].unwrap_or(0.0) / (m1 - m0) as f64;
+        for x in &mut value[m0..m1] {
+            *x += share;
         }
     }
     let k = step.minutes();
@@ -146,13 +157,35 @@ pub struct DurationFit {
     pub how: String,
 }
 
+/// The invocation-weighted duration statistics (average, p50, p99, ms) and the highest
+/// ConcurrentExecutions of one function over `w`, as `analytics` computes them for `analyse`.
+fn totals(c: &Connection, function_id: i64, w: Window) -> Result<[Option<f64>; 4]> {
+    let points = frames::function_points(c, function_id, w.from, w.to)?;
+    let series = frames::function_series(c, function_id)?;
+    let e = AnalyticsError::from;
+    let t = usage::function_days(points.lazy(), &series)
+        .and_then(|days| usage::function_totals(days).collect())
+        .map_err(e)?;
+    let first = |column: &str| -> Result<Option<f64>> {
+        Ok(f64s(&t, column)
+            .map_err(e)?
+            .first()
+            .copied()
+            .flatten()
+            .filter(|x| x.is_finite()))
+    };
+    Ok([
+        first("duration_avg_ms")?,
+        first("duration_p50_ms")?,
+        first("duration_p99_ms")?,
+        first("concurrency_max")?,
+    ])
+}
+
 /// Lognormal through p50 and p99 when both are stored (and p99 > p50 > 0); else exponential
 /// with the stored average; else a constant 100 ms, said so.
 pub fn fit_duration(c: &Connection, function_id: i64, w: Window) -> Result<DurationFit> {
-    let stat = |s: &str| -> Result<Option<f64>> {
-        Ok(metrics::weighted_mean(c, function_id, "Duration", s, w.from, w.to)?.map(|(m, _)| m))
-    };
-    let (average_ms, p50_ms, p99_ms) = (stat("Average")?, stat("p50")?, stat("p99")?);
+    let [average_ms, p50_ms, p99_ms, _] = totals(c, function_id, w)?;
     let (model, model_mean_ms, how) = match (p50_ms, p99_ms, average_ms) {
         (Some(p50), Some(p99), _) if p50 > 0.0 && p99 > p50 => {
             let sigma = (p99 / p50).ln() / Z99;
@@ -196,7 +229,7 @@ pub fn peak_concurrency(
     counts: &[u64],
     mean_ms: f64,
 ) -> Result<f64> {
-    let stored = metrics::max_in(c, function_id, "ConcurrentExecutions", "Maximum", w.from, w.to)?;
+    let [_, _, _, stored] = totals(c, function_id, w)?;
     let busiest = counts.iter().copied().max().unwrap_or(0) as f64;
     let little = busiest / 60.0 * mean_ms / 1000.0;
     Ok(stored.unwrap_or(0.0).max(little).max(1.0))

@@ -2,7 +2,7 @@
 import type { Usd } from "./Usd";
 
 /**
- * One day's AWS Lambda cost of a function.
+ * One day's cost of a function on its own platform, priced as `analyse` prices it.
  */
 export type DailyCost = { 
 /**

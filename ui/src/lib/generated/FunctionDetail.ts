@@ -12,11 +12,11 @@ import type { Window } from "./Window";
  */
 export type FunctionDetail = { window: Window, usage: FunctionUsage, 
 /**
- * Its month on AWS Lambda, line by line and by category.
+ * Its month on its own platform, line by line and by category.
  */
 cost: EstimateView, 
 /**
- * The usage profile that month was priced from (what `breakeven estimate` takes).
+ * The usage profile that month is priced from (what `breakeven estimate` takes).
  */
 profile: UsageProfile, 
 /**
@@ -24,7 +24,7 @@ profile: UsageProfile,
  */
 bucket_s: number, series: Array<MetricSeries>, 
 /**
- * Its Lambda cost per day.
+ * Its cost per day.
  */
 daily_cost: Array<DailyCost>, 
 /**

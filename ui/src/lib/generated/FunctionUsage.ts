@@ -12,9 +12,17 @@ invocations: number, errors: number, throttles: number,
 /**
  * Invocation-weighted mean duration, ms (`None` without invocations).
  */
-avg_duration_ms: number | null, p50_ms: number | null, p99_ms: number | null, 
+avg_duration_ms: number | null, 
 /**
- * Highest concurrent executions of any period.
+ * Invocation-weighted mean of the stored periods' p50, ms, 3 decimals.
+ */
+p50_ms: number | null, 
+/**
+ * Invocation-weighted mean of the stored periods' p99, ms, 3 decimals.
+ */
+p99_ms: number | null, 
+/**
+ * Highest concurrent executions of any hour.
  */
 peak_concurrency: number | null, 
 /**
@@ -22,8 +30,10 @@ peak_concurrency: number | null,
  */
 monthly_requests: number, 
 /**
- * AWS Lambda cost per month at the window's rate, list prices, no free tier (the free tier
- * belongs to the account, not to one function).
+ * Cost per 730-hour month on the account's own platform (AWS Lambda; Azure Functions for
+ * an imported trace) at the window's rate: the window's days priced as `analyse` prices
+ * them, list prices, no free tier (the free tier belongs to the account, not to one
+ * function).
  */
 monthly_cost_usd: Usd | null, id: number, account_key: string, region: string, name: string, arn: string, 
 /**
