@@ -7,6 +7,7 @@ use breakeven::app::functions::{self, FunctionsRequest, SortColumn};
 use breakeven::app::sync::{Cancel, Silent};
 use breakeven::app::{dashboard, demo};
 use breakeven::ingest::demo::DemoOptions;
+use breakeven::model::records::AccountSource;
 use breakeven::report::charts::Theme;
 use breakeven::store::{costs, Day, Store};
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
@@ -153,7 +154,7 @@ fn the_dashboard_adds_up() {
         .iter()
         .all(|m| (m.mover.kind == TrendKind::Function) == m.function_id.is_some()));
     assert!(d.forecast.total_usd > Usd::ZERO);
-    assert_eq!(d.last_sync.unwrap().source, "demo");
+    assert_eq!(d.last_sync.unwrap().source, AccountSource::Demo);
     assert!(dashboard::dashboard(&store, &catalog, "nobody").is_err());
 }
 

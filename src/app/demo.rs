@@ -87,7 +87,7 @@ pub fn load(
     };
     Ok(SyncReport {
         run_id,
-        source: SOURCE_KIND.to_string(),
+        source: SOURCE_KIND,
         status: RunStatus::Ok,
         rows_written,
         requests: source.requests(),

@@ -10,6 +10,7 @@ use crate::error_code::ErrorCode;
 use crate::ingest::aws::{AwsOptions, AwsSource};
 pub use crate::ingest::Cancel;
 use crate::ingest::{Source, Step};
+use crate::model::records::AccountSource;
 use crate::store::sync_runs::{self, RunStatus};
 use crate::store::Store;
 use serde::Serialize;
@@ -43,7 +44,7 @@ impl Progress for Silent {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncReport {
     pub run_id: i64,
-    pub source: String,
+    pub source: AccountSource,
     pub status: RunStatus,
     /// Rows inserted or changed; 0 when nothing new was found.
     pub rows_written: u64,
@@ -116,7 +117,7 @@ pub fn run(
     outcome?;
     Ok(SyncReport {
         run_id,
-        source: source.kind().to_string(),
+        source: source.kind(),
         status,
         rows_written,
         requests,

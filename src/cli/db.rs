@@ -149,7 +149,7 @@ pub fn run(g: &Globals, c: DbCommand) -> anyhow::Result<()> {
                 ]);
                 for r in &s.last_sync {
                     t.row(vec![
-                        r.source.clone(),
+                        r.source.to_string(),
                         utc(r.started_at),
                         r.status.to_string(),
                         r.rows_written.to_string(),

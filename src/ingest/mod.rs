@@ -14,6 +14,7 @@ pub mod focus;
 pub mod trace;
 
 use crate::error_code::ErrorCode;
+use crate::model::records::AccountSource;
 use crate::model::SyncState;
 pub use crate::model::{Batch, SeriesPoints};
 use crate::store::StoreError;
@@ -72,8 +73,8 @@ pub type StoredState = dyn SyncState<Error = StoreError>;
 
 /// A place account data comes from.
 pub trait Source {
-    /// Stable id recorded in sync runs: `aws`, `demo`.
-    fn kind(&self) -> &'static str;
+    /// The kind of source, recorded (as its word: `aws`, `demo`) with each sync run.
+    fn kind(&self) -> AccountSource;
     /// What this run covers, as the user asked (profiles, regions, days), for the run record.
     fn scope(&self) -> String;
     /// The next unit of work given what `state` says is already stored; `None` when done.

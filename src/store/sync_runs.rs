@@ -1,6 +1,7 @@
 //! Sync runs (when, what, how it ended, requests made) and the per-source cursors that make a
 //! sync incremental and resumable.
 
+use crate::model::records::AccountSource;
 use crate::store::{now_s, Result, SqlContext};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -25,7 +26,7 @@ text_enum!(RunStatus {
 });
 
 /// Record the start of a run; returns its id. Committed at once so a killed run stays visible.
-pub fn start(c: &Connection, source: &str, scope: &str) -> Result<i64> {
+pub fn start(c: &Connection, source: AccountSource, scope: &str) -> Result<i64> {
     c.execute(
         "INSERT INTO sync_runs (source, scope, started_at, status) VALUES (?1, ?2, ?3, ?4)",
         params![source, scope, now_s(), RunStatus::Running],
@@ -58,7 +59,7 @@ pub fn finish(
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RunRow {
     pub id: i64,
-    pub source: String,
+    pub source: AccountSource,
     pub scope: String,
     /// Unix seconds.
     pub started_at: i64,

@@ -261,8 +261,8 @@ impl AwsSource {
 }
 
 impl Source for AwsSource {
-    fn kind(&self) -> &'static str {
-        "aws"
+    fn kind(&self) -> AccountSource {
+        AccountSource::Aws
     }
 
     fn scope(&self) -> String {

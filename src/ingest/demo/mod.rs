@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, VecDeque};
 /// Account key of the demo account.
 pub const ACCOUNT: &str = "demo";
 /// The source name its sync runs are recorded under.
-pub const SOURCE_KIND: &str = "demo";
+pub const SOURCE_KIND: AccountSource = AccountSource::Demo;
 /// The demo account's fake AWS account id, used in ARNs.
 pub const ACCOUNT_ID: &str = "123456789012";
 /// Default seed: the documented demo account.
@@ -159,7 +159,7 @@ impl DemoSource {
 }
 
 impl Source for DemoSource {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> AccountSource {
         SOURCE_KIND
     }
 
