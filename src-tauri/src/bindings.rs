@@ -5,7 +5,7 @@
 
 use crate::commands::dashboard::DashboardView;
 use crate::commands::extract::FunctionTuning;
-use crate::commands::functions::{CostOn, FunctionDetail, FunctionTable};
+use crate::commands::functions::{CostOn, FunctionDetail};
 use crate::commands::settings::Locations;
 use crate::commands::whatif::BreakevenView;
 use crate::error::CommandError;
@@ -14,6 +14,7 @@ use breakeven::app::analyse::model::CostSplit;
 use breakeven::app::catalog::{CatalogInfo, PlatformSummary};
 use breakeven::app::db::AccountOverview;
 use breakeven::app::estimate::EstimateView;
+use breakeven::app::functions::FunctionTable;
 use breakeven::app::profiles::ProfileName;
 use breakeven::app::report::ReportOutcome;
 use breakeven::app::sync::{ProgressEvent, SyncReport};

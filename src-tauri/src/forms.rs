@@ -5,6 +5,7 @@
 use crate::error::CommandResult;
 use crate::input::{choice, count, count_u32, decimal, ident, Field};
 use breakeven::app::estimate::EstimateRequest;
+use breakeven::app::functions;
 use breakeven::ingest::aws::{AwsOptions, MAX_DAYS};
 use breakeven_simulator::pricing::{Commitment, UsageProfile};
 use rust_decimal::Decimal;
@@ -126,6 +127,21 @@ const DAYS: Field = Field {
     name: "days",
     label: "Days",
 };
+
+/// The Functions view's window, whole days ending with each account's newest data: 30 when
+/// left empty, at most [`functions::MAX_DAYS`].
+pub fn window_days(raw: &str) -> CommandResult<u32> {
+    match count_u32(DAYS, raw, functions::MAX_DAYS)? {
+        Some(0) => Err(DAYS.reject("must be at least 1")),
+        d => Ok(d.unwrap_or(30)),
+    }
+}
+
+/// A catalog platform id, as typed (required).
+pub fn platform_id(raw: &str) -> CommandResult<String> {
+    let platform = field("platform", "Platform");
+    ident(platform, raw, 100)?.ok_or_else(|| platform.reject_empty())
+}
 
 impl SyncInput {
     pub fn to_options(&self, now: i64) -> CommandResult<AwsOptions> {

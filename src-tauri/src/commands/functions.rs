@@ -6,51 +6,20 @@ use crate::commands::account::blocking;
 use crate::commands::charts::{drawn, Chart};
 use crate::commands::estimate::EstimateView;
 use crate::error::{CommandError, CommandResult};
-use crate::input::{count_u32, ident, Field};
+use crate::forms;
 use crate::state::DesktopState;
-use breakeven::app::functions::{self, DailyCost, FunctionUsage, MetricSeries, Window, MAX_DAYS};
+use breakeven::app::functions::{self, DailyCost, FunctionTable, FunctionUsage, MetricSeries, Window};
 use breakeven::report::charts::Theme;
 use breakeven_simulator::pricing::{UsageProfile, Usd};
 use serde::Serialize;
 use tauri::State;
 
-const DAYS: Field = Field {
-    name: "days",
-    label: "Days",
-};
-const PLATFORM: Field = Field {
-    name: "platform",
-    label: "Platform",
-};
-
-fn days(raw: &str) -> CommandResult<u32> {
-    match count_u32(DAYS, raw, MAX_DAYS)? {
-        Some(0) => Err(DAYS.reject("must be at least 1")),
-        d => Ok(d.unwrap_or(30)),
-    }
-}
-
-/// The table's rows and the window they cover (`None` with no metrics stored).
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(any(test, feature = "ts"), derive(ts_rs::TS))]
-pub struct FunctionTable {
-    pub window: Option<Window>,
-    pub rows: Vec<FunctionUsage>,
-}
-
 /// Every function with its usage over the latest `days` days of its account's data.
 #[tauri::command]
 pub async fn functions_list(state: State<'_, DesktopState>, days: String) -> CommandResult<FunctionTable> {
-    let d = self::days(&days)?;
+    let d = forms::window_days(&days)?;
     let (store, catalog) = (state.store()?, state.catalog()?);
-    blocking(move || {
-        let t = functions::every_account(&store, &catalog, Some(d), &[])?;
-        Ok(FunctionTable {
-            window: t.window,
-            rows: t.rows,
-        })
-    })
-    .await
+    blocking(move || Ok(functions::every_account(&store, &catalog, Some(d), &[])?)).await
 }
 
 /// One function's monthly cost on another platform, or why it cannot be priced there.
@@ -69,8 +38,8 @@ pub async fn functions_cost_on(
     platform: String,
     days: String,
 ) -> CommandResult<Vec<CostOn>> {
-    let platform = ident(PLATFORM, &platform, 100)?.ok_or_else(|| PLATFORM.reject_empty())?;
-    let d = self::days(&days)?;
+    let platform = forms::platform_id(&platform)?;
+    let d = forms::window_days(&days)?;
     let (store, catalog) = (state.store()?, state.catalog()?);
     blocking(move || {
         let t = functions::every_account(&store, &catalog, Some(d), std::slice::from_ref(&platform))?;
@@ -116,7 +85,7 @@ pub async fn function_detail(
     days: String,
     theme: Theme,
 ) -> CommandResult<FunctionDetail> {
-    let d = self::days(&days)?;
+    let d = forms::window_days(&days)?;
     let (store, catalog) = (state.store()?, state.catalog()?);
     blocking(move || {
         let x = functions::detail(&store, &catalog, id, Some(d), theme)?;

@@ -202,7 +202,8 @@ pub fn table(store: &Store, catalog: &PriceCatalog, req: &FunctionsRequest) -> R
 /// The rows of every stored account and the window they cover (`None` with no data stored),
 /// each account over its own latest `days` days of data: the desktop's Functions view.
 #[derive(Debug, Clone, Serialize)]
-pub struct AllFunctions {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FunctionTable {
     pub window: Option<Window>,
     pub rows: Vec<FunctionUsage>,
 }
@@ -213,8 +214,8 @@ pub fn every_account(
     catalog: &PriceCatalog,
     days: Option<u32>,
     platforms: &[String],
-) -> Result<AllFunctions> {
-    let mut out = AllFunctions {
+) -> Result<FunctionTable> {
+    let mut out = FunctionTable {
         window: None,
         rows: Vec::new(),
     };

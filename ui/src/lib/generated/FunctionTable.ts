@@ -3,6 +3,7 @@ import type { FunctionUsage } from "./FunctionUsage";
 import type { Window } from "./Window";
 
 /**
- * The table's rows and the window they cover (`None` with no metrics stored).
+ * The rows of every stored account and the window they cover (`None` with no data stored),
+ * each account over its own latest `days` days of data: the desktop's Functions view.
  */
 export type FunctionTable = { window: Window | null, rows: Array<FunctionUsage>, };
