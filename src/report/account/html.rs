@@ -3,7 +3,7 @@
 
 use super::{tables, AccountReport};
 use crate::report::charts;
-use crate::report::format::html::{both, escape, figure, page_start, section, table};
+use crate::report::format::html::{both, closing, escape, figure, page_start, section, table, Colophon};
 use crate::report::ReportError;
 use std::fmt::Write;
 
@@ -62,22 +62,13 @@ pub fn render(r: &AccountReport) -> Result<String, ReportError> {
         account_sections(&mut out, r)?;
     }
 
-    section(&mut out, "methods", "How the figures are derived");
-    out.push_str("<ul>");
-    for m in &r.methods {
-        let _ = write!(out, "<li>{}</li>", escape(m));
-    }
-    let _ = write!(
-        out,
-        "</ul></section>\n<footer>{} · report schema {}{}</footer>\n</main></body></html>\n",
-        escape(&r.generator),
-        r.schema_version,
-        if r.anonymised {
-            " · names and account ids anonymised"
-        } else {
-            ""
-        }
-    );
+    let by = Colophon {
+        generator: &r.generator,
+        schema_version: r.schema_version,
+        anonymised: r.anonymised,
+    };
+    closing(&mut out, "methods", "How the figures are derived", &r.methods, by);
+    out.push_str("</main></body></html>\n");
     Ok(out)
 }
 

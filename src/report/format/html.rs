@@ -78,6 +78,33 @@ pub(crate) fn section(out: &mut String, id: &str, title: &str) {
     let _ = write!(out, "<section id=\"{id}\"><h2>{}</h2>\n", escape(title));
 }
 
+/// Who wrote a report, for its footer.
+pub(crate) struct Colophon<'a> {
+    pub generator: &'a str,
+    pub schema_version: u32,
+    pub anonymised: bool,
+}
+
+/// A report's last section, a titled list (methods, limits), then its footer.
+pub(crate) fn closing(out: &mut String, id: &str, title: &str, items: &[String], by: Colophon<'_>) {
+    section(out, id, title);
+    out.push_str("<ul>");
+    for item in items {
+        let _ = write!(out, "<li>{}</li>", escape(item));
+    }
+    let _ = write!(
+        out,
+        "</ul></section>\n<footer>{} · report schema {}{}</footer>\n",
+        escape(by.generator),
+        by.schema_version,
+        if by.anonymised {
+            " · names and account ids anonymised"
+        } else {
+            ""
+        }
+    );
+}
+
 /// The document's head (title, inline stylesheet) and the opening of its body.
 pub(crate) fn page_start(out: &mut String, title: &str) {
     let _ = write!(

@@ -3,7 +3,9 @@
 
 use crate::report::charts::{self, Theme};
 use crate::report::format::horizon_text;
-use crate::report::format::html::{both, escape, figure, page_start, section, table, Figure};
+use crate::report::format::html::{
+    both, closing, escape, figure, page_start, section, table, Colophon, Figure,
+};
 use crate::report::scenario::tables;
 use crate::report::{Report, ReportError};
 use std::fmt::Write;
@@ -160,20 +162,10 @@ fn assumptions_and_limits(out: &mut String, r: &Report) {
     table(out, "bill", &["Platform", "Line", "Quantity", "Amount"], &rows);
     out.push_str("</section>\n");
 
-    section(out, "limits", "Limits of the model");
-    out.push_str("<ul>");
-    for l in &r.limits {
-        let _ = write!(out, "<li>{}</li>", escape(l));
-    }
-    let _ = write!(
-        out,
-        "</ul></section>\n<footer>{} · report schema {}{}</footer>\n",
-        escape(&r.generator),
-        r.schema_version,
-        if r.anonymised {
-            " · names and account ids anonymised"
-        } else {
-            ""
-        }
-    );
+    let by = Colophon {
+        generator: &r.generator,
+        schema_version: r.schema_version,
+        anonymised: r.anonymised,
+    };
+    closing(out, "limits", "Limits of the model", &r.limits, by);
 }
