@@ -12,7 +12,7 @@ fn json(args: &[&str]) -> Value {
 }
 
 /// Load `days` days ending 2026-06-15 into a fresh database; returns (dir, db path, demo output).
-fn load(days: &str) -> (tempfile::TempDir, String, Value) {
+pub(crate) fn load(days: &str) -> (tempfile::TempDir, String, Value) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite").to_str().unwrap().to_string();
     let v = json(&[

@@ -15,19 +15,9 @@ fn json(args: &[&str]) -> Value {
     serde_json::from_str(&stdout(&o)).unwrap()
 }
 
+/// A demo account of `days` days ending 2026-06-15 in a fresh database: (dir, db path).
 fn demo(days: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite").to_str().unwrap().to_string();
-    json(&[
-        "--db",
-        &db,
-        "demo",
-        "--days",
-        days,
-        "--until",
-        "2026-06-15",
-        "--json",
-    ]);
+    let (dir, db, _) = crate::demo::load(days);
     (dir, db)
 }
 

@@ -132,6 +132,20 @@ fn ratio(sum: &str, weight: &str) -> Expr {
     null_unless(col(weight).gt(lit(0.0)), col(sum) / col(weight))
 }
 
+/// The duration and concurrency columns of hourly and daily usage, from their sums and weights:
+/// `duration_avg_ms`, `duration_p50_ms`, `duration_p99_ms`, `duration_max_ms`,
+/// `concurrency_max`.
+fn duration_columns() -> [Expr; 5] {
+    [
+        null_unless(col("n_avg").gt(lit(0.0)), col("duration_ms") / col("invocations"))
+            .alias("duration_avg_ms"),
+        ratio("w50", "n50").alias("duration_p50_ms"),
+        ratio("w99", "n99").alias("duration_p99_ms"),
+        col("duration_max_ms"),
+        col("concurrency_max"),
+    ]
+}
+
 /// Usage per function and UTC hour, before the ratios: `function_id`, `hour` (hours since
 /// 1970-01-01), the sums `invocations`, `errors`, `throttles`, `spillover`, `duration_ms`,
 /// `n_avg`, `w50`, `n50`, `w99`, `n99` (see [`paired_hours`]), the maxima `duration_max_ms`,
@@ -211,19 +225,18 @@ pub fn function_hours(points: LazyFrame, series: &DataFrame) -> PolarsResult<Laz
 /// values), `duration_max_ms`, `concurrency_max`. Sorted by function and hour.
 pub fn hourly(hours: LazyFrame) -> LazyFrame {
     hours
-        .select([
-            col("function_id"),
-            (col("hour") * lit(HOUR_S)).alias("ts"),
-            col("invocations"),
-            col("errors"),
-            col("throttles"),
-            null_unless(col("n_avg").gt(lit(0.0)), col("duration_ms") / col("invocations"))
-                .alias("duration_avg_ms"),
-            ratio("w50", "n50").alias("duration_p50_ms"),
-            ratio("w99", "n99").alias("duration_p99_ms"),
-            col("duration_max_ms"),
-            col("concurrency_max"),
-        ])
+        .select(
+            [
+                col("function_id"),
+                (col("hour") * lit(HOUR_S)).alias("ts"),
+                col("invocations"),
+                col("errors"),
+                col("throttles"),
+            ]
+            .into_iter()
+            .chain(duration_columns())
+            .collect::<Vec<_>>(),
+        )
         .sort(["function_id", "ts"], SortMultipleOptions::default())
 }
 
@@ -276,21 +289,20 @@ pub fn days_of(hours: LazyFrame) -> LazyFrame {
                 .chain([col("period_s").min()])
                 .collect::<Vec<_>>(),
         )
-        .select([
-            id_of(col("key")).alias("function_id"),
-            offset_of(col("key")).alias("day"),
-            col("invocations"),
-            col("errors"),
-            col("throttles"),
-            col("spillover"),
-            col("duration_ms"),
-            null_unless(col("n_avg").gt(lit(0.0)), col("duration_ms") / col("invocations"))
-                .alias("duration_avg_ms"),
-            ratio("w50", "n50").alias("duration_p50_ms"),
-            ratio("w99", "n99").alias("duration_p99_ms"),
-            col("duration_max_ms"),
-            col("concurrency_max"),
-            col("period_s"),
-        ])
+        .select(
+            [
+                id_of(col("key")).alias("function_id"),
+                offset_of(col("key")).alias("day"),
+                col("invocations"),
+                col("errors"),
+                col("throttles"),
+                col("spillover"),
+                col("duration_ms"),
+            ]
+            .into_iter()
+            .chain(duration_columns())
+            .chain([col("period_s")])
+            .collect::<Vec<_>>(),
+        )
         .sort(["function_id", "day"], SortMultipleOptions::default())
 }

@@ -3,7 +3,9 @@
 
 use super::{tables, AccountReport};
 use crate::report::charts;
-use crate::report::format::html::{both, closing, escape, figure, page_start, section, table, Colophon};
+use crate::report::format::html::{
+    both, closing, escape, figure, page_start, section, table, tile, Colophon,
+};
 use crate::report::ReportError;
 use std::fmt::Write;
 
@@ -24,14 +26,7 @@ pub fn render(r: &AccountReport) -> Result<String, ReportError> {
     section(&mut out, "summary", "Summary");
     let _ = write!(out, "<p class=\"recommendation\">{}</p>\n", escape(&r.headline()));
     out.push_str("<div class=\"kpis\">");
-    let mut kpi = |label: &str, value: String| {
-        let _ = write!(
-            out,
-            "<div><span>{}</span><strong>{}</strong></div>",
-            escape(label),
-            escape(&value)
-        );
-    };
+    let mut kpi = |label: &str, value: String| tile(&mut out, label, &value);
     kpi("Usage-derived cost", r.usage_cost.total_usd.to_string());
     if r.function.is_none() {
         kpi("Billed, all services", r.billed_total_usd.to_string());

@@ -78,6 +78,16 @@ pub(crate) fn section(out: &mut String, id: &str, title: &str) {
     let _ = write!(out, "<section id=\"{id}\"><h2>{}</h2>\n", escape(title));
 }
 
+/// One figure of a report's summary: its label over its value.
+pub(crate) fn tile(out: &mut String, label: &str, value: &str) {
+    let _ = write!(
+        out,
+        "<div><span>{}</span><strong>{}</strong></div>",
+        escape(label),
+        escape(value)
+    );
+}
+
 /// Who wrote a report, for its footer.
 pub(crate) struct Colophon<'a> {
     pub generator: &'a str,

@@ -4,7 +4,7 @@
 use crate::report::charts::{self, Theme};
 use crate::report::format::horizon_text;
 use crate::report::format::html::{
-    both, closing, escape, figure, page_start, section, table, Colophon, Figure,
+    both, closing, escape, figure, page_start, section, table, tile, Colophon, Figure,
 };
 use crate::report::scenario::tables;
 use crate::report::{Report, ReportError};
@@ -35,14 +35,7 @@ pub fn render(r: &Report) -> Result<String, ReportError> {
         escape(&r.summary.recommendation)
     );
     out.push_str("<div class=\"kpis\">");
-    let mut kpi = |label: &str, value: String| {
-        let _ = write!(
-            out,
-            "<div><span>{}</span><strong>{}</strong></div>",
-            escape(label),
-            escape(&value)
-        );
-    };
+    let mut kpi = |label: &str, value: String| tile(&mut out, label, &value);
     kpi(
         &format!("{} per month", r.summary.cheapest),
         r.summary.cheapest_monthly_usd.to_string(),
