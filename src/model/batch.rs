@@ -1,6 +1,7 @@
 //! Batches: what a source hands over to be stored, each written whole in one transaction together
 //! with the cursors that say it was fetched, and the one format of those cursors.
 
+use crate::model::logs::{LogHour, LogsCursor};
 use crate::model::records::{AccountRecord, DailyCost, FunctionRecord};
 use crate::model::Day;
 
@@ -28,6 +29,15 @@ pub enum Batch {
         /// Each cursor with the position it moves to (Unix seconds: the end of the window
         /// whose points are all in `series`).
         cursors: Vec<(MetricsCursor, i64)>,
+    },
+    /// Per function-hour REPORT-record aggregates of one account and region, plus cursors that
+    /// become true once written. An hour stored again is replaced (its records may have grown).
+    Logs {
+        account: String,
+        region: String,
+        hours: Vec<LogHour>,
+        /// Each cursor with the position it moves to (Unix seconds).
+        cursors: Vec<(LogsCursor, i64)>,
     },
     /// Daily costs of an account and the days they cover (a day may have no rows).
     Costs {

@@ -6,9 +6,11 @@
 
 pub mod batch;
 pub mod day;
+pub mod logs;
 pub mod records;
 pub mod sync_state;
 
 pub use batch::{Batch, MetricsCursor, SeriesPoints};
 pub use day::Day;
+pub use logs::{LogHour, LogsCursor, ValueCounts};
 pub use sync_state::SyncState;

@@ -2,6 +2,7 @@
 //! its requests from. The store implements it; a source never sees tables or SQL.
 
 use crate::model::batch::MetricsCursor;
+use crate::model::logs::LogsCursor;
 use crate::model::records::FetchedDay;
 
 /// Read-only sync state of the accounts being synced.
@@ -16,6 +17,15 @@ pub trait SyncState {
         account: &str,
         region: &str,
         cursor: &MetricsCursor,
+    ) -> Result<Option<i64>, Self::Error>;
+
+    /// Where a function's REPORT records stand for `account` in `region`: Unix seconds up to
+    /// which its hours are stored, `None` if never synced.
+    fn logs_cursor(
+        &self,
+        account: &str,
+        region: &str,
+        cursor: &LogsCursor,
     ) -> Result<Option<i64>, Self::Error>;
 
     /// Days whose costs were fetched for `account`, oldest first (none for an unknown account).

@@ -169,6 +169,26 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX focus_charges_by_provider ON focus_charges (provider, service_category);
     "#,
+    // 3: what Lambda's REPORT log records say, per function-hour (see model::logs).
+    r#"
+    CREATE TABLE log_hours (
+        function_id     INTEGER NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+        -- Start of the hour, Unix seconds.
+        hour            INTEGER NOT NULL,
+        -- REPORT records seen, and those with an init duration (cold starts).
+        invocations     INTEGER NOT NULL,
+        cold_starts     INTEGER NOT NULL,
+        -- Milliseconds.
+        init_ms_sum     REAL NOT NULL,
+        duration_ms_sum REAL NOT NULL,
+        billed_ms_sum   REAL NOT NULL,
+        memory_size_mb  INTEGER NOT NULL,
+        -- JSON objects value -> count: init ms rounded up; max memory used, MB.
+        init_ms         TEXT NOT NULL,
+        memory_used_mb  TEXT NOT NULL,
+        PRIMARY KEY (function_id, hour)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -10,6 +10,7 @@ pub mod check;
 pub mod costs;
 pub mod focus;
 pub mod functions;
+pub mod logs;
 pub mod metrics;
 mod migrations;
 mod open;

@@ -6,8 +6,8 @@
 //! Applying the same batch twice changes nothing the second time (every write is an upsert).
 
 use crate::model::records::FetchedDay;
-use crate::model::{Batch, MetricsCursor, SyncState};
-use crate::store::{accounts, costs, functions, metrics, sync_runs, Result, Store, StoreError};
+use crate::model::{Batch, LogsCursor, MetricsCursor, SyncState};
+use crate::store::{accounts, costs, functions, logs, metrics, sync_runs, Result, Store, StoreError};
 use rusqlite::{Connection, Transaction};
 use std::collections::HashMap;
 
@@ -16,6 +16,13 @@ impl SyncState for Store {
 
     fn metrics_cursor(&self, account: &str, region: &str, cursor: &MetricsCursor) -> Result<Option<i64>> {
         metrics_cursor(self.conn(), account, region, cursor)
+    }
+
+    fn logs_cursor(&self, account: &str, region: &str, cursor: &LogsCursor) -> Result<Option<i64>> {
+        match accounts::id_of(self.conn(), account)? {
+            Some(id) => sync_runs::cursor(self.conn(), id, region, LogsCursor::SOURCE, &cursor.key()),
+            None => Ok(None),
+        }
     }
 
     fn fetched_cost_days(&self, account: &str) -> Result<Vec<FetchedDay>> {
@@ -120,6 +127,19 @@ pub fn apply_in(tx: &Transaction<'_>, batch: &Batch) -> Result<u64> {
                 sync_runs::set_cursor(tx, id, region, MetricsCursor::SOURCE, &cursor.key(), *pos)?;
             }
         }
+        Batch::Logs {
+            account,
+            region,
+            hours,
+            cursors,
+        } => {
+            let id = account_id(account)?;
+            let ids = functions::ids(tx, id, region)?;
+            rows += logs::upsert_all(tx, &ids, hours)? as u64;
+            for (cursor, pos) in cursors {
+                sync_runs::set_cursor(tx, id, region, LogsCursor::SOURCE, &cursor.key(), *pos)?;
+            }
+        }
         Batch::Costs {
             account,
             rows: list,
@@ -150,6 +170,26 @@ mod tests {
     use crate::model::records::{AccountRecord, DailyCost, FunctionRecord};
     use crate::model::{Day, SeriesPoints};
     use rust_decimal::Decimal;
+
+    fn log_hour() -> crate::model::LogHour {
+        let mut init_ms = crate::model::ValueCounts::default();
+        init_ms.add(313, 1);
+        let mut memory_used_mb = crate::model::ValueCounts::default();
+        memory_used_mb.add(472, 6);
+        memory_used_mb.add(480, 1);
+        crate::model::LogHour {
+            function: "api".into(),
+            hour: 1_767_225_600,
+            invocations: 7,
+            cold_starts: 1,
+            init_ms_sum: 312.55,
+            init_ms,
+            duration_ms_sum: 191.8,
+            billed_ms_sum: 509.0,
+            memory_size_mb: 512,
+            memory_used_mb,
+        }
+    }
 
     fn batches() -> Vec<Batch> {
         let function = FunctionRecord {
@@ -194,6 +234,12 @@ mod tests {
                 }],
                 cursors: vec![(MetricsCursor::new("api", 60), 1_767_225_720)],
             },
+            Batch::Logs {
+                account: "123456789012".into(),
+                region: "us-east-1".into(),
+                hours: vec![log_hour()],
+                cursors: vec![(LogsCursor::new("api"), 1_767_229_200)],
+            },
             Batch::Costs {
                 account: "123456789012".into(),
                 rows: vec![DailyCost {
@@ -224,7 +270,7 @@ mod tests {
         assert!(store.fetched_cost_days("123456789012").unwrap().is_empty());
 
         let first: Vec<u64> = batches().iter().map(|b| store.apply(b).unwrap()).collect();
-        assert_eq!(first, [2, 1, 2, 1]);
+        assert_eq!(first, [2, 1, 2, 1, 1]);
         assert_eq!(
             store.metrics_cursor("123456789012", "us-east-1", &api60).unwrap(),
             Some(1_767_225_720)
@@ -239,12 +285,27 @@ mod tests {
                 .unwrap(),
             None
         );
+        assert_eq!(
+            store
+                .logs_cursor("123456789012", "us-east-1", &LogsCursor::new("api"))
+                .unwrap(),
+            Some(1_767_229_200)
+        );
+        let id = accounts::id_of(store.conn(), "123456789012").unwrap().unwrap();
+        assert_eq!(
+            logs::hours(store.conn(), id, 1_767_225_600, 1_767_229_200).unwrap(),
+            vec![log_hour()]
+        );
+        assert_eq!(
+            logs::covered(store.conn(), id).unwrap().get("api"),
+            Some(&1_767_229_200)
+        );
         let days = store.fetched_cost_days("123456789012").unwrap();
         assert_eq!(days.len(), 1);
         assert!(days[0].estimated);
 
         let again: Vec<u64> = batches().iter().map(|b| store.apply(b).unwrap()).collect();
-        assert_eq!(again, [0, 0, 0, 0]);
+        assert_eq!(again, [0, 0, 0, 0, 0]);
     }
 
     #[test]
