@@ -1,12 +1,14 @@
 //! Analytics over the store with polars: where the money goes, per function and per day.
 //!
-//! [`frames`] is the only module that reads SQLite; every other module is a pure transform,
+//! [`frames`] is the only module that reads SQLite (besides [`logs`], which reads the store's
+//! REPORT-record hours through `store::logs`); every other module is a pure transform,
 //! LazyFrame in and LazyFrame out, so the use case (`crate::app::analyse`) builds one plan and
 //! collects it once at the edge. Money columns are exact integer nano-dollars ([`money`]); floats
 //! only carry usage statistics (durations, rates, z-scores, forecasts).
 //!
 //! - [`usage`]: metric points → usage per function-day and per function over a range;
 //! - [`cost`]: usage → usage-derived Lambda cost, priced by the pricing crate;
+//! - [`logs`]: REPORT-record hours → measured cold starts, INIT and memory per function;
 //! - [`billed`]: Cost Explorer and FOCUS rows → billed cost by day, service and usage type;
 //! - [`reconcile`]: usage-derived vs billed Lambda cost per day, the gap and its likely causes;
 //! - [`trends`]: week-over-week change, anomaly flags, 30-day forecast.
@@ -14,6 +16,7 @@
 pub mod billed;
 pub mod cost;
 pub mod frames;
+pub mod logs;
 pub mod money;
 pub mod read;
 pub mod reconcile;
