@@ -24,9 +24,14 @@ equivalent / that plus the uncovered usage of the usage types (FOCUS: services) 
 covered in the range; reserved instances are not derived from Cost Explorer (no on-demand \
 equivalent there)";
 
-/// A ratio of two exact amounts, 4 decimals; `None` when the denominator is zero.
+/// A ratio of two exact amounts, 4 decimals (half away from zero); `None` when the denominator
+/// is zero.
 pub fn rate(num: Usd, den: Usd) -> Option<Decimal> {
-    (!den.is_zero()).then(|| (num.0 / den.0).round_dp(4))
+    (!den.is_zero()).then(|| {
+        (num.0 / den.0)
+            .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .normalize()
+    })
 }
 
 /// A day's or the range's figures from its exact sums.
@@ -47,7 +52,7 @@ pub fn figures(used: Usd, unused: Usd, covered: Usd, eligible: Usd) -> Commitmen
 }
 
 /// Build the section from the commitment frame ([`crate::analytics::frames::commitment_rows`]).
-pub(crate) fn build(rows: LazyFrame) -> Result<Commitments> {
+pub fn build(rows: LazyFrame) -> Result<Commitments> {
     let e = AnalyticsError::from;
     let rates_df = commitments::effective_rates(rows.clone()).collect().map_err(e)?;
     let sources = bill_sources(&rates_df)?;
