@@ -367,7 +367,10 @@ fn focus_commitment_columns_give_utilisation_coverage_and_effective_rates() {
         .map(Result::unwrap)
         .collect();
     assert_eq!(status.iter().filter(|s| s.as_deref() == Some("Used")).count(), 2);
-    assert_eq!(status.iter().filter(|s| s.as_deref() == Some("Unused")).count(), 1);
+    assert_eq!(
+        status.iter().filter(|s| s.as_deref() == Some("Unused")).count(),
+        1
+    );
 
     let day: Day = "2025-02-01".parse().unwrap();
     let rows = commitment_rows(store.conn(), 0, "111122223333", day, day).unwrap();

@@ -158,8 +158,10 @@ fn cost_records(db: &Path) -> u64 {
     Store::open(db)
         .unwrap()
         .conn()
-        .query_row("SELECT COUNT(*) FROM daily_cost_records", [], |r| r.get(0))
-        .unwrap()
+        .query_row("SELECT COUNT(*) FROM daily_cost_records", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap() as u64
 }
 
 fn ce_requests(r: &Value) -> u64 {
@@ -276,7 +278,11 @@ fn first_sync_stores_everything_and_a_second_adds_nothing() {
     // The default range (30 days to the last day with data) holds 29 or 30 of the cost days.
     let n = days.len() as i64;
     assert!((29..=30).contains(&n), "{n}");
-    let times = |usd: i64, cents: u32| (rust_decimal::Decimal::new(usd, cents) * rust_decimal::Decimal::from(n)).normalize().to_string();
+    let times = |usd: i64, cents: u32| {
+        (rust_decimal::Decimal::new(usd, cents) * rust_decimal::Decimal::from(n))
+            .normalize()
+            .to_string()
+    };
     assert_eq!(days[0]["commitment_usd"], "0.24");
     assert_eq!(days[0]["used_usd"], "0.18");
     assert_eq!(days[0]["unused_usd"], "0.06");

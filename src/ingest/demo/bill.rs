@@ -35,14 +35,14 @@ pub struct SavingsPlan {
     pub covers: &'static [&'static str],
 }
 
-/// $0.05 an hour covering on-demand Lambda duration at 17% off: the Lambda discount AWS
+/// $0.50 an hour covering on-demand Lambda duration at 17% off: the Lambda discount AWS
 /// publishes for Compute Savings Plans ("up to 17%", aws.amazon.com/savingsplans/compute-pricing/
 /// and aws.amazon.com/lambda/pricing/), i.e. the 3-year rate. The commitment is applied to each
 /// day's usage as a whole (the demo's bill is daily), not hour by hour as AWS does: the demo's
 /// utilisation is what an even spread of each day's usage would give. Provisioned concurrency,
 /// also covered by such plans, is left on demand to keep the demo's lines apart.
 pub const SAVINGS_PLAN: SavingsPlan = SavingsPlan {
-    usd_per_hour: "0.05",
+    usd_per_hour: "0.50",
     rate_of_on_demand: "0.83",
     usage_type: "ComputeSP:3yrNoUpfront",
     covers: &["Lambda-GB-Second", "Lambda-GB-Second-ARM"],
@@ -267,7 +267,12 @@ mod tests {
 
     #[test]
     fn the_plan_bills_exactly_its_commitment_plus_uncovered_on_demand() {
-        let (rows, records) = ledger().rows(Some(&SAVINGS_PLAN));
+        // $1.20 a day.
+        const PLAN: SavingsPlan = SavingsPlan {
+            usd_per_hour: "0.05",
+            ..SAVINGS_PLAN
+        };
+        let (rows, records) = ledger().rows(Some(&PLAN));
         let day = |n: i64| -> (Decimal, Decimal) {
             rows.iter()
                 .filter(|r| r.day == Day(n))
