@@ -347,3 +347,49 @@ fn a_focus_export_with_invalid_utf8_exits_2_with_one_positioned_message() {
         assert_eq!(std::fs::read(&db).unwrap(), before);
     }
 }
+
+#[test]
+fn focus_commitment_columns_give_utilisation_coverage_and_effective_rates() {
+    use breakeven::analytics::frames::commitment_rows;
+    use breakeven::app::analyse::commitments::build;
+    use breakeven::store::Day;
+    use polars::prelude::IntoLazy;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.sqlite");
+    assert_eq!(totals(&import(&db, &[&fixture("commitments-1.1.csv")])).0, 6);
+    let store = Store::open(&db).unwrap();
+    let status: Vec<Option<String>> = store
+        .conn()
+        .prepare("SELECT commitment_discount_status FROM focus_charges ORDER BY billed_cost, effective_cost")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(status.iter().filter(|s| s.as_deref() == Some("Used")).count(), 2);
+    assert_eq!(
+        status.iter().filter(|s| s.as_deref() == Some("Unused")).count(),
+        1
+    );
+
+    let day: Day = "2025-02-01".parse().unwrap();
+    let rows = commitment_rows(store.conn(), 0, "111122223333", day, day).unwrap();
+    let c = build(rows.lazy()).unwrap();
+    assert!(c.found);
+    let t = &c.totals[0].figures;
+    // $16.00 of commitment: $8.30 + $4.80 used, $2.90 unused.
+    assert_eq!(t.commitment_usd.exact(), "16");
+    assert_eq!(t.used_usd.exact(), "13.1");
+    assert_eq!(t.utilisation, Some(Decimal::from_str("0.8188").unwrap()));
+    // $20 list covered of $25 eligible (Lambda and Fargate; S3 was never covered).
+    assert_eq!(t.covered_on_demand_usd.exact(), "20");
+    assert_eq!(t.eligible_on_demand_usd.exact(), "25");
+    assert_eq!(t.coverage, Some(Decimal::from_str("0.8").unwrap()));
+    assert_eq!(t.saving_usd.exact(), "6.9");
+    assert_eq!(t.net_saving_usd.exact(), "4");
+    let rate = |s: &str| c.effective_rates.iter().find(|r| r.service == s).unwrap();
+    assert_eq!(rate("AWS Fargate").discount, Decimal::from_str("0.52").unwrap());
+    assert_eq!(rate("AWS Lambda").saving_usd.exact(), "1.7");
+    assert_eq!(rate("AWS Lambda").discount, Decimal::from_str("0.1133").unwrap());
+    assert_eq!(rate("Amazon Simple Storage Service").discount, Decimal::ZERO);
+}

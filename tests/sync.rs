@@ -153,6 +153,17 @@ fn total(v: &Value) -> u64 {
         .unwrap_or(0)
 }
 
+/// Rows of Cost Explorer's record-type answer stored.
+fn cost_records(db: &Path) -> u64 {
+    Store::open(db)
+        .unwrap()
+        .conn()
+        .query_row("SELECT COUNT(*) FROM daily_cost_records", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap() as u64
+}
+
 fn ce_requests(r: &Value) -> u64 {
     r["requests"]["ce:GetCostAndUsage"].as_u64().unwrap_or(0)
 }
@@ -187,7 +198,9 @@ fn first_sync_stores_everything_and_a_second_adds_nothing() {
     assert_eq!(c.metric_points, seed["metric_points"].as_u64().unwrap(), "{c:?}");
     assert_eq!(c.daily_costs, seed["cost_rows"].as_u64().unwrap());
     assert_eq!(c.cost_days, 30);
-    assert_eq!(ce_requests(&first), 1);
+    // By service and usage type, then by record type and usage type.
+    assert_eq!(ce_requests(&first), 2);
+    assert_eq!(cost_records(&db), seed["cost_record_rows"].as_u64().unwrap());
     assert_eq!(first["requests"]["sts:GetCallerIdentity"], 1);
     assert_eq!(first["requests"]["lambda:ListFunctions"], 1);
     assert_eq!(first["requests"]["lambda:ListProvisionedConcurrencyConfigs"], 6);
@@ -253,6 +266,45 @@ fn first_sync_stores_everything_and_a_second_adds_nothing() {
     assert_eq!(second["rows_written"], 0, "{second}");
     assert_eq!(ce_requests(&second), 0);
     assert_eq!(counts(&db), c);
+    assert_eq!(cost_records(&db), seed["cost_record_rows"].as_u64().unwrap());
+
+    // The Savings Plan in the record types: $0.20 on-demand covered for $0.18 of a $0.24
+    // commitment each day, and billed Lambda reconciled at its on-demand equivalent.
+    let o = crate::support::run(&["--db", db.to_str().unwrap(), "analyse", "--json"]);
+    let an: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let cm = &an["commitments"];
+    assert_eq!(cm["found"], true, "{cm}");
+    let days = cm["days"].as_array().unwrap();
+    // The default range (30 days to the last day with data) holds 29 or 30 of the cost days.
+    let n = days.len() as i64;
+    assert!((29..=30).contains(&n), "{n}");
+    let times = |usd: i64, cents: u32| {
+        (rust_decimal::Decimal::new(usd, cents) * rust_decimal::Decimal::from(n))
+            .normalize()
+            .to_string()
+    };
+    assert_eq!(days[0]["commitment_usd"], "0.24");
+    assert_eq!(days[0]["used_usd"], "0.18");
+    assert_eq!(days[0]["unused_usd"], "0.06");
+    assert_eq!(days[0]["utilisation"], "0.75");
+    assert_eq!(days[0]["covered_on_demand_usd"], "0.2");
+    // Eligible: the covered Arm duration and its uncovered $0.0144533333; requests are not.
+    assert_eq!(days[0]["eligible_on_demand_usd"], "0.2144533333");
+    assert_eq!(days[0]["coverage"], "0.9326");
+    let total = &cm["totals"][0];
+    assert_eq!(total["commitment_usd"], times(24, 2));
+    assert_eq!(total["saving_usd"], times(2, 2));
+    assert_eq!(total["net_saving_usd"], times(-4, 2));
+    let lambda = cm["effective_rates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service"] == "AWS Lambda")
+        .unwrap();
+    assert_eq!(lambda["saving_usd"], times(2, 2));
+    let reconciled_day = &an["reconciliation"]["days"].as_array().unwrap()[0];
+    let billed: f64 = reconciled_day["billed_usd"].as_str().unwrap().parse().unwrap();
+    assert!(billed >= 0.2144533333, "negation added back: {reconciled_day}");
 
     // db status shows the account, the ranges and the last sync.
     let o = crate::support::run(&["--db", db.to_str().unwrap(), "db", "status", "--json"]);
@@ -344,7 +396,7 @@ fn throttling_and_5xx_answers_are_retried() {
     let c = counts(&db);
     assert_eq!(c.metric_points, seed["metric_points"].as_u64().unwrap());
     assert_eq!(c.daily_costs, seed["cost_rows"].as_u64().unwrap());
-    assert_eq!(ce_requests(&r), 1);
+    assert_eq!(ce_requests(&r), 2);
     let stats: Value = {
         let o = Command::new(&py)
             .args(["-c", &format!("import urllib.request;print(urllib.request.urlopen('{}/__adapter/stats').read().decode())", aws.url)])

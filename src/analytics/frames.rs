@@ -352,3 +352,176 @@ fn decimal_f64(d: Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     d.to_f64().unwrap_or(0.0)
 }
+
+/// How a billed row counts for commitments, classified once on load
+/// ([`crate::analytics::commitments`] reads the `kind` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitmentKind {
+    /// On-demand usage no commitment covered.
+    Usage,
+    /// Usage a commitment covered: `on_demand` is what it would have cost, `effective` what the
+    /// commitment charged for it.
+    Covered,
+    /// Commitment paid for and not used (`effective`).
+    Unused,
+    /// Cost Explorer's `SavingsPlanNegation`: takes covered usage's on-demand cost back off the
+    /// unblended bill (`on_demand`, negative).
+    Negation,
+    /// Fees, credits, taxes, reservations' discounted usage: not part of the rates.
+    Other,
+}
+
+impl CommitmentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommitmentKind::Usage => "usage",
+            CommitmentKind::Covered => "covered",
+            CommitmentKind::Unused => "unused",
+            CommitmentKind::Negation => "negation",
+            CommitmentKind::Other => "other",
+        }
+    }
+
+    /// A Cost Explorer record type. `SavingsPlanRecurringFee`'s amortized cost is the unused
+    /// commitment (the used part is amortized onto the covered usage).
+    pub fn of_record_type(record_type: &str) -> CommitmentKind {
+        match record_type {
+            "Usage" => CommitmentKind::Usage,
+            "SavingsPlanCoveredUsage" => CommitmentKind::Covered,
+            "SavingsPlanRecurringFee" => CommitmentKind::Unused,
+            "SavingsPlanNegation" => CommitmentKind::Negation,
+            _ => CommitmentKind::Other,
+        }
+    }
+
+    /// A FOCUS charge: its `ChargeCategory` and `CommitmentDiscountStatus`.
+    pub fn of_focus(charge_category: &str, status: Option<&str>) -> CommitmentKind {
+        match (charge_category, status) {
+            ("Usage", Some("Used")) => CommitmentKind::Covered,
+            ("Usage", Some("Unused")) => CommitmentKind::Unused,
+            ("Usage", _) => CommitmentKind::Usage,
+            _ => CommitmentKind::Other,
+        }
+    }
+}
+
+/// One row of the commitment frame before it becomes a frame.
+struct CommitmentRow {
+    day: i64,
+    source: BillSource,
+    service: String,
+    key: String,
+    kind: CommitmentKind,
+    on_demand: Decimal,
+    effective: Decimal,
+}
+
+/// The bill's rows as commitments see them, for days `from..=to`: Cost Explorer's record-type
+/// rows (`daily_cost_records`) and the account's FOCUS charges. Columns: `day` (i64), `source`
+/// ([`BillSource`] word), `service`, `key` (what coverage is eligible by: the usage type for
+/// Cost Explorer, the service for FOCUS), `kind` ([`CommitmentKind`] word), and two money
+/// columns (nano-dollars): `on_demand_usd` (Cost Explorer: unblended; FOCUS: ListCost, else
+/// BilledCost) and `effective_usd` (amortized; FOCUS: EffectiveCost).
+pub fn commitment_rows(
+    c: &Connection,
+    account_id: i64,
+    account_key: &str,
+    from: Day,
+    to: Day,
+) -> Result<DataFrame> {
+    let mut out: Vec<CommitmentRow> = Vec::new();
+    for r in crate::store::costs::records(c, account_id, from, to)? {
+        out.push(CommitmentRow {
+            day: r.day.0,
+            source: BillSource::CostExplorer,
+            kind: CommitmentKind::of_record_type(&r.record_type),
+            service: r.service,
+            key: r.usage_type,
+            on_demand: r.unblended,
+            effective: r.amortized,
+        });
+    }
+    let mut st = c
+        .prepare(
+            "SELECT charge_period_start, service_name, charge_category, billed_cost, effective_cost,
+                    list_cost, commitment_discount_status
+             FROM focus_charges
+             WHERE (billing_account_id = ?1 OR sub_account_id = ?1)
+               AND charge_period_start >= ?2 AND charge_period_start < ?3",
+        )
+        .ctx("reading FOCUS commitments")?;
+    let mut rows = st
+        .query(params![account_key, from.start_unix(), to.plus(1).start_unix()])
+        .ctx("reading FOCUS commitments")?;
+    let money = |column: &'static str, s: String| {
+        Decimal::from_str(&s).map_err(|e| StoreError::Corrupt {
+            column,
+            value: s.clone(),
+            reason: e.to_string(),
+        })
+    };
+    while let Some(r) = rows.next().ctx("reading FOCUS commitments")? {
+        let category: String = r.get(2).ctx("reading FOCUS commitments")?;
+        let status: Option<String> = r.get(6).ctx("reading FOCUS commitments")?;
+        let billed = money(
+            "focus_charges.billed_cost",
+            r.get(3).ctx("reading FOCUS commitments")?,
+        )?;
+        let list: Option<String> = r.get(5).ctx("reading FOCUS commitments")?;
+        let service: String = r.get(1).ctx("reading FOCUS commitments")?;
+        out.push(CommitmentRow {
+            day: Day::from_unix(r.get(0).ctx("reading FOCUS commitments")?).0,
+            source: BillSource::Focus,
+            kind: CommitmentKind::of_focus(&category, status.as_deref()),
+            key: service.clone(),
+            service,
+            on_demand: match list {
+                Some(l) => money("focus_charges.list_cost", l)?,
+                None => billed,
+            },
+            effective: money(
+                "focus_charges.effective_cost",
+                r.get(4).ctx("reading FOCUS commitments")?,
+            )?,
+        });
+    }
+    commitment_frame(
+        &out.iter()
+            .map(|r| {
+                (
+                    r.day,
+                    r.source,
+                    r.service.as_str(),
+                    r.key.as_str(),
+                    r.kind,
+                    r.on_demand,
+                    r.effective,
+                )
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// A commitment frame (columns as [`commitment_rows`]) from (day, source, service, key, kind,
+/// on-demand, effective) tuples; tests build one directly.
+pub fn commitment_frame(
+    rows: &[(i64, BillSource, &str, &str, CommitmentKind, Decimal, Decimal)],
+) -> Result<DataFrame> {
+    let od: Vec<Decimal> = rows.iter().map(|r| r.5).collect();
+    let eff: Vec<Decimal> = rows.iter().map(|r| r.6).collect();
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new("day".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
+        Column::new(
+            "source".into(),
+            rows.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new("service".into(), rows.iter().map(|r| r.2).collect::<Vec<_>>()),
+        Column::new("key".into(), rows.iter().map(|r| r.3).collect::<Vec<_>>()),
+        Column::new(
+            "kind".into(),
+            rows.iter().map(|r| r.4.as_str()).collect::<Vec<_>>(),
+        ),
+        usd_column("on_demand_usd", &od)?,
+        usd_column("effective_usd", &eff)?,
+    ])?)
+}

@@ -10,10 +10,12 @@
 //! - [`cost`]: usage → usage-derived Lambda cost, priced by the pricing crate;
 //! - [`logs`]: REPORT-record hours → measured cold starts, INIT and memory per function;
 //! - [`billed`]: Cost Explorer and FOCUS rows → billed cost by day, service and usage type;
+//! - [`commitments`]: effective discount per service, Savings Plans utilisation and coverage;
 //! - [`reconcile`]: usage-derived vs billed Lambda cost per day, the gap and its likely causes;
 //! - [`trends`]: week-over-week change, anomaly flags, 30-day forecast.
 
 pub mod billed;
+pub mod commitments;
 pub mod cost;
 pub mod frames;
 pub mod logs;

@@ -141,7 +141,8 @@ pub struct Reconciliation {
 /// function-day's invocations and execution time (half a millisecond per request added for the
 /// rounding up to the next millisecond, which averages hide) and provisioned concurrency, priced
 /// with the catalog. Init (cold start) time is billed but not in the metrics, so a small positive
-/// difference is expected.
+/// difference is expected. The billed side is Lambda's on-demand equivalent: usage a Savings Plan
+/// covered counts at its on-demand price (the plan's saving is in `analyse`'s commitments).
 pub fn reconcile(store: &Store, catalog: &PriceCatalog, account: &str) -> Result<Reconciliation> {
     let c = store.conn();
     let id = accounts::id_of(c, account)?.ok_or_else(|| {
@@ -161,12 +162,23 @@ pub fn reconcile(store: &Store, catalog: &PriceCatalog, account: &str) -> Result
         let priced = cost::price_days(catalog, cost::PLATFORM, &configs, &days)?;
         derived = usd_values(&priced, "total_usd").map_err(e)?.into_iter().sum();
     }
+    // Billed Lambda at its on-demand equivalent: the Savings Plans negation (which takes covered
+    // usage off the unblended bill) is added back, as `analyse` reconciles it.
     let billed: Usd = match (first, last) {
-        (Some(a), Some(b)) => costs::rows(c, id, a, b)?
-            .iter()
-            .filter(|r| r.service == crate::ingest::demo::bill::SERVICE)
-            .map(|r| Usd(r.unblended))
-            .sum(),
+        (Some(a), Some(b)) => {
+            let lambda = crate::ingest::demo::bill::SERVICE;
+            let unblended: Usd = costs::rows(c, id, a, b)?
+                .iter()
+                .filter(|r| r.service == lambda)
+                .map(|r| Usd(r.unblended))
+                .sum();
+            let negation: Usd = costs::records(c, id, a, b)?
+                .iter()
+                .filter(|r| r.service == lambda && r.record_type == "SavingsPlanNegation")
+                .map(|r| Usd(r.unblended))
+                .sum();
+            unblended - negation
+        }
         _ => Usd::ZERO,
     };
     let difference_pct = if billed.is_zero() {

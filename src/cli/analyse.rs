@@ -242,6 +242,7 @@ pub fn render(an: &Analysis, days_shown: usize) -> String {
 
     o += &crate::cli::analyse_view::billed(an);
     o += &crate::cli::analyse_view::reconciliation(an, days_shown);
+    o += &crate::cli::analyse_view::commitments(an, days_shown);
     o += &crate::cli::analyse_view::trends(an);
     o
 }

@@ -1,4 +1,4 @@
-//! The billed, reconciliation and trends parts of `breakeven analyse`'s readable report.
+//! The billed, reconciliation, commitments and trends parts of `breakeven analyse`'s readable report.
 
 use crate::cli::table::{Align, Table};
 use breakeven::analytics::reconcile::ReconciledDay;
@@ -60,6 +60,88 @@ pub fn billed(an: &Analysis) -> String {
         o += &t.render();
     }
     o += "\n";
+    o
+}
+
+/// Effective rates per service, and Savings Plans utilisation and coverage per day (the last
+/// `days_shown` days with a commitment).
+pub fn commitments(an: &Analysis, days_shown: usize) -> String {
+    use breakeven::app::analyse::commitments::pct;
+    let c = &an.commitments;
+    let mut o = String::from(
+        "Commitments
+",
+    );
+    o += &format!(
+        "{}.
+",
+        c.summary
+    );
+    let discounted: Vec<_> = c
+        .effective_rates
+        .iter()
+        .filter(|r| !r.saving_usd.is_zero())
+        .collect();
+    if !discounted.is_empty() {
+        o += "
+Effective rates by service
+";
+        let mut t = Table::new(&[
+            ("Service", L),
+            ("Source", L),
+            ("On-demand", R),
+            ("Effective", R),
+            ("Saving", R),
+            ("Discount", R),
+        ]);
+        for r in discounted {
+            t.row(vec![
+                r.service.clone(),
+                r.source.to_string(),
+                r.on_demand_usd.to_string(),
+                r.effective_usd.to_string(),
+                r.saving_usd.to_string(),
+                pct(Some(r.discount)),
+            ]);
+        }
+        o += &t.render();
+    }
+    if !c.days.is_empty() {
+        let skip = c.days.len().saturating_sub(days_shown);
+        o += &format!(
+            "
+Commitment by day (last {} of {})
+",
+            c.days.len() - skip,
+            c.days.len()
+        );
+        let mut t = Table::new(&[
+            ("Day", L),
+            ("Source", L),
+            ("Commitment", R),
+            ("Used", R),
+            ("Unused", R),
+            ("Utilisation", R),
+            ("Covered (on-demand)", R),
+            ("Coverage", R),
+        ]);
+        for d in c.days.iter().skip(skip) {
+            let f = &d.figures;
+            t.row(vec![
+                d.day.to_string(),
+                d.source.to_string(),
+                f.commitment_usd.to_string(),
+                f.used_usd.to_string(),
+                f.unused_usd.to_string(),
+                pct(f.utilisation),
+                f.covered_on_demand_usd.to_string(),
+                pct(f.coverage),
+            ]);
+        }
+        o += &t.render();
+    }
+    o += "
+";
     o
 }
 

@@ -2,7 +2,7 @@
 //! with the cursors that say it was fetched, and the one format of those cursors.
 
 use crate::model::logs::{LogHour, LogsCursor};
-use crate::model::records::{AccountRecord, DailyCost, FunctionRecord};
+use crate::model::records::{AccountRecord, CostRecord, DailyCost, FunctionRecord};
 use crate::model::Day;
 
 /// One unit of fetched data, written atomically with the cursor that says it was fetched.
@@ -43,6 +43,8 @@ pub enum Batch {
     Costs {
         account: String,
         rows: Vec<DailyCost>,
+        /// The same days by record type (`None`: not asked for; the days keep no record types).
+        records: Option<Vec<CostRecord>>,
         /// Each day fetched and whether the provider still calls it estimated.
         days: Vec<(Day, bool)>,
         /// Unix seconds.

@@ -84,6 +84,30 @@ pub struct DailyCost {
     pub estimated: bool,
 }
 
+/// One day's cost of one Cost Explorer record type and usage type: how the bill splits into
+/// usage, Savings Plans covered usage and its negation, commitment fees, credits…
+///
+/// What the two amounts mean per record type (Cost Explorer): `SavingsPlanCoveredUsage` has the
+/// on-demand cost as unblended and the Savings Plan's effective cost as amortized;
+/// `SavingsPlanNegation` takes the on-demand cost back (unblended, negative; amortized 0);
+/// `SavingsPlanRecurringFee` is the whole commitment unblended and its unused part amortized.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CostRecord {
+    pub day: Day,
+    /// Cost Explorer's `RECORD_TYPE`, e.g. `Usage`, `SavingsPlanCoveredUsage`.
+    pub record_type: String,
+    pub usage_type: String,
+    /// The service of the usage type that day (from the SERVICE × USAGE_TYPE rows), or empty.
+    pub service: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub unblended: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amortized: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub usage_quantity: Decimal,
+    pub usage_unit: String,
+}
+
 /// A day already fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FetchedDay {
@@ -91,6 +115,9 @@ pub struct FetchedDay {
     pub estimated: bool,
     /// Unix seconds.
     pub fetched_at: i64,
+    /// Its record types ([`CostRecord`]) were fetched too (false for days stored by a version
+    /// that did not ask for them).
+    pub record_types: bool,
 }
 
 // FOCUS billing exports: `ingest::focus` reads and validates them (and says what a charge key is);
@@ -140,6 +167,21 @@ pub struct FocusCharge {
     pub currency: String,
     /// Compact JSON object text.
     pub tags: Option<String>,
+    /// The commitment (Savings Plan, reservation…) that applies to the charge, if any.
+    pub commitment: Option<CommitmentDiscount>,
+}
+
+/// FOCUS's `CommitmentDiscount*` columns of a charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitmentDiscount {
+    /// `CommitmentDiscountId`, e.g. a Savings Plan's ARN.
+    pub id: String,
+    /// `CommitmentDiscountType`, provider-specific, e.g. `Savings Plan`, `Reserved Instance`.
+    pub kind: Option<String>,
+    /// `CommitmentDiscountStatus`: `Used` or `Unused`.
+    pub status: Option<String>,
+    /// `CommitmentDiscountCategory`: `Spend` or `Usage`.
+    pub category: Option<String>,
 }
 
 /// A whole validated file.

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-pub use crate::model::records::{DailyCost, FetchedDay};
+pub use crate::model::records::{CostRecord, DailyCost, FetchedDay};
 
 /// Upsert cost rows; returns rows inserted or changed (unchanged rows count 0).
 pub fn upsert_all(c: &Connection, account_id: i64, rows: &[DailyCost]) -> Result<usize> {
@@ -74,40 +74,151 @@ pub fn remove_other_rows(c: &Connection, account_id: i64, day: Day, keep: &[(&st
     Ok(n)
 }
 
-/// Record that `day` was fetched at `fetched_at` (Unix seconds); returns rows inserted or changed.
+/// Replace one day's record-type rows with `keep` (the day's rows as fetched): rows no longer
+/// there are deleted, new or changed ones written. Returns rows inserted, changed or deleted
+/// (unchanged rows count 0, so a re-fetch of a final day writes nothing).
+pub fn replace_records(c: &Connection, account_id: i64, day: Day, keep: &[&CostRecord]) -> Result<usize> {
+    let day_text = day.to_string();
+    let mut st = c
+        .prepare_cached(
+            "SELECT record_type, usage_type FROM daily_cost_records WHERE account_id = ?1 AND day = ?2",
+        )
+        .ctx("listing a day's cost records")?;
+    let stored: Vec<(String, String)> = st
+        .query_map(params![account_id, day_text], |r| Ok((r.get(0)?, r.get(1)?)))
+        .ctx("listing a day's cost records")?
+        .collect::<std::result::Result<_, _>>()
+        .ctx("listing a day's cost records")?;
+    let mut del = c
+        .prepare_cached(
+            "DELETE FROM daily_cost_records WHERE account_id = ?1 AND day = ?2 AND record_type = ?3 AND usage_type = ?4",
+        )
+        .ctx("preparing a cost record delete")?;
+    let mut n = 0;
+    for (rt, ut) in &stored {
+        if !keep.iter().any(|r| &r.record_type == rt && &r.usage_type == ut) {
+            n += del
+                .execute(params![account_id, day_text, rt, ut])
+                .ctx("deleting a cost record")?;
+        }
+    }
+    let mut up = c
+        .prepare_cached(
+            "INSERT INTO daily_cost_records (account_id, day, record_type, usage_type, service, unblended,
+               amortized, usage_quantity, usage_unit)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (account_id, day, record_type, usage_type) DO UPDATE SET
+               service = excluded.service, unblended = excluded.unblended, amortized = excluded.amortized,
+               usage_quantity = excluded.usage_quantity, usage_unit = excluded.usage_unit
+             WHERE (service, unblended, amortized, usage_quantity, usage_unit)
+               IS NOT (excluded.service, excluded.unblended, excluded.amortized, excluded.usage_quantity,
+                       excluded.usage_unit)",
+        )
+        .ctx("preparing the cost record upsert")?;
+    for r in keep {
+        n += up
+            .execute(params![
+                account_id,
+                day_text,
+                r.record_type,
+                r.usage_type,
+                r.service,
+                r.unblended.normalize().to_string(),
+                r.amortized.normalize().to_string(),
+                r.usage_quantity.normalize().to_string(),
+                r.usage_unit,
+            ])
+            .ctx("saving a cost record")?;
+    }
+    Ok(n)
+}
+
+/// Record-type rows of an account in `[from, to]`, ordered by day, record type and usage type.
+pub fn records(c: &Connection, account_id: i64, from: Day, to: Day) -> Result<Vec<CostRecord>> {
+    let mut st = c
+        .prepare_cached(
+            "SELECT day, record_type, usage_type, service, unblended, amortized, usage_quantity, usage_unit
+             FROM daily_cost_records WHERE account_id = ?1 AND day >= ?2 AND day <= ?3
+             ORDER BY day, record_type, usage_type",
+        )
+        .ctx("reading cost records")?;
+    let raw = st
+        .query_map(params![account_id, from.to_string(), to.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })
+        .ctx("reading cost records")?;
+    let mut out = Vec::new();
+    for row in raw {
+        let (day, record_type, usage_type, service, unblended, amortized, qty, unit) =
+            row.ctx("reading cost records")?;
+        out.push(CostRecord {
+            day: parse_day(&day)?,
+            record_type,
+            usage_type,
+            service,
+            unblended: parse_decimal("daily_cost_records.unblended", &unblended)?,
+            amortized: parse_decimal("daily_cost_records.amortized", &amortized)?,
+            usage_quantity: parse_decimal("daily_cost_records.usage_quantity", &qty)?,
+            usage_unit: unit,
+        });
+    }
+    Ok(out)
+}
+
+/// Record that `day` was fetched at `fetched_at` (Unix seconds), with its record types or not;
+/// returns rows inserted or changed.
 pub fn mark_fetched(
     c: &Connection,
     account_id: i64,
     day: Day,
     estimated: bool,
     fetched_at: i64,
+    record_types: bool,
 ) -> Result<usize> {
     c.prepare_cached(
-        "INSERT INTO cost_days (account_id, day, estimated, fetched_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (account_id, day) DO UPDATE SET estimated = excluded.estimated, fetched_at = excluded.fetched_at",
+        "INSERT INTO cost_days (account_id, day, estimated, fetched_at, record_types) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (account_id, day) DO UPDATE SET estimated = excluded.estimated,
+           fetched_at = excluded.fetched_at, record_types = excluded.record_types",
     )
     .ctx("preparing the cost-day upsert")?
-    .execute(params![account_id, day.to_string(), estimated, fetched_at])
+    .execute(params![account_id, day.to_string(), estimated, fetched_at, record_types])
     .ctx("marking a day fetched")
 }
 
 /// Days fetched for an account, oldest first.
 pub fn fetched_days(c: &Connection, account_id: i64) -> Result<Vec<FetchedDay>> {
     let mut st = c
-        .prepare_cached("SELECT day, estimated, fetched_at FROM cost_days WHERE account_id = ?1 ORDER BY day")
+        .prepare_cached(
+            "SELECT day, estimated, fetched_at, record_types FROM cost_days WHERE account_id = ?1 ORDER BY day",
+        )
         .ctx("listing fetched days")?;
     let rows = st
         .query_map([account_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, i64>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
         })
         .ctx("listing fetched days")?;
     let mut out = Vec::new();
     for row in rows {
-        let (day, estimated, fetched_at) = row.ctx("listing fetched days")?;
+        let (day, estimated, fetched_at, record_types) = row.ctx("listing fetched days")?;
         out.push(FetchedDay {
             day: parse_day(&day)?,
             estimated,
             fetched_at,
+            record_types,
         });
     }
     Ok(out)

@@ -44,8 +44,11 @@ pub fn insert_file<'f>(
             "INSERT INTO focus_charges (charge_key, import_id, provider, billing_account_id, sub_account_id,
                service_name, service_category, charge_category, resource_id, region_id,
                charge_period_start, charge_period_end, billing_period_start, billing_period_end,
-               billed_cost, effective_cost, list_cost, contracted_cost, currency, tags)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+               billed_cost, effective_cost, list_cost, contracted_cost, currency, tags,
+               commitment_discount_id, commitment_discount_type, commitment_discount_status,
+               commitment_discount_category)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                     ?21, ?22, ?23, ?24)
              ON CONFLICT (charge_key) DO NOTHING",
         )
         .ctx("preparing the charge insert")?;
@@ -73,6 +76,10 @@ pub fn insert_file<'f>(
                 ch.contracted_cost.map(|d| d.to_string()),
                 ch.currency,
                 ch.tags,
+                ch.commitment.as_ref().map(|m| m.id.as_str()),
+                ch.commitment.as_ref().and_then(|m| m.kind.as_deref()),
+                ch.commitment.as_ref().and_then(|m| m.status.as_deref()),
+                ch.commitment.as_ref().and_then(|m| m.category.as_deref()),
             ])
             .ctx("saving a FOCUS charge")?;
         if n == 1 {

@@ -189,6 +189,33 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (function_id, hour)
     ) WITHOUT ROWID;
     "#,
+    // 4: commitments in the bill. Cost Explorer rows by record type (Savings Plans covered usage,
+    // negation, fees, credits…), whether a fetched day has them, and FOCUS's commitment columns.
+    // Days fetched before this version have no record types: their flag is 0, so the next sync
+    // asks for them once more.
+    r#"
+    -- One day's cost of one record type (RECORD_TYPE) and usage type, as Cost Explorer groups it.
+    CREATE TABLE daily_cost_records (
+        account_id     INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        day            TEXT NOT NULL,
+        -- e.g. Usage, SavingsPlanCoveredUsage, SavingsPlanNegation, SavingsPlanRecurringFee.
+        record_type    TEXT NOT NULL,
+        usage_type     TEXT NOT NULL,
+        -- The service the day's SERVICE × USAGE_TYPE rows give the usage type ('' if none).
+        service        TEXT NOT NULL,
+        -- Exact decimal strings, USD.
+        unblended      TEXT NOT NULL,
+        amortized      TEXT NOT NULL,
+        usage_quantity TEXT NOT NULL,
+        usage_unit     TEXT NOT NULL,
+        PRIMARY KEY (account_id, day, record_type, usage_type)
+    ) WITHOUT ROWID;
+    ALTER TABLE cost_days ADD COLUMN record_types INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE focus_charges ADD COLUMN commitment_discount_id TEXT;
+    ALTER TABLE focus_charges ADD COLUMN commitment_discount_type TEXT;
+    ALTER TABLE focus_charges ADD COLUMN commitment_discount_status TEXT;
+    ALTER TABLE focus_charges ADD COLUMN commitment_discount_category TEXT;
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -5,7 +5,7 @@
 //! any point loses at most the batch in flight, and the next run asks for exactly what is missing.
 //! Applying the same batch twice changes nothing the second time (every write is an upsert).
 
-use crate::model::records::FetchedDay;
+use crate::model::records::{CostRecord, FetchedDay};
 use crate::model::{Batch, LogsCursor, MetricsCursor, SyncState};
 use crate::store::{accounts, costs, functions, logs, metrics, sync_runs, Result, Store, StoreError};
 use rusqlite::{Connection, Transaction};
@@ -143,6 +143,7 @@ pub fn apply_in(tx: &Transaction<'_>, batch: &Batch) -> Result<u64> {
         Batch::Costs {
             account,
             rows: list,
+            records,
             days,
             fetched_at,
         } => {
@@ -156,8 +157,14 @@ pub fn apply_in(tx: &Transaction<'_>, batch: &Batch) -> Result<u64> {
                 rows += costs::remove_other_rows(tx, id, *day, &keep)? as u64;
             }
             rows += costs::upsert_all(tx, id, list)? as u64;
+            if let Some(records) = records {
+                for (day, _) in days {
+                    let keep: Vec<&CostRecord> = records.iter().filter(|r| r.day == *day).collect();
+                    rows += costs::replace_records(tx, id, *day, &keep)? as u64;
+                }
+            }
             for (day, estimated) in days {
-                costs::mark_fetched(tx, id, *day, *estimated, *fetched_at)?;
+                costs::mark_fetched(tx, id, *day, *estimated, *fetched_at, records.is_some())?;
             }
         }
     }
@@ -253,6 +260,7 @@ mod tests {
                     usage_unit: "Lambda-GB-Second".into(),
                     estimated: true,
                 }],
+                records: None,
                 days: vec![(day, true)],
                 fetched_at: 1_767_312_000,
             },

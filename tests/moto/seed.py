@@ -153,40 +153,59 @@ def main():
     for i in range(0, len(data), 500):
         cw.put_metric_data(Namespace="AWS/Lambda", MetricData=data[i : i + 500])
 
+    # Cost Explorer answers per request body, in the order they are queued: the sync asks for
+    # SERVICE x USAGE_TYPE, then RECORD_TYPE x USAGE_TYPE. A $0.01/hour Compute Savings Plan
+    # covers $0.20 of on-demand Arm duration a day at $0.18 (10% off keeps the figures round):
+    # $0.06 of its $0.24 a day goes unused.
     today = midnight // DAY
-    results = []
+    by_service, by_record = [], []
+    ut_arm = "Lambda-GB-Second-ARM"
     for d in range(today - args.cost_days, today):
         day = datetime.fromtimestamp(d * DAY, tz=timezone.utc).strftime("%Y-%m-%d")
         nxt = datetime.fromtimestamp((d + 1) * DAY, tz=timezone.utc).strftime("%Y-%m-%d")
-        groups = []
-        for service, usage_type, amount, qty, unit in [
-            ("AWS Lambda", "Request", "0.0000002" if d % 2 else "0.0124", "62000", "Requests"),
-            ("AWS Lambda", "Lambda-GB-Second-ARM", "0.2144533333", "16084", "Lambda-GB-Second"),
-            ("Amazon CloudWatch", "CW:GMD-Metrics", "0.01", "1000", "Metrics"),
-        ]:
-            groups.append(
+        request = "0.0000002" if d % 2 else "0.0124"
+        # (first key, usage type, unblended, amortized, quantity, unit)
+        service_rows = [
+            ("AWS Lambda", "Request", request, request, "62000", "Requests"),
+            # On demand $0.2144533333, of which $0.20 covered (unblended net of the negation).
+            ("AWS Lambda", ut_arm, "0.0144533333", "0.1944533333", "16084", "Lambda-GB-Second"),
+            ("Amazon CloudWatch", "CW:GMD-Metrics", "0.01", "0.01", "1000", "Metrics"),
+            ("Savings Plans for AWS Compute usage", "ComputeSP:1yrNoUpfront", "0.24", "0.06", "24", "Hrs"),
+        ]
+        record_rows = [
+            ("Usage", "Request", request, request, "62000", "Requests"),
+            ("Usage", ut_arm, "0.0144533333", "0.0144533333", "1084", "Lambda-GB-Second"),
+            ("SavingsPlanCoveredUsage", ut_arm, "0.2", "0.18", "15000", "Lambda-GB-Second"),
+            ("SavingsPlanNegation", ut_arm, "-0.2", "0", "0", "Lambda-GB-Second"),
+            ("Usage", "CW:GMD-Metrics", "0.01", "0.01", "1000", "Metrics"),
+            ("SavingsPlanRecurringFee", "ComputeSP:1yrNoUpfront", "0.24", "0.06", "24", "Hrs"),
+        ]
+        for rows, out in [(service_rows, by_service), (record_rows, by_record)]:
+            groups = [
                 {
-                    "Keys": [service, usage_type],
+                    "Keys": [first, usage_type],
                     "Metrics": {
-                        "UnblendedCost": {"Amount": amount, "Unit": "USD"},
-                        "AmortizedCost": {"Amount": amount, "Unit": "USD"},
+                        "UnblendedCost": {"Amount": unblended, "Unit": "USD"},
+                        "AmortizedCost": {"Amount": amortized, "Unit": "USD"},
                         "UsageQuantity": {"Amount": qty, "Unit": unit},
                     },
                 }
+                for first, usage_type, unblended, amortized, qty, unit in rows
+            ]
+            out.append(
+                {"TimePeriod": {"Start": day, "End": nxt}, "Total": {}, "Groups": groups, "Estimated": d >= today - 2}
             )
-        results.append(
-            {"TimePeriod": {"Start": day, "End": nxt}, "Total": {}, "Groups": groups, "Estimated": d >= today - 2}
-        )
     post(
         args,
         "/moto-api/static/ce/cost-and-usage-results",
         {
             "results": [
                 {
-                    "GroupDefinitions": [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}],
+                    "GroupDefinitions": [{"Type": "DIMENSION", "Key": first}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}],
                     "ResultsByTime": results,
                     "DimensionValueAttributes": [],
                 }
+                for first, results in [("SERVICE", by_service), ("RECORD_TYPE", by_record)]
             ]
         },
     )
@@ -201,7 +220,8 @@ def main():
                 "functions": names,
                 "provisioned_function": pc_function,
                 "metric_points": points,
-                "cost_rows": 3 * args.cost_days,
+                "cost_rows": 4 * args.cost_days,
+                "cost_record_rows": 6 * args.cost_days,
                 "probe": probe,
             }
         )

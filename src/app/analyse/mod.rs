@@ -16,6 +16,7 @@ use breakeven_simulator::pricing::{CostBreakdown, PriceCatalog, Usage, Usd};
 use polars::prelude::*;
 use serde::Serialize;
 
+pub mod commitments;
 pub mod functions;
 pub mod model;
 pub mod reconciliation;
@@ -160,8 +161,15 @@ pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> R
     let billed_total: Usd = by_service.iter().map(|s| s.cost_usd).sum();
     // Reconciliation and the free-tier credit follow Lambda's bill; an imported trace has no
     // bill and is priced on another platform.
+    let commitment_rows = frames::commitment_rows(c, account_id, &key, from, to)?;
     let (reconciliation, free_tier) = if platform == cost::PLATFORM {
-        reconciliation::build(catalog, &region, &fs.costs, billed_frame.clone().lazy())?
+        reconciliation::build(
+            catalog,
+            &region,
+            &fs.costs,
+            billed_frame.clone().lazy(),
+            commitment_rows.clone().lazy(),
+        )?
     } else {
         (reconciliation::empty(), Usd::ZERO)
     };
@@ -206,6 +214,7 @@ pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> R
             by_day: billed_rows(&by_day)?,
         },
         reconciliation,
+        commitments: commitments::build(commitment_rows.lazy())?,
         trends,
     })
 }

@@ -9,11 +9,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// How the figures are derived, stated with every analysis.
-const METHODS: [&str; 5] = [
+const METHODS: [&str; 6] = [
     "usage-derived cost: each function-day's Invocations and Duration metrics (plus provisioned concurrency from the inventory) priced with the catalog, without the free tier; execution time adds 0.5 ms per request for Lambda's rounding up to the next millisecond",
     "INIT (cold-start) time is billed by Lambda but is not a CloudWatch metric: usage-derived init cost is 0, and the difference shows in reconciliation",
     "duration p50/p99 of a day or range: the invocation-weighted mean of the stored periods' percentiles",
     "billed cost: Cost Explorer rows (unblended) and FOCUS charges (BilledCost, on the day their charge period starts); Cost Explorer wins on days with both",
+    "reconciliation compares usage-derived cost with billed Lambda at its on-demand equivalent: Savings Plans negation rows are added back, and what the plan saves shows under commitments",
     "where the same hour is stored at two periods, the finest period is used",
 ];
 
@@ -56,7 +57,79 @@ pub struct Analysis {
     pub function_days: Vec<FunctionDay>,
     pub billed: Billed,
     pub reconciliation: Reconciliation,
+    /// Effective rates and commitments read from the bill.
+    pub commitments: Commitments,
     pub trends: Trends,
+}
+
+/// What commitments (Savings Plans, reservations, FOCUS commitment discounts) do in the bill.
+#[derive(Debug, Clone, Serialize)]
+pub struct Commitments {
+    /// Whether the bill shows any commitment (covered usage or commitment paid for).
+    pub found: bool,
+    /// One line for people: "no commitment in the bill", or the range's utilisation and coverage.
+    pub summary: String,
+    /// How each figure is derived, in plain words.
+    pub method: String,
+    /// Per bill source and service with on-demand usage, largest saving first.
+    pub effective_rates: Vec<EffectiveRate>,
+    /// Over the range, per bill source with a commitment.
+    pub totals: Vec<CommitmentTotals>,
+    /// Per bill source and day with a commitment.
+    pub days: Vec<CommitmentDay>,
+}
+
+/// A service's usage at on-demand (list) price against what it effectively cost.
+#[derive(Debug, Clone, Serialize)]
+pub struct EffectiveRate {
+    pub source: BillSource,
+    pub service: String,
+    /// Cost Explorer: unblended cost of usage and covered usage; FOCUS: ListCost.
+    pub on_demand_usd: Usd,
+    /// Cost Explorer: amortized cost; FOCUS: EffectiveCost.
+    pub effective_usd: Usd,
+    /// on-demand − effective.
+    pub saving_usd: Usd,
+    /// 1 − effective / on-demand (0.17 = 17% off), 4 decimals.
+    pub discount: Decimal,
+}
+
+/// A commitment's use and coverage, of a day or the range.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitmentFigures {
+    /// Total commitment: used + unused.
+    pub commitment_usd: Usd,
+    /// Commitment spent on covered usage.
+    pub used_usd: Usd,
+    /// Commitment paid and not used (lost).
+    pub unused_usd: Usd,
+    /// used / commitment, 4 decimals; null without commitment.
+    pub utilisation: Option<Decimal>,
+    /// On-demand equivalent of the covered usage.
+    pub covered_on_demand_usd: Usd,
+    /// On-demand equivalent of the usage a commitment could cover (see `method`).
+    pub eligible_on_demand_usd: Usd,
+    /// covered / eligible, 4 decimals; null without eligible usage.
+    pub coverage: Option<Decimal>,
+    /// covered on-demand − used: what the commitment saved on the usage it covered.
+    pub saving_usd: Usd,
+    /// saving − unused: what the commitment saved net of its waste (negative: it cost more).
+    pub net_saving_usd: Usd,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitmentTotals {
+    pub source: BillSource,
+    #[serde(flatten)]
+    pub figures: CommitmentFigures,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitmentDay {
+    pub source: BillSource,
+    pub day: Day,
+    #[serde(flatten)]
+    pub figures: CommitmentFigures,
 }
 
 /// Usage-derived cost split into what Lambda bills for.

@@ -7,7 +7,7 @@ use crate::analytics::read::{bools, f64s_or_zero, i64s};
 use crate::analytics::reconcile::{
     self, DayFigures, DayStatus, UnitPrices, TOLERANCE_MIN_USD, TOLERANCE_PCT,
 };
-use crate::analytics::{billed, AnalyticsError};
+use crate::analytics::{billed, commitments, AnalyticsError};
 use crate::app::analyse::model::Reconciliation;
 use crate::app::error::Result;
 use crate::store::Day;
@@ -90,18 +90,20 @@ pub(crate) fn empty() -> Reconciliation {
     }
 }
 
-/// Reconcile every day of the range. Returns the section and the account's free-tier credit
+/// Reconcile every day of the range, billed Lambda at its on-demand equivalent (Savings Plans
+/// negation added back: see [`commitments::on_demand_lambda_days`]). Returns the section and the account's free-tier credit
 /// over the range (positive).
 pub(crate) fn build(
     catalog: &PriceCatalog,
     region: &str,
     costs: &DataFrame,
     billed_frame: LazyFrame,
+    commitment_rows: LazyFrame,
 ) -> Result<(Reconciliation, Usd)> {
     let e = AnalyticsError::from;
     let joined = reconcile::join_days(
         derived_days(costs.clone().lazy()),
-        billed::lambda_days(billed_frame),
+        commitments::on_demand_lambda_days(billed::lambda_days(billed_frame), commitment_rows),
     )
     .collect()
     .map_err(e)?;

@@ -1,5 +1,12 @@
 //! Daily costs through Cost Explorer `GetCostAndUsage` (DAILY, grouped by SERVICE and
-//! USAGE_TYPE; UnblendedCost, AmortizedCost and UsageQuantity).
+//! USAGE_TYPE; UnblendedCost, AmortizedCost and UsageQuantity), and the same days again grouped
+//! by RECORD_TYPE and USAGE_TYPE: Cost Explorer groups by two dimensions at most, and the record
+//! types (Savings Plans covered usage, negation and fees, RI fees, credits…) are what commitments
+//! are read from. Each record row takes its service from the first answer's rows of that day.
+//!
+//! `GetSavingsPlansUtilization` and `GetSavingsPlansCoverage` are not called: they would add two
+//! paid requests per range for figures the record types already give per day (see
+//! `analytics::commitments`).
 //!
 //! Every request costs the account $0.01, so a sync asks only for days it has not fetched, plus
 //! recent days again: the last 3 days and any day AWS still marked `Estimated`, at most once per
@@ -8,7 +15,7 @@
 
 use crate::ingest::aws::{call, AwsSource, Task};
 use crate::ingest::{Batch, Cancel, IngestError, Pulled, StoredState, SyncStage};
-use crate::model::records::{DailyCost, FetchedDay};
+use crate::model::records::{CostRecord, DailyCost, FetchedDay};
 use crate::model::Day;
 use aws_sdk_costexplorer::types::{
     DateInterval, Granularity, GroupDefinition, GroupDefinitionType, ResultByTime,
@@ -26,6 +33,8 @@ pub const REQUEST_PRICE_USD: &str = "0.01";
 const UNBLENDED: &str = "UnblendedCost";
 const AMORTIZED: &str = "AmortizedCost";
 const USAGE: &str = "UsageQuantity";
+/// `GetCostAndUsage` requests per range of days (plus pages): by service, then by record type.
+pub const REQUESTS_PER_RANGE: u64 = 2;
 
 /// Days `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,13 +43,15 @@ pub struct DayRange {
     pub end: Day,
 }
 
-/// Days of the last `days` before `today` that need fetching, given what is stored.
+/// Days of the last `days` before `today` that need fetching, given what is stored. A day
+/// stored without its record types (by an earlier version) is fetched once more.
 pub fn days_to_fetch(today: Day, days: u32, fetched: &[FetchedDay], now: i64, refresh: bool) -> Vec<Day> {
     let first = today.plus(-i64::from(days));
     (first.0..today.0)
         .map(Day)
         .filter(|d| match fetched.iter().find(|f| f.day == *d) {
             None => true,
+            Some(f) if !f.record_types => true,
             Some(f) => {
                 let revisable = f.estimated || d.0 >= today.0 - RECENT_DAYS;
                 revisable && (refresh || now - f.fetched_at >= REFRESH_AFTER_S)
@@ -78,7 +89,7 @@ impl AwsSource {
             self.opts.refresh_costs,
         );
         let rs = ranges(&days);
-        let n = rs.len() as u64;
+        let n = rs.len() as u64 * REQUESTS_PER_RANGE;
         let cost = Decimal::from_str(REQUEST_PRICE_USD).unwrap_or_default() * Decimal::from(n);
         let note = if rs.is_empty() {
             format!(
@@ -96,7 +107,12 @@ impl AwsSource {
         for range in rs {
             self.tasks.push_back(Task::Costs { profile: p, range });
         }
-        let step = self.step(SyncStage::Costs, n, 0, format!("{} day(s) to fetch", days.len()));
+        let step = self.step(
+            SyncStage::Costs,
+            n / REQUESTS_PER_RANGE,
+            0,
+            format!("{} day(s) to fetch", days.len()),
+        );
         Ok(Pulled {
             batch: None,
             step,
@@ -120,47 +136,55 @@ impl AwsSource {
             .build()
             .map_err(|e| IngestError::Config(e.to_string()))?;
         let mut rows = Vec::new();
+        let mut records = Vec::new();
         let mut estimated_days = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            cancel.check()?;
-            let req = client
-                .get_cost_and_usage()
-                .time_period(period.clone())
-                .granularity(Granularity::Daily)
-                .metrics(UNBLENDED)
-                .metrics(AMORTIZED)
-                .metrics(USAGE)
-                .group_by(
-                    GroupDefinition::builder()
-                        .r#type(GroupDefinitionType::Dimension)
-                        .key("SERVICE")
-                        .build(),
-                )
-                .group_by(
-                    GroupDefinition::builder()
-                        .r#type(GroupDefinitionType::Dimension)
-                        .key("USAGE_TYPE")
-                        .build(),
-                )
-                .set_next_page_token(token.take());
-            let out = call(
-                &self.runtime,
-                &mut self.requests,
-                &label,
-                "ce:GetCostAndUsage",
-                req.send(),
-            )?;
-            for r in out.results_by_time() {
-                let (day, estimated, mut day_rows) = parse_result(r)?;
-                if estimated {
-                    estimated_days.push(day);
+        for by_record_type in [false, true] {
+            let mut token: Option<String> = None;
+            loop {
+                cancel.check()?;
+                let first_key = if by_record_type { "RECORD_TYPE" } else { "SERVICE" };
+                let req = client
+                    .get_cost_and_usage()
+                    .time_period(period.clone())
+                    .granularity(Granularity::Daily)
+                    .metrics(UNBLENDED)
+                    .metrics(AMORTIZED)
+                    .metrics(USAGE)
+                    .group_by(
+                        GroupDefinition::builder()
+                            .r#type(GroupDefinitionType::Dimension)
+                            .key(first_key)
+                            .build(),
+                    )
+                    .group_by(
+                        GroupDefinition::builder()
+                            .r#type(GroupDefinitionType::Dimension)
+                            .key("USAGE_TYPE")
+                            .build(),
+                    )
+                    .set_next_page_token(token.take());
+                let out = call(
+                    &self.runtime,
+                    &mut self.requests,
+                    &label,
+                    "ce:GetCostAndUsage",
+                    req.send(),
+                )?;
+                for r in out.results_by_time() {
+                    let (day, estimated, mut day_rows) = parse_result(r)?;
+                    if by_record_type {
+                        records.extend(record_rows(&day_rows, &rows));
+                    } else {
+                        if estimated {
+                            estimated_days.push(day);
+                        }
+                        rows.append(&mut day_rows);
+                    }
                 }
-                rows.append(&mut day_rows);
-            }
-            match out.next_page_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
+                match out.next_page_token() {
+                    Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                    _ => break,
+                }
             }
         }
         let days: Vec<(Day, bool)> = (range.start.0..range.end.0)
@@ -170,12 +194,19 @@ impl AwsSource {
             SyncStage::Costs,
             0,
             1,
-            format!("{} to {}: {} rows", range.start, range.end.plus(-1), rows.len()),
+            format!(
+                "{} to {}: {} rows, {} by record type",
+                range.start,
+                range.end.plus(-1),
+                rows.len(),
+                records.len()
+            ),
         );
         Ok(Pulled {
             batch: Some(Batch::Costs {
                 account,
                 rows,
+                records: Some(records),
                 days,
                 fetched_at: self.opts.now,
             }),
@@ -199,7 +230,7 @@ pub fn parse_result(r: &ResultByTime) -> Result<(Day, bool, Vec<DailyCost>), Ing
         let keys = g.keys();
         let (Some(service), Some(usage_type)) = (keys.first(), keys.get(1)) else {
             return Err(bad(format!(
-                "group of {day} without SERVICE and USAGE_TYPE keys: {keys:?}"
+                "group of {day} without its two keys (SERVICE or RECORD_TYPE, then USAGE_TYPE): {keys:?}"
             )));
         };
         let metric = |name: &str| -> Result<(Decimal, String), IngestError> {
@@ -233,6 +264,39 @@ pub fn parse_result(r: &ResultByTime) -> Result<(Day, bool, Vec<DailyCost>), Ing
     Ok((day, estimated, rows))
 }
 
+/// Rows of the RECORD_TYPE × USAGE_TYPE answer (parsed as [`parse_result`] does, the record type
+/// in `service`) as [`CostRecord`]s, each given the service that `by_service` (the SERVICE ×
+/// USAGE_TYPE rows) bills the usage type under that day: the one with the largest amount when
+/// several do, empty when none does.
+pub fn record_rows(parsed: &[DailyCost], by_service: &[DailyCost]) -> Vec<CostRecord> {
+    parsed
+        .iter()
+        .map(|r| {
+            let service = by_service
+                .iter()
+                .filter(|s| s.day == r.day && s.usage_type == r.usage_type)
+                .max_by(|a, b| {
+                    a.unblended
+                        .abs()
+                        .cmp(&b.unblended.abs())
+                        .then_with(|| b.service.cmp(&a.service))
+                })
+                .map(|s| s.service.clone())
+                .unwrap_or_default();
+            CostRecord {
+                day: r.day,
+                record_type: r.service.clone(),
+                usage_type: r.usage_type.clone(),
+                service,
+                unblended: r.unblended,
+                amortized: r.amortized,
+                usage_quantity: r.usage_quantity,
+                usage_unit: r.usage_unit.clone(),
+            }
+        })
+        .collect()
+}
+
 /// Cost Explorer amounts are decimal strings, sometimes in exponent form (`1.2E-7`).
 fn parse_amount(s: &str) -> Result<Decimal, String> {
     Decimal::from_str(s)
@@ -249,6 +313,7 @@ mod tests {
             day,
             estimated,
             fetched_at,
+            record_types: true,
         }
     }
 
@@ -283,6 +348,59 @@ mod tests {
                 end: Day(19_981)
             }]
         );
+    }
+
+    #[test]
+    fn days_stored_without_record_types_are_fetched_once_more() {
+        let today = Day(20_000);
+        let now = today.start_unix() + 12 * 3600;
+        let mut all: Vec<FetchedDay> = (19_990..20_000).map(|d| f(Day(d), false, now - 3600)).collect();
+        all[2].record_types = false;
+        assert_eq!(days_to_fetch(today, 10, &all, now, false), vec![Day(19_992)]);
+    }
+
+    #[test]
+    fn record_rows_take_the_service_billing_their_usage_type_that_day() {
+        let row = |day: i64, first: &str, ut: &str, amount: i64| DailyCost {
+            day: Day(day),
+            service: first.into(),
+            usage_type: ut.into(),
+            unblended: Decimal::new(amount, 2),
+            amortized: Decimal::new(amount, 2),
+            currency: "USD".into(),
+            usage_quantity: Decimal::ONE,
+            usage_unit: String::new(),
+            estimated: false,
+        };
+        let by_service = [
+            row(1, "AWS Lambda", "Lambda-GB-Second", 500),
+            row(
+                1,
+                "Savings Plans for AWS Compute usage",
+                "ComputeSP:1yrNoUpfront",
+                240,
+            ),
+            row(1, "Amazon EC2", "DataTransfer-Out-Bytes", 1),
+            row(1, "Amazon S3", "DataTransfer-Out-Bytes", 9),
+        ];
+        let parsed = [
+            row(1, "SavingsPlanCoveredUsage", "Lambda-GB-Second", 300),
+            row(1, "SavingsPlanRecurringFee", "ComputeSP:1yrNoUpfront", 240),
+            row(1, "Usage", "DataTransfer-Out-Bytes", 10),
+            row(2, "Usage", "Lambda-GB-Second", 10),
+        ];
+        let out = record_rows(&parsed, &by_service);
+        let services: Vec<&str> = out.iter().map(|r| r.service.as_str()).collect();
+        assert_eq!(
+            services,
+            [
+                "AWS Lambda",
+                "Savings Plans for AWS Compute usage",
+                "Amazon S3",
+                ""
+            ]
+        );
+        assert_eq!(out[0].record_type, "SavingsPlanCoveredUsage");
     }
 
     #[test]

@@ -182,13 +182,14 @@ impl Source for DemoSource {
                 // Every function is priced: the bill goes last.
                 self.done += 1;
                 let first = self.opts.until.plus(-i64::from(self.opts.days));
-                let rows = self.ledger.rows();
+                let (rows, records) = self.ledger.rows(Some(&bill::SAVINGS_PLAN));
                 let days = (first.0..self.opts.until.0).map(|d| (Day(d), false)).collect();
                 let n = rows.len();
                 self.queue.push_back(Pulled {
                     batch: Some(Batch::Costs {
                         account: ACCOUNT.into(),
                         rows,
+                        records: Some(records),
                         days,
                         fetched_at: self.opts.until.start_unix(),
                     }),

@@ -17,7 +17,7 @@ pub mod csv;
 pub mod parquet;
 
 use crate::ingest::error::InputError;
-pub use crate::model::records::{FocusCharge, FocusFile, FocusVersion};
+pub use crate::model::records::{CommitmentDiscount, FocusCharge, FocusFile, FocusVersion};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -75,7 +75,19 @@ const REQUIRED: &[&[&str]] = &[
 ];
 
 /// Conditional columns: read when present, may be null.
-const OPTIONAL: &[&str] = &["SubAccountId", "ResourceId", "RegionId", "Tags"];
+const OPTIONAL: &[&str] = &[
+    "SubAccountId",
+    "ResourceId",
+    "RegionId",
+    "Tags",
+    "CommitmentDiscountId",
+    "CommitmentDiscountType",
+    "CommitmentDiscountStatus",
+    "CommitmentDiscountCategory",
+];
+
+/// Allowed `CommitmentDiscountStatus` values.
+const COMMITMENT_STATUSES: &[&str] = &["Used", "Unused"];
 
 /// Allowed `ChargeCategory` values (1.0 and 1.1).
 const CHARGE_CATEGORIES: &[&str] = &["Usage", "Purchase", "Tax", "Credit", "Adjustment"];
@@ -234,6 +246,27 @@ fn charge(
         Some((i, Some(v))) => Some(cells::tags(v).map_err(|m| err(i, m))?),
         _ => None,
     };
+    // A commitment is named by its id; its type, status and category only mean something with it.
+    let commitment = match opt(4) {
+        None => None,
+        Some(id) => {
+            let status = opt(6);
+            if let (Some(i), Some(st)) = (at.optional[6], status.as_deref()) {
+                if !COMMITMENT_STATUSES.contains(&st) {
+                    return Err(err(
+                        i,
+                        format!("{st:?} is not one of {}", COMMITMENT_STATUSES.join(", ")),
+                    ));
+                }
+            }
+            Some(CommitmentDiscount {
+                id,
+                kind: opt(5),
+                status,
+                category: opt(7),
+            })
+        }
+    };
     Ok(FocusCharge {
         key,
         provider: text(11)?,
@@ -252,6 +285,7 @@ fn charge(
         contracted_cost,
         currency,
         tags,
+        commitment,
     })
 }
 
