@@ -230,3 +230,49 @@ fn a_sync_killed_while_reading_logs_resumes_to_exactly_the_hours_of_a_whole_one(
     assert_eq!(stored_hours(&killed), want);
     assert_eq!(counts(&killed), counts(&whole));
 }
+
+#[test]
+fn the_minimal_policy_allows_every_action_sync_calls() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let policy: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("docs/aws-iam-policy.json")).unwrap())
+            .unwrap();
+    let allowed: Vec<&str> = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap().iter().filter_map(Value::as_str))
+        .collect();
+    // Every `"service:Action"` literal of the AWS source names an action it calls.
+    let mut called = Vec::new();
+    for entry in std::fs::read_dir(root.join("src/ingest/aws")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for service in ["lambda", "cloudwatch", "logs", "ce"] {
+            let open = format!("\"{service}:");
+            for (at, _) in text.match_indices(&open) {
+                let rest = &text[at + open.len()..];
+                let action: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+                if !action.is_empty() && rest[action.len()..].starts_with('"') {
+                    called.push(format!("{service}:{action}"));
+                }
+            }
+        }
+    }
+    for a in [
+        "logs:FilterLogEvents",
+        "cloudwatch:GetMetricData",
+        "lambda:ListFunctions",
+        "ce:GetCostAndUsage",
+    ] {
+        assert!(
+            called.iter().any(|c| c == a),
+            "{a} not found in the source: {called:?}"
+        );
+    }
+    for a in &called {
+        assert!(
+            allowed.contains(&a.as_str()),
+            "{a} is called but not in docs/aws-iam-policy.json"
+        );
+    }
+}

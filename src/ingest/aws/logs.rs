@@ -147,8 +147,9 @@ impl AwsSource {
         let usd = mb / 1e3 * TRANSFER_USD_PER_GB;
         let mut note = format!(
             "CloudWatch Logs: REPORT records of {} function(s) in {account}/{region} through FilterLogEvents, \
-             at least {n} request(s) (no per-request charge), about {records:.0} record(s) by CloudWatch's \
-             Invocations (~{mb:.1} MB out of AWS, ~${usd:.4} at ${TRANSFER_USD_PER_GB}/GB data transfer; the first 100 GB a month are free)",
+             {n} chunk(s), one request each per 10,000 records (no per-request charge); about {records:.0} record(s) \
+             by the Invocations read in this run (~{mb:.1} MB out of AWS, ~${usd:.4} at ${TRANSFER_USD_PER_GB}/GB \
+             data transfer; the first 100 GB a month are free)",
             functions.len() - silent.len()
         );
         if !silent.is_empty() {
