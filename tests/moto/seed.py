@@ -21,6 +21,7 @@ import boto3
 RUNTIMES = ["python3.12", "nodejs22.x", "java21", "provided.al2023"]
 MEMORY = [128, 256, 512, 1024, 1769, 3008]
 DAY = 86400
+SHARED_GROUP = "/custom/app-logs"
 
 
 def client(args, service):
@@ -65,22 +66,29 @@ def report_json(rid, t, d, billed, size, used, init):
 
 def seed_logs(args, rng, names, memory, hour_starts, now):
     """REPORT records for every function but the third (which has no log group): text format in
-    /aws/lambda/NAME, except the second, which logs in JSON format to a custom group named by its
-    LoggingConfig. Each seeded hour gets a few invocations, the first a cold start, with START and
-    function output lines around them, and one unreadable REPORT line per function. Returns what a
-    sync must store per function (sums in hundredths of a ms, exact value counts)."""
+    /aws/lambda/NAME, except the second (JSON format) and the fourth (text), which share the custom
+    group SHARED_GROUP their LoggingConfig names, in streams named after the function as Lambda
+    names them there. Each seeded hour gets a few invocations, the first a cold start, with START
+    and function output lines around them, and one unreadable REPORT line per function. Returns
+    what a sync must store per function (sums in hundredths of a ms, exact value counts)."""
     logs = client(args, "logs")
     expected = {}
     for i, name in enumerate(names):
         if i == 2:
             continue
         json_format = i == 1
-        group = f"/custom/{name}-logs" if json_format else f"/aws/lambda/{name}"
-        if json_format:
-            post(args, "/__adapter/logging-config", {name: {"LogFormat": "JSON", "LogGroup": group}})
-        logs.create_log_group(logGroupName=group)
-        logs.create_log_stream(logGroupName=group, logStreamName="2026/01/01/[$LATEST]0000")
-        logs.create_log_stream(logGroupName=group, logStreamName="2026/01/01/[$LATEST]0001")
+        shared = i in (1, 3)
+        group = SHARED_GROUP if shared else f"/aws/lambda/{name}"
+        prefix = f"2026/01/01/{name}" if shared else "2026/01/01/"
+        if shared:
+            fmt = "JSON" if json_format else "Text"
+            post(args, "/__adapter/logging-config", {name: {"LogFormat": fmt, "LogGroup": group}})
+        try:
+            logs.create_log_group(logGroupName=group)
+        except logs.exceptions.ResourceAlreadyExistsException:
+            pass
+        for k in (0, 1):
+            logs.create_log_stream(logGroupName=group, logStreamName=f"{prefix}[$LATEST]000{k}")
         streams = {0: [], 1: []}
         e = {"invocations": 0, "cold_starts": 0, "init_cms": 0, "duration_cms": 0, "billed_ms": 0,
              "init_ms": {}, "memory_used_mb": {}, "memory_size_mb": memory[i], "hours": 0, "malformed": 1}
@@ -121,7 +129,7 @@ def seed_logs(args, rng, names, memory, hour_starts, now):
             for j in range(0, len(events), 5000):
                 logs.put_log_events(
                     logGroupName=group,
-                    logStreamName=f"2026/01/01/[$LATEST]000{k}",
+                    logStreamName=f"{prefix}[$LATEST]000{k}",
                     logEvents=[{"timestamp": t, "message": m} for t, m in events[j : j + 5000]],
                 )
         expected[name] = e

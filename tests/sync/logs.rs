@@ -96,11 +96,14 @@ fn first_sync_stores_the_records_figures_a_second_writes_nothing_and_no_logs_ski
     let first = report(&aws.sync(&db, &[]));
     assert_eq!(first["status"], "ok");
     assert_matches_seed(&db, &seed);
-    // fn-001 logs in JSON format to the group its LoggingConfig names; fn-002 has no log group:
-    // no data and no cursor, so it reads as "no log data", not as zero cold starts.
+    // fn-001 (JSON format) and fn-003 (text) share the custom group their LoggingConfig names,
+    // each counting only its own streams; fn-002 has no log group: no data and no cursor, so it
+    // reads as "no log data", not as zero cold starts.
     let cov = covered(&db);
     assert!(
-        cov.contains_key("fn-001") && cov.contains_key("fn-000"),
+        ["fn-000", "fn-001", "fn-003"]
+            .iter()
+            .all(|f| cov.contains_key(*f)),
         "{cov:?}"
     );
     assert!(!cov.contains_key("fn-002"), "{cov:?}");

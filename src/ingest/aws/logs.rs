@@ -45,6 +45,10 @@ const DAY_S: i64 = 86_400;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogTarget {
     pub group: String,
+    /// In a custom group, which several functions may share, Lambda names each stream
+    /// `YYYY/MM/DD/<function>[<version>]<environment>`: only streams of this function count.
+    /// `None` for the function's own default group.
+    pub function: Option<String>,
     /// False when the function's system log level (JSON format) drops INFO platform records,
     /// REPORT included.
     pub reports: bool,
@@ -54,16 +58,36 @@ pub struct LogTarget {
 pub fn log_target(f: &FunctionConfiguration) -> Option<LogTarget> {
     let name = f.function_name()?;
     let config = f.logging_config();
+    let default = default_group(name);
     let group = config
         .and_then(|c| c.log_group())
         .filter(|g| !g.is_empty())
         .map(str::to_string)
-        .unwrap_or_else(|| format!("/aws/lambda/{name}"));
+        .unwrap_or_else(|| default.clone());
     let reports = !matches!(
         config.and_then(|c| c.system_log_level()),
         Some(SystemLogLevel::Warn)
     );
-    Some(LogTarget { group, reports })
+    Some(LogTarget {
+        function: (group != default).then(|| name.to_string()),
+        group,
+        reports,
+    })
+}
+
+/// Lambda's log group of a function without a `LoggingConfig.LogGroup`.
+pub fn default_group(function: &str) -> String {
+    format!("/aws/lambda/{function}")
+}
+
+/// Whether a stream of a custom group holds `function`'s records
+/// (`YYYY/MM/DD/<function>[<version>]<environment>`).
+pub fn stream_of(stream: &str, function: &str) -> bool {
+    stream
+        .splitn(4, '/')
+        .nth(3)
+        .and_then(|rest| rest.strip_prefix(function))
+        .is_some_and(|rest| rest.starts_with('['))
 }
 
 /// One function's records in `[start, end)`, Unix seconds: all pages of one request.
@@ -71,6 +95,8 @@ pub fn log_target(f: &FunctionConfiguration) -> Option<LogTarget> {
 pub struct LogJob {
     pub function: String,
     pub group: String,
+    /// A custom group: only the function's own streams count (see [`LogTarget::function`]).
+    pub shared: bool,
     pub start: i64,
     pub end: i64,
 }
@@ -118,7 +144,8 @@ impl AwsSource {
                 .get(&(p, r, f.name.clone()))
                 .cloned()
                 .unwrap_or(LogTarget {
-                    group: format!("/aws/lambda/{}", f.name),
+                    group: default_group(&f.name),
+                    function: None,
                     reports: true,
                 });
             if !target.reports {
@@ -137,6 +164,7 @@ impl AwsSource {
                 jobs.push(LogJob {
                     function: f.name.clone(),
                     group: target.group.clone(),
+                    shared: target.function.is_some(),
                     start: s,
                     end: e,
                 });
@@ -237,7 +265,8 @@ impl AwsSource {
             Err(e) => return Err(e),
         };
         for e in out.events() {
-            if let (Some(ts), Some(m)) = (e.timestamp(), e.message()) {
+            let mine = !job.shared || e.log_stream_name().is_some_and(|s| stream_of(s, &job.function));
+            if let (true, Some(ts), Some(m)) = (mine, e.timestamp(), e.message()) {
                 hours.add(ts, m);
             }
         }
@@ -324,6 +353,15 @@ mod tests {
             let n = chunks(since, since + 30 * DAY_S + 3600).len();
             assert!((5..=6).contains(&n), "{n}");
         }
+    }
+
+    #[test]
+    fn a_custom_group_counts_only_the_functions_own_streams() {
+        assert!(stream_of("2026/11/27/api[$LATEST]0a1b", "api"));
+        assert!(stream_of("2026/11/27/api[12]0a1b", "api"));
+        assert!(!stream_of("2026/11/27/api-v2[$LATEST]0a1b", "api"));
+        assert!(!stream_of("2026/11/27/[$LATEST]0a1b", "api"));
+        assert!(!stream_of("api[$LATEST]", "api"));
     }
 
     #[test]
