@@ -9,8 +9,9 @@
 //! moved to the chunk's end, so a killed sync loses at most the chunk in flight.
 //!
 //! A log group that does not exist gives no data and sets no cursor (the function shows as having
-//! no log data). A denied `logs:FilterLogEvents` is a warning: the rest of the sync goes on, and
-//! the run ends failed with the permission named, as a denied Cost Explorer does.
+//! no log data). A denied `logs:FilterLogEvents` is a warning (once per profile) and leaves that
+//! function unread: the rest of the sync goes on, and the run ends failed with the permission
+//! named, as a denied Cost Explorer does.
 
 use crate::ingest::aws::report::Hours;
 use crate::ingest::aws::{call, AwsSource, Task};
@@ -248,18 +249,27 @@ impl AwsSource {
                 });
             }
             Err(e @ IngestError::AccessDenied { .. }) => {
-                let dropped = self.drop_logs_tasks(|t| t.0 == p);
-                self.logs_denied.insert(p);
-                let note = format!(
-                    "warning: {e}. No REPORT records (cold starts, INIT, memory used) are read for {label}; \
-                     the rest of the sync goes on (or pass --no-logs)"
-                );
+                // A policy may allow some log groups and not others: only this function's
+                // chunks go; the warning is printed once per profile.
+                let dropped = self.drop_logs_tasks(|t| t.0 == p && t.1 == r && t.2 == job.function);
+                let note = self.logs_denied.insert(p).then(|| {
+                    format!(
+                        "warning: {e}. No REPORT records (cold starts, INIT, memory used) are read where it \
+                         is denied for {label} (first: {}); the rest of the sync goes on (or pass --no-logs)",
+                        job.group
+                    )
+                });
                 self.deferred.get_or_insert(e);
-                let step = self.step(SyncStage::Logs, 0, 1 + dropped, format!("{ACTION} denied"));
+                let step = self.step(
+                    SyncStage::Logs,
+                    0,
+                    1 + dropped,
+                    format!("{}: {ACTION} denied on {}", job.function, job.group),
+                );
                 return Ok(Pulled {
                     batch: None,
                     step,
-                    note: Some(note),
+                    note,
                 });
             }
             Err(e) => return Err(e),

@@ -96,7 +96,7 @@ pub struct AwsSource {
     log_targets: HashMap<(usize, usize, String), logs::LogTarget>,
     /// (profile, region, function) → CloudWatch's Invocations per hour seen this run.
     invocations: HashMap<(usize, usize, String), BTreeMap<i64, f64>>,
-    /// Profiles whose CloudWatch Logs reads were denied: their other chunks are not asked.
+    /// Profiles whose CloudWatch Logs reads were denied (warned about once).
     logs_denied: HashSet<usize>,
     /// An error that did not stop the sync (a denied log read), returned once all else is done.
     deferred: Option<IngestError>,
