@@ -89,7 +89,7 @@ fn assert_matches_seed(db: &Path, seed: &Value) {
 fn first_sync_stores_the_records_figures_a_second_writes_nothing_and_no_logs_skips_them() {
     let Some(py) = python() else { return };
     let aws = Aws::start(&py, &["--access-key", KEY]);
-    let seed = aws.seed(&[]);
+    let seed = aws.seed(&["--hours", "1"]);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("l.sqlite");
 
@@ -147,7 +147,7 @@ fn first_sync_stores_the_records_figures_a_second_writes_nothing_and_no_logs_ski
 fn denied_log_reads_warn_name_the_action_and_keep_metrics_and_costs() {
     let Some(py) = python() else { return };
     let aws = Aws::start(&py, &["--access-key", KEY, "--deny", "logs:FilterLogEvents"]);
-    let seed = aws.seed(&[]);
+    let seed = aws.seed(&["--hours", "1"]);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("d.sqlite");
 
@@ -180,9 +180,9 @@ fn denied_log_reads_warn_name_the_action_and_keep_metrics_and_costs() {
 #[test]
 fn a_sync_killed_while_reading_logs_resumes_to_exactly_the_hours_of_a_whole_one() {
     let Some(py) = python() else { return };
-    // One event per page: every chunk takes many requests, so the kill lands among them.
-    let aws = Aws::start(&py, &["--access-key", KEY, "--max-log-events", "1"]);
-    let seed = aws.seed(&["--functions", "8", "--hours", "2"]);
+    // Two events per page: every chunk takes many requests, so the kill lands among them.
+    let aws = Aws::start(&py, &["--access-key", KEY, "--max-log-events", "2"]);
+    let seed = aws.seed(&["--functions", "5", "--hours", "1"]);
     let dir = tempfile::tempdir().unwrap();
     let whole = dir.path().join("whole.sqlite");
     report(&aws.sync(&whole, &["--no-costs"]));
