@@ -169,6 +169,7 @@ impl SyncInput {
             regions: Vec::new(),
             days,
             costs: self.costs,
+            logs: true,
             refresh_costs: false,
             max_attempts: 5,
             timeout_s: breakeven::ingest::aws::DEFAULT_TIMEOUT_S,

@@ -1,4 +1,5 @@
-//! `breakeven sync`: pull Lambda inventory, CloudWatch metrics and Cost Explorer costs.
+//! `breakeven sync`: pull Lambda inventory, CloudWatch metrics, REPORT records from CloudWatch Logs
+//! and Cost Explorer costs.
 
 use crate::cli::interrupt::cancel_on_ctrl_c;
 use crate::cli::progress::Bar;
@@ -24,6 +25,9 @@ pub struct SyncArgs {
     /// Skip Cost Explorer (each of its requests costs $0.01).
     #[arg(long)]
     pub no_costs: bool,
+    /// Skip reading Lambda's REPORT records from CloudWatch Logs (cold starts, INIT, memory used).
+    #[arg(long)]
+    pub no_logs: bool,
     /// Re-fetch estimated cost days even if fetched in the last 8 hours.
     #[arg(long)]
     pub refresh_costs: bool,
@@ -51,6 +55,7 @@ pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
         regions: a.regions,
         days: a.days,
         costs: !a.no_costs,
+        logs: !a.no_logs,
         refresh_costs: a.refresh_costs,
         max_attempts: a.max_attempts,
         timeout_s: a.timeout,

@@ -33,6 +33,8 @@ pub enum SyncStage {
     Inventory,
     /// CloudWatch metric points.
     Metrics,
+    /// Lambda's REPORT records from CloudWatch Logs.
+    Logs,
     /// Cost Explorer days.
     Costs,
     /// The demo dataset.
@@ -43,6 +45,7 @@ text_enum!(SyncStage {
     Identity => "identity",
     Inventory => "inventory",
     Metrics => "metrics",
+    Logs => "logs",
     Costs => "costs",
     Demo => "demo",
 });

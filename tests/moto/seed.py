@@ -2,8 +2,9 @@
 
 Creates N functions (mixed runtimes, memory sizes and architectures), provisioned concurrency on
 the first one, per-minute CloudWatch data for the recent hours and for a few hours 20 days ago
-(so a 30-day sync reads both 60 s and 300 s periods), and queues a Cost Explorer result for the
-days a sync asks for. Prints a JSON summary with the counts a complete sync must store.
+(so a 30-day sync reads both 60 s and 300 s periods), Lambda's REPORT records in log groups (see
+seed_logs), and queues a Cost Explorer result for the days a sync asks for. Prints a JSON summary
+with the counts a complete sync must store.
 """
 
 import argparse
@@ -20,6 +21,7 @@ import boto3
 RUNTIMES = ["python3.12", "nodejs22.x", "java21", "provided.al2023"]
 MEMORY = [128, 256, 512, 1024, 1769, 3008]
 DAY = 86400
+SHARED_GROUP = "/custom/app-logs"
 
 
 def client(args, service):
@@ -47,6 +49,93 @@ def tiny_zip():
     return buf.getvalue()
 
 
+def report_text(rid, d, billed, size, used, init):
+    line = f"REPORT RequestId: {rid}\tDuration: {d / 100:.2f} ms\tBilled Duration: {billed} ms\tMemory Size: {size} MB\tMax Memory Used: {used} MB\t"
+    if init is not None:
+        line += f"Init Duration: {init / 100:.2f} ms\t"
+    return line
+
+
+def report_json(rid, t, d, billed, size, used, init):
+    metrics = {"durationMs": d / 100, "billedDurationMs": billed, "memorySizeMB": size, "maxMemoryUsedMB": used}
+    if init is not None:
+        metrics["initDurationMs"] = init / 100
+    iso = datetime.fromtimestamp(t / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return json.dumps({"time": iso, "type": "platform.report", "record": {"requestId": rid, "metrics": metrics, "status": "success"}})
+
+
+def seed_logs(args, rng, names, memory, hour_starts, now):
+    """REPORT records for every function but the third (which has no log group): text format in
+    /aws/lambda/NAME, except the second (JSON format) and the fourth (text), which share the custom
+    group SHARED_GROUP their LoggingConfig names, in streams named after the function as Lambda
+    names them there. Each seeded hour gets a few invocations, the first a cold start, with START
+    and function output lines around them, and one unreadable REPORT line per function. Returns
+    what a sync must store per function (sums in hundredths of a ms, exact value counts)."""
+    logs = client(args, "logs")
+    expected = {}
+    for i, name in enumerate(names):
+        if i == 2:
+            continue
+        json_format = i == 1
+        shared = i in (1, 3)
+        group = SHARED_GROUP if shared else f"/aws/lambda/{name}"
+        prefix = f"2026/01/01/{name}" if shared else "2026/01/01/"
+        if shared:
+            fmt = "JSON" if json_format else "Text"
+            post(args, "/__adapter/logging-config", {name: {"LogFormat": fmt, "LogGroup": group}})
+        try:
+            logs.create_log_group(logGroupName=group)
+        except logs.exceptions.ResourceAlreadyExistsException:
+            pass
+        for k in (0, 1):
+            logs.create_log_stream(logGroupName=group, logStreamName=f"{prefix}[$LATEST]000{k}")
+        streams = {0: [], 1: []}
+        e = {"invocations": 0, "cold_starts": 0, "init_cms": 0, "duration_cms": 0, "billed_ms": 0,
+             "init_ms": {}, "memory_used_mb": {}, "memory_size_mb": memory[i], "hours": 0, "malformed": 1}
+        for h in hour_starts:
+            e["hours"] += 1
+            for k in range(rng.randint(1, 5)):
+                t = (h + 60 + k * 300 + rng.randint(0, 200)) * 1000
+                if k > 0 and t > (now - 300) * 1000:
+                    break  # no record from the future of the sync that reads them
+                rid = f"{name}-{h}-{k}"
+                cold = k == 0 or rng.random() < 0.2
+                init = rng.randint(5000, 90000) if cold else None
+                d = rng.randint(100, 50000)
+                billed = -(-d // 100) + (-(-init // 100) if init is not None else 0)
+                used = rng.randint(40, memory[i])
+                s = streams[k % 2]
+                if json_format:
+                    s.append((t - 1, json.dumps({"time": "x", "type": "platform.start", "record": {"requestId": rid}})))
+                    s.append((t, report_json(rid, t, d, billed, memory[i], used, init)))
+                else:
+                    s.append((t - 1, f"START RequestId: {rid} Version: $LATEST"))
+                    s.append((t, f"handled {rid}: not a REPORT RequestId: line"))
+                    s.append((t, report_text(rid, d, billed, memory[i], used, init)))
+                e["invocations"] += 1
+                e["duration_cms"] += d
+                e["billed_ms"] += billed
+                u = str(used)
+                e["memory_used_mb"][u] = e["memory_used_mb"].get(u, 0) + 1
+                if init is not None:
+                    e["cold_starts"] += 1
+                    e["init_cms"] += init
+                    c = str(-(-init // 100))
+                    e["init_ms"][c] = e["init_ms"].get(c, 0) + 1
+        broken = "REPORT RequestId: broken\tDuration: ms" if not json_format else '{"type":"platform.report","record":{"metrics":{}}}'
+        streams[0].append((hour_starts[-1] * 1000 + 30_000, broken))
+        for k, events in streams.items():
+            events.sort()
+            for j in range(0, len(events), 5000):
+                logs.put_log_events(
+                    logGroupName=group,
+                    logStreamName=f"{prefix}[$LATEST]000{k}",
+                    logEvents=[{"timestamp": t, "message": m} for t, m in events[j : j + 5000]],
+                )
+        expected[name] = e
+    return expected
+
+
 def nearest_rank(values, q):
     s = sorted(values)
     k = max(1, -(-q * len(s) // 100))
@@ -62,6 +151,7 @@ def main():
     p.add_argument("--old-hours", type=int, default=2, help="hours of data 20 days ago")
     p.add_argument("--cost-days", type=int, default=30)
     p.add_argument("--seed", type=int, default=4)
+    p.add_argument("--no-logs", action="store_true", help="create no log groups")
     args = p.parse_args()
     rng = random.Random(args.seed)
 
@@ -69,6 +159,7 @@ def main():
     role = iam.create_role(RoleName="breakeven-test-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     lam = client(args, "lambda")
     names = []
+    memory = []
     code = tiny_zip()
     for i in range(args.functions):
         name = f"fn-{i:03d}"
@@ -84,6 +175,7 @@ def main():
             EphemeralStorage={"Size": 1024 if i % 3 == 0 else 512},
         )
         names.append(name)
+        memory.append(MEMORY[i % len(MEMORY)])
     pc_function = names[0]
     arn = lam.get_function_configuration(FunctionName=pc_function)["FunctionArn"]
     post(
@@ -152,6 +244,11 @@ def main():
                 ]
     for i in range(0, len(data), 500):
         cw.put_metric_data(Namespace="AWS/Lambda", MetricData=data[i : i + 500])
+
+    # REPORT records: the recent hours, and two hours 10 days ago (CloudWatch Logs takes events up
+    # to 14 days old), so a 30-day sync reads them in two week-long chunks.
+    hour_starts = sorted({t - t % 3600 for t in recent} | {midnight - 10 * DAY + 6 * 3600, midnight - 10 * DAY + 7 * 3600})
+    log_expected = {} if args.no_logs else seed_logs(args, rng, names, memory, hour_starts, now)
 
     # Cost Explorer answers per request body, in the order they are queued: the sync asks for
     # SERVICE x USAGE_TYPE, then RECORD_TYPE x USAGE_TYPE. A $0.01/hour Compute Savings Plan
@@ -223,6 +320,8 @@ def main():
                 "cost_rows": 4 * args.cost_days,
                 "cost_record_rows": 6 * args.cost_days,
                 "probe": probe,
+                "logs": log_expected,
+                "log_hours": sum(e["hours"] for e in log_expected.values()),
             }
         )
     )

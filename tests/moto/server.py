@@ -6,6 +6,10 @@ The adapter listens on 127.0.0.1 and
     backend, computing every statistic (percentiles included) from the stored values;
   * answers Lambda ListProvisionedConcurrencyConfigs, which moto does not implement, from configs
     seeded through POST /__adapter/provisioned-concurrency;
+  * adds each function's LoggingConfig to ListFunctions answers (moto has none): Lambda's default
+    (text format, /aws/lambda/NAME) unless one was posted to /__adapter/logging-config;
+  * applies CloudWatch Logs FilterLogEvents patterns of `?"term" ?"term"` form (moto answers an
+    OR pattern with every event), and with --max-log-events pages its answers small;
   * forwards everything else (Lambda, STS, Cost Explorer, moto's own /moto-api) to moto;
   * can play a misbehaving AWS: reject unknown access keys (--access-key), deny IAM actions
     (--deny), or fail every Nth request with 503 / a throttling error (--fail-every).
@@ -33,7 +37,8 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
 
 # SigV4 service names -> IAM action prefixes.
-IAM_PREFIX = {"monitoring": "cloudwatch", "lambda": "lambda", "ce": "ce", "sts": "sts"}
+IAM_PREFIX = {"monitoring": "cloudwatch", "lambda": "lambda", "ce": "ce", "sts": "sts", "logs": "logs"}
+OR_TERM = re.compile(r'\?"([^"]*)"')
 CBOR_PATH = re.compile(r"^/service/[^/]+/operation/([A-Za-z]+)$")
 PC_PATH = re.compile(r"^/2019-09-30/functions/([^/]+)/provisioned-concurrency$")
 LAMBDA_ROUTES = [
@@ -49,6 +54,7 @@ class State:
         self.count = 0
         self.faults = 0
         self.provisioned = {}  # function name -> list of config dicts
+        self.logging = {}  # function name -> LoggingConfig dict
 
     def next_fault(self):
         """None, or the kind of failure to inject for this request."""
@@ -329,7 +335,41 @@ class Handler(BaseHTTPRequestHandler):
             configs = self.state.provisioned.get(name, [])
             body = json.dumps({"ProvisionedConcurrencyConfigs": configs}).encode()
             return self.send(200, body, {"Content-Type": "application/json"})
+        if action == "ListFunctions":
+            return self.list_functions(raw)
+        if protocol == "json" and action == "FilterLogEvents":
+            return self.filter_log_events(raw)
         return self.forward(raw)
+
+    def list_functions(self, raw):
+        status, data, headers = self.forward_raw(raw)
+        if status == 200:
+            body = json.loads(data)
+            for f in body.get("Functions", []):
+                name = f.get("FunctionName", "")
+                f["LoggingConfig"] = self.state.logging.get(
+                    name, {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}"}
+                )
+            data = json.dumps(body).encode()
+        self.send(status, data, headers)
+
+    def filter_log_events(self, raw):
+        """moto filters single terms and phrases only; an OR of quoted terms is applied here, on
+        the page moto answers without a pattern (a page may hold fewer events than asked for, as
+        on AWS, and its token stays moto's)."""
+        req = json.loads(raw or b"{}")
+        pattern = req.get("filterPattern") or ""
+        terms = OR_TERM.findall(pattern)
+        if terms:
+            req.pop("filterPattern")
+        if self.state.args.max_log_events:
+            req["limit"] = min(int(req.get("limit") or 10000), self.state.args.max_log_events)
+        status, data, headers = self.forward_raw(json.dumps(req).encode())
+        if status == 200 and terms:
+            body = json.loads(data)
+            body["events"] = [e for e in body.get("events", []) if any(t in e.get("message", "") for t in terms)]
+            data = json.dumps(body).encode()
+        self.send(status, data, headers)
 
     def cloudwatch(self, action, region, raw):
         backend = cloudwatch_backends[DEFAULT_ACCOUNT_ID][region]
@@ -352,12 +392,16 @@ class Handler(BaseHTTPRequestHandler):
             for name, configs in json.loads(raw).items():
                 self.state.provisioned[name] = configs
             return self.send(201, b"{}", {"Content-Type": "application/json"})
+        if path == "/__adapter/logging-config" and self.command == "POST":
+            self.state.logging.update(json.loads(raw))
+            return self.send(201, b"{}", {"Content-Type": "application/json"})
         if path == "/__adapter/stats":
             body = json.dumps({"requests": self.state.count, "faults": self.state.faults}).encode()
             return self.send(200, body, {"Content-Type": "application/json"})
         return self.send(404, b"unknown adapter path")
 
-    def forward(self, raw):
+    def forward_raw(self, raw):
+        """(status, body, headers) of moto's answer to this request with body `raw`."""
         conn = http.client.HTTPConnection("127.0.0.1", self.moto_port, timeout=60)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length", "content-encoding")}
         conn.request(self.command, self.path, body=raw, headers=headers)
@@ -365,7 +409,10 @@ class Handler(BaseHTTPRequestHandler):
         data = resp.read()
         out = {k: v for k, v in resp.getheaders() if k.lower() not in ("content-length", "transfer-encoding", "connection")}
         conn.close()
-        self.send(resp.status, data, out)
+        return resp.status, data, out
+
+    def forward(self, raw):
+        self.send(*self.forward_raw(raw))
 
 
 def main():
@@ -375,6 +422,7 @@ def main():
     p.add_argument("--deny", action="append", default=[], help="IAM action to deny, e.g. ce:GetCostAndUsage")
     p.add_argument("--fail-every", type=int, default=0, help="fail every Nth AWS request (503 / throttling)")
     p.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    p.add_argument("--max-log-events", type=int, default=0, help="FilterLogEvents events per page (0: as asked)")
     p.add_argument("--max-datapoints", type=int, default=100800, help="GetMetricData datapoints per page")
     args = p.parse_args()
 

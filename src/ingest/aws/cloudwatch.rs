@@ -310,6 +310,9 @@ impl AwsSource {
                 .map(DateTime::secs)
                 .zip(res.values().iter().copied())
                 .collect();
+            if q.metric == "Invocations" && q.resource.is_empty() {
+                self.tally_invocations(p, r, &q.function, &points);
+            }
             if !points.is_empty() {
                 series.push(SeriesPoints {
                     function: q.function.clone(),

@@ -1,7 +1,7 @@
 //! Lambda inventory: `ListFunctions` (paginated, 50 per page) and, per function,
 //! `ListProvisionedConcurrencyConfigs` (provisioned concurrency is configured per alias or version).
 
-use crate::ingest::aws::{call, map_error, AwsSource, Task};
+use crate::ingest::aws::{call, logs, map_error, AwsSource, Task};
 use crate::ingest::{Batch, Cancel, IngestError, Pulled, SyncStage};
 use crate::model::records::FunctionRecord;
 use aws_sdk_lambda::types::FunctionConfiguration;
@@ -28,7 +28,12 @@ impl AwsSource {
                 "lambda:ListFunctions",
                 req.send(),
             )?;
-            functions.extend(out.functions().iter().filter_map(record));
+            for f in out.functions() {
+                if let (Some(rec), Some(target)) = (record(f), logs::log_target(f)) {
+                    self.log_targets.insert((p, r, rec.name.clone()), target);
+                    functions.push(rec);
+                }
+            }
             match out.next_marker() {
                 Some(m) if !m.is_empty() => marker = Some(m.to_string()),
                 _ => break,
@@ -44,6 +49,13 @@ impl AwsSource {
         }
         functions.sort_by(|a, b| a.name.cmp(&b.name));
         self.inventory.insert((p, r), functions.clone());
+        // Logs are planned once the region's metrics are read (their Invocations size the estimate).
+        if self.opts.logs {
+            self.tasks.push_front(Task::PlanLogs {
+                profile: p,
+                region: r,
+            });
+        }
         self.tasks.push_front(Task::PlanMetrics {
             profile: p,
             region: r,

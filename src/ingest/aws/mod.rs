@@ -1,5 +1,5 @@
-//! A real AWS account through the AWS SDK for Rust: Lambda inventory, CloudWatch metrics and
-//! Cost Explorer daily costs.
+//! A real AWS account through the AWS SDK for Rust: Lambda inventory, CloudWatch metrics, Lambda's
+//! REPORT records from CloudWatch Logs and Cost Explorer daily costs.
 //!
 //! Credentials come from `aws-config`'s default chain (environment, profiles including SSO,
 //! container and instance roles), and `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` override
@@ -21,7 +21,9 @@ mod call;
 pub mod cloudwatch;
 pub mod costexplorer;
 pub mod lambda;
+pub mod logs;
 mod options;
+pub mod report;
 
 pub(crate) use call::{call, map_error};
 pub use options::{timeouts, AwsOptions, DEFAULT_TIMEOUT_S, MAX_ATTEMPTS, MAX_DAYS, MAX_TIMEOUT_S};
@@ -62,6 +64,18 @@ enum Task {
         request: cloudwatch::MetricRequest,
         token: Option<String>,
     },
+    PlanLogs {
+        profile: usize,
+        region: usize,
+    },
+    Logs {
+        profile: usize,
+        region: usize,
+        job: logs::LogJob,
+        token: Option<String>,
+        /// The chunk's pages read so far.
+        hours: Box<report::Hours>,
+    },
     PlanCosts {
         profile: usize,
     },
@@ -78,6 +92,14 @@ pub struct AwsSource {
     profiles: Vec<Profile>,
     tasks: VecDeque<Task>,
     inventory: HashMap<(usize, usize), Vec<FunctionRecord>>,
+    /// (profile, region, function) → where its REPORT records are.
+    log_targets: HashMap<(usize, usize, String), logs::LogTarget>,
+    /// (profile, region, function) → CloudWatch's Invocations per hour seen this run.
+    invocations: HashMap<(usize, usize, String), BTreeMap<i64, f64>>,
+    /// Profiles whose CloudWatch Logs reads were denied (warned about once).
+    logs_denied: HashSet<usize>,
+    /// An error that did not stop the sync (a denied log read), returned once all else is done.
+    deferred: Option<IngestError>,
     /// Accounts whose costs are planned already (two profiles may reach one account).
     costed: HashSet<String>,
     requests: BTreeMap<String, u64>,
@@ -143,6 +165,10 @@ impl AwsSource {
             profiles,
             tasks,
             inventory: HashMap::new(),
+            log_targets: HashMap::new(),
+            invocations: HashMap::new(),
+            logs_denied: HashSet::new(),
+            deferred: None,
             costed: HashSet::new(),
             requests: BTreeMap::new(),
             attempts: Attempts::default(),
@@ -178,6 +204,13 @@ impl AwsSource {
             .interceptor(self.attempts.of("cloudwatch"))
             .build();
         aws_sdk_cloudwatch::Client::from_conf(conf)
+    }
+
+    pub(super) fn logs_client(&self, p: usize, region: &str) -> aws_sdk_cloudwatchlogs::Client {
+        let conf = aws_sdk_cloudwatchlogs::config::Builder::from(&self.config(p, region))
+            .interceptor(self.attempts.of("logs"))
+            .build();
+        aws_sdk_cloudwatchlogs::Client::from_conf(conf)
     }
 
     /// Cost Explorer is a global service answered in us-east-1.
@@ -274,18 +307,23 @@ impl Source for AwsSource {
             .collect();
         regions.dedup();
         format!(
-            "{}; regions {}; {} days{}",
+            "{}; regions {}; {} days{}{}",
             profiles.join(", "),
             regions.join(", "),
             self.opts.days,
-            if self.opts.costs { "" } else { "; no costs" }
+            if self.opts.costs { "" } else { "; no costs" },
+            if self.opts.logs { "" } else { "; no logs" }
         )
     }
 
     fn pull(&mut self, state: &StoredState, cancel: &Cancel) -> Result<Option<Pulled>, IngestError> {
         cancel.check()?;
         let Some(task) = self.tasks.pop_front() else {
-            return Ok(None);
+            // Everything else is stored: now say what was skipped.
+            return match self.deferred.take() {
+                Some(e) => Err(e),
+                None => Ok(None),
+            };
         };
         let pulled = match task {
             Task::Identity { profile } => self.identity(profile)?,
@@ -297,6 +335,14 @@ impl Source for AwsSource {
                 request,
                 token,
             } => self.metrics(profile, region, request, token)?,
+            Task::PlanLogs { profile, region } => self.plan_logs(state, profile, region)?,
+            Task::Logs {
+                profile,
+                region,
+                job,
+                token,
+                hours,
+            } => self.logs(profile, region, job, token, hours)?,
             Task::PlanCosts { profile } => self.plan_costs(state, profile)?,
             Task::Costs { profile, range } => self.costs(profile, range, cancel)?,
         };

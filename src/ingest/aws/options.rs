@@ -14,6 +14,8 @@ pub struct AwsOptions {
     pub days: u32,
     /// Fetch Cost Explorer data (each request costs the account $0.01).
     pub costs: bool,
+    /// Read Lambda's REPORT records from CloudWatch Logs (cold starts, INIT, memory used).
+    pub logs: bool,
     /// Re-fetch estimated cost days even if fetched recently.
     pub refresh_costs: bool,
     /// Attempts per request, first try included (throttling, 5xx and timeouts are retried).
