@@ -55,7 +55,7 @@ fn a_new_file_is_migrated_in_wal_mode_and_reopens() {
     let path = dir.path().join("nested/dir/b.sqlite");
     let s = Store::open(&path).unwrap();
     let version = s.schema_version().unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     let mode: String = s
         .conn()
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
