@@ -8,6 +8,9 @@
 //! valid scenario), and the extraction carries the parsed [`Scenario`]: the round-trip check,
 //! the desktop's what-if and tuning views and the account report use it as it is. The function's
 //! own platform is simulated to say how close the replay comes to the cost the metrics imply.
+//! Where Lambda's REPORT records are stored for the window, the cold starts are calibrated on
+//! them ([`calibrate`]): the measured INIT durations become the scenario's `init`, and the own
+//! platform's keep-alive is the one whose simulated cold starts match the measured.
 
 mod calibrate;
 mod platforms;
