@@ -159,6 +159,8 @@ fn the_fitted_keep_alive_reproduces_the_measured_cold_starts_within_ten_percent(
             "{stated}"
         );
         assert_eq!(x["scenario"]["platforms"][0]["keep_alive_s"].as_f64(), Some(k));
+        let head: Vec<&str> = toml.lines().take_while(|l| l.starts_with('#')).collect();
+        println!("{}", head.join("\n"));
     }
     // A function without records: the catalog's keep-alive, said so.
     let (x, _, _) = extract(&db, "api-checkout", "2");
@@ -199,6 +201,9 @@ fn api_orders_over_fourteen_days_states_simulated_vs_measured_within_ten_percent
     println!(
         "api-orders: measured {cold_starts} of {invocations}, calibration {c} (from-function {took} ms)"
     );
+    let toml = x["toml"].as_str().unwrap();
+    let head: Vec<&str> = toml.lines().take_while(|l| l.starts_with('#')).collect();
+    println!("{}", head.join("\n"));
     assert!(c["relative_error"].as_f64().unwrap().abs() <= 0.10, "{c}");
 }
 

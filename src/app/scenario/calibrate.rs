@@ -315,42 +315,43 @@ pub fn fit(
                 seen.push(old);
             }
         }
-        if let (Some(mut l), Some(mut h)) = (lo.take(), hi.take()) {
-            // Illinois: the end kept twice in a row counts half, so the secant moves it too.
-            let (mut gl, mut gh) = (g(&l), g(&h));
-            let mut kept = 0i8;
-            while runs.get() < MAX_RUNS && h.keep_alive_s - l.keep_alive_s > 1.0 {
-                let (xl, xh) = (l.keep_alive_s.ln(), h.keep_alive_s.ln());
-                let x = xl - gl * (xh - xl) / (gh - gl);
-                let mut k = x.exp().round();
-                if !(k > l.keep_alive_s && k < h.keep_alive_s) {
-                    k = (l.keep_alive_s * h.keep_alive_s).sqrt().round();
+        match (lo, hi) {
+            (Some(mut l), Some(mut h)) => {
+                // Illinois: the end kept twice in a row counts half, so the secant moves it too.
+                let (mut gl, mut gh) = (g(&l), g(&h));
+                let mut kept = 0i8;
+                while runs.get() < MAX_RUNS && h.keep_alive_s - l.keep_alive_s > 1.0 {
+                    let (xl, xh) = (l.keep_alive_s.ln(), h.keep_alive_s.ln());
+                    let x = xl - gl * (xh - xl) / (gh - gl);
+                    let mut k = x.exp().round();
                     if !(k > l.keep_alive_s && k < h.keep_alive_s) {
+                        k = (l.keep_alive_s * h.keep_alive_s).sqrt().round();
+                        if !(k > l.keep_alive_s && k < h.keep_alive_s) {
+                            break;
+                        }
+                    }
+                    let p = eval(k)?;
+                    if close(&p) {
+                        seen.push(p);
                         break;
                     }
+                    if g(&p) > 0.0 {
+                        gl = g(&p);
+                        seen.push(std::mem::replace(&mut l, p));
+                        gh = if kept > 0 { gh / 2.0 } else { gh };
+                        kept = kept.max(0) + 1;
+                    } else {
+                        gh = g(&p);
+                        seen.push(std::mem::replace(&mut h, p));
+                        gl = if kept < 0 { gl / 2.0 } else { gl };
+                        kept = kept.min(0) - 1;
+                    }
                 }
-                let p = eval(k)?;
-                if close(&p) {
-                    seen.push(p);
-                    break;
-                }
-                if g(&p) > 0.0 {
-                    gl = g(&p);
-                    seen.push(std::mem::replace(&mut l, p));
-                    gh = if kept > 0 { gh / 2.0 } else { gh };
-                    kept = kept.max(0) + 1;
-                } else {
-                    gh = g(&p);
-                    seen.push(std::mem::replace(&mut h, p));
-                    gl = if kept < 0 { gl / 2.0 } else { gl };
-                    kept = kept.min(0) - 1;
-                }
+                seen.push(l);
+                seen.push(h);
             }
-            seen.push(l);
-            seen.push(h);
-        } else {
-            seen.extend(lo);
-            seen.extend(hi);
+            // Not bracketed: the run at the bound (or the close one) is kept.
+            (lo, hi) => seen.extend(lo.into_iter().chain(hi)),
         }
     } else {
         seen.push(p0);
@@ -432,6 +433,71 @@ mod tests {
             .toml()
             .starts_with("{ dist = \"empirical\", percentiles = [[0, 300], [1, 300]"));
         assert!(init_fit(&FunctionLogs::default()).is_none());
+    }
+
+    /// One day of Poisson traffic at 1 request/s on AWS Lambda, and REPORT records of that day
+    /// saying `cold` of `invocations` were cold.
+    fn one_day(cold: u64, invocations: u64) -> (PriceCatalog, Scenario, FunctionLogs) {
+        use breakeven_simulator::scenario::PlatformSpec;
+        use breakeven_simulator::workload::{Arrivals, Workload};
+        let w = Workload::new(
+            DAY_S * 1000.0,
+            Arrivals::Poisson { rate_per_s: 1.0 },
+            DurationModel::constant(100.0),
+        );
+        let s = Scenario::new("one day", 1, w, vec![PlatformSpec::new("aws-lambda")]);
+        let logs = FunctionLogs {
+            invocations,
+            cold_starts: cold,
+            days: vec![crate::analytics::logs::LogDay {
+                day: Some(Day(0)),
+                invocations,
+                cold_starts: cold,
+                ..Default::default()
+            }],
+            ..FunctionLogs::default()
+        };
+        (PriceCatalog::bundled().unwrap(), s, logs)
+    }
+
+    #[test]
+    fn a_rate_no_keep_alive_can_simulate_is_fitted_to_the_bound_and_said_so() {
+        // Every invocation cold: even 1 s keeps some instances warm at 1 request/s.
+        let (catalog, s, logs) = one_day(86_400, 86_400);
+        let f = fit(&catalog, &s, &logs, (Day(0), Day(0)), Mode::Exact)
+            .unwrap()
+            .unwrap()
+            .calibration;
+        assert_eq!(f.keep_alive_s, KEEP_ALIVE_RANGE_S.0, "{f:?}");
+        assert_eq!(f.catalog_keep_alive_s, 600.0);
+        assert!(f.iterations <= MAX_RUNS);
+        assert!(
+            f.limit
+                .as_deref()
+                .unwrap()
+                .contains("fewer cold starts than measured"),
+            "{f:?}"
+        );
+        assert!(f.relative_error.unwrap() < -0.1, "{f:?}");
+        // A day outside the window: nothing to compare.
+        assert!(fit(&catalog, &s, &logs, (Day(1), Day(2)), Mode::Exact)
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn a_reachable_rate_is_met_within_the_tolerance_in_few_runs() {
+        // About one request in 20 is cold at 1 request/s when idle instances live ~3 s.
+        let (catalog, s, logs) = one_day(4_320, 86_400);
+        let f = fit(&catalog, &s, &logs, (Day(0), Day(0)), Mode::Exact)
+            .unwrap()
+            .unwrap()
+            .calibration;
+        assert!(f.relative_error.unwrap().abs() <= 0.05, "{f:?}");
+        assert!(f.limit.is_none());
+        assert!(f.iterations <= MAX_RUNS);
+        assert_eq!(f.per_day.len(), 1);
+        assert_eq!(f.per_day[0].simulated, f.simulated);
     }
 
     #[test]
