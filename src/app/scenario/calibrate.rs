@@ -356,7 +356,7 @@ pub fn fit(
     } else {
         seen.push(p0);
     }
-    // The closest run; among equals the one evaluated first.
+    // The closest run to the measured rate; of equally close ones, the one kept first.
     let distance = |p: &Point| (p.simulated.log_rate() - target).abs();
     let best = seen
         .into_iter()
