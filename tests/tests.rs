@@ -3,6 +3,7 @@
 mod analyse;
 mod architecture;
 mod bad_input;
+mod calibrate;
 mod catalog;
 mod demo;
 mod estimate;

@@ -17,6 +17,7 @@ use breakeven::app::estimate::EstimateView;
 use breakeven::app::functions::FunctionTable;
 use breakeven::app::profiles::ProfileName;
 use breakeven::app::report::ReportOutcome;
+use breakeven::app::scenario::Calibration;
 use breakeven::app::sync::{ProgressEvent, SyncReport};
 use breakeven::app::whatif::{ScenarioFile, WhatIfRun};
 use breakeven::error_code::ErrorCode;
@@ -59,6 +60,7 @@ fn export_roots(cfg: &Config) -> Result<(), ExportError> {
     CostOn::export_all(cfg)?;
     CostSplit::export_all(cfg)?;
     FunctionTuning::export_all(cfg)?;
+    Calibration::export_all(cfg)?;
     ErrorCode::export_all(cfg)?;
     Ok(())
 }
@@ -106,6 +108,7 @@ fn export_bindings() {
         "CostOn",
         "CostSplit",
         "FunctionTuning",
+        "Calibration",
         "ReportFormat",
         "Theme",
     ] {

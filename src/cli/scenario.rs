@@ -81,6 +81,19 @@ fn from_function_cmd(g: &Globals, a: FromFunctionArgs) -> anyhow::Result<()> {
         x.invocations,
         x.platforms.join(", ")
     );
+    match &x.calibration {
+        Some(c) => eprintln!(
+            "Cold starts on {}, {} to {}: {}; keep_alive_s = {} fitted ({} runs, {} ms).",
+            c.platform,
+            c.from,
+            c.to,
+            c.summary(),
+            c.keep_alive_s,
+            c.iterations,
+            c.wall_ms
+        ),
+        None => eprintln!("Cold starts: {}.", x.cold_start_basis),
+    }
     if let Some(r) = &x.round_trip {
         eprintln!("Round trip on {}: {}.", r.platform, r.summary());
     }

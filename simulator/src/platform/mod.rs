@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// Idle lifetime when the catalog gives none, s.
-const DEFAULT_KEEP_ALIVE_S: f64 = 600.0;
+pub const DEFAULT_KEEP_ALIVE_S: f64 = 600.0;
 const DEFAULT_TARGET_UTILISATION: f64 = 0.6;
 const DEFAULT_EVALUATION_S: f64 = 60.0;
 const DEFAULT_COOLDOWN_S: f64 = 300.0;

@@ -8,15 +8,20 @@
 //! valid scenario), and the extraction carries the parsed [`Scenario`]: the round-trip check,
 //! the desktop's what-if and tuning views and the account report use it as it is. The function's
 //! own platform is simulated to say how close the replay comes to the cost the metrics imply.
+//! Where Lambda's REPORT records are stored for the window, the cold starts are calibrated on
+//! them ([`calibrate`]): the measured INIT durations become the scenario's `init`, and the own
+//! platform's keep-alive is the one whose simulated cold starts match the measured.
 
+mod calibrate;
 mod platforms;
 mod render;
 pub mod traffic;
 
+pub use calibrate::{Calibration, CalibrationDay, ColdStarts, InitFit};
 pub use platforms::FunctionShape;
 pub use traffic::{Step, Window};
 
-use crate::analytics::cost;
+use crate::analytics::{cost, logs};
 use crate::app::analyse::usage_cost;
 use crate::app::error::{AppError, Result};
 use crate::app::simulate::{parse_scenario, simulate, tune, RunOptions, Timed};
@@ -39,6 +44,10 @@ pub const USAGE_METHOD: &str = "analytics' usage-derived cost (`breakeven analys
 
 /// Requests above which the round trip is simulated in aggregate mode.
 const EXACT_LIMIT: u64 = 20_000_000;
+/// Requests above which a calibration (and then the round trip, so the two agree) is simulated
+/// in aggregate mode: the search runs up to [`calibrate::MAX_RUNS`] simulations, and an exact
+/// run takes about 0.2 s per million requests.
+const CALIBRATION_EXACT_LIMIT: u64 = 2_000_000;
 
 /// What to extract.
 #[derive(Debug, Clone)]
@@ -106,6 +115,14 @@ pub struct Extraction {
     pub peak_concurrency: f64,
     pub duration: traffic::DurationFit,
     pub platforms: Vec<String>,
+    /// The measured INIT durations the scenario's `init` is made from; `None`: the platform's
+    /// typical cold start (no REPORT record with an init duration in the window).
+    pub init: Option<InitFit>,
+    /// Simulated against measured cold starts and the fitted keep-alive; `None` without REPORT
+    /// records for the window (see `cold_start_basis`).
+    pub calibration: Option<Calibration>,
+    /// Where the scenario's init and keep-alive come from, in a sentence.
+    pub cold_start_basis: String,
     /// The scenario, parsed once from [`Extraction::toml`]: what every later step runs.
     pub scenario: Scenario,
     /// The scenario file's text with its comments: what the CLI prints and a user saves.
@@ -113,7 +130,12 @@ pub struct Extraction {
     pub round_trip: Option<RoundTrip>,
 }
 
-fn find(store: &Store, name: &str, account: Option<&str>) -> Result<(FunctionRow, accounts::AccountSource)> {
+/// The stored function, its account's source and its account's id.
+fn find(
+    store: &Store,
+    name: &str,
+    account: Option<&str>,
+) -> Result<(FunctionRow, accounts::AccountSource, i64)> {
     let all = functions::list(store.conn())?;
     let matches: Vec<&FunctionRow> = all
         .iter()
@@ -149,12 +171,12 @@ fn find(store: &Store, name: &str, account: Option<&str>) -> Result<(FunctionRow
             ));
         }
     };
-    let source = accounts::list(store.conn())?
+    let (source, account_id) = accounts::list(store.conn())?
         .into_iter()
         .find(|a| a.key == f.account_key)
-        .map(|a| a.source)
+        .map(|a| (a.source, a.id))
         .unwrap_or_default();
-    Ok((f, source))
+    Ok((f, source, account_id))
 }
 
 /// The scenario of an extraction whose text is not read yet.
@@ -178,7 +200,7 @@ pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest
             "--days must be between 1 and 455",
         ));
     }
-    let (f, source) = find(store, &req.function, req.account.as_deref())?;
+    let (f, source, account_id) = find(store, &req.function, req.account.as_deref())?;
     let c = store.conn();
     let w = Window::latest(c, f.id, req.days)?.ok_or_else(|| {
         AppError::bad_input(
@@ -204,15 +226,18 @@ pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest
     } else {
         req.platforms.clone()
     };
-    let tables = ids
+    let mut tables = ids
         .iter()
         .map(|id| platforms::table(catalog, id, &shape))
         .collect::<Result<Vec<_>>>()?;
+    let own_index = ids.iter().position(|id| *id == shape.own_platform);
+    let (window_from, window_to) = (Day::from_unix(w.from), Day::from_unix(w.to - 1));
+    let measured = logs::measured(c, account_id, window_from, window_to)?.remove(&f.config.name);
     let mut x = Extraction {
         function: f.config.name.clone(),
         account: f.account_key.clone(),
-        window_from: Day::from_unix(w.from),
-        window_to: Day::from_unix(w.to - 1),
+        window_from,
+        window_to,
         days: w.days(),
         step: req.step,
         invocations: counts.iter().sum(),
@@ -220,34 +245,87 @@ pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest
         peak_concurrency,
         duration,
         platforms: ids,
+        init: measured.as_ref().and_then(calibrate::init_fit),
+        calibration: None,
+        cold_start_basis: String::new(),
         // Replaced by the parsed text below; the text's comments are written from these fields.
         scenario: unread(),
         toml: String::new(),
         round_trip: None,
     };
-    let body = render::scenario(&x, &f, &counts, &tables);
+    let name = format!("from-function {}", f.config.name);
+    let catalog_keep_alive_s = calibrate::catalog_keep_alive_s(catalog, &shape.own_platform)?;
+    let init = if x.init.is_some() {
+        "init measured"
+    } else {
+        "init the platform's typical cold start"
+    };
+    x.cold_start_basis = match (&measured, own_index) {
+        (None, _) => format!(
+            "no REPORT records stored: keep-alive is the catalog's assumption ({catalog_keep_alive_s} s), {init}"
+        ),
+        (Some(_), None) => format!(
+            "the function's own platform {} is not compared: nothing calibrated, {init}",
+            shape.own_platform
+        ),
+        (Some(_), Some(_)) => format!(
+            "no REPORT records for these days: keep-alive is the catalog's assumption ({catalog_keep_alive_s} s), {init}"
+        ),
+    };
+    let mut body = render::scenario(&x, &f, &counts, &tables);
     // Read once, as `simulate` reads a file: what is printed is a valid scenario.
-    x.scenario = parse_scenario(
-        catalog,
-        &format!("from-function {}", f.config.name),
-        &body,
-        Path::new("."),
-    )?;
+    x.scenario = parse_scenario(catalog, &name, &body, Path::new("."))?;
+    // The own platform's run: the calibration's at the fitted keep-alive, or the round trip's.
+    let mut own_run = None;
+    if let (Some(m), Some(i)) = (&measured, own_index) {
+        let mut own = x.scenario.clone();
+        own.platforms = vec![own.platforms[i].clone()];
+        let mode = if x.invocations > CALIBRATION_EXACT_LIMIT {
+            Mode::Aggregate
+        } else {
+            Mode::Exact
+        };
+        if let Some(fitted) = calibrate::fit(catalog, &own, m, (window_from, window_to), mode)? {
+            let cal = fitted.calibration;
+            tables[i]
+                .keys
+                .push(("keep_alive_s".into(), cal.keep_alive_s.to_string()));
+            tables[i]
+                .comment
+                .push_str("; keep_alive_s fitted to the measured cold starts");
+            x.cold_start_basis =
+                format!("keep-alive fitted to the cold starts REPORT records measured, {init}");
+            x.calibration = Some(cal);
+            own_run = Some((fitted.run, mode));
+            body = render::scenario(&x, &f, &counts, &tables);
+            x.scenario = parse_scenario(catalog, &name, &body, Path::new("."))?;
+        }
+    }
     if req.check {
         let mut own = x.scenario.clone();
         own.platforms.retain(|p| p.id == shape.own_platform);
         if !own.platforms.is_empty() {
             own.platforms.truncate(1);
-            // Above 20 million requests, per-minute estimates as `sweep` uses them: an exact run
-            // would take minutes.
-            let mode = (x.invocations > EXACT_LIMIT).then_some(Mode::Aggregate);
-            let o = RunOptions {
-                mode,
-                timeline: false,
-                ..RunOptions::default()
+            let (r, mode) = match own_run.take() {
+                // The calibration ran this scenario already, in the mode it states.
+                Some(run) => run,
+                None => {
+                    // Above 20 million requests, per-minute estimates as `sweep` uses them: an
+                    // exact run would take minutes.
+                    let mode = if x.invocations > EXACT_LIMIT {
+                        Mode::Aggregate
+                    } else {
+                        Mode::Exact
+                    };
+                    let o = RunOptions {
+                        mode: Some(mode),
+                        timeline: false,
+                        ..RunOptions::default()
+                    };
+                    (simulate(catalog, &own, &o)?.result.platforms.remove(0), mode)
+                }
             };
-            let sim = simulate(catalog, &own, &o)?;
-            let r = &sim.result.platforms[0];
+            let r = &r;
             let usage = usage_cost(
                 store,
                 catalog,
@@ -270,7 +348,7 @@ pub fn from_function(store: &Store, catalog: &PriceCatalog, req: &ExtractRequest
                 difference_pct,
                 method: USAGE_METHOD.to_string(),
                 simulated_requests: r.requests,
-                mode: mode.unwrap_or(Mode::Exact),
+                mode,
                 cold_starts: r.cold_starts,
             });
         }
@@ -301,6 +379,13 @@ pub fn from_function_id(store: &Store, catalog: &PriceCatalog, id: i64, days: u3
         check: false,
     };
     from_function(store, catalog, &req)
+}
+
+/// Simulated against measured cold starts of the stored function `id` over its last `days`
+/// days, per day, with the keep-alive fitted to them: the function detail's "simulated vs
+/// measured cold starts". `None` without REPORT records for those days.
+pub fn calibration(store: &Store, catalog: &PriceCatalog, id: i64, days: u32) -> Result<Option<Calibration>> {
+    Ok(from_function_id(store, catalog, id, days)?.calibration)
 }
 
 /// Cost and latency per memory size, `from_mb..=to_mb`, of the stored function `id`'s last

@@ -49,9 +49,10 @@ pub fn scenario(x: &Extraction, f: &FunctionRow, counts: &[u64], tables: &[Platf
     );
     let _ = writeln!(
         s,
-        "# Memory {} MB, {}, provisioned concurrency {}; cold-start init is the platform's typical one (metrics do not record it).",
+        "# Memory {} MB, {}, provisioned concurrency {}.",
         f.config.memory_mb, f.config.architecture, f.config.provisioned_concurrency
     );
+    cold_starts(&mut s, x);
     if x.step.minutes() > 1 {
         let _ = writeln!(
             s,
@@ -72,6 +73,9 @@ pub fn scenario(x: &Extraction, f: &FunctionRow, counts: &[u64], tables: &[Platf
     let _ = writeln!(s, "memory_mb = {}", f.config.memory_mb);
     let _ = writeln!(s, "arch = {}", q(&f.config.architecture));
     let _ = writeln!(s, "duration = {}", d.model);
+    if let Some(i) = &x.init {
+        let _ = writeln!(s, "init = {}", i.toml());
+    }
     let _ = writeln!(s);
     let _ = writeln!(s, "[workload.arrivals]");
     let _ = writeln!(s, "process = \"replay\"");
@@ -95,6 +99,50 @@ pub fn scenario(x: &Extraction, f: &FunctionRow, counts: &[u64], tables: &[Platf
         }
     }
     s
+}
+
+/// Where init and keep-alive come from, and the measured against the simulated cold starts.
+fn cold_starts(s: &mut String, x: &Extraction) {
+    match &x.init {
+        Some(i) => {
+            let _ = writeln!(
+                s,
+                "# Cold-start init: the {} INIT durations REPORT records measured in these days (p50 {} ms, p99 {} ms, mean {} ms), as an empirical percentile table.",
+                count(i.cold_starts),
+                i.p50_ms,
+                i.p99_ms,
+                round3(i.mean_ms)
+            );
+        }
+        None if x.calibration.is_some() => {
+            let _ = writeln!(
+                s,
+                "# Cold-start init is the platform's typical one (no REPORT record of these days has an init duration)."
+            );
+        }
+        None => {}
+    }
+    let Some(c) = &x.calibration else {
+        let _ = writeln!(s, "# Cold starts: {}.", x.cold_start_basis);
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "# Cold starts on {}, {} to {} ({} days with REPORT records): {}.",
+        c.platform,
+        c.from,
+        c.to,
+        c.days,
+        c.summary()
+    );
+    let _ = writeln!(
+        s,
+        "# keep_alive_s = {} fitted to them (the catalog assumes {} s) in {} {}-mode runs with seed 1.",
+        c.keep_alive_s, c.catalog_keep_alive_s, c.iterations, c.mode
+    );
+    if let Some(l) = &c.limit {
+        let _ = writeln!(s, "# The fit is at its limit: {l}.");
+    }
 }
 
 /// Put the round-trip result at the top of the file.
