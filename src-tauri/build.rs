@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "function_detail",
     "function_scenario",
     "function_tuning",
+    "function_calibration",
     "settings_locations",
     "catalog_reload",
     "db_choose",

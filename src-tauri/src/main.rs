@@ -36,6 +36,7 @@ fn main() -> anyhow::Result<()> {
             commands::functions::function_detail,
             commands::extract::function_scenario,
             commands::extract::function_tuning,
+            commands::extract::function_calibration,
             commands::settings::settings_locations,
             commands::settings::catalog_reload,
             commands::settings::db_choose,

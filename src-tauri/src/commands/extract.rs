@@ -1,12 +1,12 @@
 //! A function's measured traffic as a what-if scenario (`app::scenario::from_function`, what
 //! `breakeven scenario from-function NAME` prints): the function detail's "Open as what-if" and
-//! its memory tuning curve.
+//! its memory tuning curve and its simulated-vs-measured cold starts.
 
 use crate::commands::charts::{self, Chart};
 use crate::error::CommandResult;
 use crate::state::DesktopState;
 use crate::work::blocking;
-use breakeven::app::scenario;
+use breakeven::app::scenario::{self, Calibration};
 use breakeven::app::whatif::ScenarioFile;
 use breakeven::report::charts::{self as report_charts, Theme};
 use breakeven_simulator::sweep::tune::TuneResult;
@@ -67,4 +67,13 @@ pub async fn function_tuning(
         })
     })
     .await
+}
+
+/// Simulated against measured cold starts of the stored function `id` over the week the
+/// desktop replays, day by day, with the keep-alive fitted to them; `None` without REPORT
+/// records for those days.
+#[tauri::command]
+pub async fn function_calibration(state: State<'_, DesktopState>, id: i64) -> CommandResult<Option<Calibration>> {
+    let (store, catalog) = (state.store()?, state.catalog()?);
+    blocking(move || Ok(scenario::calibration(&store, &catalog, id, DAYS)?)).await
 }

@@ -4,6 +4,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import type {
   AccountOverview,
+  Calibration,
   CatalogInfo,
   CommandError,
   CostOn,
@@ -65,6 +66,7 @@ export const api = {
   /** The function's last week of traffic as a what-if scenario, parsed, with its file text. */
   functionScenario: (id: number) => call<ScenarioFile>("function_scenario", { id }),
   functionTuning: (id: number, theme: Theme) => call<FunctionTuning>("function_tuning", { id, theme }),
+  functionCalibration: (id: number) => call<Calibration | null>("function_calibration", { id }),
   settingsLocations: () => call<Locations>("settings_locations"),
   catalogReload: () => call<CatalogInfo>("catalog_reload"),
   dbChoose: (path: string) => call<AccountOverview>("db_choose", { path }),
