@@ -1,6 +1,8 @@
 //! Results of a simulation, as the CLI prints them with `--json` and the desktop charts them.
 
 use crate::platform::billing::{bill_run, timeline_cost};
+use crate::platform::committed::{commit, CommittedCost};
+use crate::pricing::CommitmentSpec;
 use crate::platform::outcome::RunStats;
 use crate::platform::{EngineKind, Resolved};
 use crate::pricing::{CatalogError, CostLine, PlatformKind, PriceCatalog, Usage, Usd};
@@ -86,6 +88,10 @@ pub struct PlatformResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_wait_ms: Option<LatencySummary>,
     pub cost: CostReport,
+    /// The bill with the scenario's commitments applied (absent without commitments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub committed: Option<CommittedCost>,
     /// Metered usage behind the bill.
     pub usage: Usage,
     pub notes: Vec<String>,
@@ -114,15 +120,25 @@ fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
-/// Bill a run and assemble its result.
+/// Bill a run (on-demand, and with `commitments` when there are any) and assemble its result.
 pub fn platform_result(
     catalog: &PriceCatalog,
     r: &Resolved,
     mode: Mode,
     s: RunStats,
     with_timeline: bool,
+    commitments: &[CommitmentSpec],
 ) -> Result<PlatformResult, CatalogError> {
     let bill = bill_run(catalog, r, &s.usage)?;
+    let committed = commit(
+        catalog,
+        r,
+        commitments,
+        &bill,
+        &s.timeline.buckets,
+        s.timeline.bucket_ms,
+        s.usage.period_ms,
+    )?;
     let end = s.end_ms.max(1.0);
     let avg_instances = s.timeline.alive_area / end;
     let avg_busy = s.timeline.busy_area / end;
@@ -179,6 +195,7 @@ pub fn platform_result(
             lines: h.lines,
             notes: h.notes,
         },
+        committed,
         usage: s.usage,
         notes,
         timeline,

@@ -84,8 +84,11 @@ pub fn simulate_platform(
         message,
     })?;
     let mode = opts.mode.unwrap_or(scenario.mode);
+    // Commitments apply hour by hour: without a timeline, the run still keeps hourly buckets.
     let bucket_ms = if opts.timeline {
         scenario.timeline_bucket_s * 1000.0
+    } else if !scenario.commitments.is_empty() {
+        3_600_000.0_f64.min(w.horizon_ms)
     } else {
         w.horizon_ms
     };
@@ -94,7 +97,7 @@ pub fn simulate_platform(
         (Mode::Exact, EngineKind::Serverless) => serverless::run(w, &r, scenario.seed, opts.scale, bucket_ms),
         (Mode::Exact, EngineKind::Fleet) => fleet::run(w, &r, scenario.seed, opts.scale, bucket_ms),
     };
-    platform_result(catalog, &r, mode, stats, opts.timeline).map_err(|e| SimError::Platform {
+    platform_result(catalog, &r, mode, stats, opts.timeline, &scenario.commitments).map_err(|e| SimError::Platform {
         label: spec.label().to_string(),
         message: e.to_string(),
     })

@@ -25,6 +25,8 @@ pub enum CostCategory {
     ControlPlane,
     /// Fixed plan or subscription fees.
     Subscription,
+    /// Savings Plans and reservations: the hourly commitment.
+    Commitment,
 }
 
 impl CostCategory {
@@ -38,6 +40,7 @@ impl CostCategory {
             CostCategory::Instances => "instances",
             CostCategory::ControlPlane => "control plane",
             CostCategory::Subscription => "subscription",
+            CostCategory::Commitment => "commitment",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod bill;
 pub mod breakdown;
 pub mod catalog;
 pub mod check;
+pub mod commitments;
 pub mod exact;
 pub mod file;
 pub mod limits;
@@ -20,6 +21,7 @@ pub mod usage;
 
 pub use bill::bill;
 pub use breakdown::{CostBreakdown, CostCategory, CostLine};
+pub use commitments::{CommitmentKind, CommitmentSpec, Payment, Term};
 pub use catalog::{CatalogError, Platform, PlatformKind, PriceCatalog, PriceEntry, Tier};
 pub use money::Usd;
 pub use profile::estimate;

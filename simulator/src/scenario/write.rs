@@ -75,6 +75,15 @@ pub fn to_toml(s: &Scenario) -> Result<String, String> {
             line(&mut out, k, v);
         }
     }
+    for c in &s.commitments {
+        out.push_str("\n[[commitments]]\n");
+        let Value::Table(t) = value(c)? else {
+            return Err("a commitment did not serialise to a table".into());
+        };
+        for (k, v) in t.iter() {
+            line(&mut out, k, v);
+        }
+    }
     Ok(out)
 }
 

@@ -68,6 +68,10 @@ impl TrafficSweep {
 pub struct SweepCell {
     pub label: String,
     pub monthly_usd: Usd,
+    /// The monthly cost with the scenario's commitments (absent without commitments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub committed_monthly_usd: Option<Usd>,
     pub p99_ms: f64,
     pub cold_start_probability: f64,
     pub throttle_probability: f64,
@@ -114,6 +118,10 @@ pub struct SweepResult {
     pub labels: Vec<String>,
     pub points: Vec<SweepPoint>,
     pub crossings: Vec<Crossing>,
+    /// Where the cost lines cross with the scenario's commitments (absent without commitments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub committed_crossings: Option<Vec<Crossing>>,
     pub simulated_requests: u64,
 }
 
@@ -185,6 +193,7 @@ pub fn traffic(
                 .map(|p| SweepCell {
                     label: p.label.clone(),
                     monthly_usd: p.cost.monthly_usd,
+                    committed_monthly_usd: p.committed.as_ref().map(|c| c.monthly_usd),
                     p99_ms: p.latency_ms.p99,
                     cold_start_probability: p.cold_start_probability,
                     throttle_probability: p.throttle_probability,
@@ -210,6 +219,11 @@ pub fn traffic(
         })
         .collect();
     let crossings = crossings(&points, &labels, base);
+    let committed_crossings = (!scenario.commitments.is_empty()).then(|| {
+        crossings_by(&points, &labels, base, |c| {
+            c.committed_monthly_usd.unwrap_or(c.monthly_usd)
+        })
+    });
     Ok(SweepResult {
         scenario: scenario.name.clone(),
         horizon_s,
@@ -217,6 +231,7 @@ pub fn traffic(
         labels,
         points,
         crossings,
+        committed_crossings,
         simulated_requests: simulated,
     })
 }
@@ -225,11 +240,20 @@ pub fn traffic(
 /// interpolated linearly in log traffic. Points where either platform is overloaded are left out:
 /// the cost of a configuration that cannot carry the traffic is no break-even.
 pub fn crossings(points: &[SweepPoint], labels: &[String], base_rate: f64) -> Vec<Crossing> {
+    crossings_by(points, labels, base_rate, |c| c.monthly_usd)
+}
+
+/// [`crossings`] of the monthly cost `cost` picks from each cell (list or with commitments).
+pub fn crossings_by(
+    points: &[SweepPoint],
+    labels: &[String],
+    base_rate: f64,
+    cost: impl Fn(&SweepCell) -> Usd,
+) -> Vec<Crossing> {
     let mut out = Vec::new();
     for i in 0..labels.len() {
         for j in i + 1..labels.len() {
-            let diff =
-                |p: &SweepPoint| usd_f64(&p.platforms[i].monthly_usd) - usd_f64(&p.platforms[j].monthly_usd);
+            let diff = |p: &SweepPoint| usd_f64(&cost(&p.platforms[i])) - usd_f64(&cost(&p.platforms[j]));
             for w in points.windows(2) {
                 let overloaded = |p: &SweepPoint| p.platforms[i].overloaded || p.platforms[j].overloaded;
                 if overloaded(&w[0]) || overloaded(&w[1]) {
@@ -273,6 +297,7 @@ mod tests {
                 .map(|(i, c)| SweepCell {
                     label: format!("p{i}"),
                     monthly_usd: Usd(Decimal::from(*c)),
+                    committed_monthly_usd: None,
                     p99_ms: 0.0,
                     cold_start_probability: 0.0,
                     throttle_probability: 0.0,
