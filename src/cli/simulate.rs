@@ -274,6 +274,42 @@ fn render_simulation(t: &Timed<SimulationResult>) -> String {
         for n in p.cost.notes.iter().chain(&p.notes) {
             out.push_str(&format!("  note: {n}\n"));
         }
+        if let Some(c) = &p.committed {
+            out.push_str(&render_committed(c));
+        }
+    }
+    out
+}
+
+/// A platform's bill with commitments: its new total, each dimension covered and uncovered, and
+/// each commitment's utilisation, coverage and waste.
+fn render_committed(c: &breakeven_simulator::platform::committed::CommittedCost) -> String {
+    let mut out = format!(
+        "  with commitments: {} ({} per month)\n",
+        c.total_usd, c.monthly_usd
+    );
+    for d in &c.coverage {
+        out.push_str(&format!(
+            "    {:<44} covered {:>12}  uncovered (on-demand) {:>12}\n",
+            d.item,
+            d.covered_usd.to_string(),
+            d.uncovered_usd.to_string()
+        ));
+    }
+    for k in &c.commitments {
+        out.push_str(&format!(
+            "    {}: cost {}, used {}, wasted {}, utilisation {}, coverage {}, saving {}\n",
+            k.spec,
+            k.cost_usd,
+            k.used_usd,
+            k.wasted_usd,
+            pct(k.utilisation),
+            pct(k.coverage),
+            k.saving_usd
+        ));
+    }
+    for n in &c.notes {
+        out.push_str(&format!("    note: {n}\n"));
     }
     out
 }
@@ -341,6 +377,44 @@ fn render_sweep(t: &Timed<SweepResult>) -> String {
             group(c.requests_per_month as u64),
             sig3(c.traffic_factor),
         ));
+    }
+    if let Some(shifts) = &r.committed_shifts {
+        out.push_str("\nWith the scenario's commitments:\n");
+        if shifts.is_empty() {
+            out.push_str("  no cost lines cross in this range, with or without them\n");
+        }
+        for s in shifts {
+            let line = match (s.from_rate_per_s, s.to_rate_per_s) {
+                (Some(f), Some(t)) if (t - f).abs() < 1e-9 => format!(
+                    "  the break-even of {} and {} stays at {} req/s\n",
+                    s.a,
+                    s.b,
+                    rate(f)
+                ),
+                (Some(f), Some(t)) => format!(
+                    "  with commitments the break-even of {} against {} moves from {} to {} req/s ({:+.0}%)\n",
+                    s.a,
+                    s.b,
+                    rate(f),
+                    rate(t),
+                    (t / f - 1.0) * 100.0
+                ),
+                (None, Some(t)) => format!(
+                    "  with commitments {} and {} break even at {} req/s (no crossing at list price)\n",
+                    s.a,
+                    s.b,
+                    rate(t)
+                ),
+                (Some(f), None) => format!(
+                    "  with commitments the break-even of {} and {} at {} req/s leaves the range\n",
+                    s.a,
+                    s.b,
+                    rate(f)
+                ),
+                (None, None) => String::new(),
+            };
+            out.push_str(&line);
+        }
     }
     out
 }

@@ -154,6 +154,99 @@ fn ratio(a: Decimal, b: Decimal) -> f64 {
     }
 }
 
+/// A covered dimension's on-demand rate (its first band), line item, category and unit.
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub rate: Decimal,
+    pub item: String,
+    pub category: CostCategory,
+    pub unit: String,
+}
+
+/// What applying commitments to one platform's run needs: the dimensions they could cover, each
+/// commitment's rate ratios, and the hourly on-demand spend.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub dims: BTreeMap<String, Dimension>,
+    pub applied: Vec<Applied>,
+    pub hourly: HourlySpend,
+    pub notes: Vec<String>,
+}
+
+/// Read the plans' rates for platform `r` and spread its on-demand bill `h` over the hours of the
+/// run. `specs` are taken in the order AWS applies them.
+pub fn prepare(
+    catalog: &PriceCatalog,
+    r: &Resolved,
+    specs: &[CommitmentSpec],
+    h: &CostBreakdown,
+    buckets: &[TimelineBucket],
+    bucket_ms: f64,
+    period_ms: u64,
+) -> Result<Prepared, CatalogError> {
+    let p = &r.platform;
+    let mut notes = Vec::new();
+    let mut dims: BTreeMap<String, Dimension> = BTreeMap::new();
+    for l in h.lines.iter().filter(|l| commitments::coverable(l.category) && !l.dimension.is_empty()) {
+        let od = catalog.price(&p.id, &h.region, &l.dimension)?;
+        let rate = od.bands().first().map(|b| b.1).unwrap_or_default();
+        dims.entry(l.dimension.clone()).or_insert_with(|| Dimension {
+            rate,
+            item: base_item(&l.item).to_string(),
+            category: l.category,
+            unit: od.unit.clone(),
+        });
+    }
+    let mut applied = Vec::new();
+    for spec in &commitments::order(specs) {
+        let plan = spec.plan();
+        let mut ratios = BTreeMap::new();
+        if spec.may_cover(&p.id) {
+            for (dim, x) in &dims {
+                match catalog.price(&p.id, &h.region, &plan_dimension(dim, &plan)) {
+                    Ok(e) if !x.rate.is_zero() => {
+                        let sp = e.bands().first().map(|b| b.1).unwrap_or_default();
+                        ratios.insert(dim.clone(), sp / x.rate);
+                    }
+                    _ => notes.push(format!(
+                        "no published {plan} rate for `{dim}` of {}: billed on-demand",
+                        p.id
+                    )),
+                }
+            }
+        } else {
+            notes.push(format!("{spec} does not cover {}: paid and unused", p.id));
+        }
+        applied.push(Applied {
+            spec: spec.clone(),
+            ratios,
+        });
+    }
+    // Each covered dimension's on-demand spend, hour by hour (its lines spread by their driver).
+    let (hours, drivers) = hourly_drivers(buckets, bucket_ms, period_ms, p.billing);
+    let mut spend: BTreeMap<String, Vec<Decimal>> = BTreeMap::new();
+    for l in h.lines.iter().filter(|l| dims.contains_key(&l.dimension)) {
+        let Some(d) = drivers.get(&l.category) else { continue };
+        let total: f64 = d.iter().sum();
+        let v = spend
+            .entry(l.dimension.clone())
+            .or_insert_with(|| vec![Decimal::ZERO; hours.len()]);
+        for (x, w) in v.iter_mut().zip(d) {
+            if *w > 0.0 && total > 0.0 {
+                let share = Decimal::from_f64_retain(w / total).unwrap_or_default();
+                *x += l.amount.0 * share;
+            }
+        }
+    }
+    notes.dedup();
+    Ok(Prepared {
+        dims,
+        applied,
+        hourly: HourlySpend { hours, spend },
+        notes,
+    })
+}
+
 /// The bill of platform `r` with `specs` applied, or `None` when there are none.
 pub fn commit(
     catalog: &PriceCatalog,
@@ -169,73 +262,27 @@ pub fn commit(
     }
     let p = &r.platform;
     let h: &CostBreakdown = &bill.horizon;
-    let mut notes = Vec::new();
     if p.provider != "aws" {
-        notes.push(format!(
-            "the commitments are AWS's: {} ({}) is billed on-demand and they are not charged here",
-            p.name, p.provider
-        ));
         return Ok(Some(CommittedCost {
             total_usd: h.total,
             monthly_usd: bill.monthly.total,
             lines: h.lines.clone(),
             coverage: Vec::new(),
             commitments: Vec::new(),
-            notes,
+            notes: vec![format!(
+                "the commitments are AWS's: {} ({}) is billed on-demand and they are not charged here",
+                p.name, p.provider
+            )],
         }));
     }
-    // Dimensions a plan could cover, with their on-demand rate (the first band) and item.
-    let mut dims: BTreeMap<String, (Decimal, String, CostCategory, String)> = BTreeMap::new();
-    for l in h.lines.iter().filter(|l| commitments::coverable(l.category) && !l.dimension.is_empty()) {
-        let od = catalog.price(&p.id, &h.region, &l.dimension)?;
-        let rate = od.bands().first().map(|b| b.1).unwrap_or_default();
-        dims.entry(l.dimension.clone())
-            .or_insert_with(|| (rate, base_item(&l.item).to_string(), l.category, od.unit.clone()));
-    }
-    let ordered = commitments::order(specs);
-    let mut applied = Vec::new();
-    for spec in &ordered {
-        let plan = spec.plan();
-        let mut ratios = BTreeMap::new();
-        if spec.may_cover(&p.id) {
-            for (dim, (rate, _, _, _)) in &dims {
-                match catalog.price(&p.id, &h.region, &plan_dimension(dim, &plan)) {
-                    Ok(e) if !rate.is_zero() => {
-                        let sp = e.bands().first().map(|b| b.1).unwrap_or_default();
-                        ratios.insert(dim.clone(), sp / rate);
-                    }
-                    _ => notes.push(format!(
-                        "no published {plan} rate for `{dim}` of {}: billed on-demand",
-                        p.id
-                    )),
-                }
-            }
-        } else {
-            notes.push(format!(
-                "{spec} does not cover {}: paid and unused",
-                p.id
-            ));
-        }
-        applied.push(Applied {
-            spec: spec.clone(),
-            ratios,
-        });
-    }
-    // Each covered dimension's on-demand spend, hour by hour (its lines spread by their driver).
-    let (hours, drivers) = hourly_drivers(buckets, bucket_ms, period_ms, p.billing);
-    let mut spend: BTreeMap<String, Vec<Decimal>> = BTreeMap::new();
-    for l in h.lines.iter().filter(|l| dims.contains_key(&l.dimension)) {
-        let Some(d) = drivers.get(&l.category) else { continue };
-        let total: f64 = d.iter().sum();
-        let v = spend.entry(l.dimension.clone()).or_insert_with(|| vec![Decimal::ZERO; hours.len()]);
-        for (x, w) in v.iter_mut().zip(d) {
-            if *w > 0.0 && total > 0.0 {
-                let share = Decimal::from_f64_retain(w / total).unwrap_or_default();
-                *x += l.amount.0 * share;
-            }
-        }
-    }
-    let outcomes = commitments::apply(&HourlySpend { hours: hours.clone(), spend: spend.clone() }, &applied);
+    let Prepared {
+        dims,
+        applied,
+        hourly,
+        notes,
+    } = prepare(catalog, r, specs, h, buckets, bucket_ms, period_ms)?;
+    let outcomes = commitments::apply(&hourly, &applied);
+    let HourlySpend { hours, spend } = hourly;
 
     let mut lines = h.lines.clone();
     let mut covered_by_dim: BTreeMap<String, Decimal> = BTreeMap::new();
@@ -248,14 +295,14 @@ pub fn commit(
                 continue;
             }
             *covered_by_dim.entry(dim.clone()).or_default() += covered;
-            let (rate, item, category, unit) = &dims[dim];
+            let x = &dims[dim];
             lines.push(CostLine {
-                item: format!("{item} — covered by {} ({plan})", a.spec.kind.name()),
-                category: *category,
+                item: format!("{} — covered by {} ({plan})", x.item, a.spec.kind.name()),
+                category: x.category,
                 dimension: plan_dimension(dim, &plan),
-                quantity: (-covered / rate).round_dp(10).normalize(),
-                unit: unit.clone(),
-                unit_price: *rate,
+                quantity: (-covered / x.rate).round_dp(10).normalize(),
+                unit: x.unit.clone(),
+                unit_price: x.rate,
                 amount: money(-covered),
                 credit: true,
             });
@@ -286,12 +333,12 @@ pub fn commit(
     }
     let coverage = dims
         .iter()
-        .map(|(dim, (_, item, _, _))| {
+        .map(|(dim, x)| {
             let od: Decimal = spend.get(dim).map(|v| v.iter().copied().sum()).unwrap_or_default();
             let c = covered_by_dim.get(dim).copied().unwrap_or_default();
             DimensionCoverage {
                 dimension: dim.clone(),
-                item: item.clone(),
+                item: x.item.clone(),
                 on_demand_usd: money(od),
                 covered_usd: money(c),
                 uncovered_usd: money(od - c),
@@ -301,7 +348,6 @@ pub fn commit(
     let total: Decimal = lines.iter().map(|l| l.amount.0).sum();
     let saving = h.total.0 - total;
     let monthly = bill.monthly.total.0 - saving * Decimal::from(MONTH_MS) / Decimal::from(period_ms.max(1));
-    notes.dedup();
     Ok(Some(CommittedCost {
         total_usd: money(total),
         monthly_usd: money(monthly),

@@ -180,6 +180,30 @@ pub fn plan_name(kind: CommitmentKind, term: Term, payment: Payment) -> String {
     format!("{}-{}-{}", kind.plan_prefix(), term.as_str(), payment.as_str())
 }
 
+/// The kind, term and payment of a plan name (`compute-sp-3yr-all-upfront`), if it is one.
+pub fn parse_plan(plan: &str) -> Option<(CommitmentKind, Term, Payment)> {
+    use CommitmentKind::*;
+    for kind in [Reserved, Ec2InstanceSavingsPlan, ComputeSavingsPlan] {
+        for term in [Term::OneYear, Term::ThreeYear] {
+            for payment in [Payment::NoUpfront, Payment::PartialUpfront, Payment::AllUpfront] {
+                if plan_name(kind, term, payment) == plan {
+                    return Some((kind, term, payment));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A catalog dimension split into its on-demand dimension and plan: `("duration-x86_64",
+/// Some("compute-sp-3yr-all-upfront"))`; a list price has no plan.
+pub fn split_dimension(dimension: &str) -> (&str, Option<&str>) {
+    match dimension.split_once('@') {
+        Some((d, p)) => (d, Some(p)),
+        None => (dimension, None),
+    }
+}
+
 /// The catalog dimension of a plan's rate for an on-demand dimension.
 pub fn plan_dimension(dimension: &str, plan: &str) -> String {
     format!("{dimension}@{plan}")

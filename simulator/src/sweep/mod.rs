@@ -1,6 +1,7 @@
 //! Sweeps: the scenario re-run over a range of traffic (break-even) or memory sizes (tuning).
 //! Points run in parallel; each is an ordinary, deterministic simulation.
 
+pub mod commit;
 pub mod tune;
 
 use crate::limits::{MAX_SWEEP_STEPS, MAX_TRAFFIC_FACTOR, MIN_TRAFFIC_FACTOR};
@@ -122,7 +123,56 @@ pub struct SweepResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub committed_crossings: Option<Vec<Crossing>>,
+    /// How each break-even moves with the commitments (absent without commitments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub committed_shifts: Option<Vec<CrossingShift>>,
     pub simulated_requests: u64,
+}
+
+/// One break-even of two platforms at list price and with the commitments: a crossing that
+/// moved, appeared (`from` absent) or left the range (`to` absent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CrossingShift {
+    pub a: String,
+    pub b: String,
+    /// Mean rate of the list-price break-even, requests/s.
+    pub from_rate_per_s: Option<f64>,
+    /// Mean rate of the break-even with the commitments, requests/s.
+    pub to_rate_per_s: Option<f64>,
+}
+
+/// Pair the crossings of each two platforms at list price with those with commitments, in
+/// traffic order.
+pub fn shifts(list: &[Crossing], committed: &[Crossing]) -> Vec<CrossingShift> {
+    let key = |c: &Crossing| {
+        let (x, y) = (c.cheaper_below.clone(), c.cheaper_above.clone());
+        if x <= y {
+            (x, y)
+        } else {
+            (y, x)
+        }
+    };
+    let mut pairs: Vec<(String, String)> = list.iter().chain(committed).map(key).collect();
+    pairs.sort();
+    pairs.dedup();
+    let mut out = Vec::new();
+    for (a, b) in pairs {
+        let of = |cs: &[Crossing]| -> Vec<f64> {
+            cs.iter().filter(|c| key(c) == (a.clone(), b.clone())).map(|c| c.mean_rate_per_s).collect()
+        };
+        let (l, c) = (of(list), of(committed));
+        for i in 0..l.len().max(c.len()) {
+            out.push(CrossingShift {
+                a: a.clone(),
+                b: b.clone(),
+                from_rate_per_s: l.get(i).copied(),
+                to_rate_per_s: c.get(i).copied(),
+            });
+        }
+    }
+    out
 }
 
 /// Mean arrival rate of a scenario's workload, requests/s.
@@ -230,6 +280,7 @@ pub fn traffic(
         base_rate_per_s: round6(base),
         labels,
         points,
+        committed_shifts: committed_crossings.as_ref().map(|c| shifts(&crossings, c)),
         crossings,
         committed_crossings,
         simulated_requests: simulated,
