@@ -3,6 +3,7 @@
 mod analyse;
 mod analyse_view;
 mod catalog;
+mod commit;
 mod db;
 mod demo;
 mod estimate;
@@ -52,6 +53,9 @@ pub enum Command {
     Sweep(simulate::SweepArgs),
     /// Cost and latency of a scenario's function platforms per memory size.
     Tune(simulate::TuneArgs),
+    /// Savings Plans and reservations: `commit recommend SCENARIO.toml`.
+    #[command(subcommand)]
+    Commit(commit::CommitCommand),
     /// Pull Lambda inventory, CloudWatch metrics and Cost Explorer costs from AWS.
     Sync(sync::SyncArgs),
     /// Load the synthetic demo account into the database.
@@ -143,6 +147,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(a) => simulate::simulate(&g, a),
         Command::Sweep(a) => simulate::sweep(&g, a),
         Command::Tune(a) => simulate::tune(&g, a),
+        Command::Commit(c) => commit::run(&g, c),
         Command::Sync(a) => sync::run(&g, a),
         Command::Demo(a) => demo::run(&g, a),
         Command::Db(c) => db::run(&g, c),

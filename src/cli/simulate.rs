@@ -347,11 +347,15 @@ fn render_sweep(t: &Timed<SweepResult>) -> String {
             group(p.requests_per_month as u64),
         ];
         row.extend(p.platforms.iter().map(|c| {
+            let with = c
+                .committed_monthly_usd
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
             if c.overloaded {
                 overloaded = true;
-                format!("!{}", c.monthly_usd)
+                format!("!{}{with}", c.monthly_usd)
             } else {
-                c.monthly_usd.to_string()
+                format!("{}{with}", c.monthly_usd)
             }
         }));
         row.push(p.cheapest.clone());
@@ -363,6 +367,9 @@ fn render_sweep(t: &Timed<SweepResult>) -> String {
     }
     if overloaded {
         out.push_str("! overloaded: over 1% of requests throttled, or requests queue longer than they run\n");
+    }
+    if r.committed_shifts.is_some() {
+        out.push_str("(in brackets) the monthly cost with the scenario's commitments\n");
     }
     out.push_str("\nBreak-even:\n");
     if r.crossings.is_empty() {
