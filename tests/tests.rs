@@ -4,6 +4,7 @@ mod analyse;
 mod architecture;
 mod bad_input;
 mod catalog;
+mod commitments;
 mod demo;
 mod estimate;
 mod extract;

@@ -2,9 +2,9 @@
 
 use crate::platform::billing::{bill_run, timeline_cost};
 use crate::platform::committed::{commit, CommittedCost};
-use crate::pricing::CommitmentSpec;
 use crate::platform::outcome::RunStats;
 use crate::platform::{EngineKind, Resolved};
+use crate::pricing::{discount, CommitmentSpec, Discount};
 use crate::pricing::{CatalogError, CostLine, PlatformKind, PriceCatalog, Usage, Usd};
 use crate::scenario::Mode;
 use crate::stats::LatencySummary;
@@ -128,9 +128,10 @@ pub fn platform_result(
     s: RunStats,
     with_timeline: bool,
     commitments: &[CommitmentSpec],
+    discounts: &[Discount],
 ) -> Result<PlatformResult, CatalogError> {
-    let bill = bill_run(catalog, r, &s.usage)?;
-    let committed = commit(
+    let mut bill = bill_run(catalog, r, &s.usage)?;
+    let mut committed = commit(
         catalog,
         r,
         commitments,
@@ -139,6 +140,16 @@ pub fn platform_result(
         s.timeline.bucket_ms,
         s.usage.period_ms,
     )?;
+    if let Some(d) = discount::for_platform(discounts, &r.platform) {
+        discount::apply(&mut bill.horizon, d);
+        discount::apply(&mut bill.monthly, d);
+        if let Some(c) = committed.as_mut() {
+            let l = discount::line(d, c.total_usd);
+            c.total_usd = c.total_usd + l.amount;
+            c.lines.push(l);
+            c.monthly_usd = c.monthly_usd + discount::line(d, c.monthly_usd).amount;
+        }
+    }
     let end = s.end_ms.max(1.0);
     let avg_instances = s.timeline.alive_area / end;
     let avg_busy = s.timeline.busy_area / end;

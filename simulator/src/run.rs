@@ -109,11 +109,18 @@ pub fn simulate_platform(
     opts: &RunOptions,
 ) -> Result<PlatformResult, SimError> {
     let (r, mode, stats) = run_engine(catalog, scenario, index, opts)?;
-    platform_result(catalog, &r, mode, stats, opts.timeline, &scenario.commitments).map_err(|e| {
-        SimError::Platform {
-            label: r.label.clone(),
-            message: e.to_string(),
-        }
+    platform_result(
+        catalog,
+        &r,
+        mode,
+        stats,
+        opts.timeline,
+        &scenario.commitments,
+        &scenario.discounts,
+    )
+    .map_err(|e| SimError::Platform {
+        label: r.label.clone(),
+        message: e.to_string(),
     })
 }
 

@@ -47,7 +47,11 @@ fn a_commitment_smaller_than_the_hourly_spend_bills_the_commitment_plus_uncovere
     let hourly_uncovered = d("0.024685") - d("0.01") / d("0.48");
     let expected = Decimal::from(24) * (d("0.01") + hourly_uncovered);
     assert_eq!(c.total_usd.cents(), expected.round_dp(2));
-    assert!((c.total_usd.0 - expected).abs() < d("0.000001"), "{} vs {expected}", c.total_usd);
+    assert!(
+        (c.total_usd.0 - expected).abs() < d("0.000001"),
+        "{} vs {expected}",
+        c.total_usd
+    );
     let k = &c.commitments[0];
     assert_eq!(k.cost_usd, Usd(d("0.24")));
     assert_eq!(k.wasted_usd.cents(), Decimal::ZERO);
@@ -57,7 +61,10 @@ fn a_commitment_smaller_than_the_hourly_spend_bills_the_commitment_plus_uncovere
     let sum: Decimal = c.lines.iter().map(|l| l.amount.0).sum();
     assert!((sum - c.total_usd.0).abs() < d("0.0000001"));
     assert_eq!(
-        c.lines.iter().filter(|l| l.category == CostCategory::Commitment).count(),
+        c.lines
+            .iter()
+            .filter(|l| l.category == CostCategory::Commitment)
+            .count(),
         1
     );
     let uncovered: Decimal = c.coverage.iter().map(|x| x.uncovered_usd.0).sum();
@@ -76,7 +83,10 @@ fn a_commitment_larger_than_the_hourly_spend_shows_its_waste() {
     assert!((k.wasted_usd.0 - (d("1.2") - used)).abs() < d("0.000001"));
     assert!((k.coverage - 1.0).abs() < 1e-6);
     assert!((k.utilisation - 0.236976).abs() < 1e-5, "{}", k.utilisation);
-    assert!(k.saving_usd.0 < Decimal::ZERO, "it costs more than the usage it covers");
+    assert!(
+        k.saving_usd.0 < Decimal::ZERO,
+        "it costs more than the usage it covers"
+    );
 }
 
 #[test]
@@ -87,7 +97,10 @@ fn a_platform_without_a_published_plan_rate_stays_on_demand_and_says_so() {
     );
     let p = only(&text);
     let c = p.committed.unwrap();
-    assert!(c.notes.iter().any(|n| n.contains("no published compute-sp-3yr-all-upfront rate")));
+    assert!(c
+        .notes
+        .iter()
+        .any(|n| n.contains("no published compute-sp-3yr-all-upfront rate")));
     assert_eq!(c.total_usd, p.cost.total_usd + Usd(d("0.24")));
     // Other providers' platforms are not charged an AWS commitment.
     let gcp = only(&fargate_day("0.01").replace(
@@ -102,7 +115,9 @@ fn every_plan_rate_is_below_its_on_demand_rate_with_a_source_and_a_date() {
     let c: PriceCatalog = catalog();
     let mut n = 0;
     for (e, _) in c.all_prices() {
-        let (base, Some(plan)) = split_dimension(&e.dimension) else { continue };
+        let (base, Some(plan)) = split_dimension(&e.dimension) else {
+            continue;
+        };
         n += 1;
         assert!(
             breakeven_simulator::pricing::commitments::parse_plan(plan).is_some(),
@@ -110,8 +125,17 @@ fn every_plan_rate_is_below_its_on_demand_rate_with_a_source_and_a_date() {
             e.dimension
         );
         let od = c.price(&e.platform, &e.region, base).expect("an on-demand price");
-        assert!(e.usd.unwrap() < od.bands()[0].1, "{} of {}", e.dimension, e.platform);
-        assert!(!e.source.trim().is_empty() && e.as_of.len() == 10, "{}", e.dimension);
+        assert!(
+            e.usd.unwrap() < od.bands()[0].1,
+            "{} of {}",
+            e.dimension,
+            e.platform
+        );
+        assert!(
+            !e.source.trim().is_empty() && e.as_of.len() == 10,
+            "{}",
+            e.dimension
+        );
     }
     assert!(n >= 10, "the catalog has its plan rates ({n})");
 }
@@ -196,7 +220,11 @@ fn commit_recommend_returns_the_argmin_of_the_simulated_cost_curve() {
         r.platforms[0].committed.as_ref().unwrap().total_usd
     };
     let at = with(c);
-    assert!((at.0 - rec.total_usd.0).abs() < d("0.000001"), "{at} vs {}", rec.total_usd);
+    assert!(
+        (at.0 - rec.total_usd.0).abs() < d("0.000001"),
+        "{at} vs {}",
+        rec.total_usd
+    );
     for step in ["0.001", "0.01"] {
         assert!(with(c + d(step)) >= at, "+{step}");
         if c > d(step) {

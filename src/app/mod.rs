@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod dates;
 pub mod db;
 pub mod demo;
+pub mod discounts;
 pub mod error;
 pub mod estimate;
 pub mod functions;

@@ -95,7 +95,11 @@ fn render(t: &Timed<CommitRecommendation>) -> String {
     for p in r.plans.iter().filter(|p| p.usd_per_hour.is_some()) {
         out.push_str(&format!("\n{} · {}: total by commitment\n", p.label, p.plan));
         for c in &p.curve {
-            let mark = if Some(c.usd_per_hour) == p.usd_per_hour { "  ← best" } else { "" };
+            let mark = if Some(c.usd_per_hour) == p.usd_per_hour {
+                "  ← best"
+            } else {
+                ""
+            };
             out.push_str(&format!(
                 "  ${:<8} {:>12}{mark}\n",
                 c.usd_per_hour.exact(),

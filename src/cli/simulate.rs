@@ -41,6 +41,21 @@ pub struct ScenarioArgs {
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
+    /// A negotiated discount off list: PROVIDER=PCT (`aws=7%`) or PROVIDER:PLATFORM=PCT
+    /// (`aws:aws-lambda=5%`); repeatable; over the config file's `[discounts]`.
+    #[arg(long = "discount", value_name = "PROVIDER=PCT", value_parser = crate::cli::parse_discount)]
+    discounts: Vec<breakeven_simulator::pricing::Discount>,
+}
+
+/// The scenario of `a` with the config file's and the flags' discounts.
+fn load(
+    g: &Globals,
+    catalog: &breakeven_simulator::pricing::PriceCatalog,
+    a: &ScenarioArgs,
+) -> anyhow::Result<breakeven_simulator::Scenario> {
+    let mut s = app::load_scenario(catalog, &a.file)?;
+    breakeven::app::discounts::apply(&mut s, &g.discounts(&a.discounts)?);
+    Ok(s)
 }
 
 #[derive(Debug, Args)]
@@ -94,7 +109,7 @@ fn bad(code: ErrorCode, m: String) -> anyhow::Error {
 
 pub fn simulate(g: &Globals, a: SimulateArgs) -> anyhow::Result<()> {
     let catalog = g.load_catalog()?;
-    let scenario = app::load_scenario(&catalog, &a.s.file)?;
+    let scenario = load(g, &catalog, &a.s)?;
     let mode = a.mode.map(|m| match m {
         ModeArg::Exact => Mode::Exact,
         ModeArg::Aggregate => Mode::Aggregate,
@@ -125,7 +140,7 @@ pub fn sweep(g: &Globals, a: SweepArgs) -> anyhow::Result<()> {
     };
     sw.validate().map_err(|m| bad(ErrorCode::BadRange, m))?;
     let catalog = g.load_catalog()?;
-    let scenario = app::load_scenario(&catalog, &a.s.file)?;
+    let scenario = load(g, &catalog, &a.s)?;
     let r = app::sweep(&catalog, &scenario, &overrides(&a.s, None), &sw)?;
     if a.s.json {
         return print_json(&r);
@@ -136,7 +151,7 @@ pub fn sweep(g: &Globals, a: SweepArgs) -> anyhow::Result<()> {
 
 pub fn tune(g: &Globals, a: TuneArgs) -> anyhow::Result<()> {
     let catalog = g.load_catalog()?;
-    let scenario = app::load_scenario(&catalog, &a.s.file)?;
+    let scenario = load(g, &catalog, &a.s)?;
     let (from, to) = app::parse_range(&a.memory).map_err(|m| bad(ErrorCode::BadRange, m))?;
     let r = app::tune(
         &catalog,

@@ -89,7 +89,8 @@ pub fn bucket_driver(cat: CostCategory, model: BillingModel, b: &TimelineBucket,
         CostCategory::Provisioned
         | CostCategory::ControlPlane
         | CostCategory::Subscription
-        | CostCategory::Commitment => width_ms,
+        | CostCategory::Commitment
+        | CostCategory::Discount => width_ms,
     }
 }
 
@@ -105,7 +106,10 @@ pub fn timeline_cost(
     let n = buckets.len();
     let wall: Vec<f64> = (0..n).map(|_| bucket_ms).collect();
     let driver = |cat: CostCategory| -> Vec<f64> {
-        buckets.iter().map(|x| bucket_driver(cat, model, x, bucket_ms)).collect()
+        buckets
+            .iter()
+            .map(|x| bucket_driver(cat, model, x, bucket_ms))
+            .collect()
     };
     let mut out = vec![Decimal::ZERO; n];
     for line in &b.lines {

@@ -187,7 +187,11 @@ pub fn prepare(
     let p = &r.platform;
     let mut notes = Vec::new();
     let mut dims: BTreeMap<String, Dimension> = BTreeMap::new();
-    for l in h.lines.iter().filter(|l| commitments::coverable(l.category) && !l.dimension.is_empty()) {
+    for l in h
+        .lines
+        .iter()
+        .filter(|l| commitments::coverable(l.category) && !l.dimension.is_empty())
+    {
         let od = catalog.price(&p.id, &h.region, &l.dimension)?;
         let rate = od.bands().first().map(|b| b.1).unwrap_or_default();
         dims.entry(l.dimension.clone()).or_insert_with(|| Dimension {
@@ -226,7 +230,9 @@ pub fn prepare(
     let (hours, drivers) = hourly_drivers(buckets, bucket_ms, period_ms, p.billing);
     let mut spend: BTreeMap<String, Vec<Decimal>> = BTreeMap::new();
     for l in h.lines.iter().filter(|l| dims.contains_key(&l.dimension)) {
-        let Some(d) = drivers.get(&l.category) else { continue };
+        let Some(d) = drivers.get(&l.category) else {
+            continue;
+        };
         let total: f64 = d.iter().sum();
         let v = spend
             .entry(l.dimension.clone())
@@ -308,7 +314,11 @@ pub fn commit(
             });
         }
         lines.push(CostLine {
-            item: format!("{} ({plan}): {}/h commitment", a.spec.kind.name(), a.spec.usd_per_hour),
+            item: format!(
+                "{} ({plan}): {}/h commitment",
+                a.spec.kind.name(),
+                a.spec.usd_per_hour
+            ),
             category: CostCategory::Commitment,
             dimension: format!("commitment@{plan}"),
             quantity: run_hours.normalize(),
@@ -334,7 +344,10 @@ pub fn commit(
     let coverage = dims
         .iter()
         .map(|(dim, x)| {
-            let od: Decimal = spend.get(dim).map(|v| v.iter().copied().sum()).unwrap_or_default();
+            let od: Decimal = spend
+                .get(dim)
+                .map(|v| v.iter().copied().sum())
+                .unwrap_or_default();
             let c = covered_by_dim.get(dim).copied().unwrap_or_default();
             DimensionCoverage {
                 dimension: dim.clone(),

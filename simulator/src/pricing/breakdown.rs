@@ -27,6 +27,8 @@ pub enum CostCategory {
     Subscription,
     /// Savings Plans and reservations: the hourly commitment.
     Commitment,
+    /// A negotiated discount off list (negative).
+    Discount,
 }
 
 impl CostCategory {
@@ -41,6 +43,7 @@ impl CostCategory {
             CostCategory::ControlPlane => "control plane",
             CostCategory::Subscription => "subscription",
             CostCategory::Commitment => "commitment",
+            CostCategory::Discount => "discount",
         }
     }
 }

@@ -186,7 +186,10 @@ pub fn check(c: &PriceCatalog, complete: bool) -> Vec<CatalogError> {
                         ));
                     }
                     if od.unit != e.unit {
-                        bad(format!("{who}: unit `{}` differs from the on-demand `{}`", e.unit, od.unit));
+                        bad(format!(
+                            "{who}: unit `{}` differs from the on-demand `{}`",
+                            e.unit, od.unit
+                        ));
                     }
                 }
                 Err(_) if complete => bad(format!("{who}: no on-demand price `{base}` to discount")),

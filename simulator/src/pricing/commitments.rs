@@ -270,7 +270,12 @@ pub fn apply(h: &HourlySpend, commitments: &[Applied]) -> Vec<Outcome> {
         let mut left: BTreeMap<&str, Decimal> = h
             .spend
             .iter()
-            .map(|(d, v)| (d.as_str(), v.get(i).copied().unwrap_or_default().max(Decimal::ZERO)))
+            .map(|(d, v)| {
+                (
+                    d.as_str(),
+                    v.get(i).copied().unwrap_or_default().max(Decimal::ZERO),
+                )
+            })
             .collect();
         for ((c, o), dims) in commitments.iter().zip(out.iter_mut()).zip(&orders) {
             let mut budget = c.spec.usd_per_hour.0 * frac;
@@ -279,7 +284,9 @@ pub fn apply(h: &HourlySpend, commitments: &[Applied]) -> Vec<Outcome> {
                 if budget <= Decimal::ZERO {
                     break;
                 }
-                let Some(od) = left.get_mut(d.as_str()) else { continue };
+                let Some(od) = left.get_mut(d.as_str()) else {
+                    continue;
+                };
                 if od.is_zero() || ratio.is_zero() {
                     continue;
                 }

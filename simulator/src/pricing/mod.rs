@@ -11,6 +11,7 @@ pub mod breakdown;
 pub mod catalog;
 pub mod check;
 pub mod commitments;
+pub mod discount;
 pub mod exact;
 pub mod file;
 pub mod limits;
@@ -21,8 +22,9 @@ pub mod usage;
 
 pub use bill::bill;
 pub use breakdown::{CostBreakdown, CostCategory, CostLine};
-pub use commitments::{CommitmentKind, CommitmentSpec, Payment, Term};
 pub use catalog::{CatalogError, Platform, PlatformKind, PriceCatalog, PriceEntry, Tier};
+pub use commitments::{CommitmentKind, CommitmentSpec, Payment, Term};
+pub use discount::Discount;
 pub use money::Usd;
 pub use profile::estimate;
 pub use profile::UsageProfile;

@@ -6,7 +6,7 @@ use crate::limits::{
 };
 use crate::platform::resolve;
 use crate::pricing::catalog::line_col;
-use crate::pricing::{Arch, CommitmentSpec, PriceCatalog};
+use crate::pricing::{Arch, CommitmentSpec, Discount, PriceCatalog};
 use crate::workload::{check_replay_counts, Arrivals, DurationModel, Workload};
 use serde::Deserialize;
 use std::ops::Range;
@@ -43,6 +43,8 @@ struct ScenarioFile {
     platforms: Vec<Spanned<PlatformSpec>>,
     #[serde(default)]
     commitments: Vec<Spanned<CommitmentSpec>>,
+    #[serde(default)]
+    discounts: Vec<Spanned<Discount>>,
 }
 
 #[derive(Deserialize)]
@@ -150,8 +152,16 @@ pub fn parse(
     for c in raw.commitments {
         let span = c.span();
         let spec = c.into_inner();
-        spec.validate().map_err(|m| loc.at(span, format!("commitment: {m}")))?;
+        spec.validate()
+            .map_err(|m| loc.at(span, format!("commitment: {m}")))?;
         commitments.push(spec);
+    }
+    let mut discounts = Vec::new();
+    for d in raw.discounts {
+        let span = d.span();
+        let d = d.into_inner();
+        d.validate().map_err(|m| loc.at(span, format!("discount: {m}")))?;
+        discounts.push(d);
     }
     Ok(Scenario {
         version: SCENARIO_VERSION,
@@ -162,6 +172,7 @@ pub fn parse(
         workload,
         platforms,
         commitments,
+        discounts,
     })
 }
 

@@ -12,7 +12,7 @@ pub use file::{parse, ScenarioError};
 pub use horizon::{check_horizon_ms, parse_horizon_ms};
 pub use write::to_toml;
 
-use crate::pricing::{Commitment, CommitmentSpec};
+use crate::pricing::{Commitment, CommitmentSpec, Discount};
 use crate::workload::{DurationModel, Workload};
 use serde::{Deserialize, Serialize};
 
@@ -158,6 +158,10 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "ts", ts(as = "Option<Vec<CommitmentSpec>>", optional))]
     pub commitments: Vec<CommitmentSpec>,
+    /// Negotiated discounts off list: the config file's and `--discount`'s, or the file's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<Discount>>", optional))]
+    pub discounts: Vec<Discount>,
 }
 
 impl Scenario {
@@ -171,6 +175,7 @@ impl Scenario {
             workload,
             platforms,
             commitments: Vec::new(),
+            discounts: Vec::new(),
         }
     }
 }

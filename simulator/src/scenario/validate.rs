@@ -61,6 +61,9 @@ impl Scenario {
         for c in &self.commitments {
             c.validate().map_err(|m| format!("commitment: {m}"))?;
         }
+        for d in &self.discounts {
+            d.validate().map_err(|m| format!("discount: {m}"))?;
+        }
         Ok(())
     }
 }

@@ -84,6 +84,15 @@ pub fn to_toml(s: &Scenario) -> Result<String, String> {
             line(&mut out, k, v);
         }
     }
+    for d in &s.discounts {
+        out.push_str("\n[[discounts]]\n");
+        let Value::Table(t) = value(d)? else {
+            return Err("a discount did not serialise to a table".into());
+        };
+        for (k, v) in t.iter() {
+            line(&mut out, k, v);
+        }
+    }
     Ok(out)
 }
 

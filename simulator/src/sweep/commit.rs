@@ -102,7 +102,12 @@ fn candidates(id: &str) -> Vec<CommitmentSpec> {
 }
 
 /// Total and the commitment's outcome at `c` dollars an hour.
-fn total_at(p: &Prepared, ratios: &Applied, on_demand: Decimal, c: Decimal) -> (Decimal, commitments::Outcome) {
+fn total_at(
+    p: &Prepared,
+    ratios: &Applied,
+    on_demand: Decimal,
+    c: Decimal,
+) -> (Decimal, commitments::Outcome) {
     let mut a = ratios.clone();
     a.spec.usd_per_hour = Usd(c);
     let o = commitments::apply(&p.hourly, std::slice::from_ref(&a)).remove(0);
@@ -122,7 +127,13 @@ fn breaks(p: &Prepared, a: &Applied) -> Vec<Decimal> {
         }
         let mut cum = Decimal::ZERO;
         for (d, r) in &dims {
-            let od = p.hourly.spend.get(*d).and_then(|v| v.get(h)).copied().unwrap_or_default();
+            let od = p
+                .hourly
+                .spend
+                .get(*d)
+                .and_then(|v| v.get(h))
+                .copied()
+                .unwrap_or_default();
             if od <= Decimal::ZERO {
                 continue;
             }
@@ -150,7 +161,11 @@ fn fraction(a: Decimal, b: Decimal) -> f64 {
 }
 
 /// The best commitment of `spec`'s plan for one prepared platform.
-fn best(p: &Prepared, a: &Applied, on_demand: Decimal) -> (Decimal, Vec<CurvePoint>, commitments::Outcome, Decimal) {
+fn best(
+    p: &Prepared,
+    a: &Applied,
+    on_demand: Decimal,
+) -> (Decimal, Vec<CurvePoint>, commitments::Outcome, Decimal) {
     let xs = breaks(p, a);
     let f = |c: Decimal| total_at(p, a, on_demand, c).0;
     // The first candidate not dearer than the next one is the (leftmost) minimum of a convex
@@ -166,7 +181,11 @@ fn best(p: &Prepared, a: &Applied, on_demand: Decimal) -> (Decimal, Vec<CurvePoi
     }
     let c = xs[lo];
     let (total, o) = total_at(p, a, on_demand, c);
-    let top = if c.is_zero() { *xs.last().unwrap_or(&STEP) } else { c * Decimal::TWO };
+    let top = if c.is_zero() {
+        *xs.last().unwrap_or(&STEP)
+    } else {
+        c * Decimal::TWO
+    };
     let mut points: Vec<Decimal> = (0..CURVE_POINTS)
         .map(|i| ((top * Decimal::from(i) / Decimal::from(CURVE_POINTS - 1)) / STEP).round() * STEP)
         .chain(std::iter::once(c))

@@ -160,7 +160,10 @@ pub fn shifts(list: &[Crossing], committed: &[Crossing]) -> Vec<CrossingShift> {
     let mut out = Vec::new();
     for (a, b) in pairs {
         let of = |cs: &[Crossing]| -> Vec<f64> {
-            cs.iter().filter(|c| key(c) == (a.clone(), b.clone())).map(|c| c.mean_rate_per_s).collect()
+            cs.iter()
+                .filter(|c| key(c) == (a.clone(), b.clone()))
+                .map(|c| c.mean_rate_per_s)
+                .collect()
         };
         let (l, c) = (of(list), of(committed));
         for i in 0..l.len().max(c.len()) {
