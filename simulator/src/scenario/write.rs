@@ -104,6 +104,7 @@ mod tests {
 
     const CHECKOUT: &str = include_str!("../../../fixtures/scenarios/checkout-api.toml");
     const SIMFAAS: &str = include_str!("../../../fixtures/scenarios/simfaas.toml");
+    const CHECKOUT_SP: &str = include_str!("../../../fixtures/scenarios/checkout-api-sp.toml");
 
     fn parsed(name: &str, text: &str) -> Scenario {
         let catalog = PriceCatalog::bundled().unwrap();
@@ -112,7 +113,14 @@ mod tests {
 
     #[test]
     fn fixtures_round_trip_exactly() {
-        for (name, text) in [("checkout.toml", CHECKOUT), ("simfaas.toml", SIMFAAS)] {
+        let sp = format!(
+            "{CHECKOUT_SP}\n[[discounts]]\nprovider = \"aws\"\nplatform = \"aws-lambda\"\npercent = \"5\"\n"
+        );
+        for (name, text) in [
+            ("checkout.toml", CHECKOUT),
+            ("simfaas.toml", SIMFAAS),
+            ("checkout-sp.toml", sp.as_str()),
+        ] {
             let s = parsed(name, text);
             let written = to_toml(&s).unwrap();
             assert_eq!(parsed("again.toml", &written), s, "{written}");
