@@ -233,3 +233,43 @@ fn the_config_files_discounts_apply_and_flags_win() {
     assert!(items(&get(&[])).contains(&"negotiated discount (10% off list)".to_string()));
     assert!(items(&get(&["--discount", "aws=3%"])).contains(&"negotiated discount (3% off list)".to_string()));
 }
+
+#[test]
+fn commit_recommend_of_a_stored_function_replays_its_measured_traffic() {
+    use breakeven::app::demo;
+    use breakeven::app::sync::{Cancel, Silent};
+    use breakeven::ingest::demo::DemoOptions;
+    use breakeven::store::Store;
+    use breakeven_simulator::pricing::PriceCatalog;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let catalog = PriceCatalog::bundled().unwrap();
+    let mut store = Store::open(&path).unwrap();
+    let opts = DemoOptions {
+        seed: breakeven::ingest::demo::DEFAULT_SEED,
+        days: 4,
+        until: "2026-06-15".parse().unwrap(),
+    };
+    demo::load(&mut store, &catalog, opts, &Silent, &Cancel::new()).unwrap();
+    drop(store);
+    let db = path.display().to_string();
+    let v: serde_json::Value = serde_json::from_str(&ok(&[
+        "--db",
+        &db,
+        "commit",
+        "recommend",
+        "--function",
+        "api-orders",
+        "--days",
+        "3",
+        "--json",
+    ]))
+    .unwrap();
+    let lambda = v["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["platform"] == "aws-lambda" && p["plan"] == "compute-sp-3yr-all-upfront")
+        .expect("the function's own platform");
+    assert!(lambda["usd_per_hour"].is_string() && lambda["curve"].as_array().unwrap().len() > 2);
+}

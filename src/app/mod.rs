@@ -5,6 +5,7 @@ pub mod account_report;
 pub mod analyse;
 pub mod catalog;
 pub mod charts;
+pub mod commit;
 pub mod dashboard;
 pub mod dates;
 pub mod db;

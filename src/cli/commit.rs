@@ -15,7 +15,18 @@ pub enum CommitCommand {
     /// the cost curve around it.
     Recommend {
         /// Scenario file (TOML; see docs/scenario-format.md).
-        file: PathBuf,
+        #[arg(required_unless_present = "function", conflicts_with = "function")]
+        file: Option<PathBuf>,
+        /// Instead of a file: a stored function's measured traffic (the last --days of it),
+        /// replayed on its own platform and the default alternatives.
+        #[arg(long, value_name = "NAME")]
+        function: Option<String>,
+        /// Account key when the function name is in several accounts.
+        #[arg(long, requires = "function")]
+        account: Option<String>,
+        /// Days of stored traffic to replay with --function.
+        #[arg(long, default_value_t = 14, requires = "function")]
+        days: u32,
         /// Simulated time instead of the scenario's, e.g. 7d.
         #[arg(long, value_parser = parse_duration_ms, value_name = "DURATION")]
         horizon: Option<f64>,
@@ -31,19 +42,37 @@ pub enum CommitCommand {
 pub fn run(g: &Globals, c: CommitCommand) -> anyhow::Result<()> {
     let CommitCommand::Recommend {
         file,
+        function,
+        account,
+        days,
         horizon,
         seed,
         json,
     } = c;
     let catalog = g.load_catalog()?;
-    let scenario = app::load_scenario(&catalog, &file)?;
     let opts = RunOptions {
         horizon_ms: horizon,
         seed,
         timeline: false,
         ..RunOptions::default()
     };
-    let r = app::recommend_commitments(&catalog, &scenario, &opts)?;
+    let r = match (file, function) {
+        (_, Some(name)) => {
+            let store = g.open_store()?;
+            breakeven::app::commit::recommend_for_function(&store, &catalog, &name, account, days, &opts)?
+        }
+        (Some(file), None) => {
+            let scenario = app::load_scenario(&catalog, &file)?;
+            app::recommend_commitments(&catalog, &scenario, &opts)?
+        }
+        (None, None) => {
+            return Err(breakeven::app::AppError::bad_input(
+                breakeven::error_code::ErrorCode::BadUsage,
+                "give a scenario file or --function NAME".to_string(),
+            )
+            .into())
+        }
+    };
     if json {
         return print_json(&r);
     }
