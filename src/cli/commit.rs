@@ -86,9 +86,10 @@ fn pct(x: f64) -> String {
 
 fn render(t: &Timed<CommitRecommendation>) -> String {
     let r = &t.result;
-    let days = r.horizon_s / 86_400.0;
+    let days = format!("{:.3}", r.horizon_s / 86_400.0);
+    let days = days.trim_end_matches('0').trim_end_matches('.');
     let mut out = format!(
-        "{} · the hourly commitment that minimises {days:.3} days of simulated usage (on-demand → with it)\n\n",
+        "{} · the hourly commitment that minimises {days} days of simulated usage (on-demand → with it)\n\n",
         r.scenario
     );
     let mut tab = Table::new(&[
