@@ -5,6 +5,7 @@ mod architecture;
 mod bad_input;
 mod calibrate;
 mod catalog;
+mod commitments;
 mod demo;
 mod estimate;
 mod extract;

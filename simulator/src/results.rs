@@ -1,8 +1,10 @@
 //! Results of a simulation, as the CLI prints them with `--json` and the desktop charts them.
 
 use crate::platform::billing::{bill_run, timeline_cost};
+use crate::platform::committed::{commit, CommittedCost};
 use crate::platform::outcome::RunStats;
 use crate::platform::{EngineKind, Resolved};
+use crate::pricing::{discount, CommitmentSpec, Discount};
 use crate::pricing::{CatalogError, CostLine, PlatformKind, PriceCatalog, Usage, Usd};
 use crate::scenario::Mode;
 use crate::stats::LatencySummary;
@@ -86,6 +88,10 @@ pub struct PlatformResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_wait_ms: Option<LatencySummary>,
     pub cost: CostReport,
+    /// The bill with the scenario's commitments applied (absent without commitments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub committed: Option<CommittedCost>,
     /// Metered usage behind the bill.
     pub usage: Usage,
     pub notes: Vec<String>,
@@ -114,15 +120,36 @@ fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
-/// Bill a run and assemble its result.
+/// Bill a run (on-demand, and with `commitments` when there are any) and assemble its result.
 pub fn platform_result(
     catalog: &PriceCatalog,
     r: &Resolved,
     mode: Mode,
     s: RunStats,
     with_timeline: bool,
+    commitments: &[CommitmentSpec],
+    discounts: &[Discount],
 ) -> Result<PlatformResult, CatalogError> {
-    let bill = bill_run(catalog, r, &s.usage)?;
+    let mut bill = bill_run(catalog, r, &s.usage)?;
+    let mut committed = commit(
+        catalog,
+        r,
+        commitments,
+        &bill,
+        &s.timeline.buckets,
+        s.timeline.bucket_ms,
+        s.usage.period_ms,
+    )?;
+    if let Some(d) = discount::for_platform(discounts, &r.platform) {
+        discount::apply(&mut bill.horizon, d);
+        discount::apply(&mut bill.monthly, d);
+        if let Some(c) = committed.as_mut() {
+            let l = discount::line(d, c.total_usd);
+            c.total_usd = c.total_usd + l.amount;
+            c.lines.push(l);
+            c.monthly_usd = c.monthly_usd + discount::line(d, c.monthly_usd).amount;
+        }
+    }
     let end = s.end_ms.max(1.0);
     let avg_instances = s.timeline.alive_area / end;
     let avg_busy = s.timeline.busy_area / end;
@@ -179,6 +206,7 @@ pub fn platform_result(
             lines: h.lines,
             notes: h.notes,
         },
+        committed,
         usage: s.usage,
         notes,
         timeline,

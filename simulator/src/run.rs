@@ -3,7 +3,8 @@
 use crate::limits::{
     fmt_count, MAX_EXACT_IN_FLIGHT, MAX_EXACT_REQUESTS, MAX_PLATFORMS, MAX_RATE_PER_S, MAX_TIMELINE_BUCKETS,
 };
-use crate::platform::{aggregate, fleet, resolve, serverless, EngineKind};
+use crate::platform::outcome::RunStats;
+use crate::platform::{aggregate, fleet, resolve, serverless, EngineKind, Resolved};
 use crate::pricing::{CatalogError, PriceCatalog};
 use crate::results::{platform_result, PlatformResult, SimulationResult};
 use crate::scenario::{Mode, Scenario};
@@ -67,13 +68,13 @@ impl RunOptions {
     }
 }
 
-/// Run platform `index` of `scenario`.
-pub fn simulate_platform(
+/// Run platform `index` of `scenario` through its engine, unbilled.
+pub(crate) fn run_engine(
     catalog: &PriceCatalog,
     scenario: &Scenario,
     index: usize,
     opts: &RunOptions,
-) -> Result<PlatformResult, SimError> {
+) -> Result<(Resolved, Mode, RunStats), SimError> {
     let spec = scenario
         .platforms
         .get(index)
@@ -84,8 +85,11 @@ pub fn simulate_platform(
         message,
     })?;
     let mode = opts.mode.unwrap_or(scenario.mode);
+    // Commitments apply hour by hour: without a timeline, the run still keeps hourly buckets.
     let bucket_ms = if opts.timeline {
         scenario.timeline_bucket_s * 1000.0
+    } else if !scenario.commitments.is_empty() {
+        3_600_000.0_f64.min(w.horizon_ms)
     } else {
         w.horizon_ms
     };
@@ -94,8 +98,28 @@ pub fn simulate_platform(
         (Mode::Exact, EngineKind::Serverless) => serverless::run(w, &r, scenario.seed, opts.scale, bucket_ms),
         (Mode::Exact, EngineKind::Fleet) => fleet::run(w, &r, scenario.seed, opts.scale, bucket_ms),
     };
-    platform_result(catalog, &r, mode, stats, opts.timeline).map_err(|e| SimError::Platform {
-        label: spec.label().to_string(),
+    Ok((r, mode, stats))
+}
+
+/// Run platform `index` of `scenario`.
+pub fn simulate_platform(
+    catalog: &PriceCatalog,
+    scenario: &Scenario,
+    index: usize,
+    opts: &RunOptions,
+) -> Result<PlatformResult, SimError> {
+    let (r, mode, stats) = run_engine(catalog, scenario, index, opts)?;
+    platform_result(
+        catalog,
+        &r,
+        mode,
+        stats,
+        opts.timeline,
+        &scenario.commitments,
+        &scenario.discounts,
+    )
+    .map_err(|e| SimError::Platform {
+        label: r.label.clone(),
         message: e.to_string(),
     })
 }

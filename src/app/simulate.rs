@@ -6,6 +6,7 @@ use crate::error_code::ErrorCode;
 use breakeven_simulator::pricing::PriceCatalog;
 use breakeven_simulator::run::SimError;
 use breakeven_simulator::scenario::{self, Scenario};
+use breakeven_simulator::sweep::commit::{recommend, CommitRecommendation};
 use breakeven_simulator::sweep::tune::{tune as tune_memory, TuneResult};
 use breakeven_simulator::sweep::{traffic, SweepResult, TrafficSweep};
 pub use breakeven_simulator::RunOptions;
@@ -102,6 +103,16 @@ pub fn sweep(
 ) -> Result<Timed<SweepResult>> {
     let s = opts.apply(s);
     timed(|| Ok(traffic(catalog, &s, sw)?))
+}
+
+/// For each platform and each plan with published rates, the hourly commitment that minimises
+/// the scenario's cost, with the cost curve around it (`breakeven commit recommend`).
+pub fn recommend_commitments(
+    catalog: &PriceCatalog,
+    s: &Scenario,
+    opts: &RunOptions,
+) -> Result<Timed<CommitRecommendation>> {
+    timed(|| Ok(recommend(catalog, s, opts)?))
 }
 
 /// Cost and latency per memory size of each function platform.

@@ -5,6 +5,7 @@ use crate::cli::{print_json, Globals};
 use breakeven::app::catalog::{default_override_path, info, list};
 use breakeven::app::AppError;
 use breakeven::error_code::ErrorCode;
+use breakeven_simulator::pricing::commitments::split_dimension;
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -76,7 +77,18 @@ pub fn run(g: &Globals, c: CatalogCommand) -> anyhow::Result<()> {
                 .map(|(e, o)| (e.clone(), o.clone()))
                 .collect();
             if json {
-                let prices: Vec<_> = prices.iter().map(|(e, o)| serde_json::json!({ "price": e, "defined_at": format!("{}:{}", o.file, o.line) })).collect();
+                let prices: Vec<_> = prices
+                    .iter()
+                    .map(|(e, o)| {
+                        let (on_demand, plan) = split_dimension(&e.dimension);
+                        serde_json::json!({
+                            "price": e,
+                            "plan": plan.unwrap_or("on-demand"),
+                            "on_demand_dimension": on_demand,
+                            "defined_at": format!("{}:{}", o.file, o.line),
+                        })
+                    })
+                    .collect();
                 return print_json(&serde_json::json!({ "platform": p, "prices": prices }));
             }
             println!(
@@ -94,7 +106,8 @@ pub fn run(g: &Globals, c: CatalogCommand) -> anyhow::Result<()> {
             }
             println!();
             for (e, o) in prices {
-                println!("{} · {} · per {}", e.dimension, e.region, e.unit);
+                let plan = split_dimension(&e.dimension).1.unwrap_or("on-demand");
+                println!("{} · {} · per {} · plan {plan}", e.dimension, e.region, e.unit);
                 let bands = e.bands();
                 let mut lo = rust_decimal::Decimal::ZERO;
                 for (to, usd) in &bands {

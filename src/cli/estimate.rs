@@ -72,6 +72,10 @@ pub struct EstimateArgs {
     /// Ignore the provider's free tier (a plan's included allowances still apply).
     #[arg(long)]
     no_free_tier: bool,
+    /// A negotiated discount off list: PROVIDER=PCT (`aws=7%`) or PROVIDER:PLATFORM=PCT;
+    /// repeatable; over the config file's `[discounts]`.
+    #[arg(long = "discount", value_name = "PROVIDER=PCT", value_parser = crate::cli::parse_discount)]
+    discounts: Vec<breakeven_simulator::pricing::Discount>,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -106,7 +110,12 @@ pub fn run(g: &Globals, a: EstimateArgs) -> anyhow::Result<()> {
         .validate()
         .map_err(|e| AppError::bad_input(ErrorCode::BadUsage, e.describe(ProfileError::flag)))?;
     let catalog = g.load_catalog()?;
-    let report = estimate(&catalog, &req)?;
+    let mut report = estimate(&catalog, &req)?;
+    let discounts = g.discounts(&a.discounts)?;
+    let platform = catalog.platform(&req.platform).map_err(AppError::from)?;
+    if let Some(d) = breakeven_simulator::pricing::discount::for_platform(&discounts, platform) {
+        breakeven_simulator::pricing::discount::apply(&mut report.cost, d);
+    }
     if a.json {
         print_json(&report)
     } else {

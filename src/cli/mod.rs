@@ -3,6 +3,7 @@
 mod analyse;
 mod analyse_view;
 mod catalog;
+mod commit;
 mod db;
 mod demo;
 mod estimate;
@@ -35,6 +36,9 @@ pub struct Cli {
     /// Price catalog override file (default: catalog.toml in the OS config dir).
     #[arg(long, global = true, value_name = "PATH")]
     pub catalog: Option<PathBuf>,
+    /// Config file with `[discounts]` (default: config.toml in the OS config dir).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -52,6 +56,9 @@ pub enum Command {
     Sweep(simulate::SweepArgs),
     /// Cost and latency of a scenario's function platforms per memory size.
     Tune(simulate::TuneArgs),
+    /// Savings Plans and reservations: `commit recommend SCENARIO.toml`.
+    #[command(subcommand)]
+    Commit(commit::CommitCommand),
     /// Pull Lambda inventory, CloudWatch metrics and Cost Explorer costs from AWS.
     Sync(sync::SyncArgs),
     /// Load the synthetic demo account into the database.
@@ -77,6 +84,7 @@ pub enum Command {
 pub struct Globals {
     pub db: Option<PathBuf>,
     pub catalog: Option<PathBuf>,
+    pub config: Option<PathBuf>,
     /// Whether the command writes to the database (see [`access`]).
     pub access: Access,
 }
@@ -102,6 +110,14 @@ impl Globals {
             Some(c) => o.protect(&c, "the catalog file"),
             None => o,
         }
+    }
+
+    /// Negotiated discounts: the config file's, with `--discount` flags over them.
+    pub fn discounts(
+        &self,
+        flags: &[breakeven_simulator::pricing::Discount],
+    ) -> anyhow::Result<Vec<breakeven_simulator::pricing::Discount>> {
+        Ok(breakeven::app::discounts::resolve(self.config.as_deref(), flags)?)
     }
 
     /// The bundled catalog merged with the override file (explicit, or the default if present).
@@ -131,10 +147,16 @@ fn access(c: &Command) -> Access {
     }
 }
 
+/// `--discount aws=7%` / `aws:aws-lambda=5%`.
+pub fn parse_discount(s: &str) -> Result<breakeven_simulator::pricing::Discount, String> {
+    s.parse()
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let g = Globals {
         db: cli.db,
         catalog: cli.catalog,
+        config: cli.config,
         access: access(&cli.command),
     };
     match cli.command {
@@ -143,6 +165,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(a) => simulate::simulate(&g, a),
         Command::Sweep(a) => simulate::sweep(&g, a),
         Command::Tune(a) => simulate::tune(&g, a),
+        Command::Commit(c) => commit::run(&g, c),
         Command::Sync(a) => sync::run(&g, a),
         Command::Demo(a) => demo::run(&g, a),
         Command::Db(c) => db::run(&g, c),

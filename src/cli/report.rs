@@ -80,6 +80,10 @@ pub struct ReportArgs {
     /// Print the outcome as JSON.
     #[arg(long)]
     json: bool,
+    /// A negotiated discount off list: PROVIDER=PCT (`aws=7%`) or PROVIDER:PLATFORM=PCT;
+    /// repeatable; over the config file's `[discounts]`.
+    #[arg(long = "discount", value_name = "PROVIDER=PCT", value_parser = crate::cli::parse_discount)]
+    discounts: Vec<breakeven_simulator::pricing::Discount>,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -130,7 +134,9 @@ pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
     };
     if let Some(out) = &a.out {
         let out = g.out_path(out).protect(&scenario, "the scenario");
-        let outcome = app::report_scenario(&catalog, &scenario, a.format, &out, &o)?;
+        let mut s = app_sim::load_scenario(&catalog, &scenario)?;
+        breakeven::app::discounts::apply(&mut s, &g.discounts(&a.discounts)?);
+        let outcome = app::report(&catalog, &s, a.format, &out, &o)?;
         if a.json && !a.bench {
             return print_json(&outcome);
         }

@@ -41,6 +41,21 @@ pub struct ScenarioArgs {
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
+    /// A negotiated discount off list: PROVIDER=PCT (`aws=7%`) or PROVIDER:PLATFORM=PCT
+    /// (`aws:aws-lambda=5%`); repeatable; over the config file's `[discounts]`.
+    #[arg(long = "discount", value_name = "PROVIDER=PCT", value_parser = crate::cli::parse_discount)]
+    discounts: Vec<breakeven_simulator::pricing::Discount>,
+}
+
+/// The scenario of `a` with the config file's and the flags' discounts.
+fn load(
+    g: &Globals,
+    catalog: &breakeven_simulator::pricing::PriceCatalog,
+    a: &ScenarioArgs,
+) -> anyhow::Result<breakeven_simulator::Scenario> {
+    let mut s = app::load_scenario(catalog, &a.file)?;
+    breakeven::app::discounts::apply(&mut s, &g.discounts(&a.discounts)?);
+    Ok(s)
 }
 
 #[derive(Debug, Args)]
@@ -94,7 +109,7 @@ fn bad(code: ErrorCode, m: String) -> anyhow::Error {
 
 pub fn simulate(g: &Globals, a: SimulateArgs) -> anyhow::Result<()> {
     let catalog = g.load_catalog()?;
-    let scenario = app::load_scenario(&catalog, &a.s.file)?;
+    let scenario = load(g, &catalog, &a.s)?;
     let mode = a.mode.map(|m| match m {
         ModeArg::Exact => Mode::Exact,
         ModeArg::Aggregate => Mode::Aggregate,
@@ -125,7 +140,7 @@ pub fn sweep(g: &Globals, a: SweepArgs) -> anyhow::Result<()> {
     };
     sw.validate().map_err(|m| bad(ErrorCode::BadRange, m))?;
     let catalog = g.load_catalog()?;
-    let scenario = app::load_scenario(&catalog, &a.s.file)?;
+    let scenario = load(g, &catalog, &a.s)?;
     let r = app::sweep(&catalog, &scenario, &overrides(&a.s, None), &sw)?;
     if a.s.json {
         return print_json(&r);
@@ -136,7 +151,7 @@ pub fn sweep(g: &Globals, a: SweepArgs) -> anyhow::Result<()> {
 
 pub fn tune(g: &Globals, a: TuneArgs) -> anyhow::Result<()> {
     let catalog = g.load_catalog()?;
-    let scenario = app::load_scenario(&catalog, &a.s.file)?;
+    let scenario = load(g, &catalog, &a.s)?;
     let (from, to) = app::parse_range(&a.memory).map_err(|m| bad(ErrorCode::BadRange, m))?;
     let r = app::tune(
         &catalog,
@@ -274,6 +289,42 @@ fn render_simulation(t: &Timed<SimulationResult>) -> String {
         for n in p.cost.notes.iter().chain(&p.notes) {
             out.push_str(&format!("  note: {n}\n"));
         }
+        if let Some(c) = &p.committed {
+            out.push_str(&render_committed(c));
+        }
+    }
+    out
+}
+
+/// A platform's bill with commitments: its new total, each dimension covered and uncovered, and
+/// each commitment's utilisation, coverage and waste.
+fn render_committed(c: &breakeven_simulator::platform::committed::CommittedCost) -> String {
+    let mut out = format!(
+        "  with commitments: {} ({} per month)\n",
+        c.total_usd, c.monthly_usd
+    );
+    for d in &c.coverage {
+        out.push_str(&format!(
+            "    {:<44} covered {:>12}  uncovered (on-demand) {:>12}\n",
+            d.item,
+            d.covered_usd.to_string(),
+            d.uncovered_usd.to_string()
+        ));
+    }
+    for k in &c.commitments {
+        out.push_str(&format!(
+            "    {}: cost {}, used {}, wasted {}, utilisation {}, coverage {}, saving {}\n",
+            k.spec,
+            k.cost_usd,
+            k.used_usd,
+            k.wasted_usd,
+            pct(k.utilisation),
+            pct(k.coverage),
+            k.saving_usd
+        ));
+    }
+    for n in &c.notes {
+        out.push_str(&format!("    note: {n}\n"));
     }
     out
 }
@@ -311,11 +362,15 @@ fn render_sweep(t: &Timed<SweepResult>) -> String {
             group(p.requests_per_month as u64),
         ];
         row.extend(p.platforms.iter().map(|c| {
+            let with = c
+                .committed_monthly_usd
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
             if c.overloaded {
                 overloaded = true;
-                format!("!{}", c.monthly_usd)
+                format!("!{}{with}", c.monthly_usd)
             } else {
-                c.monthly_usd.to_string()
+                format!("{}{with}", c.monthly_usd)
             }
         }));
         row.push(p.cheapest.clone());
@@ -327,6 +382,9 @@ fn render_sweep(t: &Timed<SweepResult>) -> String {
     }
     if overloaded {
         out.push_str("! overloaded: over 1% of requests throttled, or requests queue longer than they run\n");
+    }
+    if r.committed_shifts.is_some() {
+        out.push_str("(in brackets) the monthly cost with the scenario's commitments\n");
     }
     out.push_str("\nBreak-even:\n");
     if r.crossings.is_empty() {
@@ -341,6 +399,44 @@ fn render_sweep(t: &Timed<SweepResult>) -> String {
             group(c.requests_per_month as u64),
             sig3(c.traffic_factor),
         ));
+    }
+    if let Some(shifts) = &r.committed_shifts {
+        out.push_str("\nWith the scenario's commitments:\n");
+        if shifts.is_empty() {
+            out.push_str("  no cost lines cross in this range, with or without them\n");
+        }
+        for s in shifts {
+            let line = match (s.from_rate_per_s, s.to_rate_per_s) {
+                (Some(f), Some(t)) if (t - f).abs() < 1e-9 => format!(
+                    "  the break-even of {} and {} stays at {} req/s\n",
+                    s.a,
+                    s.b,
+                    rate(f)
+                ),
+                (Some(f), Some(t)) => format!(
+                    "  with commitments the break-even of {} against {} moves from {} to {} req/s ({:+.0}%)\n",
+                    s.a,
+                    s.b,
+                    rate(f),
+                    rate(t),
+                    (t / f - 1.0) * 100.0
+                ),
+                (None, Some(t)) => format!(
+                    "  with commitments {} and {} break even at {} req/s (no crossing at list price)\n",
+                    s.a,
+                    s.b,
+                    rate(t)
+                ),
+                (Some(f), None) => format!(
+                    "  with commitments the break-even of {} and {} at {} req/s leaves the range\n",
+                    s.a,
+                    s.b,
+                    rate(f)
+                ),
+                (None, None) => String::new(),
+            };
+            out.push_str(&line);
+        }
     }
     out
 }

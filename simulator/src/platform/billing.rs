@@ -76,9 +76,27 @@ fn exec_billed(model: BillingModel) -> bool {
     )
 }
 
+/// What drives the lines of `cat` in one bucket of `width_ms`: requests, execution time, init
+/// time, busy or alive instance time, or wall time.
+pub fn bucket_driver(cat: CostCategory, model: BillingModel, b: &TimelineBucket, width_ms: f64) -> f64 {
+    match cat {
+        CostCategory::Requests => b.requests as f64,
+        CostCategory::Compute if exec_billed(model) => b.exec_ms as f64,
+        CostCategory::Compute => b.busy_area,
+        CostCategory::Init => b.init_ms as f64,
+        CostCategory::Storage => b.exec_ms as f64,
+        CostCategory::Instances => b.instance_area,
+        CostCategory::Provisioned
+        | CostCategory::ControlPlane
+        | CostCategory::Subscription
+        | CostCategory::Commitment
+        | CostCategory::Discount => width_ms,
+    }
+}
+
 /// Each bucket's share of the bill: every line is spread over the buckets in proportion to what
-/// drives it (requests, execution time, init time, instance time or wall time). Credits are spread
-/// the same way, so the buckets add up to the total up to rounding.
+/// drives it ([`bucket_driver`]). Credits are spread the same way, so the buckets add up to the
+/// total up to rounding.
 pub fn timeline_cost(
     b: &CostBreakdown,
     model: BillingModel,
@@ -88,17 +106,10 @@ pub fn timeline_cost(
     let n = buckets.len();
     let wall: Vec<f64> = (0..n).map(|_| bucket_ms).collect();
     let driver = |cat: CostCategory| -> Vec<f64> {
-        match cat {
-            CostCategory::Requests => buckets.iter().map(|x| x.requests as f64).collect(),
-            CostCategory::Compute if exec_billed(model) => buckets.iter().map(|x| x.exec_ms as f64).collect(),
-            CostCategory::Compute => buckets.iter().map(|x| x.busy_area).collect(),
-            CostCategory::Init => buckets.iter().map(|x| x.init_ms as f64).collect(),
-            CostCategory::Storage => buckets.iter().map(|x| x.exec_ms as f64).collect(),
-            CostCategory::Instances => buckets.iter().map(|x| x.instance_area).collect(),
-            CostCategory::Provisioned | CostCategory::ControlPlane | CostCategory::Subscription => {
-                wall.clone()
-            }
-        }
+        buckets
+            .iter()
+            .map(|x| bucket_driver(cat, model, x, bucket_ms))
+            .collect()
     };
     let mut out = vec![Decimal::ZERO; n];
     for line in &b.lines {

@@ -4,6 +4,7 @@
 
 pub mod aggregate;
 pub mod billing;
+pub mod committed;
 pub mod fleet;
 pub mod outcome;
 pub mod serverless;

@@ -25,6 +25,10 @@ pub enum CostCategory {
     ControlPlane,
     /// Fixed plan or subscription fees.
     Subscription,
+    /// Savings Plans and reservations: the hourly commitment.
+    Commitment,
+    /// A negotiated discount off list (negative).
+    Discount,
 }
 
 impl CostCategory {
@@ -38,6 +42,8 @@ impl CostCategory {
             CostCategory::Instances => "instances",
             CostCategory::ControlPlane => "control plane",
             CostCategory::Subscription => "subscription",
+            CostCategory::Commitment => "commitment",
+            CostCategory::Discount => "discount",
         }
     }
 }

@@ -167,6 +167,35 @@ pub fn check(c: &PriceCatalog, complete: bool) -> Vec<CatalogError> {
         for m in tier_problems(e) {
             bad(format!("{who}: {m}"));
         }
+        if let (base, Some(plan)) = crate::pricing::commitments::split_dimension(&e.dimension) {
+            if crate::pricing::commitments::parse_plan(plan).is_none() {
+                bad(format!(
+                    "{who}: unknown plan `{plan}` (compute-sp, ec2-isp or ec2-ri, then 1yr or 3yr, then no-upfront, partial-upfront or all-upfront)"
+                ));
+            }
+            if !e.tiers.is_empty() {
+                bad(format!("{who}: a plan rate is one flat `usd`, not tiers"));
+            }
+            match c.price(&e.platform, &e.region, base) {
+                Ok(od) => {
+                    let list = od.bands().first().map(|b| b.1).unwrap_or_default();
+                    if e.usd.unwrap_or_default() >= list {
+                        bad(format!(
+                            "{who}: the plan rate {} is not below the on-demand rate {list}",
+                            e.usd.unwrap_or_default()
+                        ));
+                    }
+                    if od.unit != e.unit {
+                        bad(format!(
+                            "{who}: unit `{}` differs from the on-demand `{}`",
+                            e.unit, od.unit
+                        ));
+                    }
+                }
+                Err(_) if complete => bad(format!("{who}: no on-demand price `{base}` to discount")),
+                Err(_) => {}
+            }
+        }
         for (name, v) in [("free", e.free), ("included", e.included)] {
             if let Some(v) = v.filter(|v| *v < Decimal::ZERO) {
                 bad(format!("{who}: `{name}` must not be negative, not {v}"));

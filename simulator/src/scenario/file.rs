@@ -6,11 +6,14 @@ use crate::limits::{
 };
 use crate::platform::resolve;
 use crate::pricing::catalog::line_col;
-use crate::pricing::{Arch, PriceCatalog};
+use crate::pricing::{Arch, CommitmentSpec, Discount, PriceCatalog};
 use crate::workload::{check_replay_counts, Arrivals, DurationModel, Workload};
 use serde::Deserialize;
 use std::ops::Range;
 use toml::Spanned;
+
+/// Most commitments one scenario holds.
+pub const MAX_COMMITMENTS: usize = 20;
 
 /// A scenario file that cannot be used, and where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -38,6 +41,10 @@ struct ScenarioFile {
     workload: Spanned<WorkloadFile>,
     #[serde(default)]
     platforms: Vec<Spanned<PlatformSpec>>,
+    #[serde(default)]
+    commitments: Vec<Spanned<CommitmentSpec>>,
+    #[serde(default)]
+    discounts: Vec<Spanned<Discount>>,
 }
 
 #[derive(Deserialize)]
@@ -135,6 +142,27 @@ pub fn parse(
         Some(b) => *b.get_ref(),
         None => 60.0,
     };
+    let mut commitments = Vec::new();
+    if let Some(extra) = raw.commitments.get(MAX_COMMITMENTS) {
+        return Err(loc.at(
+            extra.span(),
+            format!("more than {MAX_COMMITMENTS} commitments in one scenario"),
+        ));
+    }
+    for c in raw.commitments {
+        let span = c.span();
+        let spec = c.into_inner();
+        spec.validate()
+            .map_err(|m| loc.at(span, format!("commitment: {m}")))?;
+        commitments.push(spec);
+    }
+    let mut discounts = Vec::new();
+    for d in raw.discounts {
+        let span = d.span();
+        let d = d.into_inner();
+        d.validate().map_err(|m| loc.at(span, format!("discount: {m}")))?;
+        discounts.push(d);
+    }
     Ok(Scenario {
         version: SCENARIO_VERSION,
         name: raw.name.unwrap_or_else(|| file.to_string()),
@@ -143,6 +171,8 @@ pub fn parse(
         timeline_bucket_s: bucket_s,
         workload,
         platforms,
+        commitments,
+        discounts,
     })
 }
 

@@ -12,7 +12,7 @@ pub use file::{parse, ScenarioError};
 pub use horizon::{check_horizon_ms, parse_horizon_ms};
 pub use write::to_toml;
 
-use crate::pricing::Commitment;
+use crate::pricing::{Commitment, CommitmentSpec, Discount};
 use crate::workload::{DurationModel, Workload};
 use serde::{Deserialize, Serialize};
 
@@ -154,6 +154,14 @@ pub struct Scenario {
     pub timeline_bucket_s: f64,
     pub workload: Workload,
     pub platforms: Vec<PlatformSpec>,
+    /// Savings Plans and reservations held: every platform's bill is also given with them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<CommitmentSpec>>", optional))]
+    pub commitments: Vec<CommitmentSpec>,
+    /// Negotiated discounts off list: the config file's and `--discount`'s, or the file's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<Discount>>", optional))]
+    pub discounts: Vec<Discount>,
 }
 
 impl Scenario {
@@ -166,6 +174,8 @@ impl Scenario {
             timeline_bucket_s: 60.0,
             workload,
             platforms,
+            commitments: Vec::new(),
+            discounts: Vec::new(),
         }
     }
 }

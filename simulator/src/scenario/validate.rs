@@ -52,6 +52,18 @@ impl Scenario {
             resolve(catalog, p, w)?;
             validate_platform(p).map_err(|m| format!("platform `{}`: {m}", p.id))?;
         }
+        if self.commitments.len() > super::file::MAX_COMMITMENTS {
+            return Err(format!(
+                "more than {} commitments in one scenario",
+                super::file::MAX_COMMITMENTS
+            ));
+        }
+        for c in &self.commitments {
+            c.validate().map_err(|m| format!("commitment: {m}"))?;
+        }
+        for d in &self.discounts {
+            d.validate().map_err(|m| format!("discount: {m}"))?;
+        }
         Ok(())
     }
 }

@@ -75,6 +75,24 @@ pub fn to_toml(s: &Scenario) -> Result<String, String> {
             line(&mut out, k, v);
         }
     }
+    for c in &s.commitments {
+        out.push_str("\n[[commitments]]\n");
+        let Value::Table(t) = value(c)? else {
+            return Err("a commitment did not serialise to a table".into());
+        };
+        for (k, v) in t.iter() {
+            line(&mut out, k, v);
+        }
+    }
+    for d in &s.discounts {
+        out.push_str("\n[[discounts]]\n");
+        let Value::Table(t) = value(d)? else {
+            return Err("a discount did not serialise to a table".into());
+        };
+        for (k, v) in t.iter() {
+            line(&mut out, k, v);
+        }
+    }
     Ok(out)
 }
 
@@ -86,6 +104,7 @@ mod tests {
 
     const CHECKOUT: &str = include_str!("../../../fixtures/scenarios/checkout-api.toml");
     const SIMFAAS: &str = include_str!("../../../fixtures/scenarios/simfaas.toml");
+    const CHECKOUT_SP: &str = include_str!("../../../fixtures/scenarios/checkout-api-sp.toml");
 
     fn parsed(name: &str, text: &str) -> Scenario {
         let catalog = PriceCatalog::bundled().unwrap();
@@ -94,7 +113,14 @@ mod tests {
 
     #[test]
     fn fixtures_round_trip_exactly() {
-        for (name, text) in [("checkout.toml", CHECKOUT), ("simfaas.toml", SIMFAAS)] {
+        let sp = format!(
+            "{CHECKOUT_SP}\n[[discounts]]\nprovider = \"aws\"\nplatform = \"aws-lambda\"\npercent = \"5\"\n"
+        );
+        for (name, text) in [
+            ("checkout.toml", CHECKOUT),
+            ("simfaas.toml", SIMFAAS),
+            ("checkout-sp.toml", sp.as_str()),
+        ] {
             let s = parsed(name, text);
             let written = to_toml(&s).unwrap();
             assert_eq!(parsed("again.toml", &written), s, "{written}");

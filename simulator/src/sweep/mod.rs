@@ -1,6 +1,7 @@
 //! Sweeps: the scenario re-run over a range of traffic (break-even) or memory sizes (tuning).
 //! Points run in parallel; each is an ordinary, deterministic simulation.
 
+pub mod commit;
 pub mod tune;
 
 use crate::limits::{MAX_SWEEP_STEPS, MAX_TRAFFIC_FACTOR, MIN_TRAFFIC_FACTOR};
@@ -68,6 +69,10 @@ impl TrafficSweep {
 pub struct SweepCell {
     pub label: String,
     pub monthly_usd: Usd,
+    /// The monthly cost with the scenario's commitments (absent without commitments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub committed_monthly_usd: Option<Usd>,
     pub p99_ms: f64,
     pub cold_start_probability: f64,
     pub throttle_probability: f64,
@@ -114,7 +119,63 @@ pub struct SweepResult {
     pub labels: Vec<String>,
     pub points: Vec<SweepPoint>,
     pub crossings: Vec<Crossing>,
+    /// Where the cost lines cross with the scenario's commitments (absent without commitments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub committed_crossings: Option<Vec<Crossing>>,
+    /// How each break-even moves with the commitments (absent without commitments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub committed_shifts: Option<Vec<CrossingShift>>,
     pub simulated_requests: u64,
+}
+
+/// One break-even of two platforms at list price and with the commitments: a crossing that
+/// moved, appeared (`from` absent) or left the range (`to` absent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CrossingShift {
+    pub a: String,
+    pub b: String,
+    /// Mean rate of the list-price break-even, requests/s.
+    pub from_rate_per_s: Option<f64>,
+    /// Mean rate of the break-even with the commitments, requests/s.
+    pub to_rate_per_s: Option<f64>,
+}
+
+/// Pair the crossings of each two platforms at list price with those with commitments, in
+/// traffic order.
+pub fn shifts(list: &[Crossing], committed: &[Crossing]) -> Vec<CrossingShift> {
+    let key = |c: &Crossing| {
+        let (x, y) = (c.cheaper_below.clone(), c.cheaper_above.clone());
+        if x <= y {
+            (x, y)
+        } else {
+            (y, x)
+        }
+    };
+    let mut pairs: Vec<(String, String)> = list.iter().chain(committed).map(key).collect();
+    pairs.sort();
+    pairs.dedup();
+    let mut out = Vec::new();
+    for (a, b) in pairs {
+        let of = |cs: &[Crossing]| -> Vec<f64> {
+            cs.iter()
+                .filter(|c| key(c) == (a.clone(), b.clone()))
+                .map(|c| c.mean_rate_per_s)
+                .collect()
+        };
+        let (l, c) = (of(list), of(committed));
+        for i in 0..l.len().max(c.len()) {
+            out.push(CrossingShift {
+                a: a.clone(),
+                b: b.clone(),
+                from_rate_per_s: l.get(i).copied(),
+                to_rate_per_s: c.get(i).copied(),
+            });
+        }
+    }
+    out
 }
 
 /// Mean arrival rate of a scenario's workload, requests/s.
@@ -185,6 +246,7 @@ pub fn traffic(
                 .map(|p| SweepCell {
                     label: p.label.clone(),
                     monthly_usd: p.cost.monthly_usd,
+                    committed_monthly_usd: p.committed.as_ref().map(|c| c.monthly_usd),
                     p99_ms: p.latency_ms.p99,
                     cold_start_probability: p.cold_start_probability,
                     throttle_probability: p.throttle_probability,
@@ -210,13 +272,20 @@ pub fn traffic(
         })
         .collect();
     let crossings = crossings(&points, &labels, base);
+    let committed_crossings = (!scenario.commitments.is_empty()).then(|| {
+        crossings_by(&points, &labels, base, |c| {
+            c.committed_monthly_usd.unwrap_or(c.monthly_usd)
+        })
+    });
     Ok(SweepResult {
         scenario: scenario.name.clone(),
         horizon_s,
         base_rate_per_s: round6(base),
         labels,
         points,
+        committed_shifts: committed_crossings.as_ref().map(|c| shifts(&crossings, c)),
         crossings,
+        committed_crossings,
         simulated_requests: simulated,
     })
 }
@@ -225,11 +294,20 @@ pub fn traffic(
 /// interpolated linearly in log traffic. Points where either platform is overloaded are left out:
 /// the cost of a configuration that cannot carry the traffic is no break-even.
 pub fn crossings(points: &[SweepPoint], labels: &[String], base_rate: f64) -> Vec<Crossing> {
+    crossings_by(points, labels, base_rate, |c| c.monthly_usd)
+}
+
+/// [`crossings`] of the monthly cost `cost` picks from each cell (list or with commitments).
+pub fn crossings_by(
+    points: &[SweepPoint],
+    labels: &[String],
+    base_rate: f64,
+    cost: impl Fn(&SweepCell) -> Usd,
+) -> Vec<Crossing> {
     let mut out = Vec::new();
     for i in 0..labels.len() {
         for j in i + 1..labels.len() {
-            let diff =
-                |p: &SweepPoint| usd_f64(&p.platforms[i].monthly_usd) - usd_f64(&p.platforms[j].monthly_usd);
+            let diff = |p: &SweepPoint| usd_f64(&cost(&p.platforms[i])) - usd_f64(&cost(&p.platforms[j]));
             for w in points.windows(2) {
                 let overloaded = |p: &SweepPoint| p.platforms[i].overloaded || p.platforms[j].overloaded;
                 if overloaded(&w[0]) || overloaded(&w[1]) {
@@ -273,6 +351,7 @@ mod tests {
                 .map(|(i, c)| SweepCell {
                     label: format!("p{i}"),
                     monthly_usd: Usd(Decimal::from(*c)),
+                    committed_monthly_usd: None,
                     p99_ms: 0.0,
                     cold_start_probability: 0.0,
                     throttle_probability: 0.0,

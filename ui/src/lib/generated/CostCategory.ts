@@ -3,4 +3,4 @@
 /**
  * What a cost line pays for, so a bill can be split the same way on every platform.
  */
-export type CostCategory = "requests" | "compute" | "provisioned" | "init" | "storage" | "instances" | "control_plane" | "subscription";
+export type CostCategory = "requests" | "compute" | "provisioned" | "init" | "storage" | "instances" | "control_plane" | "subscription" | "commitment" | "discount";

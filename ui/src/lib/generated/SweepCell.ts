@@ -4,7 +4,11 @@ import type { Usd } from "./Usd";
 /**
  * One platform at one traffic level.
  */
-export type SweepCell = { label: string, monthly_usd: Usd, p99_ms: number, cold_start_probability: number, throttle_probability: number, avg_instances: number, 
+export type SweepCell = { label: string, monthly_usd: Usd, 
+/**
+ * The monthly cost with the scenario's commitments (absent without commitments).
+ */
+committed_monthly_usd?: Usd, p99_ms: number, cold_start_probability: number, throttle_probability: number, avg_instances: number, 
 /**
  * More than 1 % of requests throttled, or requests queue longer than they run: the cost is
  * not that of a usable configuration.
