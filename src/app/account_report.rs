@@ -42,6 +42,7 @@ fn split(c: &CostSplit) -> CostSplitUsd {
         requests_usd: c.requests_usd,
         compute_usd: c.compute_usd,
         provisioned_usd: c.provisioned_usd,
+        init_usd: c.init_usd,
         storage_usd: c.storage_usd,
         total_usd: c.total_usd,
     }

@@ -21,6 +21,7 @@
 use crate::analytics::cost::{self, DayMetrics, FunctionConfig};
 use crate::analytics::logs::FunctionLogs;
 use crate::app::error::Result;
+use breakeven_simulator::pricing::money::group_digits;
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
 use breakeven_simulator::workload::{Arrivals, DurationModel, Workload, AWS_MB_PER_VCPU};
 use serde::Serialize;
@@ -165,7 +166,7 @@ pub fn suggest(
         note.push_str(&format!(
             "; thin data: {days_with_logs} days and {} invocations with REPORT records, AWS Compute \
              Optimizer needs at least {MIN_DAYS} days and {MIN_INVOCATIONS} invocations ({COMPUTE_OPTIMIZER_REQUIREMENTS})",
-            logs.invocations
+            group_digits(&logs.invocations.to_string())
         ));
     }
     let r3 = |x: f64| (x * 1000.0).round() / 1000.0;

@@ -151,8 +151,8 @@ pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> R
         .map_err(AnalyticsError::from)?
         .name
         .clone();
-    let days = function_days(store, account_id, from, to)?;
     let measured = logs::measured(c, account_id, from, to)?;
+    let days = function_days_with(store, account_id, from, to, &measured)?;
     let fs = functions::build(catalog, platform, &configs, &inventory, &days, &measured, only)?;
 
     let billed_frame = frames::billed(c, account_id, &key, from, to)?;
@@ -243,6 +243,19 @@ pub(crate) fn configs(inventory: &DataFrame) -> Result<Vec<FunctionConfig>> {
 /// [`usage::function_days`] for the columns), with the measured `cold_starts` and
 /// `init_billed_ms` of each day (0 for a function without log data: see [`with_measured_init`]).
 pub(crate) fn function_days(store: &Store, account_id: i64, from: Day, to: Day) -> Result<DataFrame> {
+    let measured = logs::measured(store.conn(), account_id, from, to)?;
+    function_days_with(store, account_id, from, to, &measured)
+}
+
+/// [`function_days`] with the REPORT records' figures of the same range already read
+/// (`logs::measured`).
+pub(crate) fn function_days_with(
+    store: &Store,
+    account_id: i64,
+    from: Day,
+    to: Day,
+    measured: &BTreeMap<String, FunctionLogs>,
+) -> Result<DataFrame> {
     let c = store.conn();
     let points = frames::points_parallel(
         c,
@@ -255,9 +268,8 @@ pub(crate) fn function_days(store: &Store, account_id: i64, from: Day, to: Day) 
     let days = usage::function_days(points.lazy(), &series)
         .and_then(crate::analytics::collect_streaming)
         .map_err(AnalyticsError::from)?;
-    let measured = logs::measured(c, account_id, from, to)?;
     let inventory = frames::functions(c, account_id)?;
-    with_measured_init(days, &measured, &inventory)
+    with_measured_init(days, measured, &inventory)
 }
 
 /// `days` (usage per function-day) with the REPORT records' `cold_starts` and `init_billed_ms`

@@ -191,8 +191,8 @@ pub fn table(store: &Store, catalog: &PriceCatalog, req: &FunctionsRequest) -> R
     let c = store.conn();
     let platform = analyse::account_platform(store, account_id)?;
     let configs = analyse::configs(&frames::functions(c, account_id)?)?;
-    let usage_days = analyse::function_days(store, account_id, from, to)?;
     let measured = logs::measured(c, account_id, from, to)?;
+    let usage_days = analyse::function_days_with(store, account_id, from, to, &measured)?;
     let mut functions = rows(
         catalog,
         platform,

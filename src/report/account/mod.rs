@@ -150,6 +150,9 @@ pub struct CostSplitUsd {
     pub requests_usd: Usd,
     pub compute_usd: Usd,
     pub provisioned_usd: Usd,
+    /// Measured INIT of cold starts (REPORT records); 0 without log data.
+    #[serde(default)]
+    pub init_usd: Usd,
     pub storage_usd: Usd,
     pub total_usd: Usd,
 }

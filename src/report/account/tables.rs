@@ -89,6 +89,7 @@ pub fn functions(r: &AccountReport, limit: usize) -> TextTable {
             "Requests",
             "Compute",
             "Provisioned",
+            "Init",
             "Total",
             "Share",
         ]),
@@ -106,6 +107,7 @@ pub fn functions(r: &AccountReport, limit: usize) -> TextTable {
                     f.cost.requests_usd.to_string(),
                     f.cost.compute_usd.to_string(),
                     f.cost.provisioned_usd.to_string(),
+                    f.cost.init_usd.to_string(),
                     f.cost.total_usd.to_string(),
                     format!("{} %", f.share_pct),
                 ]
