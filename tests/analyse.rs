@@ -77,8 +77,9 @@ fn analyse_splits_reconciles_and_trends_the_demo_account() {
         "{:#?}",
         r.days.iter().find(|d| d.status == DayStatus::Unexplained)
     );
+    // What remains is the INIT of the two functions without log data.
     let d = &r.days[10];
-    assert!(d.gap_usd.unwrap() > Usd::ZERO, "INIT time makes the bill higher");
+    assert!(d.gap_usd.unwrap() >= Usd::ZERO, "INIT time makes the bill higher");
     if d.status == DayStatus::Explained {
         assert_eq!(d.causes[0].kind, CauseKind::InitBilling);
     }
@@ -106,13 +107,31 @@ fn analyse_splits_reconciles_and_trends_the_demo_account() {
     drop(db);
 }
 
-/// One function-day priced by hand from SQL sums, independent of the polars path.
+/// A function-day's cold starts and Σ INIT rounded up per cold start (ms), straight from the
+/// stored REPORT hours in SQL (the INIT distribution is a JSON object of ms → count).
+fn measured_init(store: &Store, function_id: i64, d: Day) -> (u64, u64) {
+    store
+        .conn()
+        .query_row(
+            "SELECT COALESCE(SUM(h.cold_starts), 0),
+                    COALESCE((SELECT SUM(CAST(j.key AS INTEGER) * j.value)
+                              FROM log_hours h2, json_each(h2.init_ms) j
+                              WHERE h2.function_id = ?1 AND h2.hour >= ?2 AND h2.hour < ?3), 0)
+             FROM log_hours h WHERE h.function_id = ?1 AND h.hour >= ?2 AND h.hour < ?3",
+            [function_id, d.start_unix(), d.plus(1).start_unix()],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+        )
+        .unwrap()
+}
+
+/// One function-day priced by hand from SQL sums (measured INIT included), independent of the
+/// polars path.
 fn by_hand(store: &Store, catalog: &PriceCatalog, d: Day) -> Usd {
     let c = store.conn();
     let mut st = c
         .prepare(
             "SELECT f.memory_mb, f.architecture, f.ephemeral_storage_mb, f.provisioned_concurrency,
-                    SUM(i.value), SUM(i.value * a.value)
+                    SUM(i.value), SUM(i.value * a.value), f.id
              FROM functions f
              JOIN metric_series si ON si.function_id = f.id AND si.metric = 'Invocations' AND si.stat = 'Sum'
              JOIN metric_points i ON i.series_id = si.id AND i.ts >= ?1 AND i.ts < ?2
@@ -122,15 +141,24 @@ fn by_hand(store: &Store, catalog: &PriceCatalog, d: Day) -> Usd {
              GROUP BY f.id",
         )
         .unwrap();
-    let rows: Vec<(u32, String, u32, u32, f64, f64)> = st
+    let rows: Vec<(u32, String, u32, u32, f64, f64, i64)> = st
         .query_map([d.start_unix(), d.plus(1).start_unix()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
         })
         .unwrap()
         .map(Result::unwrap)
         .collect();
     let mut total = Usd::ZERO;
-    for (mem, arch, eph, pc, inv, dur) in rows {
+    for (mem, arch, eph, pc, inv, dur, id) in rows {
+        let (cold, init) = measured_init(store, id, d);
         let spill: f64 = if pc > 0 {
             c.query_row(
                 "SELECT COALESCE(SUM(p.value), 0) FROM metric_points p JOIN metric_series s ON s.id = p.series_id
@@ -161,6 +189,8 @@ fn by_hand(store: &Store, catalog: &PriceCatalog, d: Day) -> Usd {
                 0
             },
             provisioned_ms: u64::from(pc) * 86_400_000,
+            cold_starts: cold,
+            init_ms: init,
             ..Usage::default()
         };
         total += bill(catalog, "aws-lambda", Some("us-east-1"), &dep, &usage)
@@ -397,4 +427,192 @@ fn loading_points_on_two_connections_reads_exactly_what_one_does() {
     let two = sorted(points_parallel(store.conn(), store.path(), account, from, to).unwrap());
     assert!(one.height() > 100_000, "{}", one.height());
     assert!(one.equals(&two));
+}
+
+/// Issue 16: INIT priced from the REPORT records, the measured fields per function (null without
+/// log data), and the reconciliation gap they close.
+#[test]
+fn measured_init_is_priced_and_functions_without_log_data_say_so() {
+    let (_dir, db, store, catalog) = demo_db();
+    let an = analyse(&store, &catalog, &AnalyseRequest::default()).unwrap();
+    let c = store.conn();
+    let (from, to) = (an.from.start_unix(), an.to.plus(1).start_unix());
+    let price = catalog
+        .price("aws-lambda", "us-east-1", "duration-x86_64")
+        .unwrap();
+    let x86_rate = price.bands()[0].1;
+    for f in &an.functions {
+        let id: i64 = c
+            .query_row("SELECT id FROM functions WHERE name = ?1", [&f.name], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let stored: (i64, i64) = c
+            .query_row(
+                "SELECT COUNT(*), COALESCE(SUM(cold_starts), 0) FROM log_hours
+                 WHERE function_id = ?1 AND hour >= ?2 AND hour < ?3",
+                [id, from, to],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let m = &f.measured;
+        if ["webhook-slack", "legacy-sync"].contains(&f.name.as_str()) {
+            assert_eq!(stored.0, 0, "{} has no log data", f.name);
+            assert_eq!(m.cold_starts, None, "{}: null, not 0", f.name);
+            assert_eq!(m.cold_start_rate, None);
+            assert_eq!((m.init_p50_ms, m.init_p99_ms), (None, None));
+            assert_eq!((m.max_memory_used_mb, m.memory_used_p99_mb), (None, None));
+            assert!(f.rightsizing.is_none());
+            assert_eq!(f.cost.init_usd, Usd::ZERO);
+            continue;
+        }
+        // The values are the stored records'.
+        assert_eq!(m.cold_starts, Some(stored.1 as u64), "{}", f.name);
+        let max_used: i64 = c
+            .query_row(
+                "SELECT MAX(CAST(j.key AS INTEGER)) FROM log_hours h, json_each(h.memory_used_mb) j
+                 WHERE h.function_id = ?1 AND h.hour >= ?2 AND h.hour < ?3",
+                [id, from, to],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(m.max_memory_used_mb, Some(max_used as u32), "{}", f.name);
+        assert!(m.memory_used_p99_mb.unwrap() <= f.memory_mb, "{}", f.name);
+        assert!(f.rightsizing.is_some(), "{}", f.name);
+        if stored.1 > 0 {
+            assert!(f.cost.init_usd > Usd::ZERO, "{}", f.name);
+            assert!(m.init_p50_ms.unwrap() <= m.init_p99_ms.unwrap());
+        }
+        // INIT priced by hand: Σ INIT ms rounded up × GB × the x86 duration rate, per day.
+        if f.architecture == "x86_64" && f.provisioned_concurrency == 0 {
+            let mut by_hand = Decimal::ZERO;
+            let mut d = an.from;
+            while d <= an.to {
+                let (_, init_ms) = measured_init(&store, id, d);
+                by_hand += Decimal::from(init_ms) / Decimal::from(1000) * Decimal::from(f.memory_mb)
+                    / Decimal::from(1024)
+                    * x86_rate;
+                d = d.plus(1);
+            }
+            let diff = (f.cost.init_usd.0 - by_hand).abs();
+            assert!(
+                diff < Decimal::new(1, 7),
+                "{}: {} vs {by_hand}",
+                f.name,
+                f.cost.init_usd
+            );
+        }
+    }
+    assert!(an
+        .functions
+        .iter()
+        .any(|f| f.measured.cold_starts.unwrap_or(0) > 100));
+    // Measured INIT is in the usage-derived cost, so the gap left is smaller than it: only the
+    // two functions without log data are unmeasured.
+    let init = an.usage_cost.split.init_usd;
+    assert!(init > Usd::ZERO);
+    let gap = an.reconciliation.gap_usd;
+    assert!(gap >= Usd::ZERO && gap < init, "gap {gap}, measured INIT {init}");
+    assert!(an
+        .methods
+        .iter()
+        .any(|m| m.starts_with("INIT") && m.contains("REPORT records")));
+
+    // The JSON says null, not 0, without log data.
+    let o = run(&["--db", &db, "analyse", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let by_name = |n: &str| -> Value {
+        v["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    let keys = [
+        "cold_starts",
+        "cold_start_rate",
+        "init_p50_ms",
+        "init_p99_ms",
+        "max_memory_used_mb",
+        "memory_used_p99_mb",
+        "rightsizing",
+    ];
+    let slack = by_name("webhook-slack");
+    let orders = by_name("api-orders");
+    for k in keys {
+        assert!(
+            slack.get(k).is_some_and(Value::is_null),
+            "webhook-slack.{k}: {slack}"
+        );
+        assert!(!orders[k].is_null(), "api-orders.{k}");
+    }
+    let text = stdout(&run(&["--db", &db, "analyse"]));
+    for part in [
+        "Cold starts and memory used",
+        "no log data",
+        "Right-sizing",
+        "cpu_fraction",
+    ] {
+        assert!(text.contains(part), "{part} missing from:\n{text}");
+    }
+}
+
+/// Issue 16: right-sizing suggests the smallest size holding p99 with headroom, prices it with
+/// the same code, and says when the data is thinner than AWS Compute Optimizer needs.
+#[test]
+fn rightsizing_holds_the_p99_with_headroom_and_flags_thin_data() {
+    use breakeven::app::rightsize::{HEADROOM_PCT, MIN_DAYS, STEP_MB};
+    let (_dir, _db, store, catalog) = demo_db();
+    let an = analyse(&store, &catalog, &AnalyseRequest::default()).unwrap();
+    let orders = an.functions.iter().find(|f| f.name == "api-orders").unwrap();
+    let r = orders.rightsizing.as_ref().unwrap();
+    let p99 = orders.measured.memory_used_p99_mb.unwrap();
+    assert_eq!(r.memory_used_p99_mb, p99);
+    assert_eq!(r.suggested_mb % STEP_MB, 0);
+    assert!(f64::from(r.suggested_mb) >= f64::from(p99) * (1.0 + f64::from(HEADROOM_PCT) / 100.0));
+    assert!(f64::from(r.suggested_mb - STEP_MB) < f64::from(p99) * (1.0 + f64::from(HEADROOM_PCT) / 100.0));
+    assert!(
+        r.suggested_mb < orders.memory_mb,
+        "api-orders uses far less than 1 GB"
+    );
+    let diff = (r.cost_usd.0 - orders.cost.total_usd.0).abs();
+    assert!(
+        diff < Decimal::new(1, 6),
+        "{} vs {}",
+        r.cost_usd,
+        orders.cost.total_usd
+    );
+    assert!(r.saving_usd > Usd::ZERO && r.saving_usd == r.cost_usd - r.predicted_cost_usd);
+    assert!(
+        r.cpu_bound_saving_usd <= r.saving_usd,
+        "a CPU-bound function saves less"
+    );
+    assert!(r.enough_data, "{}", r.note);
+    // A function near its memory is told to grow or stay.
+    let etl = an.functions.iter().find(|f| f.name == "nightly-etl").unwrap();
+    assert!(etl.rightsizing.as_ref().unwrap().suggested_mb >= etl.memory_mb);
+
+    // Three days are too few for Compute Optimizer.
+    let req = AnalyseRequest {
+        from: Some(day("2026-06-12")),
+        to: Some(day("2026-06-14")),
+        ..AnalyseRequest::default()
+    };
+    let an = analyse(&store, &catalog, &req).unwrap();
+    let r = an
+        .functions
+        .iter()
+        .find(|f| f.name == "api-orders")
+        .and_then(|f| f.rightsizing.clone())
+        .unwrap();
+    assert!(!r.enough_data);
+    assert!(r.days_with_logs < MIN_DAYS);
+    assert!(
+        r.note.contains("compute-optimizer/latest/ug/requirements.html"),
+        "{}",
+        r.note
+    );
 }

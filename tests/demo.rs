@@ -377,3 +377,100 @@ fn import_focus_beside_demo_waits_and_both_succeed() {
         assert_eq!(status["accounts"][0][k], alone_status["accounts"][0][k], "{k}");
     }
 }
+
+/// Issue 16: the demo's REPORT records agree with its own metrics and bill: as many invocations
+/// per function as the Invocations metric, memory used never above configured, INIT billed as the
+/// records say (the bill reconciles to a fraction of a cent), and two functions without log data.
+#[test]
+fn the_demo_report_records_match_its_metrics_and_bill() {
+    let (_dir, db, v) = load("20");
+    let s = Store::open(std::path::Path::new(&db)).unwrap();
+    let c = s.conn();
+    let rows: Vec<(String, i64, i64, i64, i64)> = c
+        .prepare(
+            "SELECT f.name, f.memory_mb,
+                    (SELECT COALESCE(SUM(p.value), 0) FROM metric_points p JOIN metric_series s ON s.id = p.series_id
+                     WHERE s.function_id = f.id AND s.metric = 'Invocations' AND s.stat = 'Sum'),
+                    (SELECT COALESCE(SUM(h.invocations), -1) FROM log_hours h WHERE h.function_id = f.id),
+                    (SELECT COUNT(*) FROM sync_cursors k WHERE k.source = 'logs' AND k.key = f.name)
+             FROM functions f ORDER BY f.name",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, f64>(2)? as i64,
+                r.get(3)?,
+                r.get(4)?,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 26);
+    let mut without = Vec::new();
+    for (name, memory, metric, records, cursors) in &rows {
+        if *records < 0 {
+            assert_eq!(*cursors, 0, "{name}: no records, no cursor");
+            without.push(name.as_str());
+            continue;
+        }
+        assert_eq!(cursors, &1, "{name}");
+        assert_eq!(records, metric, "{name}: one REPORT record per invocation");
+        let over: i64 = c
+            .query_row(
+                "SELECT COUNT(*) FROM log_hours h JOIN functions f ON f.id = h.function_id,
+                        json_each(h.memory_used_mb) j
+                 WHERE f.name = ?1 AND CAST(j.key AS INTEGER) > ?2",
+                rusqlite::params![name, memory],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(over, 0, "{name} used more memory than configured");
+    }
+    assert_eq!(without, ["legacy-sync", "webhook-slack"]);
+    let q = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    // Cold starts never outnumber invocations; a 15-minute cron is always cold.
+    assert_eq!(
+        q("SELECT COUNT(*) FROM log_hours WHERE cold_starts > invocations"),
+        0
+    );
+    assert_eq!(
+        q("SELECT SUM(h.invocations - h.cold_starts) FROM log_hours h JOIN functions f ON f.id = h.function_id
+           WHERE f.name = 'cleanup-cron'"),
+        0
+    );
+    // INIT by runtime: Java's median is seconds, Node's a few hundred ms.
+    let median = |name: &str| -> i64 {
+        let vals: Vec<(i64, i64)> = c
+            .prepare(
+                "SELECT CAST(j.key AS INTEGER), SUM(j.value) FROM log_hours h JOIN functions f ON f.id = h.function_id,
+                        json_each(h.init_ms) j WHERE f.name = ?1 GROUP BY 1 ORDER BY 1",
+            )
+            .unwrap()
+            .query_map([name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let total: i64 = vals.iter().map(|v| v.1).sum();
+        let mut seen = 0;
+        vals.iter()
+            .find(|v| {
+                seen += v.1;
+                2 * seen >= total
+            })
+            .unwrap()
+            .0
+    };
+    let (node, python) = (median("webhook-stripe"), median("webhook-github"));
+    assert!((150..300).contains(&node), "{node}");
+    assert!((220..400).contains(&python), "{python}");
+    // The bill includes that INIT: metrics + records reconcile to within a hundredth of a percent.
+    let pct: f64 = v["reconciliation"]["difference_pct"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((0.0..0.01).contains(&pct), "{}", v["reconciliation"]);
+}

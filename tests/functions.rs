@@ -142,6 +142,12 @@ fn functions_json_has_exactly_the_documented_keys_and_exact_money() {
         "duration_p50_ms",
         "duration_p99_ms",
         "monthly_usd",
+        "cold_starts",
+        "cold_start_rate",
+        "max_memory_used_mb",
+        "memory_used_p99_mb",
+        "suggested_memory_mb",
+        "monthly_saving_usd",
         "cost_on",
     ]
     .map(String::from)
@@ -179,4 +185,76 @@ fn functions_json_has_exactly_the_documented_keys_and_exact_money() {
     assert!(stderr(&bad).contains("p99"), "{}", stderr(&bad));
     let unknown = run(&["--db", &db, "functions", "--platform", "no-such-platform"]);
     assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
+}
+
+/// Issue 16: the table's measured columns are `analyse`'s for the same window, null without log
+/// data; the detail adds cold starts per day that add up to the row's.
+#[test]
+fn measured_columns_match_analyse_and_say_null_without_log_data() {
+    let (_dir, db) = demo("20");
+    let f = json(&["--db", &db, "functions", "--json"]);
+    let a = json(&["--db", &db, "analyse", "--json"]);
+    let find = |v: &Value, n: &str| -> Value {
+        v["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    for name in [
+        "api-orders",
+        "webhook-stripe",
+        "img-resize",
+        "webhook-slack",
+        "legacy-sync",
+    ] {
+        let (row, an) = (find(&f, name), find(&a, name));
+        for k in [
+            "cold_starts",
+            "cold_start_rate",
+            "max_memory_used_mb",
+            "memory_used_p99_mb",
+        ] {
+            assert_eq!(row[k], an[k], "{name}.{k}");
+        }
+        assert_eq!(
+            row["suggested_memory_mb"], an["rightsizing"]["suggested_mb"],
+            "{name}"
+        );
+        let no_logs = name == "webhook-slack" || name == "legacy-sync";
+        assert_eq!(row["cold_starts"].is_null(), no_logs, "{name}");
+        assert_eq!(row["monthly_saving_usd"].is_null(), no_logs, "{name}");
+    }
+    assert!(find(&f, "api-orders")["monthly_saving_usd"]
+        .as_str()
+        .unwrap()
+        .parse::<rust_decimal::Decimal>()
+        .unwrap()
+        .is_sign_positive());
+    let text = stdout(&run(&["--db", &db, "functions"]));
+    for part in ["Cold starts", "Suggested", "Saving/mo", "no logs"] {
+        assert!(text.contains(part), "{part} missing from:\n{text}");
+    }
+
+    let store = Store::open(std::path::Path::new(&db)).unwrap();
+    let catalog = breakeven_simulator::pricing::PriceCatalog::bundled().unwrap();
+    let id_of = |n: &str| -> i64 {
+        store
+            .conn()
+            .query_row("SELECT id FROM functions WHERE name = ?1", [n], |r| r.get(0))
+            .unwrap()
+    };
+    let theme = breakeven::report::charts::Theme::Light;
+    let d =
+        breakeven::app::functions::detail(&store, &catalog, id_of("webhook-stripe"), None, theme).unwrap();
+    let days = d.cold_starts_per_day.expect("webhook-stripe has log data");
+    let cold: u64 = days.iter().map(|x| x.cold_starts).sum();
+    assert_eq!(Some(cold), d.usage.measured.cold_starts);
+    assert!(cold > 0);
+    assert!(d.usage.rightsizing.is_some());
+    let d = breakeven::app::functions::detail(&store, &catalog, id_of("legacy-sync"), None, theme).unwrap();
+    assert!(d.cold_starts_per_day.is_none());
+    assert_eq!(d.usage.measured.cold_starts, None);
 }

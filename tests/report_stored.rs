@@ -77,7 +77,7 @@ fn function_report_has_cost_split_metrics_reconciliation_and_what_if_in_every_fo
     // The cost split adds up, and is the function's share of the account's usage-derived cost.
     let c = &r.usage_cost;
     assert_eq!(
-        c.requests_usd + c.compute_usd + c.provisioned_usd + c.storage_usd,
+        c.requests_usd + c.compute_usd + c.provisioned_usd + c.init_usd + c.storage_usd,
         c.total_usd
     );
     let f = &r.functions[0];

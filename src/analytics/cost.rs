@@ -5,8 +5,12 @@
 //! plus half a millisecond per request (Lambda rounds each request up to the next millisecond;
 //! an average hides that); the part served by provisioned concurrency = execution time × (1 −
 //! spillover / invocations); provisioned concurrency billed all day at the inventory's current
-//! configuration. Init (cold-start) time is billed by Lambda but is not a CloudWatch metric, so
-//! the `init` category stays zero here and shows up in reconciliation instead. Each function-day
+//! configuration. Init (cold-start) time is billed by Lambda (since 2025-08-01, at the on-demand
+//! duration rate) but is not a CloudWatch metric: it comes from the function's REPORT records
+//! (`crate::analytics::logs`), Σ INIT rounded up to the ms per cold start, priced by the
+//! catalog's `init_billed` rule. Those records show INIT only for on-demand environments
+//! (provisioned ones initialise ahead of traffic), so every measured cold start is billed. A
+//! function without log data has no INIT here; its INIT shows up in reconciliation. Each function-day
 //! is priced on its own without the free tier (the free tier is an account-level credit, see
 //! [`free_tier_credit`]); tiers that only start past 6 billion GB-seconds a month are not reached
 //! by a single function-day.
@@ -47,6 +51,43 @@ pub struct DayMetrics {
     pub duration_ms: f64,
     /// Invocations that spilled over provisioned concurrency.
     pub spillover: f64,
+    /// Cold starts the REPORT records show (0 without log data).
+    pub cold_starts: u64,
+    /// Σ INIT of those cold starts, each rounded up to the ms, ms (0 without log data).
+    pub init_billed_ms: u64,
+}
+
+/// Each function's days of a days frame (as [`price_days`] reads it), by function id, in the
+/// frame's order.
+pub fn day_metrics(days: &DataFrame) -> Result<BTreeMap<i64, Vec<(i64, DayMetrics)>>> {
+    use crate::analytics::read::{f64s_or_zero, i64s};
+    let id = i64s(days, "function_id")?;
+    let day = i64s(days, "day")?;
+    let inv = f64s_or_zero(days, "invocations")?;
+    let dur = f64s_or_zero(days, "duration_ms")?;
+    let spill = f64s_or_zero(days, "spillover")?;
+    let optional = |name: &str| -> Result<Vec<i64>> {
+        Ok(match days.column(name) {
+            Ok(_) => i64s(days, name)?,
+            Err(_) => vec![0; days.height()],
+        })
+    };
+    let cold = optional("cold_starts")?;
+    let init = optional("init_billed_ms")?;
+    let mut out: BTreeMap<i64, Vec<(i64, DayMetrics)>> = BTreeMap::new();
+    for i in 0..days.height() {
+        out.entry(id[i]).or_default().push((
+            day[i],
+            DayMetrics {
+                invocations: inv[i],
+                duration_ms: dur[i],
+                spillover: spill[i],
+                cold_starts: cold[i].max(0) as u64,
+                init_billed_ms: init[i].max(0) as u64,
+            },
+        ));
+    }
+    Ok(out)
 }
 
 /// The [`Usage`] of one function-day (see the module docs for each rule).
@@ -66,6 +107,8 @@ pub fn day_usage(f: &FunctionConfig, m: &DayMetrics) -> Usage {
         exec_ms,
         provisioned_exec_ms,
         provisioned_ms,
+        init_ms: m.init_billed_ms,
+        cold_starts: m.cold_starts.min(requests),
         ..Usage::default()
     }
 }
@@ -152,10 +195,13 @@ pub fn category_column(c: CostCategory) -> String {
 }
 
 /// Price every row of a days frame (`function_id`, `day`, `invocations`, `duration_ms`,
-/// `spillover`): one row per function-day with `function_id`, `day`, a money column per
-/// category ([`category_column`]), `total_usd`, and the billed quantities reconciliation
-/// compares with the bill: `requests` (i64), `gb_seconds_x86` and `gb_seconds_arm` (f64,
-/// on-demand duration). Functions missing from `configs` are skipped.
+/// `spillover`, and optionally the measured `cold_starts` and `init_billed_ms`, i64): one row
+/// per function-day with `function_id`, `day`, a money column per category
+/// ([`category_column`]), `total_usd`, and the billed quantities reconciliation compares with
+/// the bill: `requests` (i64), `gb_seconds_x86` and `gb_seconds_arm` (f64, on-demand duration
+/// including measured INIT, as the bill's duration usage types count it) and
+/// `init_gb_seconds` (f64, the measured INIT part). Functions missing from `configs` are
+/// skipped.
 ///
 /// `platform` is the catalog id the days are priced on ([`own_platform`]): Lambda in each
 /// function's region (an error where the catalog does not price it), any other platform by
@@ -172,12 +218,24 @@ pub fn price_days(
     let inv = days.column("invocations")?.f64()?;
     let dur = days.column("duration_ms")?.f64()?;
     let spill = days.column("spillover")?.f64()?;
+    let measured = |name: &str| -> Result<Vec<u64>> {
+        Ok(match days.column(name) {
+            Ok(_) => crate::analytics::read::i64s(days, name)?
+                .into_iter()
+                .map(|v| v.max(0) as u64)
+                .collect(),
+            Err(_) => vec![0; days.height()],
+        })
+    };
+    let cold = measured("cold_starts")?;
+    let init = measured("init_billed_ms")?;
     let mut out_fid = Vec::new();
     let mut out_day = Vec::new();
     let mut cats: Vec<Vec<Decimal>> = vec![Vec::new(); CATEGORIES.len()];
     let mut total = Vec::new();
     let mut requests = Vec::new();
     let mut gbs: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    let mut init_gbs = Vec::new();
     for i in 0..days.height() {
         let (Some(id), Some(d)) = (fid.get(i), day.get(i)) else {
             continue;
@@ -187,6 +245,8 @@ pub fn price_days(
             invocations: inv.get(i).unwrap_or(0.0),
             duration_ms: dur.get(i).unwrap_or(0.0),
             spillover: spill.get(i).unwrap_or(0.0),
+            cold_starts: cold[i],
+            init_billed_ms: init[i],
         };
         let b = price_day_for(catalog, platform, f, &m)?;
         out_fid.push(id);
@@ -202,16 +262,20 @@ pub fn price_days(
         total.push(day_total);
         requests.push(day_usage(f, &m).requests as i64);
         let on_demand = format!("duration-{}", f.arch.as_str());
-        let q: Decimal = b
-            .lines
-            .iter()
-            .filter(|l| l.dimension == on_demand && l.category == CostCategory::Compute)
-            .map(|l| l.quantity)
-            .sum();
-        let q = rust_decimal::prelude::ToPrimitive::to_f64(&q).unwrap_or(0.0);
+        let gb_s = |category: CostCategory| -> f64 {
+            let q: Decimal = b
+                .lines
+                .iter()
+                .filter(|l| l.dimension == on_demand && l.category == category)
+                .map(|l| l.quantity)
+                .sum();
+            rust_decimal::prelude::ToPrimitive::to_f64(&q).unwrap_or(0.0)
+        };
+        let init_q = gb_s(CostCategory::Init);
         let arm = usize::from(f.arch == Arch::Arm64);
-        gbs[arm].push(q);
+        gbs[arm].push(gb_s(CostCategory::Compute) + init_q);
         gbs[1 - arm].push(0.0);
+        init_gbs.push(init_q);
     }
     let mut cols = vec![
         Column::new("function_id".into(), out_fid),
@@ -225,6 +289,7 @@ pub fn price_days(
     let [x86, arm] = gbs;
     cols.push(Column::new("gb_seconds_x86".into(), x86));
     cols.push(Column::new("gb_seconds_arm".into(), arm));
+    cols.push(Column::new("init_gb_seconds".into(), init_gbs));
     Ok(DataFrame::new_infer_height(cols)?)
 }
 

@@ -8,6 +8,7 @@
 use crate::analytics::Result;
 use crate::model::{Day, LogHour, ValueCounts};
 use rusqlite::Connection;
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One function's REPORT-record figures of one day (UTC).
@@ -93,6 +94,68 @@ impl FunctionLogs {
         d.init_billed_ms += h.init_ms.weighted_sum();
         d.init_ms_sum += h.init_ms_sum;
     }
+}
+
+/// What a function's REPORT records say over a range, as the analysis, the Functions table and
+/// the function detail show it; every field null when the function has no log data (never zero).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MeasuredStats {
+    /// Cold starts (REPORT records with an INIT duration).
+    pub cold_starts: Option<u64>,
+    /// Cold starts per invocation recorded (a fraction; null without invocations).
+    pub cold_start_rate: Option<f64>,
+    /// Median INIT, whole ms rounded up (null without cold starts).
+    pub init_p50_ms: Option<u32>,
+    pub init_p99_ms: Option<u32>,
+    /// The most memory any invocation used, MB.
+    pub max_memory_used_mb: Option<u32>,
+    /// 99th percentile of memory used per invocation, MB.
+    pub memory_used_p99_mb: Option<u32>,
+}
+
+impl MeasuredStats {
+    /// `None`: the function has no log data.
+    pub fn of(f: Option<&FunctionLogs>) -> MeasuredStats {
+        let Some(f) = f else {
+            return MeasuredStats::default();
+        };
+        MeasuredStats {
+            cold_starts: Some(f.cold_starts),
+            cold_start_rate: f.cold_start_rate(),
+            init_p50_ms: f.init_p50_ms(),
+            init_p99_ms: f.init_p99_ms(),
+            max_memory_used_mb: f.max_memory_used_mb(),
+            memory_used_p99_mb: f.memory_used_p99_mb(),
+        }
+    }
+}
+
+/// Measured cold starts and billed INIT per function-day, to join on a usage days frame:
+/// `function_id`, `day` (i64), `cold_starts`, `init_billed_ms` (i64). `ids`: the inventory's
+/// (function id, name); a function without log data has no rows.
+pub fn init_days(
+    measured: &BTreeMap<String, FunctionLogs>,
+    ids: &[(i64, String)],
+) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    use polars::prelude::{Column, DataFrame};
+    let (mut fid, mut day, mut cold, mut init) = (vec![], vec![], vec![], vec![]);
+    for (id, name) in ids {
+        let Some(f) = measured.get(name) else { continue };
+        for d in &f.days {
+            let Some(dd) = d.day else { continue };
+            fid.push(*id);
+            day.push(dd.0);
+            cold.push(d.cold_starts as i64);
+            init.push(d.init_billed_ms as i64);
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("function_id".into(), fid),
+        Column::new("day".into(), day),
+        Column::new("cold_starts".into(), cold),
+        Column::new("init_billed_ms".into(), init),
+    ])
 }
 
 /// The measured figures of an account's functions over the days `from..=to`, by function name;

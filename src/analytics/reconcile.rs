@@ -2,8 +2,10 @@
 //! gap's likely causes read from evidence in the data.
 //!
 //! Causes, each with an estimated amount where the data allows one:
-//! - **INIT billing**: the bill's on-demand GB-seconds exceed the metrics' (Lambda bills INIT
-//!   time of cold starts, which no CloudWatch metric shows); estimate = extra GB-s × price.
+//! - **INIT billing**: the bill's on-demand GB-seconds exceed the usage-derived ones (the
+//!   metrics' durations plus the INIT the REPORT records measured, which the usage-derived cost
+//!   already prices): INIT of functions without log data, which no CloudWatch metric shows;
+//!   estimate = extra GB-s × price.
 //! - **free tier**: the account's monthly free allowance (1 M requests, 400,000 GB-s) covers the
 //!   first usage of each month; estimate = the day's share of the credit, when the bill is lower.
 //! - **untracked functions**: billed requests differ from the metrics' invocations (functions
@@ -58,6 +60,8 @@ pub struct DayFigures {
     pub derived_requests: f64,
     pub derived_gb_seconds_x86: f64,
     pub derived_gb_seconds_arm: f64,
+    /// Of the derived GB-seconds, the measured INIT's (REPORT records).
+    pub derived_init_gb_seconds: f64,
     /// `None`: nothing billed stored for the day.
     pub billed_usd: Option<Usd>,
     pub billed_requests: f64,
@@ -154,7 +158,7 @@ pub fn reconcile_day(f: &DayFigures, p: &UnitPrices) -> ReconciledDay {
     let tol = tolerance(billed);
     let mut causes = Vec::new();
     let small = Usd(tol.0 / Decimal::TEN);
-    // INIT: billed on-demand GB-seconds above the metrics'.
+    // INIT: billed on-demand GB-seconds above the metrics' and the measured INIT's.
     let extra_x86 = f.billed_gb_seconds_x86 - f.derived_gb_seconds_x86;
     let extra_arm = f.billed_gb_seconds_arm - f.derived_gb_seconds_arm;
     let init = Usd(dec(extra_x86.max(0.0)) * p.gb_second_x86 + dec(extra_arm.max(0.0)) * p.gb_second_arm);
@@ -162,10 +166,18 @@ pub fn reconcile_day(f: &DayFigures, p: &UnitPrices) -> ReconciledDay {
         causes.push(Cause {
             kind: CauseKind::InitBilling,
             estimate_usd: Some(Usd(init.0.round_dp(6))),
-            evidence: format!(
-                "the bill has {:.1} more on-demand GB-seconds than the Duration metrics: INIT (cold-start) time is billed but not in CloudWatch",
-                extra_x86.max(0.0) + extra_arm.max(0.0)
-            ),
+            evidence: if f.derived_init_gb_seconds > 0.0 {
+                format!(
+                    "the bill has {:.1} more on-demand GB-seconds than the Duration metrics and the {:.1} GB-seconds of INIT measured from REPORT records: INIT of functions without log data (cold-start time is billed but not in CloudWatch)",
+                    extra_x86.max(0.0) + extra_arm.max(0.0),
+                    f.derived_init_gb_seconds
+                )
+            } else {
+                format!(
+                    "the bill has {:.1} more on-demand GB-seconds than the Duration metrics: INIT (cold-start) time is billed but not in CloudWatch (no REPORT records read)",
+                    extra_x86.max(0.0) + extra_arm.max(0.0)
+                )
+            },
         });
     }
     // Free tier: the bill is lower and the month's allowance was still available.
@@ -248,6 +260,7 @@ mod tests {
             derived_requests: 1e6,
             derived_gb_seconds_x86: 500_000.0,
             derived_gb_seconds_arm: 0.0,
+            derived_init_gb_seconds: 0.0,
             billed_usd: Some(usd(billed)),
             billed_requests: 1e6,
             billed_gb_seconds_x86: 500_000.0 + extra_gb_s,

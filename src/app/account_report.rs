@@ -11,8 +11,8 @@ use crate::app::report::{write, ReportOutcome, ReportTimings};
 use crate::app::scenario::{self, ExtractRequest, Step};
 use crate::app::simulate::{simulate, RunOptions};
 use crate::report::account::{
-    AccountReport, CostSplitUsd, DailyServiceCost, FunctionCost, FunctionDay, ReconciledDay,
-    ReconciledStatus, Reconciliation, ReplayCheck, ServiceTotal, WhatIf,
+    AccountReport, CostSplitUsd, DailyServiceCost, FunctionCost, FunctionDay, MeasuredFunction,
+    ReconciledDay, ReconciledStatus, Reconciliation, ReplayCheck, RightSizingRow, ServiceTotal, WhatIf,
 };
 use crate::report::{Format, Rendered};
 use crate::store::{Day, Store};
@@ -42,6 +42,7 @@ fn split(c: &CostSplit) -> CostSplitUsd {
         requests_usd: c.requests_usd,
         compute_usd: c.compute_usd,
         provisioned_usd: c.provisioned_usd,
+        init_usd: c.init_usd,
         storage_usd: c.storage_usd,
         total_usd: c.total_usd,
     }
@@ -167,6 +168,34 @@ pub fn from_analysis(a: &Analysis) -> AccountReport {
                 cost_usd: d.cost.total_usd,
             })
             .collect();
+    }
+    if let (Some(_), Some(f)) = (&a.function, a.functions.first()) {
+        r.log_data = Some(f.measured.cold_starts.is_some());
+        r.measured = f.measured.cold_starts.map(|cold_starts| MeasuredFunction {
+            cold_starts,
+            cold_start_rate: f.measured.cold_start_rate,
+            init_p50_ms: f.measured.init_p50_ms,
+            init_p99_ms: f.measured.init_p99_ms,
+            init_usd: f.cost.init_usd,
+            memory_mb: f.memory_mb,
+            max_memory_used_mb: f.measured.max_memory_used_mb,
+            memory_used_p99_mb: f.measured.memory_used_p99_mb,
+            rightsizing: f.rightsizing.as_ref().map(|z| RightSizingRow {
+                suggested_mb: z.suggested_mb,
+                headroom_pct: z.headroom_pct,
+                step_mb: z.step_mb,
+                cpu_fraction: z.cpu_fraction,
+                duration_ms: z.duration_ms,
+                predicted_duration_ms: z.predicted_duration_ms,
+                cpu_bound_duration_ms: z.cpu_bound_duration_ms,
+                cost_usd: z.cost_usd,
+                predicted_cost_usd: z.predicted_cost_usd,
+                saving_usd: z.saving_usd,
+                cpu_bound_saving_usd: z.cpu_bound_saving_usd,
+                enough_data: z.enough_data,
+                note: z.note.clone(),
+            }),
+        });
     }
     r.methods = a.methods.clone();
     r

@@ -126,7 +126,8 @@ pub struct Reconciliation {
     pub account: String,
     pub first_day: Option<Day>,
     pub last_day: Option<Day>,
-    /// Priced from stored Invocations and Duration (plus configured provisioned concurrency).
+    /// Priced from stored Invocations and Duration (plus configured provisioned concurrency) and
+    /// the INIT of the stored REPORT records.
     pub usage_derived_usd: Usd,
     /// Σ of stored daily costs of AWS Lambda.
     pub billed_usd: Usd,
@@ -139,10 +140,11 @@ pub struct Reconciliation {
 ///
 /// The usage-derived side is `analytics`' (as `breakeven analyse` computes it): each
 /// function-day's invocations and execution time (half a millisecond per request added for the
-/// rounding up to the next millisecond, which averages hide) and provisioned concurrency, priced
-/// with the catalog. Init (cold start) time is billed but not in the metrics, so a small positive
-/// difference is expected. The billed side is Lambda's on-demand equivalent: usage a Savings Plan
-/// covered counts at its on-demand price (the plan's saving is in `analyse`'s commitments).
+/// rounding up to the next millisecond, which averages hide), provisioned concurrency and the
+/// INIT its REPORT records measured, priced with the catalog. The INIT of functions without log
+/// data is billed but in neither, so a small positive difference remains. The billed side is
+/// Lambda's on-demand equivalent: usage a Savings Plan covered counts at its on-demand price
+/// (the plan's saving is in `analyse`'s commitments).
 pub fn reconcile(store: &Store, catalog: &PriceCatalog, account: &str) -> Result<Reconciliation> {
     let c = store.conn();
     let id = accounts::id_of(c, account)?.ok_or_else(|| {

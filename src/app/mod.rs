@@ -19,6 +19,7 @@ pub mod output;
 pub mod parse;
 pub mod profiles;
 pub mod report;
+pub mod rightsize;
 pub mod scenario;
 pub mod simulate;
 pub mod sync;

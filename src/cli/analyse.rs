@@ -173,7 +173,16 @@ pub fn render(an: &Analysis, days_shown: usize) -> String {
     }
     o += &t.render();
     if an.platform == breakeven::analytics::cost::PLATFORM {
-        o += "init is 0 here: INIT time is billed but not in CloudWatch metrics (see reconciliation).\n\n";
+        let with_logs = an
+            .functions
+            .iter()
+            .filter(|f| f.measured.cold_starts.is_some())
+            .count();
+        o += &format!(
+            "init: measured INIT of cold starts from REPORT records ({with_logs} of {} functions have log data; \
+             the others' INIT is not in CloudWatch metrics and shows in reconciliation).\n\n",
+            an.functions.len()
+        );
     } else {
         o += &format!(
             "Priced on {} ({}): the functions come from an imported trace, with no bill.\n\n",
@@ -213,6 +222,7 @@ pub fn render(an: &Analysis, days_shown: usize) -> String {
     }
     o += &t.render();
     o += "p50/p99: invocation-weighted mean of the stored periods' percentiles.\n\n";
+    o += &crate::cli::analyse_view::measured(an);
 
     if an.function.is_some() {
         o += "Per day\n";

@@ -1,14 +1,142 @@
-//! The billed, reconciliation, commitments and trends parts of `breakeven analyse`'s readable report.
+//! The measured (REPORT records), right-sizing, billed, reconciliation, commitments and trends
+//! parts of `breakeven analyse`'s readable report.
 
 use crate::cli::table::{Align, Table};
 use breakeven::analytics::reconcile::ReconciledDay;
 use breakeven::app::analyse::model::Analysis;
+use breakeven_simulator::pricing::money::group_digits;
 
 const R: Align = Align::Right;
 const L: Align = Align::Left;
 
 fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(|x| x.to_string()).unwrap_or_else(|| "–".into())
+}
+
+fn mb(v: Option<u32>) -> String {
+    v.map(|x| format!("{} MB", group_digits(&x.to_string())))
+        .unwrap_or_else(|| "–".into())
+}
+
+fn ms0(v: Option<u32>) -> String {
+    v.map(|x| group_digits(&x.to_string()))
+        .unwrap_or_else(|| "–".into())
+}
+
+fn ms1(v: Option<f64>) -> String {
+    v.map(|x| group_digits(&format!("{x:.0}")))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// A rate as a percentage a reader can tell from zero: two decimals, or two significant digits
+/// below 0.01%.
+pub fn rate(p: f64) -> String {
+    let pct = p * 100.0;
+    if pct == 0.0 || pct >= 0.01 {
+        format!("{pct:.2}%")
+    } else {
+        let digits = (1 - pct.log10().floor() as i32).clamp(2, 8) as usize;
+        format!("{pct:.digits$}%")
+    }
+}
+
+/// Cold starts, INIT and memory used per function (REPORT records), then right-sizing.
+pub fn measured(an: &Analysis) -> String {
+    let mut o = String::from("Cold starts and memory used (REPORT records)\n");
+    let mut t = Table::new(&[
+        ("Function", L),
+        ("Cold starts", R),
+        ("Rate", R),
+        ("Init p50 ms", R),
+        ("Init p99 ms", R),
+        ("Mem used max", R),
+        ("Mem used p99", R),
+        ("Configured", R),
+    ]);
+    for f in &an.functions {
+        let m = &f.measured;
+        if m.cold_starts.is_none() {
+            t.row(vec![
+                f.name.clone(),
+                "no log data".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                format!("{} MB", group_digits(&f.memory_mb.to_string())),
+            ]);
+            continue;
+        }
+        t.row(vec![
+            f.name.clone(),
+            opt(&m.cold_starts.map(|c| group_digits(&c.to_string()))),
+            m.cold_start_rate.map(rate).unwrap_or_else(|| "–".into()),
+            ms0(m.init_p50_ms),
+            ms0(m.init_p99_ms),
+            mb(m.max_memory_used_mb),
+            mb(m.memory_used_p99_mb),
+            format!("{} MB", group_digits(&f.memory_mb.to_string())),
+        ]);
+    }
+    o += &t.render();
+    o += "\n";
+
+    let sized: Vec<_> = an
+        .functions
+        .iter()
+        .filter_map(|f| f.rightsizing.as_ref().map(|r| (f, r)))
+        .collect();
+    let Some((_, first)) = sized.first() else {
+        return o;
+    };
+    o += "Right-sizing: the smallest memory holding the p99 of memory used\n";
+    let mut t = Table::new(&[
+        ("Function", L),
+        ("Memory", R),
+        ("Used p99", R),
+        ("Suggested", R),
+        ("Avg ms", R),
+        ("At suggested", R),
+        ("Cost", R),
+        ("At suggested", R),
+        ("Saving", R),
+        ("If CPU-bound", R),
+        ("Data", L),
+    ]);
+    for (f, r) in &sized {
+        t.row(vec![
+            f.name.clone(),
+            mb(Some(r.memory_mb)),
+            mb(Some(r.memory_used_p99_mb)),
+            mb(Some(r.suggested_mb)),
+            ms1(r.duration_ms),
+            ms1(r.predicted_duration_ms),
+            r.cost_usd.to_string(),
+            r.predicted_cost_usd.to_string(),
+            r.saving_usd.to_string(),
+            r.cpu_bound_saving_usd.to_string(),
+            if r.enough_data {
+                "ok".into()
+            } else {
+                format!("thin: {} days, {} inv.", r.days_with_logs, r.invocations)
+            },
+        ]);
+    }
+    o += &t.render();
+    o += &format!(
+        "Suggested = p99 of memory used + {}% headroom, rounded up to {} MB. Duration: the simulator's memory model \
+         with cpu_fraction {} (the share of duration that scales with memory's CPU; \"If CPU-bound\" is the saving \
+         at cpu_fraction 1). Cost and saving over the analysed days. \"thin\": less than AWS Compute Optimizer \
+         needs ({} days and {} invocations; {}).\n\n",
+        first.headroom_pct,
+        first.step_mb,
+        first.cpu_fraction,
+        breakeven::app::rightsize::MIN_DAYS,
+        breakeven::app::rightsize::MIN_INVOCATIONS,
+        breakeven::app::rightsize::COMPUTE_OPTIMIZER_REQUIREMENTS,
+    );
+    o
 }
 
 pub fn billed(an: &Analysis) -> String {

@@ -5,6 +5,7 @@ use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
 use breakeven::app::dates;
 use breakeven::app::functions::{self, FunctionsRequest, FunctionsTable};
+use breakeven::app::rightsize;
 use breakeven::store::Day;
 use breakeven_simulator::pricing::money::group_digits;
 use breakeven_simulator::pricing::Usd;
@@ -77,6 +78,14 @@ struct JsonRow<'a> {
     duration_p50_ms: Option<f64>,
     duration_p99_ms: Option<f64>,
     monthly_usd: Option<Usd>,
+    /// From the REPORT records; null without log data.
+    cold_starts: Option<u64>,
+    cold_start_rate: Option<f64>,
+    max_memory_used_mb: Option<u32>,
+    memory_used_p99_mb: Option<u32>,
+    /// Right-sizing: the suggested memory and its saving per month (null without log data).
+    suggested_memory_mb: Option<u32>,
+    monthly_saving_usd: Option<Usd>,
     /// Catalog id → the month there (`null` where it cannot be priced).
     cost_on: BTreeMap<&'a str, Option<Usd>>,
 }
@@ -99,6 +108,12 @@ fn json(t: &FunctionsTable) -> JsonTable<'_> {
                 duration_p50_ms: f.p50_ms,
                 duration_p99_ms: f.p99_ms,
                 monthly_usd: f.monthly_cost_usd,
+                cold_starts: f.measured.cold_starts,
+                cold_start_rate: f.measured.cold_start_rate,
+                max_memory_used_mb: f.measured.max_memory_used_mb,
+                memory_used_p99_mb: f.measured.memory_used_p99_mb,
+                suggested_memory_mb: f.rightsizing.as_ref().map(|r| r.suggested_mb),
+                monthly_saving_usd: f.monthly_saving_usd,
                 cost_on: f
                     .cost_on
                     .iter()
@@ -140,7 +155,12 @@ fn render(t: &FunctionsTable, platform_name: &str, platforms: &[String]) -> Stri
         ("Throttles", r),
         ("p50 ms", r),
         ("p99 ms", r),
+        ("Cold starts", r),
+        ("Rate", r),
+        ("Mem used p99", r),
+        ("Suggested", r),
         ("Monthly", r),
+        ("Saving/mo", r),
     ];
     let on: Vec<String> = platforms.iter().map(|p| format!("On {p}")).collect();
     headers.extend(on.iter().map(|h| (h.as_str(), r)));
@@ -157,7 +177,26 @@ fn render(t: &FunctionsTable, platform_name: &str, platforms: &[String]) -> Stri
             count(f.throttles),
             ms(f.p50_ms),
             ms(f.p99_ms),
+            f.measured
+                .cold_starts
+                .map(count)
+                .unwrap_or_else(|| "no logs".into()),
+            f.measured
+                .cold_start_rate
+                .map(crate::cli::analyse_view::rate)
+                .unwrap_or_else(|| "–".into()),
+            f.measured
+                .memory_used_p99_mb
+                .map(|m| format!("{m} MB"))
+                .unwrap_or_else(|| "–".into()),
+            f.rightsizing
+                .as_ref()
+                .map(|x| format!("{} MB", x.suggested_mb))
+                .unwrap_or_else(|| "–".into()),
             f.monthly_cost_usd.map(|u| u.to_string()).unwrap_or_default(),
+            f.monthly_saving_usd
+                .map(|u| u.to_string())
+                .unwrap_or_else(|| "–".into()),
         ];
         for p in platforms {
             row.push(match f.cost_on.get(p) {
@@ -183,7 +222,17 @@ fn render(t: &FunctionsTable, platform_name: &str, platforms: &[String]) -> Stri
             count(t.functions.iter().map(|f| f.throttles).sum()),
             String::new(),
             String::new(),
+            count(t.functions.iter().filter_map(|f| f.measured.cold_starts).sum()),
+            String::new(),
+            String::new(),
+            String::new(),
             monthly.to_string(),
+            t.functions
+                .iter()
+                .filter_map(|f| f.monthly_saving_usd)
+                .filter(|u| *u > Usd::ZERO)
+                .sum::<Usd>()
+                .to_string(),
         ];
         for p in platforms {
             let priced: Vec<Usd> = t
@@ -200,7 +249,14 @@ fn render(t: &FunctionsTable, platform_name: &str, platforms: &[String]) -> Stri
         table.row(row);
     }
     o += &table.render();
-    o += "p50/p99: invocation-weighted mean of the stored periods' percentiles.\n";
+    o += &format!(
+        "p50/p99: invocation-weighted mean of the stored periods' percentiles. Cold starts, rate and memory used: \
+         REPORT records (\"no logs\": none read). Suggested: the smallest memory holding the p99 of memory used \
+         with {}% headroom ({} MB steps); Saving/mo: the current month's cost less that size's (total: the positive \
+         savings); `breakeven analyse` states the duration model and the data it rests on.\n",
+        rightsize::HEADROOM_PCT,
+        rightsize::STEP_MB
+    );
     for p in problems {
         o += &format!("not priced: {p}\n");
     }

@@ -8,7 +8,9 @@ use crate::commands::estimate::EstimateView;
 use crate::error::{CommandError, CommandResult};
 use crate::forms;
 use crate::state::DesktopState;
-use breakeven::app::functions::{self, DailyCost, FunctionTable, FunctionUsage, MetricSeries, Window};
+use breakeven::app::functions::{
+    self, ColdStartDay, DailyCost, FunctionTable, FunctionUsage, MetricSeries, Window,
+};
 use breakeven::report::charts::Theme;
 use breakeven_simulator::pricing::{UsageProfile, Usd};
 use serde::Serialize;
@@ -75,6 +77,9 @@ pub struct FunctionDetail {
     pub daily_cost: Vec<DailyCost>,
     /// The charts of the series and the daily cost, as SVG.
     pub charts: Vec<Chart>,
+    /// Its REPORT records per day (null without log data); the window's INIT p50/p99, memory
+    /// used and right-sizing are in `usage`.
+    pub cold_starts_per_day: Option<Vec<ColdStartDay>>,
 }
 
 /// One function's usage, cost breakdown and metric series.
@@ -98,6 +103,7 @@ pub async fn function_detail(
             bucket_s: x.bucket_s,
             series: x.series,
             daily_cost: x.daily_cost,
+            cold_starts_per_day: x.cold_starts_per_day,
         })
     })
     .await

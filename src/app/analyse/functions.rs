@@ -1,16 +1,19 @@
 //! The per-function sections of an analysis: usage and usage-derived cost per function-day and
 //! per function over the range, and the account's cost split.
 
-use crate::analytics::cost::{self, FunctionConfig, CATEGORIES};
+use crate::analytics::cost::{self, DayMetrics, FunctionConfig, CATEGORIES};
+use crate::analytics::logs::{FunctionLogs, MeasuredStats};
 use crate::analytics::read::{f64s, f64s_or_zero, i64s, strs};
 use crate::analytics::{usage, AnalyticsError};
 use crate::app::analyse::model::{CostSplit, FunctionDay, FunctionSummary, UsageStats};
 use crate::app::analyse::{split_at, split_columns};
 use crate::app::error::Result;
+use crate::app::rightsize;
 use crate::store::Day;
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
 use polars::prelude::*;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 
 /// What the function sections produce, plus the costs frame the other sections reuse.
 pub(crate) struct FunctionSection {
@@ -81,6 +84,7 @@ pub(crate) fn build(
     configs: &[FunctionConfig],
     inventory: &DataFrame,
     days: &DataFrame,
+    measured: &BTreeMap<String, FunctionLogs>,
     only: Option<i64>,
 ) -> Result<FunctionSection> {
     let e = AnalyticsError::from;
@@ -159,27 +163,44 @@ pub(crate) fn build(
     let arch = strs(&totals, "architecture").map_err(e)?;
     let pc = i64s(&totals, "provisioned_concurrency").map_err(e)?;
     let ndays = i64s(&totals, "days").map_err(e)?;
+    let ids = i64s(&totals, "function_id").map_err(e)?;
     let grand: Usd = money[5].iter().copied().sum();
+    let per_function = cost::day_metrics(days)?;
+    let by_id: BTreeMap<i64, &FunctionConfig> = configs.iter().map(|f| (f.function_id, f)).collect();
     let summaries: Vec<FunctionSummary> = (0..totals.height())
-        .map(|i| {
+        .map(|i| -> Result<FunctionSummary> {
             let cost = split_at(&money, i);
             let share_pct = if grand.is_zero() {
                 Decimal::ZERO
             } else {
                 (cost.total_usd.0 / grand.0 * Decimal::ONE_HUNDRED).round_dp(1)
             };
-            FunctionSummary {
+            let logs = measured.get(&name[i]);
+            let usage = u.at(i);
+            let rightsizing = match by_id.get(&ids[i]) {
+                Some(f) => {
+                    let days: Vec<DayMetrics> = per_function
+                        .get(&ids[i])
+                        .map(|d| d.iter().map(|(_, m)| *m).collect())
+                        .unwrap_or_default();
+                    rightsize::suggest(catalog, platform, f, logs, &days, usage.duration_avg_ms)?
+                }
+                None => None,
+            };
+            Ok(FunctionSummary {
                 name: name[i].clone(),
                 memory_mb: mem[i] as u32,
                 architecture: arch[i].clone(),
                 provisioned_concurrency: pc[i] as u32,
                 days_with_data: ndays[i] as u32,
-                usage: u.at(i),
+                usage,
                 cost,
                 share_pct,
-            }
+                measured: MeasuredStats::of(logs),
+                rightsizing,
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
 
     let sums = keep(costs.clone().lazy())
         .select(money_sums())

@@ -6,6 +6,7 @@
 
 use crate::analytics::billed::BillSource;
 use crate::analytics::cost::{self, FunctionConfig, CATEGORIES};
+use crate::analytics::logs::{self, FunctionLogs};
 use crate::analytics::money::usd_values;
 use crate::analytics::read::{f64s_or_zero, i64s, strs};
 use crate::analytics::{billed, frames, usage, AnalyticsError};
@@ -15,6 +16,7 @@ use crate::store::{accounts, Day, Store, StoreError};
 use breakeven_simulator::pricing::{CostBreakdown, PriceCatalog, Usage, Usd};
 use polars::prelude::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 pub mod commitments;
 pub mod functions;
@@ -150,8 +152,9 @@ pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> R
         .map_err(AnalyticsError::from)?
         .name
         .clone();
-    let days = function_days(store, account_id, from, to)?;
-    let fs = functions::build(catalog, platform, &configs, &inventory, &days, only)?;
+    let measured = logs::measured(c, account_id, from, to)?;
+    let days = function_days_with(store, account_id, from, to, &measured)?;
+    let fs = functions::build(catalog, platform, &configs, &inventory, &days, &measured, only)?;
 
     let billed_frame = frames::billed(c, account_id, &key, from, to)?;
     let by_day = billed::by_day(billed_frame.clone().lazy())
@@ -246,8 +249,22 @@ pub(crate) fn configs(inventory: &DataFrame) -> Result<Vec<FunctionConfig>> {
 }
 
 /// Usage per function-day of an account over `from..=to`, collected (see
-/// [`usage::function_days`] for the columns).
+/// [`usage::function_days`] for the columns), with the measured `cold_starts` and
+/// `init_billed_ms` of each day (0 for a function without log data: see [`with_measured_init`]).
 pub(crate) fn function_days(store: &Store, account_id: i64, from: Day, to: Day) -> Result<DataFrame> {
+    let measured = logs::measured(store.conn(), account_id, from, to)?;
+    function_days_with(store, account_id, from, to, &measured)
+}
+
+/// [`function_days`] with the REPORT records' figures of the same range already read
+/// (`logs::measured`).
+pub(crate) fn function_days_with(
+    store: &Store,
+    account_id: i64,
+    from: Day,
+    to: Day,
+    measured: &BTreeMap<String, FunctionLogs>,
+) -> Result<DataFrame> {
     let c = store.conn();
     let points = frames::points_parallel(
         c,
@@ -257,15 +274,47 @@ pub(crate) fn function_days(store: &Store, account_id: i64, from: Day, to: Day) 
         to.plus(1).start_unix(),
     )?;
     let series = frames::series(c, account_id)?;
-    Ok(usage::function_days(points.lazy(), &series)
+    let days = usage::function_days(points.lazy(), &series)
         .and_then(crate::analytics::collect_streaming)
-        .map_err(AnalyticsError::from)?)
+        .map_err(AnalyticsError::from)?;
+    let inventory = frames::functions(c, account_id)?;
+    with_measured_init(days, measured, &inventory)
+}
+
+/// `days` (usage per function-day) with the REPORT records' `cold_starts` and `init_billed_ms`
+/// of each function-day joined on (0 where none are stored), so pricing bills measured INIT.
+pub(crate) fn with_measured_init(
+    days: DataFrame,
+    measured: &BTreeMap<String, FunctionLogs>,
+    inventory: &DataFrame,
+) -> Result<DataFrame> {
+    let e = AnalyticsError::from;
+    let id = i64s(inventory, "function_id").map_err(e)?;
+    let name = strs(inventory, "name").map_err(e)?;
+    let ids: Vec<(i64, String)> = id.into_iter().zip(name).collect();
+    let init = logs::init_days(measured, &ids).map_err(e)?;
+    Ok(days
+        .lazy()
+        .join(
+            init.lazy(),
+            [col("function_id"), col("day")],
+            [col("function_id"), col("day")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            col("cold_starts").fill_null(lit(0i64)),
+            col("init_billed_ms").fill_null(lit(0i64)),
+        ])
+        .sort(["function_id", "day"], SortMultipleOptions::default())
+        .collect()
+        .map_err(e)?)
 }
 
 /// The usage-derived cost of one function over `from..=to`: its metered usage (summed over the
 /// days with data) and its bill, priced with the catalog exactly as `analyse` prices it — each
 /// day on its own, without the free tier (an account-level credit). Init time is not in the
-/// metrics, so the `init` category is zero (see `crate::analytics::cost`).
+/// metrics: the `init` category is the measured INIT of the function's REPORT records, zero
+/// without log data (see `crate::analytics::cost`).
 ///
 /// This is the reference a replayed scenario of the function should reproduce: simulate the
 /// function's own platform over the same days and compare `breakdown.total`.
@@ -309,6 +358,8 @@ pub fn usage_cost(
     let inv = f64s_or_zero(&days, "invocations").map_err(AnalyticsError::from)?;
     let dur = f64s_or_zero(&days, "duration_ms").map_err(AnalyticsError::from)?;
     let spill = f64s_or_zero(&days, "spillover").map_err(AnalyticsError::from)?;
+    let cold = i64s(&days, "cold_starts").map_err(AnalyticsError::from)?;
+    let init = i64s(&days, "init_billed_ms").map_err(AnalyticsError::from)?;
     let mut bills = Vec::new();
     let mut total = Usage::default();
     for i in 0..days.height() {
@@ -316,6 +367,8 @@ pub fn usage_cost(
             invocations: inv[i],
             duration_ms: dur[i],
             spillover: spill[i],
+            cold_starts: cold[i].max(0) as u64,
+            init_billed_ms: init[i].max(0) as u64,
         };
         let u = cost::day_usage(&f, &m);
         total.period_ms += u.period_ms;
@@ -323,6 +376,8 @@ pub fn usage_cost(
         total.exec_ms += u.exec_ms;
         total.provisioned_exec_ms += u.provisioned_exec_ms;
         total.provisioned_ms += u.provisioned_ms;
+        total.init_ms += u.init_ms;
+        total.cold_starts += u.cold_starts;
         bills.push(cost::price_day_on(catalog, platform, &f, &m)?);
     }
     Ok(UsageCost {

@@ -2,7 +2,9 @@
 //! `_usd` and are exact decimal strings; durations end in `_ms`; rates are fractions (0.01 = 1%).
 
 use crate::analytics::billed::BillSource;
+use crate::analytics::logs::MeasuredStats;
 use crate::analytics::reconcile::ReconciledDay;
+use crate::app::rightsize::RightSizing;
 use crate::store::Day;
 use breakeven_simulator::pricing::Usd;
 use rust_decimal::Decimal;
@@ -11,7 +13,7 @@ use serde::Serialize;
 /// How the figures are derived, stated with every analysis.
 const METHODS: [&str; 6] = [
     "usage-derived cost: each function-day's Invocations and Duration metrics (plus provisioned concurrency from the inventory) priced with the catalog, without the free tier; execution time adds 0.5 ms per request for Lambda's rounding up to the next millisecond",
-    "INIT (cold-start) time is billed by Lambda but is not a CloudWatch metric: usage-derived init cost is 0, and the difference shows in reconciliation",
+    "INIT (cold-start) time is billed by Lambda (since 2025-08-01, at the on-demand duration rate) but is not a CloudWatch metric: usage-derived init cost is each function-day's measured INIT from its REPORT records (Σ INIT rounded up to the ms × memory GB × the duration rate; records show INIT only for on-demand environments); a function without log data has none, and its INIT shows in reconciliation",
     "duration p50/p99 of a day or range: the invocation-weighted mean of the stored periods' percentiles",
     "billed cost: Cost Explorer rows (unblended) and FOCUS charges (BilledCost, on the day their charge period starts); Cost Explorer wins on days with both",
     "reconciliation compares usage-derived cost with billed Lambda at its on-demand equivalent: Savings Plans negation rows are added back, and what the plan saves shows under commitments",
@@ -20,13 +22,22 @@ const METHODS: [&str; 6] = [
 
 /// [`METHODS`], with the platform's rules for an account that is not priced as Lambda.
 pub(crate) fn methods(platform: &str) -> Vec<String> {
+    use crate::app::rightsize::{default_cpu_fraction, HEADROOM_PCT, MIN_DAYS, MIN_INVOCATIONS, STEP_MB};
     let mut out: Vec<String> = METHODS.iter().map(|s| s.to_string()).collect();
+    out.push(format!(
+        "right-sizing: the smallest memory holding the p99 of memory used (REPORT records) with \
+         {HEADROOM_PCT}% headroom, rounded up to {STEP_MB} MB; duration by the simulator's memory \
+         model at cpu_fraction {} (the share of duration that scales with memory's CPU), and at 1 \
+         as a bound; the range's days priced again at that size; flagged as thin below what AWS \
+         Compute Optimizer needs ({MIN_DAYS} days, {MIN_INVOCATIONS} invocations)",
+        default_cpu_fraction()
+    ));
     if platform != crate::analytics::cost::PLATFORM {
         out[0] = format!(
             "usage-derived cost: each function-day's invocations and duration priced on {platform} \
              with the catalog, without its monthly free grant; no bill to reconcile with"
         );
-        out.retain(|m| !m.starts_with("INIT"));
+        out.retain(|m| !m.starts_with("INIT") && !m.starts_with("right-sizing"));
     }
     out
 }
@@ -139,7 +150,8 @@ pub struct CostSplit {
     pub requests_usd: Usd,
     pub compute_usd: Usd,
     pub provisioned_usd: Usd,
-    /// Always 0 from metrics (INIT time is not a CloudWatch metric): see reconciliation.
+    /// Measured INIT of on-demand cold starts (REPORT records) priced at the duration rate; 0
+    /// for a function without log data (its INIT shows in reconciliation).
     pub init_usd: Usd,
     /// Ephemeral storage above 512 MB.
     pub storage_usd: Usd,
@@ -192,6 +204,11 @@ pub struct FunctionSummary {
     pub cost: CostSplit,
     /// Share of the usage-derived total, percent, 1 decimal.
     pub share_pct: Decimal,
+    /// Cold starts, INIT and memory used from the REPORT records (null without log data).
+    #[serde(flatten)]
+    pub measured: MeasuredStats,
+    /// The memory size its measured use suggests (null without log data).
+    pub rightsizing: Option<RightSizing>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -26,6 +26,7 @@ fn derived_days(costs: LazyFrame) -> LazyFrame {
             .alias("derived_requests"),
         col("gb_seconds_x86").sum().alias("derived_gb_seconds_x86"),
         col("gb_seconds_arm").sum().alias("derived_gb_seconds_arm"),
+        col("init_gb_seconds").sum().alias("derived_init_gb_seconds"),
     ])
 }
 
@@ -123,6 +124,7 @@ pub(crate) fn build(
         g("derived_gb_seconds_x86")?,
         g("derived_gb_seconds_arm")?,
     );
+    let d_init = g("derived_init_gb_seconds")?;
     let (b_req, b_x86, b_arm) = (
         g("billed_requests")?,
         g("billed_gb_seconds_x86")?,
@@ -140,6 +142,7 @@ pub(crate) fn build(
                 derived_requests: d_req[i],
                 derived_gb_seconds_x86: d_x86[i],
                 derived_gb_seconds_arm: d_arm[i],
+                derived_init_gb_seconds: d_init[i],
                 billed_usd: has_bill[i].then_some(billed_usd[i]),
                 billed_requests: b_req[i],
                 billed_gb_seconds_x86: b_x86[i],

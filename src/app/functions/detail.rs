@@ -3,8 +3,9 @@
 //! (by their key), never the whole table.
 
 use super::{cost_on, profile, rows, window_days, FunctionUsage, Window};
-use crate::analytics::cost::{self, DayMetrics, FunctionConfig};
-use crate::analytics::read::{f64s, f64s_or_zero, i64s};
+use crate::analytics::cost::{self, FunctionConfig};
+use crate::analytics::logs::{self, FunctionLogs};
+use crate::analytics::read::{f64s, i64s};
 use crate::analytics::{frames, usage, AnalyticsError};
 use crate::app::analyse;
 use crate::app::charts::ChartSpec;
@@ -18,6 +19,7 @@ use crate::store::{Day, Store};
 use breakeven_simulator::pricing::{CostBreakdown, PriceCatalog, UsageProfile, Usd};
 use polars::prelude::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Width of the metric series' buckets, seconds: one point per hour.
 pub const BUCKET_S: i64 = 3_600;
@@ -46,6 +48,21 @@ pub struct DailyCost {
     pub breakdown: CostBreakdown,
 }
 
+/// One day of a function's REPORT records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ColdStartDay {
+    /// Start of the UTC day, Unix seconds.
+    pub day: i64,
+    /// REPORT records (invocations that finished).
+    pub invocations: u64,
+    pub cold_starts: u64,
+    /// Cold starts per invocation (null without invocations).
+    pub cold_start_rate: Option<f64>,
+    /// Σ INIT rounded up to the ms per cold start (what Lambda bills), ms.
+    pub init_billed_ms: u64,
+}
+
 /// One function in detail.
 #[derive(Debug)]
 pub struct FunctionDetail {
@@ -62,6 +79,9 @@ pub struct FunctionDetail {
     pub daily_cost: Vec<DailyCost>,
     /// The charts of the series and the daily cost.
     pub charts: Vec<ChartSpec>,
+    /// Its REPORT records per day of the window, oldest first; `None` without log data. (The
+    /// window's init p50/p99, memory used and right-sizing are in `usage`.)
+    pub cold_starts_per_day: Option<Vec<ColdStartDay>>,
 }
 
 /// The function `id` over the latest `days` days of its account's data (the window of its row
@@ -92,8 +112,30 @@ pub fn detail(
     let hours = usage::function_hours(points.lazy(), &series)
         .and_then(|lf| lf.collect())
         .map_err(e)?;
-    let usage_days = usage::days_of(hours.clone().lazy()).collect().map_err(e)?;
+    let measured: BTreeMap<String, FunctionLogs> = logs::measured(c, account_id, from, to)?
+        .into_iter()
+        .filter(|(name, _)| name == &function.config.name)
+        .collect();
+    let usage_days = analyse::with_measured_init(
+        usage::days_of(hours.clone().lazy()).collect().map_err(e)?,
+        &measured,
+        &frames::functions(c, account_id)?,
+    )?;
     let hourly = usage::hourly(hours.lazy()).collect().map_err(e)?;
+    let cold_starts_per_day = measured.get(&function.config.name).map(|f| {
+        f.days
+            .iter()
+            .filter_map(|d| {
+                Some(ColdStartDay {
+                    day: d.day?.start_unix(),
+                    invocations: d.invocations,
+                    cold_starts: d.cold_starts,
+                    cold_start_rate: (d.invocations > 0).then(|| d.cold_starts as f64 / d.invocations as f64),
+                    init_billed_ms: d.init_billed_ms,
+                })
+            })
+            .collect()
+    });
 
     let daily_cost = daily(catalog, platform, &config, &usage_days)?;
     let usage = rows(
@@ -103,6 +145,7 @@ pub fn detail(
         vec![function],
         std::slice::from_ref(&config),
         &usage_days,
+        &measured,
         &[],
     )?
     .pop()
@@ -125,6 +168,7 @@ pub fn detail(
         series,
         daily_cost,
         charts,
+        cold_starts_per_day,
     })
 }
 
@@ -152,21 +196,13 @@ fn daily(
     f: &FunctionConfig,
     usage_days: &DataFrame,
 ) -> Result<Vec<DailyCost>> {
-    let e = AnalyticsError::from;
-    let day = i64s(usage_days, "day").map_err(e)?;
-    let inv = f64s_or_zero(usage_days, "invocations").map_err(e)?;
-    let dur = f64s_or_zero(usage_days, "duration_ms").map_err(e)?;
-    let spill = f64s_or_zero(usage_days, "spillover").map_err(e)?;
-    (0..usage_days.height())
-        .map(|i| {
-            let m = DayMetrics {
-                invocations: inv[i],
-                duration_ms: dur[i],
-                spillover: spill[i],
-            };
+    cost::day_metrics(usage_days)?
+        .into_values()
+        .flatten()
+        .map(|(day, m)| {
             let breakdown = cost::price_day_for(catalog, platform, f, &m)?;
             Ok(DailyCost {
-                day: Day(day[i]).start_unix(),
+                day: Day(day).start_unix(),
                 cost_usd: breakdown.total,
                 breakdown,
             })

@@ -11,14 +11,17 @@
 
 mod detail;
 
-pub use detail::{detail, DailyCost, FunctionDetail, MetricSeries};
+pub use detail::{detail, ColdStartDay, DailyCost, FunctionDetail, MetricSeries};
 
 use crate::analytics::cost::{self, DayMetrics, FunctionConfig};
+use crate::analytics::logs::{self, FunctionLogs, MeasuredStats};
+use crate::analytics::money::{from_units, to_units};
 use crate::analytics::read::{f64s, f64s_or_zero, i64s};
 use crate::analytics::{frames, usage, AnalyticsError};
 use crate::app::analyse::{self, DEFAULT_DAYS};
 use crate::app::error::{AppError, ErrorPayload, Result};
 use crate::app::estimate::{estimate, EstimateReport, EstimateRequest};
+use crate::app::rightsize::{self, RightSizing};
 use crate::error_code::ErrorCode;
 use crate::store::functions::{self as stored, FunctionRow};
 use crate::store::{accounts, Day, Store};
@@ -137,6 +140,16 @@ pub struct FunctionUsage {
     pub p99_ms: Option<f64>,
     /// Highest concurrent executions of any hour.
     pub peak_concurrency: Option<f64>,
+    /// Cold starts, INIT and memory used in the window from the REPORT records (null without
+    /// log data).
+    #[serde(flatten)]
+    pub measured: MeasuredStats,
+    /// The memory size its measured use suggests, and the saving over the window (null without
+    /// log data).
+    pub rightsizing: Option<RightSizing>,
+    /// The right-sizing's saving per 730-hour month at the window's rate (null without log
+    /// data; negative when the suggested size is larger).
+    pub monthly_saving_usd: Option<Usd>,
     /// Requests per 730-hour month at the window's rate.
     pub monthly_requests: u64,
     /// Cost per 730-hour month on the account's own platform (AWS Lambda; Azure Functions for
@@ -178,7 +191,8 @@ pub fn table(store: &Store, catalog: &PriceCatalog, req: &FunctionsRequest) -> R
     let c = store.conn();
     let platform = analyse::account_platform(store, account_id)?;
     let configs = analyse::configs(&frames::functions(c, account_id)?)?;
-    let usage_days = analyse::function_days(store, account_id, from, to)?;
+    let measured = logs::measured(c, account_id, from, to)?;
+    let usage_days = analyse::function_days_with(store, account_id, from, to, &measured)?;
     let mut functions = rows(
         catalog,
         platform,
@@ -186,6 +200,7 @@ pub fn table(store: &Store, catalog: &PriceCatalog, req: &FunctionsRequest) -> R
         stored::of_account(c, account_id)?,
         &configs,
         &usage_days,
+        &measured,
         &req.platforms,
     )?;
     sort(&mut functions, req.sort);
@@ -259,7 +274,9 @@ fn window_days(days: Option<u32>) -> Result<i64> {
 }
 
 /// The table's rows for `functions` from their usage per day over `window` (`usage_days`, from
-/// [`usage::function_days`]; functions without a row used nothing).
+/// `analyse::function_days`; functions without a row used nothing) and their REPORT records
+/// (`logs`, by name).
+#[allow(clippy::too_many_arguments)]
 fn rows(
     catalog: &PriceCatalog,
     platform: &str,
@@ -267,24 +284,15 @@ fn rows(
     functions: Vec<FunctionRow>,
     configs: &[FunctionConfig],
     usage_days: &DataFrame,
+    logs: &BTreeMap<String, FunctionLogs>,
     platforms: &[String],
 ) -> Result<Vec<FunctionUsage>> {
     let e = AnalyticsError::from;
     // Each function's days, as pricing reads them.
-    let mut measured: HashMap<i64, Vec<DayMetrics>> = HashMap::new();
-    {
-        let id = i64s(usage_days, "function_id").map_err(e)?;
-        let inv = f64s_or_zero(usage_days, "invocations").map_err(e)?;
-        let dur = f64s_or_zero(usage_days, "duration_ms").map_err(e)?;
-        let spill = f64s_or_zero(usage_days, "spillover").map_err(e)?;
-        for i in 0..usage_days.height() {
-            measured.entry(id[i]).or_default().push(DayMetrics {
-                invocations: inv[i],
-                duration_ms: dur[i],
-                spillover: spill[i],
-            });
-        }
-    }
+    let measured: BTreeMap<i64, Vec<DayMetrics>> = cost::day_metrics(usage_days)?
+        .into_iter()
+        .map(|(id, days)| (id, days.into_iter().map(|(_, m)| m).collect()))
+        .collect();
     let totals = usage::function_totals(usage_days.clone().lazy())
         .collect()
         .map_err(e)?;
@@ -319,6 +327,15 @@ fn rows(
             .collect::<std::result::Result<Vec<_>, _>>()?;
         let month = cost::scaled(&cost::merge(platform, &config.region, &bills), per_month);
         let invocations = sum(&t_inv);
+        let log = logs.get(&function.config.name);
+        let rightsizing = rightsize::suggest(
+            catalog,
+            platform,
+            config,
+            log,
+            measured.get(&function.id).map(Vec::as_slice).unwrap_or_default(),
+            r3(opt(&t_avg)),
+        )?;
         let mut row = FunctionUsage {
             invocations: invocations.round() as u64,
             errors: sum(&t_err).round() as u64,
@@ -327,6 +344,11 @@ fn rows(
             p50_ms: r3(opt(&t_p50)),
             p99_ms: r3(opt(&t_p99)),
             peak_concurrency: r3(opt(&t_conc)),
+            measured: MeasuredStats::of(log),
+            monthly_saving_usd: rightsizing
+                .as_ref()
+                .map(|r| Usd(from_units(to_units(r.saving_usd.0 * per_month)))),
+            rightsizing,
             monthly_requests: (invocations * month_days / window.days()).round() as u64,
             monthly_cost_usd: Some(month.total),
             month,

@@ -48,14 +48,39 @@ pub struct DemoFunction {
     pub p99_ms: f64,
     /// Fraction of invocations that fail.
     pub error_rate: f64,
-    /// Cold start (init) duration, ms.
+    /// Median cold start (INIT) duration, ms: each cold start draws its own around it.
     pub init_ms: f64,
+    /// Median of the most memory an invocation uses (REPORT's `Max Memory Used`), MB; each
+    /// invocation's is drawn around it, never above `memory_mb`.
+    pub memory_used_mb: u32,
+    /// Whether its REPORT records can be read: a function without is shown as "no log data".
+    pub logs: bool,
 }
 
-const fn f(
+/// Typical median INIT of a runtime, ms: what REPORT records of small functions show (Java
+/// starts a JVM; a compiled custom runtime has almost nothing to load).
+fn runtime_init_ms(runtime: &str) -> f64 {
+    if runtime.starts_with("java") {
+        1_800.0
+    } else if runtime.starts_with("python") {
+        300.0
+    } else if runtime.starts_with("nodejs") {
+        220.0
+    } else if runtime.starts_with("provided") {
+        45.0
+    } else {
+        350.0
+    }
+}
+
+/// Functions whose log groups the demo account cannot read (their logs are shipped elsewhere).
+pub const WITHOUT_LOGS: [&str; 2] = ["webhook-slack", "legacy-sync"];
+
+fn f(
     name: &'static str,
     runtime: &'static str,
     memory_mb: u32,
+    memory_used_mb: u32,
     arch: &'static str,
     traffic: Traffic,
     p50_ms: f64,
@@ -74,7 +99,9 @@ const fn f(
         p50_ms,
         p99_ms,
         error_rate: 0.002,
-        init_ms: 350.0,
+        init_ms: runtime_init_ms(runtime),
+        memory_used_mb,
+        logs: !WITHOUT_LOGS.contains(&name),
     }
 }
 
@@ -88,6 +115,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "api-orders",
             "nodejs22.x",
             1024,
+            180,
             "arm64",
             Diurnal {
                 peak_rps: 45.0,
@@ -101,6 +129,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "api-catalog",
             "python3.12",
             512,
+            140,
             "arm64",
             Diurnal {
                 peak_rps: 30.0,
@@ -114,6 +143,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "api-auth",
             "nodejs22.x",
             256,
+            95,
             "x86_64",
             Diurnal {
                 peak_rps: 20.0,
@@ -131,6 +161,7 @@ pub fn functions() -> Vec<DemoFunction> {
                 "api-checkout",
                 "java21",
                 2048,
+                1400,
                 "x86_64",
                 Diurnal {
                     peak_rps: 12.0,
@@ -145,6 +176,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "api-search",
             "python3.12",
             1536,
+            420,
             "x86_64",
             Diurnal {
                 peak_rps: 15.0,
@@ -158,6 +190,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "api-users",
             "nodejs22.x",
             512,
+            120,
             "arm64",
             Diurnal {
                 peak_rps: 8.0,
@@ -175,6 +208,7 @@ pub fn functions() -> Vec<DemoFunction> {
                 "img-resize",
                 "nodejs22.x",
                 3008,
+                2500,
                 "x86_64",
                 Diurnal {
                     peak_rps: 3.0,
@@ -189,6 +223,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "thumbnail-gen",
             "python3.12",
             2048,
+            1650,
             "arm64",
             Diurnal {
                 peak_rps: 2.0,
@@ -202,6 +237,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "events-consumer",
             "provided.al2023",
             128,
+            38,
             "arm64",
             Steady { rps: 10.0 },
             8.0,
@@ -211,6 +247,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "stream-processor",
             "java21",
             768,
+            610,
             "x86_64",
             Steady { rps: 4.0 },
             60.0,
@@ -220,6 +257,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "auth-token-refresh",
             "provided.al2023",
             128,
+            30,
             "arm64",
             Steady { rps: 2.0 },
             12.0,
@@ -234,6 +272,7 @@ pub fn functions() -> Vec<DemoFunction> {
                 "nightly-etl",
                 "python3.12",
                 3008,
+                2550,
                 "x86_64",
                 Batch {
                     hours: &[2],
@@ -250,6 +289,7 @@ pub fn functions() -> Vec<DemoFunction> {
                 "report-builder",
                 "python3.12",
                 1769,
+                900,
                 "x86_64",
                 Batch {
                     hours: &[6],
@@ -266,6 +306,7 @@ pub fn functions() -> Vec<DemoFunction> {
                 "invoice-batch",
                 "nodejs22.x",
                 1024,
+                310,
                 "arm64",
                 Batch {
                     hours: &[0],
@@ -280,6 +321,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "email-digest",
             "nodejs22.x",
             256,
+            150,
             "x86_64",
             Batch {
                 hours: &[7, 19],
@@ -295,6 +337,7 @@ pub fn functions() -> Vec<DemoFunction> {
                 "search-reindex",
                 "python3.12",
                 2048,
+                1100,
                 "arm64",
                 Batch {
                     hours: &[3],
@@ -310,6 +353,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "cleanup-cron",
             "python3.12",
             128,
+            72,
             "x86_64",
             Cron { every_minutes: 15 },
             300.0,
@@ -319,6 +363,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "metrics-rollup",
             "nodejs22.x",
             512,
+            210,
             "arm64",
             Cron { every_minutes: 5 },
             1_500.0,
@@ -328,6 +373,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "healthcheck",
             "nodejs22.x",
             128,
+            70,
             "arm64",
             Cron { every_minutes: 1 },
             30.0,
@@ -338,6 +384,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "webhook-stripe",
             "nodejs22.x",
             256,
+            110,
             "x86_64",
             Rare { per_day: 150.0 },
             200.0,
@@ -347,6 +394,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "webhook-github",
             "python3.12",
             128,
+            78,
             "arm64",
             Rare { per_day: 40.0 },
             120.0,
@@ -356,6 +404,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "webhook-slack",
             "nodejs22.x",
             128,
+            85,
             "x86_64",
             Rare { per_day: 12.0 },
             90.0,
@@ -365,6 +414,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "webhook-shopify",
             "nodejs22.x",
             512,
+            160,
             "x86_64",
             Rare { per_day: 300.0 },
             250.0,
@@ -376,6 +426,7 @@ pub fn functions() -> Vec<DemoFunction> {
                 "admin-export",
                 "python3.12",
                 3008,
+                1900,
                 "x86_64",
                 Rare { per_day: 5.0 },
                 20_000.0,
@@ -388,6 +439,7 @@ pub fn functions() -> Vec<DemoFunction> {
                 "pdf-render",
                 "nodejs22.x",
                 1536,
+                1150,
                 "x86_64",
                 Rare { per_day: 400.0 },
                 3_000.0,
@@ -398,6 +450,7 @@ pub fn functions() -> Vec<DemoFunction> {
             "legacy-sync",
             "python3.9",
             128,
+            118,
             "x86_64",
             Rare { per_day: 2.0 },
             800.0,

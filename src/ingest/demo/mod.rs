@@ -3,7 +3,9 @@
 //!
 //! It spans the `days` whole UTC days before `until` (default: yesterday), with metrics at the
 //! periods CloudWatch would return for their age (60 s for the last 14 days, 300 s up to 62 days,
-//! 1 h beyond) and a daily bill priced from the same usage with the simulator's catalog.
+//! 1 h beyond), the REPORT records of the same invocations summed per hour (cold starts, INIT,
+//! memory used; all but [`account::WITHOUT_LOGS`]), and a daily bill priced from the same usage
+//! with the simulator's catalog, INIT included.
 
 pub mod account;
 pub mod bill;
@@ -13,7 +15,7 @@ pub mod traffic;
 use crate::ingest::aws::cloudwatch::windows;
 use crate::ingest::{Batch, Cancel, IngestError, Pulled, Source, Step, StoredState, SyncStage};
 use crate::model::records::{AccountRecord, AccountSource, FunctionRecord};
-use crate::model::{Day, MetricsCursor};
+use crate::model::{Day, LogsCursor, MetricsCursor};
 use breakeven_simulator::pricing::PriceCatalog;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -151,6 +153,19 @@ impl DemoSource {
                     cursors: vec![(MetricsCursor::new(f.name, w.period_s), w.end)],
                 }),
                 step: self.step(format!("{}: {points} points at {} s", f.name, w.period_s)),
+                note: None,
+            });
+        }
+        if f.logs {
+            let n = generated.hours.len();
+            self.queue.push_back(Pulled {
+                batch: Some(Batch::Logs {
+                    account: ACCOUNT.into(),
+                    region: bill::REGION.into(),
+                    hours: generated.hours,
+                    cursors: vec![(LogsCursor::new(f.name), now)],
+                }),
+                step: self.step(format!("{}: REPORT records of {n} hours", f.name)),
                 note: None,
             });
         }

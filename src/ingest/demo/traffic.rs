@@ -12,10 +12,18 @@ use crate::ingest::aws::cloudwatch::Window;
 use crate::ingest::demo::account::{DemoFunction, Traffic};
 use crate::ingest::demo::rng::Rng;
 use crate::ingest::SeriesPoints;
-use crate::model::Day;
+use crate::model::{Day, LogHour, ValueCounts};
 
 /// Lambda keeps an idle environment warm for minutes; 10 is a typical observed value.
 const KEEP_WARM_MIN: usize = 10;
+/// Log-normal spread (σ of ln) of one function's INIT durations around its median: p99 ≈ 1.8 ×
+/// the median, as REPORT records of one runtime and package show.
+const INIT_SIGMA: f64 = 0.25;
+/// Log-normal spread of memory used per invocation around the function's median: p99 ≈ 1.15 ×.
+const MEMORY_SIGMA: f64 = 0.06;
+/// Memory-used values drawn per hour; the hour's invocations are shared out between them, so an
+/// hour's distribution has the function's shape without a draw per invocation.
+const MEMORY_DRAWS: u64 = 12;
 /// z-scores of the 50th, 90th and 99th percentiles of a standard normal.
 const Z: [f64; 3] = [0.0, 1.281_551_6, 2.326_347_9];
 
@@ -70,6 +78,9 @@ pub struct Generated {
     pub series: Vec<Vec<SeriesPoints>>,
     /// Usage per day, oldest first, from the first window's first day.
     pub days: Vec<(Day, DayUsage)>,
+    /// What its REPORT records would sum to, per hour with invocations, oldest first: the same
+    /// invocations as the Invocations metric and the same cold starts and INIT as the bill.
+    pub hours: Vec<LogHour>,
 }
 
 /// Requests per minute expected at minute `m` (minutes since the epoch).
@@ -122,6 +133,9 @@ fn rate_per_min(f: &DemoFunction, m: i64, day_factor: f64) -> f64 {
 /// returns them) and return its series and daily usage.
 pub fn generate(f: &DemoFunction, windows: &[Window], rng: &Rng) -> Generated {
     let mut rng = rng.fork(f.name);
+    // The REPORT records draw from their own stream, so the metrics stay what they were.
+    let mut report_rng = rng.fork("REPORT");
+    let mut hours: Vec<LogHour> = Vec::new();
     let sigma = (f.p99_ms / f.p50_ms).ln() / Z[2];
     let mean_ms = f.p50_ms * (sigma * sigma / 2.0).exp();
     let timeout_ms = f64::from(f.timeout_s) * 1000.0;
@@ -154,7 +168,41 @@ pub fn generate(f: &DemoFunction, windows: &[Window], rng: &Rng) -> Generated {
             let (n, stats, billed_ms) = minute(f, offered, sigma, mean_ms, timeout_ms, &mut rng);
             st = stats;
             let was_warm = warm.iter().copied().fold(0.0, f64::max).max(pc);
-            let cold = (st.conc_max - was_warm).max(0.0).round() as u64;
+            // Each new environment serves at least one invocation.
+            let cold = ((st.conc_max - was_warm).max(0.0).round() as u64).min(n);
+            let hour = ts - ts.rem_euclid(3_600);
+            if hours.last().map(|h| h.hour) != Some(hour) {
+                if let Some(done) = hours.last_mut() {
+                    memory_used(f, done, &mut report_rng);
+                }
+                hours.push(LogHour {
+                    function: f.name.to_string(),
+                    hour,
+                    invocations: 0,
+                    cold_starts: 0,
+                    init_ms_sum: 0.0,
+                    init_ms: ValueCounts::default(),
+                    duration_ms_sum: 0.0,
+                    billed_ms_sum: 0.0,
+                    memory_size_mb: f.memory_mb,
+                    memory_used_mb: ValueCounts::default(),
+                });
+            }
+            let h = hours.last_mut().expect("pushed above");
+            let mut init_billed = 0;
+            for _ in 0..cold {
+                // REPORT prints INIT with two decimals; Lambda bills it rounded up to the ms.
+                let init = (f.init_ms * (INIT_SIGMA * report_rng.normal()).exp() * 100.0).round() / 100.0;
+                let billed = init.ceil() as u64;
+                h.init_ms_sum += init;
+                h.init_ms.add(billed as u32, 1);
+                init_billed += billed;
+            }
+            h.invocations += n;
+            h.cold_starts += cold;
+            h.duration_ms_sum += st.dur_sum;
+            // Billed duration of a cold start includes its INIT phase.
+            h.billed_ms_sum += (billed_ms + init_billed) as f64;
             if pc > 0.0 {
                 st.spill = if st.conc_max > pc {
                     (st.n * (st.conc_max - pc) / st.conc_max).round()
@@ -170,7 +218,7 @@ pub fn generate(f: &DemoFunction, windows: &[Window], rng: &Rng) -> Generated {
                     u.provisioned_exec_ms += ((n as f64 - st.spill) / n as f64 * billed_ms as f64) as u64;
                 }
                 u.cold_starts += cold;
-                u.init_ms += cold * f.init_ms.ceil() as u64;
+                u.init_ms += init_billed;
             }
         }
         warm[slot] = st.conc_max;
@@ -184,10 +232,25 @@ pub fn generate(f: &DemoFunction, windows: &[Window], rng: &Rng) -> Generated {
         }
         m += 1;
     }
+    if let Some(last) = hours.last_mut() {
+        memory_used(f, last, &mut report_rng);
+    }
     for (w, b) in windows.iter().zip(buckets) {
         series.push(to_series(f, w.period_s, &b));
     }
-    Generated { series, days }
+    Generated { series, days, hours }
+}
+
+/// Share the hour's invocations out over [`MEMORY_DRAWS`] draws of memory used (whole MB,
+/// log-normal around the function's median, at most its configured memory).
+fn memory_used(f: &DemoFunction, h: &mut LogHour, rng: &mut Rng) {
+    let k = h.invocations.min(MEMORY_DRAWS);
+    for j in 0..k {
+        let n = h.invocations / k + u64::from(j < h.invocations % k);
+        let used = f64::from(f.memory_used_mb) * (MEMORY_SIGMA * rng.normal()).exp();
+        h.memory_used_mb
+            .add((used.round() as u32).clamp(1, f.memory_mb), n);
+    }
 }
 
 /// One minute with `offered` invocations: (served, stats, Σ billed ms).

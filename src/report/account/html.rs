@@ -131,6 +131,15 @@ fn function_sections(out: &mut String, r: &AccountReport) -> Result<(), ReportEr
     let t = tables::functions(r, 1);
     table(out, "num", &t.header, &t.rows);
     out.push_str("</section>\n");
+    if let Some(words) = r.measured_words() {
+        section(out, "measured", "Cold starts, memory and right-sizing");
+        let t = tables::measured(r);
+        if !t.rows.is_empty() {
+            table(out, "num", &t.header, &t.rows);
+        }
+        let _ = write!(out, "<p>{}</p>\n", escape(&words));
+        out.push_str("</section>\n");
+    }
     if !r.what_if.is_empty() {
         section(out, "what-if", "The same traffic on other platforms");
         let t = tables::what_if(r);

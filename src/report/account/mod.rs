@@ -92,9 +92,56 @@ pub struct AccountReport {
     /// platform it runs on today (function reports).
     #[serde(default)]
     pub replay: Option<ReplayCheck>,
+    /// What the function's REPORT records say, and its right-sizing (function reports; `None`
+    /// in an account report, or for a function without log data — see `log_data`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<MeasuredFunction>,
+    /// Whether REPORT records were read for the function (function reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_data: Option<bool>,
     /// How the figures are derived.
     pub methods: Vec<String>,
     pub anonymised: bool,
+}
+
+/// A function's cold starts, INIT and memory used over the range, from its REPORT records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasuredFunction {
+    pub cold_starts: u64,
+    /// Cold starts per invocation recorded.
+    pub cold_start_rate: Option<f64>,
+    pub init_p50_ms: Option<u32>,
+    pub init_p99_ms: Option<u32>,
+    /// The measured INIT priced (part of the usage-derived cost).
+    pub init_usd: Usd,
+    /// Configured memory, MB.
+    pub memory_mb: u32,
+    pub max_memory_used_mb: Option<u32>,
+    pub memory_used_p99_mb: Option<u32>,
+    pub rightsizing: Option<RightSizingRow>,
+}
+
+/// The memory size the function's measured use suggests, and what it would cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RightSizingRow {
+    pub suggested_mb: u32,
+    pub headroom_pct: u32,
+    pub step_mb: u32,
+    /// Share of the duration assumed CPU-bound.
+    pub cpu_fraction: f64,
+    pub duration_ms: Option<f64>,
+    pub predicted_duration_ms: Option<f64>,
+    /// The duration if all of it were CPU-bound.
+    pub cpu_bound_duration_ms: Option<f64>,
+    /// The range's usage-derived cost at the configured and at the suggested memory.
+    pub cost_usd: Usd,
+    pub predicted_cost_usd: Usd,
+    pub saving_usd: Usd,
+    pub cpu_bound_saving_usd: Usd,
+    /// The data meets AWS Compute Optimizer's requirements.
+    pub enough_data: bool,
+    /// What the suggestion rests on, in words.
+    pub note: String,
 }
 
 /// Usage-derived cost split into what Lambda bills for, USD.
@@ -103,6 +150,9 @@ pub struct CostSplitUsd {
     pub requests_usd: Usd,
     pub compute_usd: Usd,
     pub provisioned_usd: Usd,
+    /// Measured INIT of cold starts (REPORT records); 0 without log data.
+    #[serde(default)]
+    pub init_usd: Usd,
     pub storage_usd: Usd,
     pub total_usd: Usd,
 }
@@ -223,6 +273,8 @@ impl AccountReport {
             function_days: Vec::new(),
             what_if: Vec::new(),
             replay: None,
+            measured: None,
+            log_data: None,
             methods: Vec::new(),
             anonymised: false,
         }

@@ -89,6 +89,7 @@ pub fn functions(r: &AccountReport, limit: usize) -> TextTable {
             "Requests",
             "Compute",
             "Provisioned",
+            "Init",
             "Total",
             "Share",
         ]),
@@ -106,6 +107,7 @@ pub fn functions(r: &AccountReport, limit: usize) -> TextTable {
                     f.cost.requests_usd.to_string(),
                     f.cost.compute_usd.to_string(),
                     f.cost.provisioned_usd.to_string(),
+                    f.cost.init_usd.to_string(),
                     f.cost.total_usd.to_string(),
                     format!("{} %", f.share_pct),
                 ]
@@ -170,7 +172,77 @@ pub fn what_if(r: &AccountReport) -> TextTable {
     }
 }
 
+/// A function's cold starts, INIT and memory used (empty without log data).
+pub fn measured(r: &AccountReport) -> TextTable {
+    let mut rows = Vec::new();
+    if let Some(m) = &r.measured {
+        let mb = |v: Option<u32>| {
+            v.map(|x| format!("{} MB", group_digits(&x.to_string())))
+                .unwrap_or_else(|| "–".into())
+        };
+        let ms = |v: Option<u32>| {
+            v.map(|x| format!("{} ms", group_digits(&x.to_string())))
+                .unwrap_or_else(|| "–".into())
+        };
+        rows.push(vec![
+            "Cold starts".into(),
+            group_digits(&m.cold_starts.to_string()),
+        ]);
+        rows.push(vec![
+            "Cold-start rate".into(),
+            m.cold_start_rate.map(percent).unwrap_or_else(|| "–".into()),
+        ]);
+        rows.push(vec!["INIT p50".into(), ms(m.init_p50_ms)]);
+        rows.push(vec!["INIT p99".into(), ms(m.init_p99_ms)]);
+        rows.push(vec!["INIT cost".into(), m.init_usd.to_string()]);
+        rows.push(vec!["Memory configured".into(), mb(Some(m.memory_mb))]);
+        rows.push(vec!["Memory used, max".into(), mb(m.max_memory_used_mb)]);
+        rows.push(vec!["Memory used, p99".into(), mb(m.memory_used_p99_mb)]);
+        if let Some(z) = &m.rightsizing {
+            rows.push(vec!["Suggested memory".into(), mb(Some(z.suggested_mb))]);
+            rows.push(vec![
+                "Mean duration there".into(),
+                format!(
+                    "{} (now {}; {} if all CPU-bound)",
+                    opt_ms(z.predicted_duration_ms),
+                    opt_ms(z.duration_ms),
+                    opt_ms(z.cpu_bound_duration_ms)
+                ),
+            ]);
+            rows.push(vec![
+                "Cost of the range there".into(),
+                format!("{} (now {})", z.predicted_cost_usd, z.cost_usd),
+            ]);
+            rows.push(vec![
+                "Saving".into(),
+                format!("{} ({} if all CPU-bound)", z.saving_usd, z.cpu_bound_saving_usd),
+            ]);
+        }
+    }
+    TextTable {
+        header: header(&["Measured (REPORT records)", "Value"]),
+        rows,
+    }
+}
+
 impl AccountReport {
+    /// A function report's words on its REPORT records: what the right-sizing rests on, or that
+    /// there is no log data (`None` in an account report).
+    pub fn measured_words(&self) -> Option<String> {
+        match (&self.measured, self.log_data) {
+            (Some(m), _) => Some(match &m.rightsizing {
+                Some(z) => sentence(&format!("right-sizing: {}", z.note)),
+                None => "No memory use recorded: no right-sizing.".into(),
+            }),
+            (None, Some(false)) => Some(
+                "No log data: the function's REPORT records were not read, so its cold starts, INIT \
+                 and memory use are unknown (its INIT is not in the usage-derived cost)."
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
+
     /// A function report's note on the bill: Lambda bills an account, not a function.
     pub fn billing_scope_words(&self) -> Option<String> {
         let (f, share) = (self.function.as_ref()?, self.functions.first()?.share_pct);

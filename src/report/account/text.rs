@@ -18,6 +18,14 @@ pub fn markdown(r: &AccountReport) -> String {
         let _ = writeln!(out, "## Cost split\n");
         let t = tables::functions(r, 1);
         table(&mut out, &t.header, &t.rows);
+        if let Some(words) = r.measured_words() {
+            let _ = writeln!(out, "## Cold starts, memory and right-sizing\n");
+            let t = tables::measured(r);
+            if !t.rows.is_empty() {
+                table(&mut out, &t.header, &t.rows);
+            }
+            let _ = writeln!(out, "{words}\n");
+        }
         if !r.what_if.is_empty() {
             let _ = writeln!(out, "## The same traffic on other platforms\n");
             let t = tables::what_if(r);
@@ -142,6 +150,7 @@ pub fn tables(r: &AccountReport) -> Vec<Table> {
                 "requests_usd",
                 "compute_usd",
                 "provisioned_usd",
+                "init_usd",
                 "storage_usd",
                 "total_usd",
                 "share_pct",
@@ -161,6 +170,7 @@ pub fn tables(r: &AccountReport) -> Vec<Table> {
                         f.cost.requests_usd.exact(),
                         f.cost.compute_usd.exact(),
                         f.cost.provisioned_usd.exact(),
+                        f.cost.init_usd.exact(),
                         f.cost.storage_usd.exact(),
                         f.cost.total_usd.exact(),
                         f.share_pct.to_string(),

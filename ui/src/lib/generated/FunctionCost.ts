@@ -14,7 +14,8 @@ id: number | null, name: string, invocations: number,
  */
 share_pct: string, requests_usd: Usd, compute_usd: Usd, provisioned_usd: Usd, 
 /**
- * Always 0 from metrics (INIT time is not a CloudWatch metric): see reconciliation.
+ * Measured INIT of on-demand cold starts (REPORT records) priced at the duration rate; 0
+ * for a function without log data (its INIT shows in reconciliation).
  */
 init_usd: Usd, 
 /**
