@@ -324,7 +324,8 @@ impl AccountReport {
                     );
                 }
                 format!(
-                    "Billed {} over {period}{top}. Lambda's usage-derived cost is {}, {} the bill.",
+                    "Billed {} over {period}{top}. Lambda's usage-derived cost is {}, {} its billed \
+                     on-demand equivalent (commitments' savings added back).",
                     self.billed_total_usd,
                     self.reconciliation.usage_derived_usd,
                     gap_words(self.reconciliation.gap_usd)
