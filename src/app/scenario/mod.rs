@@ -40,7 +40,8 @@ use std::path::Path;
 pub const USAGE_METHOD: &str = "analytics' usage-derived cost (`breakeven analyse`): each day's stored \
     invocations and Σ invocations × average duration (+0.5 ms a request for per-request rounding \
     up to 1 ms), the provisioned concurrency of the inventory, priced with the catalog day by day \
-    without the free tier; cold-start init is not in the metrics and so not in this figure";
+    without the free tier, plus the INIT its REPORT records measured (none for a function without \
+    log data)";
 
 /// Requests above which the round trip is simulated in aggregate mode.
 const EXACT_LIMIT: u64 = 20_000_000;

@@ -163,13 +163,20 @@ pub fn generate(f: &DemoFunction, windows: &[Window], rng: &Rng) -> Generated {
             _ => rng.poisson(lambda),
         };
         let mut st = Stats::default();
+        let mut peak_env = 0.0;
         let slot = m.rem_euclid(KEEP_WARM_MIN as i64) as usize;
         if offered > 0 {
             let (n, stats, billed_ms) = minute(f, offered, sigma, mean_ms, timeout_ms, &mut rng);
             st = stats;
             let was_warm = warm.iter().copied().fold(0.0, f64::max).max(pc);
-            // Each new environment serves at least one invocation.
-            let cold = ((st.conc_max - was_warm).max(0.0).round() as u64).min(n);
+            // Environments the minute needs: its busiest instant, not its mean (capped where the
+            // function is throttled). Each new environment serves at least one invocation.
+            let mut needed = minute_peak(n as f64 * mean_ms / 60_000.0, 60_000.0 / mean_ms, &mut report_rng);
+            if f.reserved.is_some() {
+                needed = needed.min(st.conc_max);
+            }
+            let cold = ((needed - was_warm).max(0.0).round() as u64).min(n);
+            peak_env = needed;
             let hour = ts - ts.rem_euclid(3_600);
             if hours.last().map(|h| h.hour) != Some(hour) {
                 if let Some(done) = hours.last_mut() {
@@ -221,7 +228,7 @@ pub fn generate(f: &DemoFunction, windows: &[Window], rng: &Rng) -> Generated {
                 u.init_ms += init_billed;
             }
         }
-        warm[slot] = st.conc_max;
+        warm[slot] = peak_env;
         if let Some(i) = windows.iter().position(|w| ts >= w.start && ts < w.end) {
             let p = i64::from(windows[i].period_s);
             let start = ts - ts.rem_euclid(p);
@@ -251,6 +258,27 @@ fn memory_used(f: &DemoFunction, h: &mut LogHour, rng: &mut Rng) {
         h.memory_used_mb
             .add((used.round() as u32).clamp(1, f.memory_mb), n);
     }
+}
+
+/// The most requests in flight at once within a minute whose mean concurrency is `mean_conc`:
+/// the largest of `slices` Poisson counts, one per request-length slice of the minute (what a
+/// replay request by request sees), drawn by inverting P(max ≤ x) = F(x)^slices. At least one
+/// when the minute has any request.
+fn minute_peak(mean_conc: f64, slices: f64, rng: &mut Rng) -> f64 {
+    if mean_conc <= 0.0 {
+        return 0.0;
+    }
+    let slices = slices.clamp(1.0, 60_000.0);
+    let u = rng.uniform();
+    let (mut pmf, mut x) = ((-mean_conc).exp(), 0.0f64);
+    let mut cdf = pmf;
+    let limit = mean_conc + 20.0 * mean_conc.sqrt() + 50.0;
+    while cdf.powf(slices) < u && x < limit {
+        x += 1.0;
+        pmf *= mean_conc / x;
+        cdf += pmf;
+    }
+    x.max(1.0)
 }
 
 /// One minute with `offered` invocations: (served, stats, Σ billed ms).
