@@ -73,7 +73,10 @@ pub async fn function_tuning(
 /// desktop replays, day by day, with the keep-alive fitted to them; `None` without REPORT
 /// records for those days.
 #[tauri::command]
-pub async fn function_calibration(state: State<'_, DesktopState>, id: i64) -> CommandResult<Option<Calibration>> {
+pub async fn function_calibration(
+    state: State<'_, DesktopState>,
+    id: i64,
+) -> CommandResult<Option<Calibration>> {
     let (store, catalog) = (state.store()?, state.catalog()?);
     blocking(move || Ok(scenario::calibration(&store, &catalog, id, DAYS)?)).await
 }
