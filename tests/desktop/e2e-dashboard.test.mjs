@@ -169,6 +169,18 @@ describe("desktop account views", () => {
     await tuning.waitForExist({ timeout: 60_000, timeoutMsg: "the memory tuning curve never appeared" });
     const tuned = await browser.execute(() => document.querySelector('[data-testid="tuning"]').textContent);
     assert.match(tuned, /cheapest at \d+ MB/);
+    // What its REPORT records measured, the same figures `breakeven functions` prints.
+    const coldStarts = await testid("measured-cold-starts");
+    await coldStarts.waitForExist({ timeout: 20_000, timeoutMsg: "the measured cold starts never appeared" });
+    assert.equal((await coldStarts.getText()).replace(/,/g, ""), String(listed.cold_starts));
+    const memory = (await (await testid("measured-memory")).getText()).replace(/,/g, "");
+    assert.match(memory, new RegExp(`^${listed.memory_used_p99_mb} / `));
+    // Simulated against measured cold starts of the same days, with the fitted keep-alive.
+    const calibration = await browser.$('[data-testid="calibration"]');
+    await calibration.waitForExist({ timeout: 60_000, timeoutMsg: "the simulated-vs-measured cold starts never appeared" });
+    assert.match(await calibration.getText(), /Measured [\d,]+ cold starts .* simulated [\d,]+/s);
+    await calibration.scrollIntoView();
+    await shot("function-detail-coldstarts-1280x800");
     // Every figure fits its card at 1280 px: none is cut off with an ellipsis.
     assert.match(await (await testid("stat-latency")).getText(), /^[\d.,]+ \/ [\d.,]+ (ms|s)$/);
     const clipped = await browser.execute(() =>
