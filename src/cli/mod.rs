@@ -15,6 +15,7 @@ mod scenario;
 mod simulate;
 mod sync;
 mod table;
+mod tune_bench;
 
 use breakeven::app::AppError;
 use breakeven::error_code::ErrorCode;
@@ -52,6 +53,9 @@ pub enum Command {
     Sweep(simulate::SweepArgs),
     /// Cost and latency of a scenario's function platforms per memory size.
     Tune(simulate::TuneArgs),
+    /// Time memory tuning against simulating every size on its own.
+    #[command(name = "tune-bench", hide = true)]
+    TuneBench(tune_bench::TuneBenchArgs),
     /// Pull Lambda inventory, CloudWatch metrics and Cost Explorer costs from AWS.
     Sync(sync::SyncArgs),
     /// Load the synthetic demo account into the database.
@@ -143,6 +147,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(a) => simulate::simulate(&g, a),
         Command::Sweep(a) => simulate::sweep(&g, a),
         Command::Tune(a) => simulate::tune(&g, a),
+        Command::TuneBench(a) => tune_bench::run(&g, a),
         Command::Sync(a) => sync::run(&g, a),
         Command::Demo(a) => demo::run(&g, a),
         Command::Db(c) => db::run(&g, c),
