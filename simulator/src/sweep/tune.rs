@@ -341,7 +341,9 @@ pub fn tune_with(
                 results[j] = Some(r);
             }
             let refine = runs_that_matter(&jobs, &results);
+            // Past exact mode's limits (requests or requests in flight) nothing runs exactly.
             let exact_ok = check_run(scenario, &opts).is_ok();
+            let over_limits = !exact_ok && !refine.is_empty();
             let refine = if exact_ok { refine } else { Vec::new() };
             for (j, r) in simulate_runs(catalog, scenario, &jobs, &refine, Mode::Exact)? {
                 results[j] = Some(r);
@@ -356,7 +358,9 @@ pub fn tune_with(
                  could differ within the aggregate tolerance (cost ±{:.1} %, mean latency ±{:.0} %): {}",
                 AGG_COST_TOL * 100.0,
                 AGG_LATENCY_TOL * 100.0,
-                if exact_mb.is_empty() {
+                if over_limits {
+                    "some could, but exact mode is past its limits for this scenario".to_string()
+                } else if exact_mb.is_empty() {
                     "none could".to_string()
                 } else {
                     exact_mb.join(", ")
