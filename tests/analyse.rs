@@ -616,3 +616,19 @@ fn rightsizing_holds_the_p99_with_headroom_and_flags_thin_data() {
         r.note
     );
 }
+
+#[test]
+fn column_reads_load_the_same_points_in_the_same_order_as_the_row_api() {
+    use breakeven::analytics::frames::{points_parallel, points_parallel_row_api};
+    let (_dir, _db, store, _catalog) = demo_db();
+    let account = breakeven::store::accounts::list(store.conn()).unwrap()[0].id;
+    for (from, to) in [
+        (i64::MIN, i64::MAX),
+        (day("2026-06-01").start_unix(), day("2026-06-08").start_unix()),
+    ] {
+        let new = points_parallel(store.conn(), store.path(), account, from, to).unwrap();
+        let old = points_parallel_row_api(store.conn(), store.path(), account, from, to).unwrap();
+        assert!(new.height() > 100_000, "{}", new.height());
+        assert!(new.equals(&old));
+    }
+}

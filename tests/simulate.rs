@@ -145,4 +145,31 @@ fn tune_picks_a_memory_size() {
     assert!(stdout(&o).contains("cheapest"), "{}", stdout(&o));
     let o = run(&["tune", &f, "--memory", "2048..128"]);
     assert_eq!(o.status.code(), Some(2));
+    // Each row names the mode that produced it, and the result how the sizes were simulated.
+    assert!(p["rows"][0]["mode"].is_string(), "{}", p["rows"][0]);
+    assert!(
+        v["method"].as_str().unwrap().contains("aggregate mode"),
+        "{}",
+        v["method"]
+    );
+}
+
+#[test]
+fn tune_bench_times_the_fast_method_against_one_run_per_size() {
+    let f = fixture("checkout-api.toml");
+    let v = json(&[
+        "tune-bench",
+        &f,
+        "--memory",
+        "128..1024",
+        "--days",
+        "0.2",
+        "--json",
+    ]);
+    assert_eq!(v["rows"], 10);
+    assert_eq!(v["shared_identical"], true);
+    assert!(v["every_size_s"].as_f64().unwrap() > 0.0);
+    assert!(v["fast_max_cost_diff"].as_f64().unwrap() < 0.025, "{v}");
+    let o = run(&["tune-bench", &f, "--days", "0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }

@@ -33,9 +33,36 @@ pub fn points_parallel(
     from: i64,
     to: i64,
 ) -> Result<DataFrame> {
+    parallel(c, path, account_id, (from, to), read_points)
+}
+
+/// [`points_parallel`] as it read before per-series column reads: one query over the account's
+/// points, three typed gets a row. Kept as the baseline of `analyse --bench`; the frames are
+/// equal.
+pub fn points_parallel_row_api(
+    c: &Connection,
+    path: Option<&std::path::Path>,
+    account_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<DataFrame> {
+    parallel(c, path, account_id, (from, to), read_points_row_api)
+}
+
+/// Reads points of the series with ids in a range: (connection, account, ids `lo..hi`, `from..to`).
+type Reader = fn(&Connection, i64, (i64, i64), (i64, i64)) -> Result<PointColumns>;
+
+fn parallel(
+    c: &Connection,
+    path: Option<&std::path::Path>,
+    account_id: i64,
+    (from, to): (i64, i64),
+    read: Reader,
+) -> Result<DataFrame> {
     let ids = series_ids(c, account_id)?;
     let (Some(path), Some(&pivot)) = (path, ids.get(ids.len() / 2)) else {
-        return points(c, account_id, from, to);
+        let cols = read(c, account_id, (i64::MIN, i64::MAX), (from, to))?;
+        return Ok(points_frame(cols.0, cols.1, cols.2)?);
     };
     let path = path.to_path_buf();
     let second = std::thread::spawn(move || -> Result<PointColumns> {
@@ -43,9 +70,9 @@ pub fn points_parallel(
             .ctx("opening a second connection for metric points")?;
         c2.busy_timeout(std::time::Duration::from_secs(10))
             .ctx("opening a second connection for metric points")?;
-        read_points(&c2, account_id, (pivot, i64::MAX), (from, to))
+        read(&c2, account_id, (pivot, i64::MAX), (from, to))
     });
-    let mut first = read_points(c, account_id, (i64::MIN, pivot), (from, to))?;
+    let mut first = read(c, account_id, (i64::MIN, pivot), (from, to))?;
     let second = second
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
@@ -74,8 +101,122 @@ fn series_ids(c: &Connection, account_id: i64) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
-/// Points of the account's series with `lo <= series_id < hi` and `from <= ts < to`.
+/// Points of the account's series with `lo <= series_id < hi` and `from <= ts < to`: one range
+/// of the `(series_id, ts)` key a series, two columns a row read as they are stored (the
+/// series id is the same for the whole range and is not read back), in key order.
 fn read_points(
+    c: &Connection,
+    account_id: i64,
+    (lo, hi): (i64, i64),
+    (from, to): (i64, i64),
+) -> Result<PointColumns> {
+    let ids: Vec<i64> = series_ids(c, account_id)?
+        .into_iter()
+        .filter(|id| (lo..hi).contains(id))
+        .collect();
+    read_series_points(c, &ids, (from, to))
+}
+
+fn read_series_points(c: &Connection, ids: &[i64], (from, to): (i64, i64)) -> Result<PointColumns> {
+    let mut st = RawStatement::prepare(
+        c,
+        c"SELECT ts, value FROM metric_points WHERE series_id = ?1 AND ts >= ?2 AND ts < ?3",
+    )?;
+    let (mut series_id, mut ts, mut value) = (Vec::new(), Vec::new(), Vec::new());
+    for &id in ids {
+        st.read(id, (from, to), &mut ts, &mut value)?;
+        series_id.resize(ts.len(), id);
+    }
+    Ok((series_id, ts, value))
+}
+
+/// One prepared statement stepped through SQLite's C interface: two plain column reads a row,
+/// with none of the row API's per-value checks and conversions (the columns are declared
+/// `INTEGER NOT NULL` and `REAL NOT NULL`; SQLite converts on read whatever is stored).
+struct RawStatement<'c> {
+    db: *mut rusqlite::ffi::sqlite3,
+    stmt: *mut rusqlite::ffi::sqlite3_stmt,
+    /// The statement must not outlive its connection.
+    _conn: std::marker::PhantomData<&'c Connection>,
+}
+
+impl<'c> RawStatement<'c> {
+    fn prepare(c: &'c Connection, sql: &std::ffi::CStr) -> Result<Self> {
+        use rusqlite::ffi;
+        // SAFETY: the handle is the live connection `c` borrows for 'c; the statement is
+        // finalized in `Drop` before that borrow ends.
+        let db = unsafe { c.handle() };
+        let mut stmt = std::ptr::null_mut();
+        let rc = unsafe { ffi::sqlite3_prepare_v2(db, sql.as_ptr(), -1, &mut stmt, std::ptr::null_mut()) };
+        let st = RawStatement {
+            db,
+            stmt,
+            _conn: std::marker::PhantomData,
+        };
+        st.check(rc)?;
+        Ok(st)
+    }
+
+    fn check(&self, rc: std::os::raw::c_int) -> Result<()> {
+        use rusqlite::ffi;
+        if rc == ffi::SQLITE_OK || rc == ffi::SQLITE_ROW || rc == ffi::SQLITE_DONE {
+            return Ok(());
+        }
+        // SAFETY: `db` is the live connection; the message is copied before any other call.
+        let msg = unsafe {
+            let m = ffi::sqlite3_errmsg(self.db);
+            if m.is_null() {
+                String::new()
+            } else {
+                std::ffi::CStr::from_ptr(m).to_string_lossy().into_owned()
+            }
+        };
+        let e = rusqlite::Error::SqliteFailure(ffi::Error::new(rc), Some(msg));
+        Err(Err::<(), _>(e).ctx("reading metric points").unwrap_err().into())
+    }
+
+    /// Append the rows of `series_id` with `from <= ts < to` to `ts` and `value`.
+    fn read(
+        &mut self,
+        series_id: i64,
+        (from, to): (i64, i64),
+        ts: &mut Vec<i64>,
+        value: &mut Vec<f64>,
+    ) -> Result<()> {
+        use rusqlite::ffi;
+        // SAFETY: `stmt` is a prepared statement of the live connection; the binds are in
+        // range (three parameters) and the columns read (0 and 1) exist.
+        unsafe {
+            self.check(ffi::sqlite3_reset(self.stmt))?;
+            self.check(ffi::sqlite3_bind_int64(self.stmt, 1, series_id))?;
+            self.check(ffi::sqlite3_bind_int64(self.stmt, 2, from))?;
+            self.check(ffi::sqlite3_bind_int64(self.stmt, 3, to))?;
+            loop {
+                match ffi::sqlite3_step(self.stmt) {
+                    ffi::SQLITE_ROW => {
+                        ts.push(ffi::sqlite3_column_int64(self.stmt, 0));
+                        value.push(ffi::sqlite3_column_double(self.stmt, 1));
+                    }
+                    ffi::SQLITE_DONE => return Ok(()),
+                    rc => return self.check(rc),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for RawStatement<'_> {
+    fn drop(&mut self) {
+        // SAFETY: finalizing a null or prepared statement of the live connection, once.
+        unsafe {
+            rusqlite::ffi::sqlite3_finalize(self.stmt);
+        }
+    }
+}
+
+/// Points of the account's series with `lo <= series_id < hi` and `from <= ts < to`, in one
+/// query (the baseline of [`read_points`]).
+fn read_points_row_api(
     c: &Connection,
     account_id: i64,
     (lo, hi): (i64, i64),

@@ -16,6 +16,7 @@ mod scenario;
 mod simulate;
 mod sync;
 mod table;
+mod tune_bench;
 
 use breakeven::app::AppError;
 use breakeven::error_code::ErrorCode;
@@ -59,6 +60,9 @@ pub enum Command {
     /// Savings Plans and reservations: `commit recommend SCENARIO.toml`.
     #[command(subcommand)]
     Commit(commit::CommitCommand),
+    /// Time memory tuning against simulating every size on its own.
+    #[command(name = "tune-bench", hide = true)]
+    TuneBench(tune_bench::TuneBenchArgs),
     /// Pull Lambda inventory, CloudWatch metrics and Cost Explorer costs from AWS.
     Sync(sync::SyncArgs),
     /// Load the synthetic demo account into the database.
@@ -166,6 +170,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sweep(a) => simulate::sweep(&g, a),
         Command::Tune(a) => simulate::tune(&g, a),
         Command::Commit(c) => commit::run(&g, c),
+        Command::TuneBench(a) => tune_bench::run(&g, a),
         Command::Sync(a) => sync::run(&g, a),
         Command::Demo(a) => demo::run(&g, a),
         Command::Db(c) => db::run(&g, c),

@@ -6,4 +6,8 @@ export type TuneResult = { scenario: string, platforms: Array<TunePlatform>,
  * Platforms of the scenario that are not tuned: not functions, a fixed memory size, or sized
  * in vCPU and GB rather than memory alone.
  */
-skipped: Array<string>, simulated_requests: number, };
+skipped: Array<string>, simulated_requests: number, 
+/**
+ * How the sizes were simulated: which shared a run, which ran in which mode.
+ */
+method: string, };
