@@ -149,7 +149,12 @@ fn engine_key(r: &Resolved) -> String {
 
 fn run_engine(scenario: &Scenario, r: &Resolved, mode: Mode) -> crate::platform::outcome::RunStats {
     let w = &scenario.workload;
-    let bucket_ms = w.horizon_ms;
+    // Commitments apply hour by hour: a run billed with them keeps hourly buckets.
+    let bucket_ms = if scenario.commitments.is_empty() {
+        w.horizon_ms
+    } else {
+        3_600_000.0_f64.min(w.horizon_ms)
+    };
     match (mode, r.engine) {
         (Mode::Aggregate, _) => aggregate::run(w, r, scenario.seed, 1.0, bucket_ms),
         (Mode::Exact, EngineKind::Serverless) => serverless::run(w, r, scenario.seed, 1.0, bucket_ms),
@@ -164,7 +169,16 @@ fn bill(
     mode: Mode,
     stats: crate::platform::outcome::RunStats,
 ) -> Result<PlatformResult, SimError> {
-    platform_result(catalog, &job.r, mode, stats, false).map_err(|e| SimError::Platform {
+    platform_result(
+        catalog,
+        &job.r,
+        mode,
+        stats,
+        false,
+        &scenario.commitments,
+        &scenario.discounts,
+    )
+    .map_err(|e| SimError::Platform {
         label: scenario.platforms[job.platform].label().to_string(),
         message: e.to_string(),
     })
