@@ -8,7 +8,7 @@ use crate::error::CommandResult;
 use crate::input;
 use crate::state::DesktopState;
 use crate::work::{blocking, WhatIfEngine};
-use breakeven::app::whatif::{self, ScenarioFile, WhatIfRun};
+use breakeven::app::whatif::{self, BillRates, ScenarioFile, WhatIfRun};
 use breakeven::report::charts::Theme;
 use breakeven_simulator::scenario::Scenario;
 use breakeven_simulator::sweep::SweepResult;
@@ -75,3 +75,30 @@ pub async fn whatif_breakeven(
     })
     .await
 }
+
+/// The effective rates of `account`'s bill (its key; the only stored account when empty) as
+/// discounts for the platforms of `scenario`.
+#[tauri::command]
+pub async fn whatif_bill_rates(
+    state: State<'_, DesktopState>,
+    account: String,
+    scenario: Scenario,
+) -> CommandResult<BillRates> {
+    input::scenario(&scenario)?;
+    let account = input::ident(ACCOUNT, &account, 128)?;
+    let (store, catalog) = (state.store()?, state.catalog()?);
+    blocking(move || {
+        Ok(whatif::bill_rates(
+            &store,
+            &catalog,
+            account.as_deref(),
+            &scenario,
+        )?)
+    })
+    .await
+}
+
+const ACCOUNT: input::Field = input::Field {
+    name: "account",
+    label: "Account",
+};

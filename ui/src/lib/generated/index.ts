@@ -6,6 +6,7 @@ export type * from "./AccountStatus";
 export type * from "./AnomalyRow";
 export type * from "./Arch";
 export type * from "./Arrivals";
+export type * from "./BillRates";
 export type * from "./BillSource";
 export type * from "./BreakevenView";
 export type * from "./Calibration";
