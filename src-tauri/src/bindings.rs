@@ -47,6 +47,7 @@ fn export_roots(cfg: &Config) -> Result<(), ExportError> {
     ScenarioFile::export_all(cfg)?;
     BreakevenView::export_all(cfg)?;
     BillRates::export_all(cfg)?;
+    breakeven_simulator::sweep::commit::CommitRecommendation::export_all(cfg)?;
     AccountOverview::export_all(cfg)?;
     SyncInput::export_all(cfg)?;
     ProfileName::export_all(cfg)?;

@@ -44,6 +44,7 @@ fn main() -> anyhow::Result<()> {
             commands::whatif::whatif_run,
             commands::whatif::whatif_breakeven,
             commands::whatif::whatif_bill_rates,
+            commands::whatif::whatif_recommend,
             commands::scenario::scenario_open,
             commands::scenario::scenario_save,
             commands::scenario::scenario_compare,

@@ -161,6 +161,22 @@ pub fn breakeven(
     Ok(traffic(catalog, &s, &sweep)?)
 }
 
+/// The best hourly commitment per plan and platform for the edited scenario (`commit
+/// recommend`), over the live preview's slice of its horizon in per-minute estimates.
+pub fn recommend(
+    catalog: &PriceCatalog,
+    s: &Scenario,
+) -> Result<breakeven_simulator::sweep::commit::CommitRecommendation> {
+    check(catalog, s)?;
+    let opts = RunOptions {
+        mode: Some(Mode::Aggregate),
+        horizon_ms: Some(plan(s, false).horizon_s * 1000.0),
+        timeline: false,
+        ..RunOptions::default()
+    };
+    Ok(crate::app::simulate::recommend_commitments(catalog, s, &opts)?.result)
+}
+
 /// A scenario file as opened: the parsed scenario and the text it came from.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -479,6 +495,22 @@ mod tests {
         };
         let r = rates_for("demo".into(), &none, &c, &s);
         assert!(r.discounts.is_empty() && !r.found && r.summary == "no commitment in the bill");
+    }
+
+    #[test]
+    fn the_editor_recommends_a_commitment_for_the_demo() {
+        let (c, s) = checkout();
+        let r = recommend(&c, &s).unwrap();
+        let fargate = r
+            .plans
+            .iter()
+            .find(|p| p.platform == "aws-fargate" && p.usd_per_hour.is_some_and(|u| !u.is_zero()))
+            .expect("a Savings Plan for Fargate");
+        assert!(
+            fargate.monthly_saving_usd.0 > rust_decimal::Decimal::ZERO,
+            "{fargate:?}"
+        );
+        assert!(fargate.utilisation > 0.5, "{fargate:?}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::work::{blocking, WhatIfEngine};
 use breakeven::app::whatif::{self, BillRates, ScenarioFile, WhatIfRun};
 use breakeven::report::charts::Theme;
 use breakeven_simulator::scenario::Scenario;
+use breakeven_simulator::sweep::commit::CommitRecommendation;
 use breakeven_simulator::sweep::SweepResult;
 use serde::Serialize;
 use std::sync::Arc;
@@ -102,3 +103,20 @@ const ACCOUNT: input::Field = input::Field {
     name: "account",
     label: "Account",
 };
+
+/// The best hourly commitment per plan for each platform of `scenario` (`commit recommend` over
+/// the live preview's slice).
+#[tauri::command]
+pub async fn whatif_recommend(
+    state: State<'_, DesktopState>,
+    engine: State<'_, Arc<WhatIfEngine>>,
+    scenario: Scenario,
+) -> CommandResult<CommitRecommendation> {
+    input::scenario(&scenario)?;
+    let (catalog, engine) = (state.catalog()?, Arc::clone(&engine));
+    blocking(move || {
+        let _turn = engine.turn();
+        Ok(whatif::recommend(&catalog, &scenario)?)
+    })
+    .await
+}

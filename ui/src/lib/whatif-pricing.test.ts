@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyPricing, pricingOf, usdPerHour, type PricingForm } from "./whatif-pricing";
+import { applyPricing, pricingOf, recommendedPlans, usdPerHour, type PricingForm } from "./whatif-pricing";
+import type { CommitRecommendation, PlanRecommendation } from "./types";
 import type { Scenario } from "./types";
 
 const base = {
@@ -53,5 +54,22 @@ describe("what-if pricing", () => {
     expect(pricingOf({ ...base, commitments: [sp] })).toMatchObject({ mode: "savings-plan", usdPerHour: "0.75", term: "3yr", payment: "all-upfront" });
     expect(pricingOf({ ...base, discounts: [{ provider: "aws", percent: "7" }] }).mode).toBe("bill");
     expect(pricingOf(base).mode).toBe("on-demand");
+  });
+
+  it("picks the recommended plan of the chosen term and payment, where a rate is published", () => {
+    const plan = (platform: string, term: "1yr" | "3yr", payment: "no-upfront" | "all-upfront", usd: string | null): PlanRecommendation =>
+      ({ label: platform, platform, kind: "compute-savings-plan", term, payment, plan: `compute-sp-${term}-${payment}`, usd_per_hour: usd }) as unknown as PlanRecommendation;
+    const rec = {
+      scenario: "t",
+      horizon_s: 86400,
+      plans: [
+        plan("aws-lambda", "3yr", "all-upfront", "0.1"),
+        plan("aws-fargate", "3yr", "all-upfront", "0.2"),
+        plan("aws-fargate", "1yr", "no-upfront", null),
+        { ...plan("vm:aws/m7g.large", "3yr", "all-upfront", "0.3"), kind: "ec2-instance-savings-plan" },
+      ],
+    } as CommitRecommendation;
+    expect(recommendedPlans(rec, "3yr", "all-upfront").map((p) => p.platform)).toEqual(["aws-lambda", "aws-fargate"]);
+    expect(recommendedPlans(rec, "1yr", "no-upfront")).toEqual([]);
   });
 });

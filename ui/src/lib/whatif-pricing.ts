@@ -3,7 +3,7 @@
 // account's bill shows — written into the scenario's `commitments` and `discounts`, which is what
 // the simulator applies and what a saved scenario file holds.
 
-import type { CommitmentSpec, Discount, Payment, Scenario, Term } from "./types";
+import type { CommitmentSpec, CommitRecommendation, Discount, Payment, PlanRecommendation, Scenario, Term } from "./types";
 
 export type PricingMode = "on-demand" | "savings-plan" | "bill";
 
@@ -67,4 +67,10 @@ export function applyPricing(s: Scenario, form: PricingForm): Scenario {
     discounts = form.billDiscounts.map((d) => ({ ...d }));
   }
   return { ...s, commitments, discounts };
+}
+
+/** The recommendation's Compute Savings Plan of `term` and `payment` for each platform that has
+ *  a published rate for it, in the scenario's platform order. */
+export function recommendedPlans(rec: CommitRecommendation, term: Term, payment: Payment): PlanRecommendation[] {
+  return rec.plans.filter((p) => p.kind === "compute-savings-plan" && p.term === term && p.payment === payment && p.usd_per_hour != null);
 }
