@@ -221,15 +221,17 @@ describe("desktop what-if", () => {
       field.dispatchEvent(new Event("input", { bubbles: true }));
       field.dispatchEvent(new Event("change", { bubbles: true }));
     });
-    await (await browser.$('[data-testid="pricing-term"]')).selectByAttribute("value", "3yr");
+    await (await browser.$('[data-testid="pricing-payment"]')).selectByAttribute("value", "all-upfront");
     const util = await browser.$('[data-testid="commitment-utilisation"]');
     await util.waitForExist({ timeout: 20_000, timeoutMsg: "no commitment utilisation was shown" });
     assert.match(await util.getText(), /^(<1|\d{1,3})%$/);
     const plan = await (await browser.$('[data-testid="commitment"]')).getText();
-    assert.match(plan, /compute-sp-3yr-no-upfront \$0\.05\/h/);
+    assert.match(plan, /compute-sp-3yr-all-upfront \$0\.05\/h/);
     // Each AWS platform's cost with the plan follows its list price.
     const withPlan = await browser.$('[data-testid="committed-monthly"]');
     assert.ok(await withPlan.isExisting());
+    // Switching to a Savings Plan recommends one per platform (commit recommend).
+    await (await browser.$('[data-testid="pricing-recommended"]')).waitForExist({ timeout: 30_000 });
     // The break-even says how the commitments move it.
     await (await browser.$('[data-testid="committed-shifts"]')).waitForExist({ timeout: 30_000 });
     await shot("whatif-savings-plan");

@@ -53,7 +53,8 @@ describe("what-if pricing", () => {
     const sp = { kind: "compute-savings-plan" as const, term: "3yr" as const, payment: "all-upfront" as const, usd_per_hour: "0.75" };
     expect(pricingOf({ ...base, commitments: [sp] })).toMatchObject({ mode: "savings-plan", usdPerHour: "0.75", term: "3yr", payment: "all-upfront" });
     expect(pricingOf({ ...base, discounts: [{ provider: "aws", percent: "7" }] }).mode).toBe("bill");
-    expect(pricingOf(base).mode).toBe("on-demand");
+    // A new plan starts from the term and payment the catalog publishes rates for.
+    expect(pricingOf(base)).toMatchObject({ mode: "on-demand", term: "3yr", payment: "all-upfront" });
   });
 
   it("picks the recommended plan of the chosen term and payment, where a rate is published", () => {

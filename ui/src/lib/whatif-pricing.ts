@@ -34,6 +34,20 @@ export const PAYMENTS: { value: Payment; label: string }[] = [
   { value: "all-upfront", label: "All upfront" },
 ];
 
+/** The plan a new Savings Plan starts from: the term and payment the catalog publishes rates for
+ *  on every covered AWS platform (3 years, all upfront), at a small hourly amount that the
+ *  recommendation replaces. */
+export const DEFAULT_PLAN: Pick<PricingForm, "usdPerHour" | "term" | "payment"> = {
+  usdPerHour: "0.01",
+  term: "3yr",
+  payment: "all-upfront",
+};
+
+/** The first platform's recommended hourly amount (above zero) among `plans`, or null. */
+export function firstRecommended(plans: PlanRecommendation[]): string | null {
+  return plans.find((p) => p.usd_per_hour != null && Number(p.usd_per_hour) > 0)?.usd_per_hour ?? null;
+}
+
 /** A commitment per hour as the scenario holds it (an exact decimal string), or null when the
  *  text is not a positive amount. */
 export function usdPerHour(text: string): string | null {
@@ -48,8 +62,8 @@ export function pricingOf(s: Scenario, billDiscounts: Discount[] = []): PricingF
   const sp = (s.commitments ?? []).find((c) => c.kind === "compute-savings-plan");
   if (sp) return { mode: "savings-plan", usdPerHour: sp.usd_per_hour, term: sp.term, payment: sp.payment, billDiscounts };
   const own = s.discounts ?? [];
-  if (own.length) return { mode: "bill", usdPerHour: "1", term: "1yr", payment: "no-upfront", billDiscounts: own };
-  return { mode: "on-demand", usdPerHour: "1", term: "1yr", payment: "no-upfront", billDiscounts };
+  if (own.length) return { ...DEFAULT_PLAN, mode: "bill", billDiscounts: own };
+  return { ...DEFAULT_PLAN, mode: "on-demand", billDiscounts };
 }
 
 /** `s` priced as `form` says: on-demand clears the commitments and discounts; a Savings Plan
