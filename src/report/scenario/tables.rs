@@ -101,7 +101,7 @@ pub fn commitments(r: &Report) -> Option<TextTable> {
                 c.commitments.iter().map(move |k| {
                     vec![
                         p.label.clone(),
-                        format!("{} {}/h", k.plan, k.spec.usd_per_hour),
+                        format!("{} ${}/h", k.plan, k.spec.usd_per_hour.exact()),
                         format!("{:.1} %", k.utilisation * 100.0),
                         format!("{:.1} %", k.coverage * 100.0),
                         k.cost_usd.to_string(),
@@ -150,7 +150,7 @@ pub fn recommendation(r: &Report) -> Option<TextTable> {
                     p.label.clone(),
                     p.plan.clone(),
                     match p.usd_per_hour {
-                        Some(u) if !u.is_zero() => format!("{u}/h"),
+                        Some(u) if !u.is_zero() => format!("${}/h", u.exact()),
                         _ => "none: on-demand is cheapest".into(),
                     },
                     format!("{:.1} %", p.utilisation * 100.0),
