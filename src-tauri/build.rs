@@ -24,6 +24,8 @@ const COMMANDS: &[&str] = &[
     "whatif_demo",
     "whatif_run",
     "whatif_breakeven",
+    "whatif_bill_rates",
+    "whatif_recommend",
     "scenario_open",
     "scenario_save",
     "scenario_compare",

@@ -93,6 +93,63 @@ fn markdown_snapshot() {
     insta::assert_snapshot!(one_file(&report_of(SCENARIO), Format::Md, false));
 }
 
+/// The snapshot scenario with a Compute Savings Plan and a negotiated discount on Fargate.
+fn committed_scenario() -> String {
+    format!(
+        "{SCENARIO}\n[[commitments]]\nkind = \"compute-savings-plan\"\nterm = \"3yr\"\npayment = \"all-upfront\"\nusd_per_hour = \"0.01\"\n\n[[discounts]]\nprovider = \"aws\"\nplatform = \"aws-fargate\"\npercent = \"7\"\n"
+    )
+}
+
+#[test]
+fn markdown_with_commitments_snapshot() {
+    let r = report_of(&committed_scenario());
+    let md = one_file(&r, Format::Md, false);
+    assert!(md.contains("## Commitments"), "{md}");
+    assert!(md.contains("## Best commitment per plan"), "{md}");
+    assert!(md.contains("- **commitment compute-sp-3yr-all-upfront**"), "{md}");
+    assert!(
+        md.contains("- **discount aws aws-fargate**: 7 % off list"),
+        "{md}"
+    );
+    insta::assert_snapshot!(md);
+}
+
+#[test]
+fn every_format_carries_the_commitments() {
+    let r = report_of(&committed_scenario());
+    let rec = r
+        .commit_recommendation
+        .as_ref()
+        .expect("a recommendation for a scenario with commitments");
+    assert!(!rec.plans.is_empty());
+    let html = one_file(&r, Format::Html, false);
+    assert!(
+        html.contains("<h2>Commitments</h2>") || html.contains(">Commitments<"),
+        "no commitments section"
+    );
+    assert!(html.contains("Best commitment per plan"));
+    let json: serde_json::Value = serde_json::from_str(&one_file(&r, Format::Json, false)).unwrap();
+    assert!(json["commit_recommendation"]["plans"]
+        .as_array()
+        .is_some_and(|p| !p.is_empty()));
+    assert_eq!(json["assumptions"]["discounts"][0]["value"], "7 % off list");
+    let Rendered::Files(files) = render(&r, Format::Csv, false).unwrap() else {
+        panic!("CSV is a set of files")
+    };
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    for want in [
+        "commitments.csv",
+        "commit_recommendation.csv",
+        "crossing_shifts.csv",
+    ] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    // Without commitments, none of it.
+    let plain = report_of(SCENARIO);
+    assert!(plain.commit_recommendation.is_none() && plain.assumptions.commitments.is_empty());
+    assert!(!one_file(&plain, Format::Md, false).contains("## Commitments"));
+}
+
 #[test]
 fn json_snapshot_is_the_versioned_full_result() {
     // Without the sweep: its per-point fields belong to the simulator and change with it.

@@ -19,7 +19,7 @@ use breakeven::app::profiles::ProfileName;
 use breakeven::app::report::ReportOutcome;
 use breakeven::app::scenario::Calibration;
 use breakeven::app::sync::{ProgressEvent, SyncReport};
-use breakeven::app::whatif::{ScenarioFile, WhatIfRun};
+use breakeven::app::whatif::{BillRates, ScenarioFile, WhatIfRun};
 use breakeven::error_code::ErrorCode;
 use breakeven::report::charts::Theme;
 use breakeven_simulator::scenario::Scenario;
@@ -46,6 +46,8 @@ fn export_roots(cfg: &Config) -> Result<(), ExportError> {
     WhatIfRun::export_all(cfg)?;
     ScenarioFile::export_all(cfg)?;
     BreakevenView::export_all(cfg)?;
+    BillRates::export_all(cfg)?;
+    breakeven_simulator::sweep::commit::CommitRecommendation::export_all(cfg)?;
     AccountOverview::export_all(cfg)?;
     SyncInput::export_all(cfg)?;
     ProfileName::export_all(cfg)?;
@@ -103,6 +105,7 @@ fn export_bindings() {
         "Scenario",
         "WhatIfRun",
         "BreakevenView",
+        "BillRates",
         "Usd",
         "ErrorCode",
         "CostOn",

@@ -43,6 +43,8 @@ fn main() -> anyhow::Result<()> {
             commands::whatif::whatif_demo,
             commands::whatif::whatif_run,
             commands::whatif::whatif_breakeven,
+            commands::whatif::whatif_bill_rates,
+            commands::whatif::whatif_recommend,
             commands::scenario::scenario_open,
             commands::scenario::scenario_save,
             commands::scenario::scenario_compare,

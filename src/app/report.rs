@@ -91,6 +91,13 @@ pub fn compute(
         _ => None,
     };
     timings.tune_ms = ms_since(t);
+    // The best commitment per plan answers the question a scenario with commitments asks: is
+    // this the right size? It is left out of other reports (it simulates every platform again).
+    let recommendation = if scenario.commitments.is_empty() {
+        None
+    } else {
+        Some(simulate::recommend_commitments(catalog, scenario, ov)?.result)
+    };
     let effective = ov.apply(scenario);
     Ok(report::build(ReportInput {
         scenario: &effective,
@@ -98,6 +105,7 @@ pub fn compute(
         simulation: sim,
         sweep,
         tune,
+        recommendation,
     }))
 }
 

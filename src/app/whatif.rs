@@ -161,6 +161,22 @@ pub fn breakeven(
     Ok(traffic(catalog, &s, &sweep)?)
 }
 
+/// The best hourly commitment per plan and platform for the edited scenario (`commit
+/// recommend`), over the live preview's slice of its horizon in per-minute estimates.
+pub fn recommend(
+    catalog: &PriceCatalog,
+    s: &Scenario,
+) -> Result<breakeven_simulator::sweep::commit::CommitRecommendation> {
+    check(catalog, s)?;
+    let opts = RunOptions {
+        mode: Some(Mode::Aggregate),
+        horizon_ms: Some(plan(s, false).horizon_s * 1000.0),
+        timeline: false,
+        ..RunOptions::default()
+    };
+    Ok(crate::app::simulate::recommend_commitments(catalog, s, &opts)?.result)
+}
+
 /// A scenario file as opened: the parsed scenario and the text it came from.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -223,6 +239,109 @@ pub fn save(catalog: &PriceCatalog, s: &Scenario, out: &OutPath) -> Result<Strin
     let text = scenario::to_toml(s).map_err(|m| AppError::bad_input(ErrorCode::Scenario, m))?;
     out.write_file(&text)?;
     Ok(text)
+}
+
+/// The open account's effective rates as the what-if editor applies them: one negotiated-discount
+/// line per platform of the scenario whose service the bill shows paid below list (Savings Plans
+/// and reservations included, as `analyse`'s commitments section derives them).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BillRates {
+    /// Account key the rates were read from.
+    pub account: String,
+    /// The bill holds a commitment (Savings Plan or reservation).
+    pub found: bool,
+    /// `analyse`'s commitments summary ("no commitment in the bill" without one).
+    pub summary: String,
+    /// Discounts for the scenario's platforms, percent off list, 2 decimals.
+    pub discounts: Vec<breakeven_simulator::pricing::Discount>,
+    /// Platforms of the scenario the bill has no discounted service for.
+    pub unmatched: Vec<String>,
+}
+
+/// Whether bill service `service` is what platform `id` bills under (AWS service names; FOCUS
+/// names the same services).
+pub fn bills_platform(service: &str, id: &str) -> bool {
+    let s = service.to_ascii_lowercase();
+    if id == "aws-lambda" {
+        s.contains("lambda")
+    } else if id.starts_with("aws-fargate") || id.starts_with("aws-ecs") {
+        s.contains("elastic container service") || s.contains("fargate")
+    } else if id.starts_with("vm:aws/") || id.starts_with("aws-ec2") {
+        s.contains("elastic compute cloud") || s == "amazon ec2" || s == "ec2"
+    } else {
+        false
+    }
+}
+
+/// The effective discount per service of `account`'s bill over the default analysis range,
+/// as discounts for the platforms of `s` ([`BillRates`]).
+pub fn bill_rates(
+    store: &crate::store::Store,
+    catalog: &PriceCatalog,
+    account: Option<&str>,
+    s: &Scenario,
+) -> Result<BillRates> {
+    use crate::app::analyse;
+    let (id, key) = analyse::resolve_account(store, account)?;
+    let (from, to) = analyse::resolve_range(store, id, None, None)?;
+    let rows = crate::analytics::frames::commitment_rows(store.conn(), id, &key, from, to)?;
+    let section = analyse::commitments::build(polars::prelude::IntoLazy::lazy(rows))?;
+    Ok(rates_for(key, &section, catalog, s))
+}
+
+/// [`bill_rates`] from an analysed commitments section.
+pub fn rates_for(
+    account: String,
+    section: &crate::app::analyse::model::Commitments,
+    catalog: &PriceCatalog,
+    s: &Scenario,
+) -> BillRates {
+    let mut discounts = Vec::new();
+    let mut unmatched = Vec::new();
+    for p in &s.platforms {
+        if discounts
+            .iter()
+            .any(|d: &breakeven_simulator::pricing::Discount| d.platform.as_deref() == Some(p.id.as_str()))
+        {
+            continue;
+        }
+        let provider = catalog
+            .platform(&p.id)
+            .map(|c| c.provider.clone())
+            .unwrap_or_default();
+        let rate = section
+            .effective_rates
+            .iter()
+            .filter(|r| bills_platform(&r.service, &p.id))
+            .max_by_key(|r| r.on_demand_usd.0);
+        let percent = rate.map(|r| {
+            (r.discount * rust_decimal::Decimal::ONE_HUNDRED)
+                .round_dp(2)
+                .normalize()
+        });
+        match percent {
+            Some(pct)
+                if !provider.is_empty()
+                    && pct > rust_decimal::Decimal::ZERO
+                    && pct < rust_decimal::Decimal::ONE_HUNDRED =>
+            {
+                discounts.push(breakeven_simulator::pricing::Discount {
+                    provider,
+                    platform: Some(p.id.clone()),
+                    percent: pct,
+                })
+            }
+            _ => unmatched.push(p.label.clone().unwrap_or_else(|| p.id.clone())),
+        }
+    }
+    BillRates {
+        account,
+        found: section.found,
+        summary: section.summary.clone(),
+        discounts,
+        unmatched,
+    }
 }
 
 #[cfg(test)]
@@ -313,6 +432,85 @@ mod tests {
             gap < rust_decimal::Decimal::new(5, 2),
             "preview {preview} vs full {exact}"
         );
+    }
+
+    #[test]
+    fn the_bills_effective_rates_become_discounts_of_the_platforms_it_paid_for() {
+        use crate::analytics::billed::BillSource;
+        use crate::app::analyse::model::{Commitments, EffectiveRate};
+        use breakeven_simulator::pricing::Usd;
+        use rust_decimal::Decimal;
+        let (c, s) = checkout();
+        let rate = |service: &str, od: i64, eff: i64, discount: Decimal| EffectiveRate {
+            source: BillSource::CostExplorer,
+            service: service.into(),
+            on_demand_usd: Usd(Decimal::from(od)),
+            effective_usd: Usd(Decimal::from(eff)),
+            saving_usd: Usd(Decimal::from(od - eff)),
+            discount,
+        };
+        let section = Commitments {
+            found: true,
+            summary: "cost-explorer: …".into(),
+            method: String::new(),
+            effective_rates: vec![
+                rate("AWS Lambda", 100, 88, Decimal::new(12, 2)),
+                rate("Amazon Elastic Container Service", 50, 40, Decimal::new(2, 1)),
+                rate("Amazon S3", 10, 10, Decimal::ZERO),
+            ],
+            totals: vec![],
+            days: vec![],
+        };
+        let r = rates_for("demo".into(), &section, &c, &s);
+        let got: Vec<(String, String)> = r
+            .discounts
+            .iter()
+            .map(|d| (d.platform.clone().unwrap(), d.percent.to_string()))
+            .collect();
+        assert!(got.contains(&("aws-lambda".into(), "12".into())), "{got:?}");
+        assert!(got.contains(&("aws-fargate".into(), "20".into())), "{got:?}");
+        assert!(r.discounts.iter().all(|d| d.provider == "aws"));
+        assert!(
+            r.unmatched
+                .iter()
+                .any(|l| l.contains("cloud-run") || l.contains("Cloud Run")),
+            "{:?}",
+            r.unmatched
+        );
+        // The discounted scenario runs, each platform's bill with its discount line.
+        let mut with = s.clone();
+        with.discounts = r.discounts.clone();
+        let run = run(&c, &with, false).unwrap();
+        let lambda = &run.result.platforms[0];
+        assert!(lambda
+            .cost
+            .lines
+            .iter()
+            .any(|l| l.category == breakeven_simulator::pricing::CostCategory::Discount));
+        let none = Commitments {
+            found: false,
+            summary: "no commitment in the bill".into(),
+            effective_rates: vec![],
+            ..section
+        };
+        let r = rates_for("demo".into(), &none, &c, &s);
+        assert!(r.discounts.is_empty() && !r.found && r.summary == "no commitment in the bill");
+    }
+
+    #[test]
+    fn the_editor_recommends_a_commitment_for_the_demo() {
+        let (c, s) = checkout();
+        let r = recommend(&c, &s).unwrap();
+        let fargate = r
+            .plans
+            .iter()
+            .find(|p| p.platform == "aws-fargate" && p.usd_per_hour.is_some_and(|u| !u.is_zero()))
+            .expect("a Savings Plan for Fargate");
+        assert!(
+            fargate.monthly_saving_usd.0 > rust_decimal::Decimal::ZERO,
+            "{fargate:?}"
+        );
+        assert!(fargate.utilisation > 0.5, "{fargate:?}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use breakeven_simulator::pricing::catalog::CATALOG_VERSION;
 use breakeven_simulator::pricing::money::group_digits;
 use breakeven_simulator::pricing::{PriceCatalog, PriceEntry, Usd};
 use breakeven_simulator::scenario::{Mode, Scenario};
+use breakeven_simulator::sweep::commit::CommitRecommendation;
 use breakeven_simulator::sweep::tune::TuneResult;
 use breakeven_simulator::sweep::SweepResult;
 use breakeven_simulator::{PlatformResult, SimulationResult};
@@ -20,6 +21,8 @@ pub struct ReportInput<'a> {
     pub simulation: SimulationResult,
     pub sweep: Option<SweepResult>,
     pub tune: Option<TuneResult>,
+    /// The best hourly commitment per plan (`commit recommend`), when computed.
+    pub recommendation: Option<CommitRecommendation>,
 }
 
 /// A complete report. Serialised as is by the JSON exporter.
@@ -35,6 +38,10 @@ pub struct Report {
     pub simulation: SimulationResult,
     pub sweep: Option<SweepResult>,
     pub tune: Option<TuneResult>,
+    /// The best hourly commitment per plan and platform (`commit recommend`); computed for a
+    /// scenario that holds commitments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit_recommendation: Option<CommitRecommendation>,
     /// What the model leaves out, in plain words.
     pub limits: Vec<String>,
     /// Names and account ids replaced by pseudonyms.
@@ -96,6 +103,12 @@ pub struct Assumptions {
     pub workload: Vec<Fact>,
     pub platforms: Vec<Fact>,
     pub prices: Vec<PriceUsed>,
+    /// The scenario's Savings Plans and reservations, one per commitment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commitments: Vec<Fact>,
+    /// Negotiated discounts off list, one per provider or platform.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<Fact>,
 }
 
 /// Build the report model from a scenario's results.
@@ -118,10 +131,13 @@ pub fn build(input: ReportInput<'_>) -> Report {
             workload: workload_facts(input.scenario),
             platforms: platform_facts(input.scenario),
             prices: prices_used(input.catalog, &sim.platforms),
+            commitments: commitment_facts(input.scenario),
+            discounts: discount_facts(input.scenario),
         },
         simulation: sim,
         sweep: input.sweep,
         tune: input.tune,
+        commit_recommendation: input.recommendation,
         limits,
         anonymised: false,
     }
@@ -278,6 +294,29 @@ fn platform_facts(s: &Scenario) -> Vec<Fact> {
         .collect()
 }
 
+fn commitment_facts(s: &Scenario) -> Vec<Fact> {
+    s.commitments
+        .iter()
+        .map(|c| Fact {
+            name: c.plan(),
+            value: c.to_string(),
+        })
+        .collect()
+}
+
+fn discount_facts(s: &Scenario) -> Vec<Fact> {
+    s.discounts
+        .iter()
+        .map(|d| Fact {
+            name: match &d.platform {
+                Some(id) => format!("{} {id}", d.provider),
+                None => d.provider.clone(),
+            },
+            value: format!("{} % off list", d.percent.normalize()),
+        })
+        .collect()
+}
+
 fn bands_text(e: &PriceEntry) -> String {
     let bands = e.bands();
     if bands.len() == 1 {
@@ -301,7 +340,14 @@ fn bands_text(e: &PriceEntry) -> String {
 fn prices_used(catalog: &PriceCatalog, platforms: &[PlatformResult]) -> Vec<PriceUsed> {
     let mut out: Vec<PriceUsed> = Vec::new();
     for p in platforms {
-        for line in &p.cost.lines {
+        // A negotiated discount is an agreement, not a catalog price: it is listed with the
+        // assumptions' discounts.
+        for line in p
+            .cost
+            .lines
+            .iter()
+            .filter(|l| l.category != breakeven_simulator::pricing::CostCategory::Discount)
+        {
             if out
                 .iter()
                 .any(|u| u.platform == p.label && u.dimension == line.dimension)
@@ -334,6 +380,17 @@ fn prices_used(catalog: &PriceCatalog, platforms: &[PlatformResult]) -> Vec<Pric
     out
 }
 
+/// Whether any bill holds a negotiated discount or commitments.
+fn priced_as_paid(sim: &SimulationResult) -> bool {
+    sim.platforms.iter().any(|p| {
+        p.committed.is_some()
+            || p.cost
+                .lines
+                .iter()
+                .any(|l| l.category == breakeven_simulator::pricing::CostCategory::Discount)
+    })
+}
+
 fn limits(sim: &SimulationResult, swept: bool, tuned: bool) -> Vec<String> {
     let mut out = vec![
         "This is a simulation of the workload the scenario describes, not a measurement: real traffic, \
@@ -342,11 +399,20 @@ fn limits(sim: &SimulationResult, swept: bool, tuned: bool) -> Vec<String> {
         "Monthly cost is the simulated traffic scaled to a 730-hour month and billed as one month; free \
          tiers apply once a month."
             .to_string(),
-        format!(
-            "Prices are list prices in USD from catalog {CATALOG_VERSION}, before tax, support plans, credits \
-             and negotiated discounts. Data transfer, load balancers, logs, monitoring and storage are not \
-             included unless they appear among the prices."
-        ),
+        if priced_as_paid(sim) {
+            format!(
+                "Prices are list prices in USD from catalog {CATALOG_VERSION}, with the negotiated discounts \
+                 and commitments listed in the assumptions, before tax, support plans and credits. Data \
+                 transfer, load balancers, logs, monitoring and storage are not included unless they appear \
+                 among the prices."
+            )
+        } else {
+            format!(
+                "Prices are list prices in USD from catalog {CATALOG_VERSION}, before tax, support plans, credits \
+                 and negotiated discounts. Data transfer, load balancers, logs, monitoring and storage are not \
+                 included unless they appear among the prices."
+            )
+        },
         "Latency is time spent on the platform (init, queueing and execution); network time to the client \
          is not included."
             .to_string(),
@@ -366,7 +432,8 @@ fn limits(sim: &SimulationResult, swept: bool, tuned: bool) -> Vec<String> {
         );
     }
     for p in &sim.platforms {
-        for note in p.notes.iter().chain(&p.cost.notes) {
+        let committed = p.committed.iter().flat_map(|c| &c.notes);
+        for note in p.notes.iter().chain(&p.cost.notes).chain(committed) {
             let text = format!("{}: {note}", p.label);
             if !out.contains(&text) {
                 out.push(text);

@@ -212,4 +212,30 @@ describe("desktop what-if", () => {
     await shot("whatif-1920x1080");
     await browser.setWindowSize(1280, 800);
   });
+
+  it("prices the scenario with a Compute Savings Plan and shows its utilisation", async () => {
+    await (await browser.$('[data-testid="pricing-savings-plan"]')).click();
+    await browser.execute(() => {
+      const field = document.querySelector('[data-testid="pricing-usd-per-hour"]');
+      field.value = "0.05";
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await (await browser.$('[data-testid="pricing-payment"]')).selectByAttribute("value", "all-upfront");
+    const util = await browser.$('[data-testid="commitment-utilisation"]');
+    await util.waitForExist({ timeout: 20_000, timeoutMsg: "no commitment utilisation was shown" });
+    assert.match(await util.getText(), /^(<1|\d{1,3})%$/);
+    const plan = await (await browser.$('[data-testid="commitment"]')).getText();
+    assert.match(plan, /compute-sp-3yr-all-upfront \$0\.05\/h/);
+    // Each AWS platform's cost with the plan follows its list price.
+    const withPlan = await browser.$('[data-testid="committed-monthly"]');
+    assert.ok(await withPlan.isExisting());
+    // Switching to a Savings Plan recommends one per platform (commit recommend).
+    await (await browser.$('[data-testid="pricing-recommended"]')).waitForExist({ timeout: 30_000 });
+    // The break-even says how the commitments move it.
+    await (await browser.$('[data-testid="committed-shifts"]')).waitForExist({ timeout: 30_000 });
+    await shot("whatif-savings-plan");
+    await (await browser.$('[data-testid="pricing-on-demand"]')).click();
+    await util.waitForExist({ timeout: 20_000, reverse: true });
+  });
 });

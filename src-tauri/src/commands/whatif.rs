@@ -8,9 +8,10 @@ use crate::error::CommandResult;
 use crate::input;
 use crate::state::DesktopState;
 use crate::work::{blocking, WhatIfEngine};
-use breakeven::app::whatif::{self, ScenarioFile, WhatIfRun};
+use breakeven::app::whatif::{self, BillRates, ScenarioFile, WhatIfRun};
 use breakeven::report::charts::Theme;
 use breakeven_simulator::scenario::Scenario;
+use breakeven_simulator::sweep::commit::CommitRecommendation;
 use breakeven_simulator::sweep::SweepResult;
 use serde::Serialize;
 use std::sync::Arc;
@@ -72,6 +73,50 @@ pub async fn whatif_breakeven(
             chart,
             engine_ms,
         })
+    })
+    .await
+}
+
+/// The effective rates of `account`'s bill (its key; the only stored account when empty) as
+/// discounts for the platforms of `scenario`.
+#[tauri::command]
+pub async fn whatif_bill_rates(
+    state: State<'_, DesktopState>,
+    account: String,
+    scenario: Scenario,
+) -> CommandResult<BillRates> {
+    input::scenario(&scenario)?;
+    let account = input::ident(ACCOUNT, &account, 128)?;
+    let (store, catalog) = (state.store()?, state.catalog()?);
+    blocking(move || {
+        Ok(whatif::bill_rates(
+            &store,
+            &catalog,
+            account.as_deref(),
+            &scenario,
+        )?)
+    })
+    .await
+}
+
+const ACCOUNT: input::Field = input::Field {
+    name: "account",
+    label: "Account",
+};
+
+/// The best hourly commitment per plan for each platform of `scenario` (`commit recommend` over
+/// the live preview's slice).
+#[tauri::command]
+pub async fn whatif_recommend(
+    state: State<'_, DesktopState>,
+    engine: State<'_, Arc<WhatIfEngine>>,
+    scenario: Scenario,
+) -> CommandResult<CommitRecommendation> {
+    input::scenario(&scenario)?;
+    let (catalog, engine) = (state.catalog()?, Arc::clone(&engine));
+    blocking(move || {
+        let _turn = engine.turn();
+        Ok(whatif::recommend(&catalog, &scenario)?)
     })
     .await
 }

@@ -1,5 +1,6 @@
 //! Break-even curves: each platform's monthly cost as traffic scales (log–log: pay-per-use lines
-//! rise, fleets stay flat), with the crossings marked and labelled.
+//! rise, fleets stay flat), with the crossings marked and labelled. With commitments, each
+//! platform's cost with them is drawn dashed in its colour, and their crossings as hollow squares.
 
 use super::mesh;
 use super::{
@@ -36,11 +37,13 @@ pub fn curves_sized(
         .map(|pt| pt.requests_per_month.max(1.0))
         .collect();
     let costs = || {
-        sweep
-            .points
-            .iter()
-            .flat_map(|pt| pt.platforms.iter().map(|c| usd_f64(&c.monthly_usd)))
+        sweep.points.iter().flat_map(|pt| {
+            pt.platforms.iter().flat_map(|c| {
+                std::iter::once(usd_f64(&c.monthly_usd)).chain(c.committed_monthly_usd.as_ref().map(usd_f64))
+            })
+        })
     };
+    let committed = sweep.committed_crossings.is_some();
     let positive_min = costs().filter(|c| *c > 0.0).fold(f64::INFINITY, f64::min);
     let y_max = costs().fold(0.0, f64::max).max(0.02) * 2.0;
     let y_min = if positive_min.is_finite() {
@@ -59,10 +62,15 @@ pub fn curves_sized(
             .map(|l| (fit(l, 30), platform_colour(labels, l)))
             .collect();
         // A panel is narrower than the full title; its card names the chart already.
-        let title = if size.0 < WIDTH {
-            "Monthly cost as traffic scales (rings: crossings)"
-        } else {
-            "Break-even: monthly cost as traffic scales (numbered rings: crossings, see the table)"
+        let title = match (size.0 < WIDTH, committed) {
+            (true, false) => "Monthly cost as traffic scales (rings: crossings)",
+            (true, true) => "Monthly cost as traffic scales (dashed: with commitments)",
+            (false, false) => {
+                "Break-even: monthly cost as traffic scales (numbered rings: crossings, see the table)"
+            }
+            (false, true) => {
+                "Break-even: monthly cost as traffic scales (dashed: with commitments; rings and squares: crossings)"
+            }
         };
         super::legend::row(root, &p, title, &items).map_err(&e)?;
         let mut chart = ChartBuilder::on(root)
@@ -98,6 +106,39 @@ pub fn curves_sized(
             chart
                 .draw_series(line.iter().map(|pt| Circle::new(*pt, 3, colour.filled())))
                 .map_err(&e)?;
+            let with: Vec<(f64, f64)> = sweep
+                .points
+                .iter()
+                .zip(&xs)
+                .filter_map(|(pt, x)| {
+                    let c = pt.platforms.get(i)?;
+                    let w = c.committed_monthly_usd.as_ref()?;
+                    (w != &c.monthly_usd).then(|| (*x, usd_f64(w).max(y_min)))
+                })
+                .collect();
+            if with.len() > 1 {
+                chart
+                    .draw_series(DashedLineSeries::new(with, 8, 6, colour.stroke_width(2)))
+                    .map_err(&e)?;
+            }
+        }
+        for c in sweep.committed_crossings.iter().flatten() {
+            let at = sweep
+                .points
+                .windows(2)
+                .find(|w| w[0].traffic_factor <= c.traffic_factor && c.traffic_factor <= w[1].traffic_factor);
+            let Some(cost) =
+                at.and_then(|w| committed_cost(w, &sweep.labels, &c.cheaper_below, c.traffic_factor))
+            else {
+                continue;
+            };
+            let pt = (c.requests_per_month.max(x_min), cost.max(y_min));
+            let (px, py) = chart.backend_coord(&pt);
+            root.draw(&Rectangle::new(
+                [(px - 6, py - 6), (px + 6, py + 6)],
+                p.text.stroke_width(2),
+            ))
+            .map_err(&e)?;
         }
         // The scenario as written (traffic × 1).
         let base = sweep.base_rate_per_s * 730.0 * 3600.0;
@@ -160,6 +201,25 @@ fn crossing_cost(
     let i = labels.iter().position(|l| l == label)?;
     let c0 = usd_f64(&w[0].platforms.get(i)?.monthly_usd);
     let c1 = usd_f64(&w[1].platforms.get(i)?.monthly_usd);
+    let (x0, x1) = (w[0].traffic_factor.ln(), w[1].traffic_factor.ln());
+    let t = if x1 > x0 { (f.ln() - x0) / (x1 - x0) } else { 0.0 };
+    Some(c0 + t * (c1 - c0))
+}
+
+/// [`crossing_cost`] with the commitments (the list price where a cell has none).
+fn committed_cost(
+    w: &[breakeven_simulator::sweep::SweepPoint],
+    labels: &[String],
+    label: &str,
+    f: f64,
+) -> Option<f64> {
+    let i = labels.iter().position(|l| l == label)?;
+    let cost = |pt: &breakeven_simulator::sweep::SweepPoint| {
+        pt.platforms
+            .get(i)
+            .map(|c| usd_f64(c.committed_monthly_usd.as_ref().unwrap_or(&c.monthly_usd)))
+    };
+    let (c0, c1) = (cost(&w[0])?, cost(&w[1])?);
     let (x0, x1) = (w[0].traffic_factor.ln(), w[1].traffic_factor.ln());
     let t = if x1 > x0 { (f.ln() - x0) / (x1 - x0) } else { 0.0 };
     Some(c0 + t * (c1 - c0))

@@ -151,6 +151,7 @@ pub fn tables(r: &Report) -> Vec<Table> {
                 "cold_start_probability",
                 "throttle_probability",
                 "avg_instances",
+                "committed_monthly_usd",
             ],
             rows: s
                 .points
@@ -167,6 +168,7 @@ pub fn tables(r: &Report) -> Vec<Table> {
                             f(c.cold_start_probability),
                             f(c.throttle_probability),
                             f(c.avg_instances),
+                            c.committed_monthly_usd.map(|u| u.exact()).unwrap_or_default(),
                         ]
                     })
                 })
@@ -191,6 +193,107 @@ pub fn tables(r: &Report) -> Vec<Table> {
                         f(c.traffic_factor),
                         f(c.requests_per_month),
                         f(c.mean_rate_per_s),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    if let Some(shifts) = r.sweep.as_ref().and_then(|s| s.committed_shifts.as_ref()) {
+        let rate = |r: Option<f64>| r.map(f).unwrap_or_default();
+        out.push(Table {
+            file: "crossing_shifts.csv",
+            header: &["a", "b", "list_rate_per_s", "committed_rate_per_s"],
+            rows: shifts
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.a.clone(),
+                        c.b.clone(),
+                        rate(c.from_rate_per_s),
+                        rate(c.to_rate_per_s),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    let held: Vec<Vec<String>> = sim
+        .platforms
+        .iter()
+        .flat_map(|p| {
+            p.committed.iter().flat_map(move |c| {
+                c.commitments.iter().map(move |k| {
+                    vec![
+                        p.label.clone(),
+                        k.plan.clone(),
+                        k.spec.usd_per_hour.exact(),
+                        f(k.utilisation),
+                        f(k.coverage),
+                        k.cost_usd.exact(),
+                        k.used_usd.exact(),
+                        k.wasted_usd.exact(),
+                        k.covered_on_demand_usd.exact(),
+                        k.eligible_on_demand_usd.exact(),
+                        k.saving_usd.exact(),
+                        c.total_usd.exact(),
+                        c.monthly_usd.exact(),
+                    ]
+                })
+            })
+        })
+        .collect();
+    if !held.is_empty() {
+        out.push(Table {
+            file: "commitments.csv",
+            header: &[
+                "platform",
+                "plan",
+                "usd_per_hour",
+                "utilisation",
+                "coverage",
+                "period_cost_usd",
+                "period_used_usd",
+                "period_wasted_usd",
+                "period_covered_on_demand_usd",
+                "period_eligible_on_demand_usd",
+                "period_saving_usd",
+                "period_committed_total_usd",
+                "monthly_committed_usd",
+            ],
+            rows: held,
+        });
+    }
+    if let Some(rec) = &r.commit_recommendation {
+        out.push(Table {
+            file: "commit_recommendation.csv",
+            header: &[
+                "platform",
+                "platform_id",
+                "plan",
+                "best_usd_per_hour",
+                "on_demand_usd",
+                "total_usd",
+                "saving_usd",
+                "monthly_saving_usd",
+                "saving_fraction",
+                "utilisation",
+                "coverage",
+            ],
+            rows: rec
+                .plans
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.label.clone(),
+                        p.platform.clone(),
+                        p.plan.clone(),
+                        p.usd_per_hour.map(|u| u.exact()).unwrap_or_default(),
+                        p.on_demand_usd.exact(),
+                        p.total_usd.exact(),
+                        p.saving_usd.exact(),
+                        p.monthly_saving_usd.exact(),
+                        f(p.saving_fraction),
+                        f(p.utilisation),
+                        f(p.coverage),
                     ]
                 })
                 .collect(),

@@ -81,9 +81,39 @@ pub fn render(r: &Report) -> Result<String, ReportError> {
         figure(
             &mut out,
             &both(|t| charts::breakeven::curves(s, labels, t))?,
-            "Where two lines cross, the cheaper platform changes. Rings mark the crossings.",
+            if s.committed_crossings.is_some() {
+                "Where two lines cross, the cheaper platform changes. Rings mark the crossings; dashed lines are \
+                 the costs with the scenario's commitments, squares their crossings."
+            } else {
+                "Where two lines cross, the cheaper platform changes. Rings mark the crossings."
+            },
         );
         if let Some(t) = tables::crossings(r).filter(|t| !t.rows.is_empty()) {
+            table(&mut out, "num", &t.header, &t.rows);
+        }
+        if let Some(t) = tables::shifts(r).filter(|t| !t.rows.is_empty()) {
+            out.push_str("<h3>With the scenario's commitments</h3>\n");
+            table(&mut out, "num", &t.header, &t.rows);
+        }
+        out.push_str("</section>\n");
+    }
+
+    let held = tables::commitments(r);
+    let best = tables::recommendation(r);
+    if held.is_some() || best.is_some() {
+        section(&mut out, "commitments", "Commitments");
+        if let Some(t) = held {
+            out.push_str(
+                "<p>What each Savings Plan or reservation did on each platform: paid every hour, it covers \
+                 eligible usage at the plan's rates; the rest is billed on-demand, and unused commitment is lost.</p>\n",
+            );
+            table(&mut out, "num", &t.header, &t.rows);
+        }
+        if let Some(t) = best {
+            out.push_str(
+                "<h3>Best commitment per plan</h3><p>The hourly commitment that minimises each platform's cost \
+                 for the simulated usage, starting from on-demand; plans with no published rate for what a platform bills are left out.</p>\n",
+            );
             table(&mut out, "num", &t.header, &t.rows);
         }
         out.push_str("</section>\n");
@@ -125,6 +155,18 @@ fn assumptions_and_limits(out: &mut String, r: &Report) {
     out.push_str("</dl>\n<h3>Platforms</h3><dl>");
     for f in &r.assumptions.platforms {
         let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", escape(&f.name), escape(&f.value));
+    }
+    if !r.assumptions.commitments.is_empty() {
+        out.push_str("</dl>\n<h3>Commitments</h3><dl>");
+        for f in &r.assumptions.commitments {
+            let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", escape(&f.name), escape(&f.value));
+        }
+    }
+    if !r.assumptions.discounts.is_empty() {
+        out.push_str("</dl>\n<h3>Negotiated discounts</h3><dl>");
+        for f in &r.assumptions.discounts {
+            let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", escape(&f.name), escape(&f.value));
+        }
     }
     let _ = write!(
         out,

@@ -46,6 +46,21 @@ pub fn render(r: &Report) -> String {
         } else if let Some(t) = tables::crossings(r) {
             table(&mut out, &t.header, &t.rows);
         }
+        if let Some(t) = tables::shifts(r).filter(|t| !t.rows.is_empty()) {
+            let _ = writeln!(out, "With the scenario's commitments:\n");
+            table(&mut out, &t.header, &t.rows);
+        }
+    }
+    if let Some(t) = tables::commitments(r) {
+        let _ = writeln!(out, "## Commitments\n");
+        table(&mut out, &t.header, &t.rows);
+    }
+    if let Some(t) = tables::recommendation(r) {
+        let _ = writeln!(
+            out,
+            "## Best commitment per plan\n\nThe hourly commitment that minimises each platform's cost for the simulated usage, starting from on-demand (`breakeven commit recommend`); plans with no published rate for what a platform bills are left out.\n"
+        );
+        table(&mut out, &t.header, &t.rows);
     }
     if let Some(t) = &r.tune {
         let _ = writeln!(out, "## Memory\n");
@@ -80,6 +95,12 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(out, "## Assumptions\n");
     for f in r.assumptions.workload.iter().chain(&r.assumptions.platforms) {
         let _ = writeln!(out, "- **{}**: {}", f.name, f.value);
+    }
+    for f in &r.assumptions.commitments {
+        let _ = writeln!(out, "- **commitment {}**: {}", f.name, f.value);
+    }
+    for f in &r.assumptions.discounts {
+        let _ = writeln!(out, "- **discount {}**: {}", f.name, f.value);
     }
     out.push('\n');
     let t = tables::prices(r);
