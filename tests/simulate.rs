@@ -163,7 +163,7 @@ fn tune_bench_times_the_fast_method_against_one_run_per_size() {
         "--memory",
         "128..1024",
         "--days",
-        "0.2",
+        "0.5",
         "--json",
     ]);
     assert_eq!(v["rows"], 10);

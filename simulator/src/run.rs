@@ -3,8 +3,9 @@
 use crate::limits::{
     fmt_count, MAX_EXACT_IN_FLIGHT, MAX_EXACT_REQUESTS, MAX_PLATFORMS, MAX_RATE_PER_S, MAX_TIMELINE_BUCKETS,
 };
+use crate::platform::aggregate::{self, Demand};
 use crate::platform::outcome::RunStats;
-use crate::platform::{aggregate, fleet, resolve, serverless, EngineKind, Resolved};
+use crate::platform::{fleet, resolve, serverless, EngineKind, Resolved};
 use crate::pricing::{CatalogError, PriceCatalog};
 use crate::results::{platform_result, PlatformResult, SimulationResult};
 use crate::scenario::{Mode, Scenario};
@@ -74,6 +75,7 @@ pub(crate) fn run_engine(
     scenario: &Scenario,
     index: usize,
     opts: &RunOptions,
+    demand: Option<&Demand>,
 ) -> Result<(Resolved, Mode, RunStats), SimError> {
     let spec = scenario
         .platforms
@@ -94,7 +96,10 @@ pub(crate) fn run_engine(
         w.horizon_ms
     };
     let stats = match (mode, r.engine) {
-        (Mode::Aggregate, _) => aggregate::run(w, &r, scenario.seed, opts.scale, bucket_ms),
+        (Mode::Aggregate, _) => match demand {
+            Some(d) => aggregate::run_demand(w, &r, d, scenario.seed, bucket_ms),
+            None => aggregate::run(w, &r, scenario.seed, opts.scale, bucket_ms),
+        },
         (Mode::Exact, EngineKind::Serverless) => serverless::run(w, &r, scenario.seed, opts.scale, bucket_ms),
         (Mode::Exact, EngineKind::Fleet) => fleet::run(w, &r, scenario.seed, opts.scale, bucket_ms),
     };
@@ -108,7 +113,19 @@ pub fn simulate_platform(
     index: usize,
     opts: &RunOptions,
 ) -> Result<PlatformResult, SimError> {
-    let (r, mode, stats) = run_engine(catalog, scenario, index, opts)?;
+    simulate_platform_on(catalog, scenario, index, opts, None)
+}
+
+/// [`simulate_platform`]; an aggregate-mode run takes its traffic from `demand` when given
+/// (drawn by [`Demand::draw`] for this scenario, seed and scale).
+pub(crate) fn simulate_platform_on(
+    catalog: &PriceCatalog,
+    scenario: &Scenario,
+    index: usize,
+    opts: &RunOptions,
+    demand: Option<&Demand>,
+) -> Result<PlatformResult, SimError> {
+    let (r, mode, stats) = run_engine(catalog, scenario, index, opts, demand)?;
     platform_result(
         catalog,
         &r,

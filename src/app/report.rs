@@ -67,6 +67,14 @@ pub fn ms_since(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
+/// What a report is doing, for a progress display: step `done` of `total` starts `what`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportStep {
+    pub done: usize,
+    pub total: usize,
+    pub what: String,
+}
+
 /// Run everything the report shows. Tuning is skipped when the scenario has no function platform.
 pub fn compute(
     catalog: &PriceCatalog,
@@ -74,31 +82,78 @@ pub fn compute(
     o: &ReportOptions,
     timings: &mut ReportTimings,
 ) -> Result<Report> {
+    compute_with(catalog, scenario, o, timings, &|_| {})
+}
+
+/// [`compute`], telling `progress` what it starts.
+pub fn compute_with(
+    catalog: &PriceCatalog,
+    scenario: &Scenario,
+    o: &ReportOptions,
+    timings: &mut ReportTimings,
+    progress: &dyn Fn(ReportStep),
+) -> Result<Report> {
     let ov = &o.overrides;
+    let effective = ov.apply(scenario);
+    let has_functions = scenario.platforms.iter().any(|p| {
+        catalog
+            .platform(&p.id)
+            .is_ok_and(|c| c.kind == PlatformKind::Faas)
+    });
+    let tuning = o.memory_mb.filter(|_| has_functions);
+    let recommending = !scenario.commitments.is_empty();
+    let total =
+        2 + usize::from(o.sweep.is_some()) + usize::from(tuning.is_some()) + usize::from(recommending);
+    let step = |done: usize, what: String| progress(ReportStep { done, total, what });
+    let mode = ov.mode.unwrap_or(effective.mode);
+    step(
+        0,
+        format!(
+            "simulating {} platforms over {} ({mode} mode)",
+            scenario.platforms.len(),
+            crate::report::format::horizon_text(effective.workload.horizon_ms / 1000.0)
+        ),
+    );
     let t = Instant::now();
     let sim = simulate::simulate(catalog, scenario, ov)?.result;
     timings.simulate_ms = ms_since(t);
+    let mut done = 1;
     let t = Instant::now();
     let sweep = match &o.sweep {
-        Some(sw) => Some(simulate::sweep(catalog, scenario, ov, sw)?.result),
+        Some(sw) => {
+            step(
+                done,
+                format!(
+                    "break-even: {} traffic levels, then exact runs around the crossings",
+                    sw.steps
+                ),
+            );
+            done += 1;
+            Some(simulate::sweep(catalog, scenario, ov, sw)?.result)
+        }
         None => None,
     };
     timings.sweep_ms = ms_since(t);
     let t = Instant::now();
-    let has_functions = sim.platforms.iter().any(|p| p.kind == PlatformKind::Faas);
-    let tune = match o.memory_mb {
-        Some((from, to)) if has_functions => Some(simulate::tune(catalog, scenario, ov, from, to)?.result),
-        _ => None,
+    let tune = match tuning {
+        Some((from, to)) => {
+            step(done, format!("memory tuning over {from}–{to} MB"));
+            done += 1;
+            Some(simulate::tune(catalog, scenario, ov, from, to)?.result)
+        }
+        None => None,
     };
     timings.tune_ms = ms_since(t);
     // The best commitment per plan answers the question a scenario with commitments asks: is
     // this the right size? It is left out of other reports (it simulates every platform again).
-    let recommendation = if scenario.commitments.is_empty() {
-        None
-    } else {
+    let recommendation = if recommending {
+        step(done, "the best commitment per plan".into());
+        done += 1;
         Some(simulate::recommend_commitments(catalog, scenario, ov)?.result)
+    } else {
+        None
     };
-    let effective = ov.apply(scenario);
+    step(done, "drawing the charts and writing the report".into());
     Ok(report::build(ReportInput {
         scenario: &effective,
         catalog,
@@ -159,9 +214,21 @@ pub fn report(
     out: &OutPath,
     o: &ReportOptions,
 ) -> Result<ReportOutcome> {
+    report_with(catalog, scenario, format, out, o, &|_| {})
+}
+
+/// [`report`], telling `progress` what it starts.
+pub fn report_with(
+    catalog: &PriceCatalog,
+    scenario: &Scenario,
+    format: Format,
+    out: &OutPath,
+    o: &ReportOptions,
+    progress: &dyn Fn(ReportStep),
+) -> Result<ReportOutcome> {
     out.check()?;
     let mut timings = ReportTimings::default();
-    let model = compute(catalog, scenario, o, &mut timings)?;
+    let model = compute_with(catalog, scenario, o, &mut timings, progress)?;
     let t = Instant::now();
     let rendered = render(&model, format, o.anonymise)?;
     timings.render_ms = ms_since(t);

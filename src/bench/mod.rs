@@ -1,4 +1,4 @@
-//! Benchmarks behind the CLI's `--bench` modes (`analyse --bench`, `db bench`, `report --bench`, `tune-bench`).
+//! Benchmarks behind the CLI's `--bench` modes (`analyse --bench`, `db bench`, `report --bench`, `sweep-bench`, `tune-bench`).
 //!
 //! They sit above the application layer: each drives the same `app`, `analytics` and `store` code
 //! a real run does, times it against a baseline measured in the same run (a hand-written SQL copy
@@ -8,4 +8,5 @@
 pub mod analyse;
 pub mod db;
 pub mod report;
+pub mod sweep;
 pub mod tune;

@@ -14,6 +14,7 @@ mod progress;
 mod report;
 mod scenario;
 mod simulate;
+mod sweep_bench;
 mod sync;
 mod table;
 mod tune_bench;
@@ -63,6 +64,9 @@ pub enum Command {
     /// Time memory tuning against simulating every size on its own.
     #[command(name = "tune-bench", hide = true)]
     TuneBench(tune_bench::TuneBenchArgs),
+    /// Time the break-even sweep against one simulation per level.
+    #[command(name = "sweep-bench", hide = true)]
+    SweepBench(sweep_bench::SweepBenchArgs),
     /// Pull Lambda inventory, CloudWatch metrics and Cost Explorer costs from AWS.
     Sync(sync::SyncArgs),
     /// Load the synthetic demo account into the database.
@@ -171,6 +175,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tune(a) => simulate::tune(&g, a),
         Command::Commit(c) => commit::run(&g, c),
         Command::TuneBench(a) => tune_bench::run(&g, a),
+        Command::SweepBench(a) => sweep_bench::run(&g, a),
         Command::Sync(a) => sync::run(&g, a),
         Command::Demo(a) => demo::run(&g, a),
         Command::Db(c) => db::run(&g, c),

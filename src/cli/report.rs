@@ -136,7 +136,12 @@ pub fn run(g: &Globals, a: ReportArgs) -> anyhow::Result<()> {
         let out = g.out_path(out).protect(&scenario, "the scenario");
         let mut s = app_sim::load_scenario(&catalog, &scenario)?;
         breakeven::app::discounts::apply(&mut s, &g.discounts(&a.discounts)?);
-        let outcome = app::report(&catalog, &s, a.format, &out, &o)?;
+        let bar = crate::cli::progress::StepBar::new(a.json);
+        let outcome = app::report_with(&catalog, &s, a.format, &out, &o, &|st| {
+            bar.step(st.done, st.total, &st.what)
+        });
+        bar.finish();
+        let outcome = outcome?;
         if a.json && !a.bench {
             return print_json(&outcome);
         }

@@ -392,12 +392,23 @@ fn render_sweep(t: &Timed<SweepResult>) -> String {
     }
     for c in &r.crossings {
         out.push_str(&format!(
-            "  {} is cheaper than {} below {} req/s ({} requests/month, ×{})\n",
+            "  {} is cheaper than {} below {} req/s ({} requests/month, ×{}){}\n",
             c.cheaper_below,
             c.cheaper_above,
             rate(c.mean_rate_per_s),
             group(c.requests_per_month as u64),
             sig3(c.traffic_factor),
+            crossing_method(c),
+        ));
+    }
+    if let Some(f) = &r.refinement {
+        out.push_str(&format!(
+            "  refined exactly: {} of {} crossings, nearest the scenario's traffic first ({} exact runs, {} requests, budget {}); the others are per-minute estimates (cost within about 2.5 %); --mode exact runs every level exactly\n",
+            f.refined,
+            f.refined + f.estimated,
+            f.exact_runs,
+            group(f.exact_requests),
+            group(f.budget_requests),
         ));
     }
     if let Some(shifts) = &r.committed_shifts {
@@ -441,6 +452,16 @@ fn render_sweep(t: &Timed<SweepResult>) -> String {
     out
 }
 
+/// How a crossing was found, as a suffix of its line.
+fn crossing_method(c: &breakeven_simulator::sweep::Crossing) -> String {
+    use breakeven_simulator::sweep::CrossingMethod;
+    match c.method {
+        CrossingMethod::Exact => String::new(),
+        CrossingMethod::Estimate => " · estimate".into(),
+        CrossingMethod::Refined => format!(" · refined by {} exact runs", c.exact_runs),
+    }
+}
+
 fn render_tune(t: &Timed<TuneResult>) -> String {
     let r = &t.result;
     let mut out = format!("{} · cost and latency by memory size\n", r.scenario);
@@ -455,6 +476,7 @@ fn render_tune(t: &Timed<TuneResult>) -> String {
             ("p95 ms", Align::Right),
             ("p99 ms", Align::Right),
             ("Cold", Align::Right),
+            ("Mode", Align::Left),
             ("", Align::Left),
         ]);
         for row in &p.rows {
@@ -474,6 +496,7 @@ fn render_tune(t: &Timed<TuneResult>) -> String {
                 ms(row.p95_ms),
                 ms(row.p99_ms),
                 pct(row.cold_start_probability),
+                row.mode.to_string(),
                 tags.join(", "),
             ]);
         }
@@ -493,6 +516,7 @@ fn render_tune(t: &Timed<TuneResult>) -> String {
             cost(p.fastest_within_10pct_mb)
         ));
     }
+    out.push_str(&format!("\nhow: {}\n", r.method));
     if !r.skipped.is_empty() {
         out.push_str(&format!(
             "\nnot tuned (memory is fixed or not a function platform): {}\n",

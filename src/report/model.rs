@@ -109,6 +109,9 @@ pub struct Assumptions {
     /// Negotiated discounts off list, one per provider or platform.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<Fact>,
+    /// How each section was simulated: the run, the break-even sweep, the memory tuning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<Fact>,
 }
 
 /// Build the report model from a scenario's results.
@@ -133,6 +136,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
             prices: prices_used(input.catalog, &sim.platforms),
             commitments: commitment_facts(input.scenario),
             discounts: discount_facts(input.scenario),
+            methods: method_facts(&sim, input.sweep.as_ref(), input.tune.as_ref()),
         },
         simulation: sim,
         sweep: input.sweep,
@@ -294,6 +298,57 @@ fn platform_facts(s: &Scenario) -> Vec<Fact> {
         .collect()
 }
 
+/// How the run, the sweep and the tuning were simulated, in words.
+fn method_facts(sim: &SimulationResult, sweep: Option<&SweepResult>, tune: Option<&TuneResult>) -> Vec<Fact> {
+    let mut out = vec![Fact {
+        name: "simulation".into(),
+        value: match sim.mode {
+            Mode::Exact => format!(
+                "exact mode: every request simulated ({} requests over the platforms), seed {}",
+                group(sim.simulated_requests),
+                sim.seed
+            ),
+            Mode::Aggregate => format!(
+                "aggregate mode: per-minute estimates (cost within about 2.5 % of exact mode), seed {}",
+                sim.seed
+            ),
+        },
+    }];
+    if let Some(sw) = sweep {
+        let exact = sw.points.iter().filter(|p| p.mode == Mode::Exact).count();
+        let levels = sw.points.len();
+        let mut v = format!(
+            "{levels} traffic levels × {} platforms: {exact} in exact mode, {} in aggregate mode (per-minute estimates)",
+            sw.labels.len(),
+            levels - exact
+        );
+        if let Some(r) = &sw.refinement {
+            v.push_str(&format!(
+                "; {} of {} crossings between estimated levels refined by exact runs of their two platforms, nearest the scenario's traffic first ({} runs, {} requests), the others left as estimates",
+                r.refined,
+                r.refined + r.estimated,
+                r.exact_runs,
+                group(r.exact_requests)
+            ));
+        }
+        out.push(Fact {
+            name: "break-even".into(),
+            value: v,
+        });
+    }
+    if let Some(t) = tune.filter(|t| !t.method.is_empty()) {
+        out.push(Fact {
+            name: "memory tuning".into(),
+            value: t.method.clone(),
+        });
+    }
+    out
+}
+
+fn group(n: u64) -> String {
+    group_digits(&n.to_string())
+}
+
 fn commitment_facts(s: &Scenario) -> Vec<Fact> {
     s.commitments
         .iter()
@@ -419,8 +474,10 @@ fn limits(sim: &SimulationResult, swept: bool, tuned: bool) -> Vec<String> {
     ];
     if swept {
         out.push(
-            "Break-even points are interpolated between the simulated traffic levels; very high levels run \
-             in aggregate mode (closed-form queueing per minute) rather than request by request."
+            "Break-even points are interpolated between the simulated traffic levels, or located by exact \
+             runs around them; levels past half a million requests per platform run in aggregate mode \
+             (closed-form queueing per minute) rather than request by request (see how each section was \
+             simulated, in the assumptions)."
                 .into(),
         );
     }

@@ -123,7 +123,7 @@ describe("desktop what-if", () => {
     const median = samples[Math.floor(samples.length / 2)];
     const worst = samples[samples.length - 1];
     const verdict = median < GOAL_MS ? "within" : "OVER";
-    console.log(`# what-if edit to redrawn result (shown in the view): median ${median} ms, max ${worst} ms over ${samples.length} slider moves (${verdict} the ${GOAL_MS} ms goal)`);
+    console.log(`# what-if edit to redrawn result and break-even chart (shown in the view): median ${median} ms, max ${worst} ms over ${samples.length} slider moves (${verdict} the ${GOAL_MS} ms goal)`);
     const shown = await (await browser.$('[data-testid="whatif-roundtrip"]')).getText();
     assert.match(shown, /^updated in \d+ ms$/);
     assert.ok(samples.every((ms) => ms > 0), `round trips ${samples}`);

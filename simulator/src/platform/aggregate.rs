@@ -13,24 +13,54 @@
 //! scale-in waits for the cooldown), and the queueing delay of an M/M/c queue of that size.
 //! `BENCHMARKS.md` shows where this agrees with exact mode.
 
-use super::outcome::{Level, RunStats};
+use super::outcome::{billed_active_ms, Level, RunStats};
 use super::{EngineKind, Resolved};
+use crate::pricing::catalog::BillingModel;
 use crate::pricing::meter::billed_exec_ms;
 use crate::pricing::Usage;
 use crate::stats::erlang::{erlang_b, erlang_c};
-use crate::stats::warm_pool::warm_pool;
+use crate::stats::warm_pool::{warm_pool, WarmPool};
 use crate::stats::{LatencyHistogram, Timeline};
 use crate::workload::{rng, Arrivals, DurationSampler, Stream, Workload};
 use rand::Rng;
 use rand_distr::{Distribution, Exp1, Poisson};
 use rand_pcg::Pcg64Mcg;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 const MINUTE_MS: f64 = 60_000.0;
-/// Latency samples drawn per minute; each stands for an equal share of the minute's requests.
+/// Latency samples a run draws per minute where the minute itself shapes latency (a fleet's
+/// queueing), at most; each stands for an equal share of the minute's requests. Fewer per
+/// minute over long horizons keep about [`MINUTE_SAMPLE_BUDGET`] in all.
 const SAMPLES_PER_MINUTE: u64 = 32;
-/// Draws used to estimate the mean billed duration (per-request rounding is not linear).
-const BILLING_DRAWS: usize = 4096;
+const MINUTE_SAMPLE_BUDGET: u64 = 1 << 18;
+/// Samples of the run-wide latency mixture: warm requests, and cold ones.
+const WARM_SAMPLES: u64 = 1 << 15;
+const COLD_SAMPLES: u64 = 1 << 13;
+/// Below this probability of waiting a minute's requests count as not queued: at most this
+/// share of them would have waited.
+const NEGLIGIBLE_WAIT: f64 = 1e-4;
+/// Strata of the duration distribution the mean billed duration is averaged over.
+const BILLING_STRATA: usize = 1 << 13;
+
+/// The traffic of one run, minute by minute: expected and drawn request counts. Every platform
+/// run at the same seed and scale sees the same, so a sweep draws it once per traffic level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Demand {
+    /// Expected requests of each minute (the last may be partial).
+    pub means: Vec<f64>,
+    /// Requests drawn for each minute.
+    pub counts: Vec<u64>,
+}
+
+impl Demand {
+    /// The demand of `w` with traffic × `scale` at `seed`.
+    pub fn draw(w: &Workload, seed: u64, scale: f64) -> Demand {
+        let mut rng_a = rng(seed, Stream::Aggregate);
+        let means = w.arrivals.minute_means(w.horizon_ms, scale, &mut rng_a);
+        let counts = means.iter().map(|m| count(*m, &w.arrivals, &mut rng_a)).collect();
+        Demand { means, counts }
+    }
+}
 
 fn count(mean: f64, arrivals: &Arrivals, rng: &mut Pcg64Mcg) -> u64 {
     match arrivals {
@@ -43,11 +73,82 @@ fn count(mean: f64, arrivals: &Arrivals, rng: &mut Pcg64Mcg) -> u64 {
     }
 }
 
-fn mean_billed(s: &DurationSampler, r: &Resolved, speed: f64, rng: &mut Pcg64Mcg) -> f64 {
-    let total: u64 = (0..BILLING_DRAWS)
-        .map(|_| billed_exec_ms(&r.platform.rules, s.sample(rng) * speed))
+/// Record `weight` requests as `samples` draws of `draw`, each standing for an equal share.
+fn record_spread(h: &mut LatencyHistogram, weight: u64, samples: u64, mut draw: impl FnMut() -> f64) {
+    let k = weight.min(samples);
+    for i in 0..k {
+        h.record_n(draw(), weight / k + u64::from(i < weight % k));
+    }
+}
+
+/// The warm pool at each distinct rate a run meets: a periodic or replayed workload repeats its
+/// minute rates, so each is computed once. Rates equal to within 2^-36 share an entry (a
+/// diurnal rate recomputed a day later differs in its last bits).
+struct PoolCache(HashMap<u64, WarmPool, KeyHash>);
+
+/// Hashing for the per-run caches: their keys are a float's bits and a small integer, so one
+/// multiply per word mixes them well enough, where the default hasher costs more than the
+/// lookup it serves.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type KeyHash = std::hash::BuildHasherDefault<KeyHasher>;
+
+impl PoolCache {
+    fn get(&mut self, rate_per_ms: f64, compute: impl FnOnce() -> WarmPool) -> WarmPool {
+        let key = (rate_per_ms.to_bits() + (1 << 15)) >> 16;
+        *self.0.entry(key).or_insert_with(compute)
+    }
+}
+
+/// Mean billed duration of one request, ms: the per-request rounding is not linear, so it is
+/// averaged over [`BILLING_STRATA`] equal-probability strata of the duration distribution,
+/// each at its midpoint quantile. Deterministic, and within about 0.1 % of the exact mean
+/// where draws of the same number would be off by their sampling noise (about 2 % for a
+/// long-tailed lognormal with 4,096 draws).
+fn mean_billed(s: &DurationSampler, r: &Resolved, speed: f64) -> f64 {
+    let n = BILLING_STRATA;
+    let total: u64 = (0..n)
+        .map(|i| billed_exec_ms(&r.platform.rules, s.quantile((i as f64 + 0.5) / n as f64) * speed))
         .sum();
-    total as f64 / BILLING_DRAWS as f64
+    total as f64 / n as f64
+}
+
+/// The mean time rounding one busy period up to the platform's instance-time step adds, ms,
+/// taking a busy period as long as one request (exact when requests rarely overlap, within
+/// half a step otherwise).
+fn active_rounding_ms(s: &DurationSampler, r: &Resolved) -> f64 {
+    if r.platform.rules.instance_rounding_ms.is_none() {
+        return 0.0;
+    }
+    let n = BILLING_STRATA;
+    let total: f64 = (0..n)
+        .map(|i| {
+            let ms = s.quantile((i as f64 + 0.5) / n as f64) * r.speed;
+            billed_active_ms(&r.platform.rules, ms) as f64 - ms
+        })
+        .sum();
+    total / n as f64
 }
 
 /// The largest of the values pushed since a minute, for the minutes before the current one:
@@ -85,17 +186,24 @@ impl<T: PartialOrd + Copy> Recent<T> {
 
 /// Run `w` on `r` in aggregate mode with traffic multiplied by `scale`.
 pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) -> RunStats {
-    let mut rng_a = rng(seed, Stream::Aggregate);
+    run_demand(w, r, &Demand::draw(w, seed, scale), seed, bucket_ms)
+}
+
+/// [`run`] on a demand already drawn (by [`Demand::draw`] for the same workload and seed).
+pub fn run_demand(w: &Workload, r: &Resolved, demand: &Demand, seed: u64, bucket_ms: f64) -> RunStats {
     let mut rng_d = rng(seed, Stream::Durations);
-    let means = w.arrivals.minute_means(w.horizon_ms, scale, &mut rng_a);
-    let counts: Vec<u64> = means.iter().map(|m| count(*m, &w.arrivals, &mut rng_a)).collect();
+    let (means, counts) = (&demand.means, &demand.counts);
     let duration = w.duration.sampler();
     let init = r.init.sampler();
     let cold = w.cold_duration.as_ref().map(|c| c.sampler());
     let s_ms = duration.mean_ms() * r.speed;
-    let billed_warm = mean_billed(&duration, r, r.speed, &mut rng_d);
-    let billed_init = mean_billed(&init, r, 1.0, &mut rng_d);
-    let billed_cold = cold.as_ref().map(|c| mean_billed(c, r, r.speed, &mut rng_d));
+    let billed_warm = mean_billed(&duration, r, r.speed);
+    let billed_init = mean_billed(&init, r, 1.0);
+    let billed_cold = cold.as_ref().map(|c| mean_billed(c, r, r.speed));
+    // What rounding each busy period up to the instance-time step adds, ms.
+    let rounding_ms = active_rounding_ms(&duration, r);
+    // Busy-period rounding, and the always-warm instances' busy time, instance·ms.
+    let (mut rounding_area, mut pinned_busy_area) = (0.0_f64, 0.0_f64);
 
     let mut tl = Timeline::new(w.horizon_ms, bucket_ms);
     let mut latency = LatencyHistogram::new();
@@ -108,8 +216,13 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
     // Serverless: the dynamic pool of each minute, and cold starts not yet whole.
     let mut pools: Recent<f64> = Recent::default();
     let mut cold_carry = 0.0;
-    // The pool of the last rate seen: steady traffic computes it once.
-    let mut steady_memo = None;
+    let mut pool_cache = PoolCache(Default::default());
+    let mut wait_cache: HashMap<(u32, u64), f64, KeyHash> = HashMap::default();
+    // Requests whose latency does not depend on their minute: served warm, served cold.
+    let (mut plain_warm, mut plain_cold) = (0u64, 0u64);
+    let per_minute = MINUTE_SAMPLE_BUDGET
+        .div_ceil(counts.len().max(1) as u64)
+        .clamp(1, SAMPLES_PER_MINUTE);
     let mut cpu_ms = 0.0;
     let mut exec_ms = 0.0;
     let mut init_ms = 0.0;
@@ -139,20 +252,15 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
                     lost = (n as f64 * b).round() as u64;
                 }
                 let rate_per_ms = means[m] / width;
-                let steady = match steady_memo {
-                    Some((r, pool)) if r == rate_per_ms => pool,
-                    _ => {
-                        let pool = warm_pool(
-                            rate_per_ms,
-                            s_ms,
-                            sp.keep_alive_ms,
-                            sp.per_instance,
-                            sp.min_instances,
-                        );
-                        steady_memo = Some((rate_per_ms, pool));
-                        pool
-                    }
-                };
+                let steady = pool_cache.get(rate_per_ms, || {
+                    warm_pool(
+                        rate_per_ms,
+                        s_ms,
+                        sp.keep_alive_ms,
+                        sp.per_instance,
+                        sp.min_instances,
+                    )
+                });
                 let dynamic = (steady.alive - f64::from(sp.min_instances)).clamp(
                     0.0,
                     f64::from(sp.concurrency_limit.saturating_sub(sp.min_instances)),
@@ -168,9 +276,17 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
                 cold_carry -= colds;
                 let colds = colds as u64;
                 let alive = pool.round() as u32 + sp.min_instances;
-                let busy = (a / c)
-                    .max(if n > 0 { a.min(1.0) } else { 0.0 })
-                    .min(f64::from(alive));
+                // Instances serving a request, at the minute's expected busy count (not its
+                // drawn one: a minute of 0 requests at a positive rate has none).
+                let busy = if n == 0 {
+                    0.0
+                } else {
+                    steady.busy.min(f64::from(alive))
+                };
+                if n > 0 {
+                    rounding_area += steady.busy_starts * means[m] * rounding_ms;
+                    pinned_busy_area += steady.pinned_busy * width;
+                }
                 (f64::from(alive), busy, colds, lost, None)
             }
             EngineKind::Fleet => {
@@ -188,7 +304,13 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
                 };
                 history.push(m, desired);
                 let servers = size.saturating_mul(fl.slots);
-                let p_wait = erlang_c(servers, a);
+                // The chance of waiting at the minute's expected load: a periodic or replayed
+                // workload meets each (fleet size, load) again, so it is computed once.
+                let expected = means[m] * s_ms / width;
+                let key = (servers, (expected.to_bits() + (1 << 15)) >> 16);
+                let p_wait = *wait_cache
+                    .entry(key)
+                    .or_insert_with(|| erlang_c(servers, expected));
                 let mean_wait = if a < f64::from(servers) {
                     s_ms / (f64::from(servers) - a)
                 } else {
@@ -218,37 +340,42 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
         bk.cold_starts += colds;
         bk.throttled += lost;
         bk.exec_ms += (warm as f64 * billed_warm + colds as f64 * cold_exec) as u64;
-        tl.set(t0, alive as u32, busy.ceil() as u32);
-        // Spread the minute's requests over a few latency samples.
-        let k = served.min(SAMPLES_PER_MINUTE);
-        let cold_k = if served == 0 {
-            0
-        } else {
-            (colds * k).div_ceil(served)
-        };
-        for i in 0..k {
-            let weight = served / k + u64::from(i < served % k);
-            let mut ms = if i < cold_k {
-                match &cold {
-                    Some(c) => c.sample(&mut rng_d) * r.speed,
-                    None => init.sample(&mut rng_d) + duration.sample(&mut rng_d) * r.speed,
+        tl.set_expected(t0, alive as u32, busy);
+        match waits {
+            // Queueing: the minute's requests through a few samples of run time plus wait.
+            Some((p, mean)) if p >= NEGLIGIBLE_WAIT => {
+                let k = served.min(per_minute);
+                for i in 0..k {
+                    let weight = served / k + u64::from(i < served % k);
+                    let q = if rng_d.random::<f64>() < p {
+                        let e: f64 = Exp1.sample(&mut rng_d);
+                        e * mean
+                    } else {
+                        0.0
+                    };
+                    wait.record_n(q, weight);
+                    latency.record_n(duration.sample(&mut rng_d) * r.speed + q, weight);
                 }
-            } else {
-                duration.sample(&mut rng_d) * r.speed
-            };
-            if let Some((p, mean)) = waits {
-                let q = if rng_d.random::<f64>() < p {
-                    let e: f64 = Exp1.sample(&mut rng_d);
-                    e * mean
-                } else {
-                    0.0
-                };
-                wait.record_n(q, weight);
-                ms += q;
             }
-            latency.record_n(ms, weight);
+            Some(_) => {
+                wait.record_n(0.0, served);
+                plain_warm += served;
+            }
+            None => {
+                plain_warm += warm;
+                plain_cold += colds;
+            }
         }
     }
+    // Latency that does not depend on the minute is one mixture over the run: warm requests
+    // take a run time, cold ones an INIT before it (or their cold run time).
+    record_spread(&mut latency, plain_warm, WARM_SAMPLES, || {
+        duration.sample(&mut rng_d) * r.speed
+    });
+    record_spread(&mut latency, plain_cold, COLD_SAMPLES, || match &cold {
+        Some(c) => c.sample(&mut rng_d) * r.speed,
+        None => init.sample(&mut rng_d) + duration.sample(&mut rng_d) * r.speed,
+    });
     let end = w.horizon_ms;
     tl.advance(end);
     busy_slots.advance(end);
@@ -257,8 +384,8 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
     u.exec_ms = exec_ms.round() as u64;
     u.init_ms = init_ms.round() as u64;
     u.cpu_ms = cpu_ms.ceil() as u64;
-    u.instance_active_ms = tl.busy_area.round() as u64;
-    u.instance_idle_ms = (tl.alive_area - tl.busy_area).max(0.0).round() as u64;
+    u.instance_active_ms = (tl.busy_area + rounding_area).round() as u64;
+    u.instance_idle_ms = (tl.alive_area - tl.busy_area - rounding_area).max(0.0).round() as u64;
     if r.engine == EngineKind::Serverless {
         let k = u64::from(sp.min_instances);
         u.provisioned_ms = k * u.period_ms;
@@ -268,6 +395,16 @@ pub fn run(w: &Workload, r: &Resolved, seed: u64, scale: f64, bucket_ms: f64) ->
             0.0
         };
         u.provisioned_exec_ms = (u.exec_ms as f64 * share).round() as u64;
+        // As the exact engine bills them: request-based Cloud Run bills idle time of min
+        // instances only, Flex execution on always-ready instances at its own rate.
+        let pinned_active = pinned_busy_area.min(k as f64 * end);
+        match r.platform.billing {
+            BillingModel::CloudRunRequest => {
+                u.instance_idle_ms = (k as f64 * end - pinned_active).max(0.0).round() as u64;
+            }
+            BillingModel::AzureFlex => u.provisioned_exec_ms = pinned_active.round() as u64,
+            _ => {}
+        }
     }
     let (busy_area, slot_area) = match r.engine {
         EngineKind::Serverless => (tl.busy_area, tl.alive_area),

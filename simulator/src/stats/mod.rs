@@ -3,6 +3,7 @@
 
 pub mod erlang;
 pub mod histogram;
+pub mod normal;
 pub mod timeline;
 pub mod warm_pool;
 

@@ -26,7 +26,8 @@ pub struct TimelineBucket {
 pub struct Timeline {
     last_t: f64,
     alive: u32,
-    busy: u32,
+    /// Busy instances: whole in exact mode, an expectation in aggregate mode.
+    busy: f64,
     /// ∫ alive dt over the run, instance·ms.
     pub alive_area: f64,
     /// ∫ busy dt over the run, instance·ms.
@@ -47,7 +48,7 @@ impl Timeline {
         Timeline {
             last_t: 0.0,
             alive: 0,
-            busy: 0,
+            busy: 0.0,
             alive_area: 0.0,
             busy_area: 0.0,
             peak_alive: 0,
@@ -62,7 +63,7 @@ impl Timeline {
         self.alive
     }
 
-    pub fn busy(&self) -> u32 {
+    pub fn busy(&self) -> f64 {
         self.busy
     }
 
@@ -78,7 +79,7 @@ impl Timeline {
         if t <= self.last_t {
             return;
         }
-        let (a, b) = (f64::from(self.alive), f64::from(self.busy));
+        let (a, b) = (f64::from(self.alive), self.busy);
         self.alive_area += a * (t - self.last_t);
         self.busy_area += b * (t - self.last_t);
         if t > self.next_edge {
@@ -110,6 +111,12 @@ impl Timeline {
     /// Change the alive and busy counts at `t` (ms), integrating first.
     #[inline]
     pub fn set(&mut self, t: f64, alive: u32, busy: u32) {
+        self.set_expected(t, alive, f64::from(busy));
+    }
+
+    /// [`Self::set`] with an expected, fractional busy count (aggregate mode).
+    #[inline]
+    pub fn set_expected(&mut self, t: f64, alive: u32, busy: f64) {
         self.advance(t);
         self.alive = alive;
         self.busy = busy;

@@ -23,6 +23,13 @@ pub struct WarmPool {
     pub cold_start_probability: f64,
     /// Mean instances alive, busy or idle, always-warm ones included.
     pub alive: f64,
+    /// Mean instances serving at least one request: E[⌈N / c⌉], always-warm ones included.
+    pub busy: f64,
+    /// The always-warm instances' share of `busy`.
+    pub pinned_busy: f64,
+    /// Busy periods of instances started per request: an instance at level j starts one each
+    /// time the busy count leaves j upwards, at rate λ·P(N = j).
+    pub busy_starts: f64,
 }
 
 /// ln(n!) by Stirling's series (error below 1e-10 for n ≥ 1).
@@ -48,6 +55,9 @@ pub fn warm_pool(
         return WarmPool {
             cold_start_probability: 0.0,
             alive: f64::from(pinned),
+            busy: 0.0,
+            pinned_busy: 0.0,
+            busy_starts: 0.0,
         };
     }
     let c = u64::from(per_instance.max(1));
@@ -71,13 +81,22 @@ pub fn warm_pool(
     }
     let (mut cdf, mut cold, mut alive) = (0.0, 0.0, 0.0);
     let first_level = u64::from(pinned) * c;
-    // Instances whose level lies below the window are always warm.
+    // Instances whose level lies below the window are always warm, and always busy.
     let warm_below = lo.div_ceil(c).saturating_sub(u64::from(pinned));
     alive += warm_below as f64;
+    let mut busy = lo.div_ceil(c) as f64;
+    let mut pinned_busy = lo.div_ceil(c).min(u64::from(pinned)) as f64;
+    let mut busy_starts = 0.0;
     for j in lo..=hi {
         let p = pmf[(j - lo) as usize];
         cdf += p;
-        if j % c != 0 || j < first_level {
+        if j % c != 0 {
+            continue;
+        }
+        busy += (1.0 - cdf).max(0.0);
+        busy_starts += p;
+        if j < first_level {
+            pinned_busy += (1.0 - cdf).max(0.0);
             continue;
         }
         let mean_excursion = cdf / (lambda_per_ms * p).max(f64::MIN_POSITIVE);
@@ -88,6 +107,9 @@ pub fn warm_pool(
     WarmPool {
         cold_start_probability: cold.min(1.0),
         alive: alive + f64::from(pinned),
+        busy,
+        pinned_busy,
+        busy_starts,
     }
 }
 
@@ -122,18 +144,26 @@ fn coarse(a: f64, lambda_per_ms: f64, keep_ms: f64, c: f64, pinned: f64, spread:
     let first_level = pinned * c;
     let (mut cdf, mut cold) = (0.0, 0.0);
     let mut alive = ((lo / c).ceil() - pinned).max(0.0);
+    let mut busy = (lo / c).ceil();
+    let mut pinned_busy = (lo / c).ceil().min(pinned);
+    let mut busy_starts = 0.0;
     for (start, w) in blocks {
         let p = w / total;
         let before = cdf;
         cdf += p * width;
         // Instance levels (multiples of c, from the first dynamic one) inside the block.
-        let from = start.max(first_level);
         let end = start + width - 1.0;
+        let at = (before + cdf) / 2.0;
+        let levels = ((end / c).floor() - (start / c).ceil() + 1.0).max(0.0);
+        busy += levels * (1.0 - at).max(0.0);
+        busy_starts += levels * p;
+        let pinned_levels = ((end.min(first_level - 1.0) / c).floor() - (start / c).ceil() + 1.0).max(0.0);
+        pinned_busy += pinned_levels * (1.0 - at).max(0.0);
+        let from = start.max(first_level);
         let instances = ((end / c).floor() - (from / c).ceil() + 1.0).max(0.0);
         if instances == 0.0 {
             continue;
         }
-        let at = (before + cdf) / 2.0;
         let mean_excursion = at / (lambda_per_ms * p).max(f64::MIN_POSITIVE);
         let expired = (-keep_ms / mean_excursion).exp();
         cold += instances * p * expired;
@@ -142,6 +172,9 @@ fn coarse(a: f64, lambda_per_ms: f64, keep_ms: f64, c: f64, pinned: f64, spread:
     WarmPool {
         cold_start_probability: if cold.is_finite() { cold.min(1.0) } else { 0.0 },
         alive: alive + pinned,
+        busy,
+        pinned_busy,
+        busy_starts,
     }
 }
 

@@ -221,7 +221,7 @@ pub fn recommend(
     let per_platform: Vec<Vec<PlanRecommendation>> = (0..s.platforms.len())
         .into_par_iter()
         .map(|i| -> Result<Vec<PlanRecommendation>, SimError> {
-            let (r, _, stats) = run_engine(catalog, &s, i, &opts)?;
+            let (r, _, stats) = run_engine(catalog, &s, i, &opts, None)?;
             let err = |e: crate::pricing::CatalogError| SimError::Platform {
                 label: r.label.clone(),
                 message: e.to_string(),

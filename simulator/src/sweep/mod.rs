@@ -2,19 +2,25 @@
 //! Points run in parallel; each is an ordinary, deterministic simulation.
 
 pub mod commit;
+pub mod refine;
 pub mod tune;
 
 use crate::limits::{MAX_SWEEP_STEPS, MAX_TRAFFIC_FACTOR, MIN_TRAFFIC_FACTOR};
+use crate::platform::aggregate::Demand;
 use crate::pricing::Usd;
 use crate::results::round6;
-use crate::run::{check_run, simulate, RunOptions, SimError};
+use crate::run::{check_run, simulate_platform_on, RunOptions, SimError};
 use crate::scenario::{Mode, Scenario};
 use crate::workload::{rng, Stream};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Above this many expected requests per platform a point runs in aggregate mode (`Auto`).
+/// Exact runs, at a level or refining a crossing, simulate at most this many expected requests
+/// per platform (`Auto`); past it the figures stay per-minute estimates.
 pub const EXACT_LIMIT: f64 = 20_000_000.0;
+/// Up to this many expected requests per platform an `Auto` level runs exactly: cheap enough
+/// that estimating it would save nothing. Above it the level runs in aggregate mode.
+pub const CHEAP_EXACT: f64 = 500_000.0;
 const MONTH_S: f64 = 730.0 * 3600.0;
 
 /// How a sweep's points are simulated.
@@ -22,7 +28,8 @@ const MONTH_S: f64 = 730.0 * 3600.0;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SweepMode {
-    /// Exact up to [`EXACT_LIMIT`] requests per platform, aggregate above.
+    /// Exact up to [`CHEAP_EXACT`] requests per platform, aggregate above; crossings between
+    /// aggregate levels are then refined by exact runs (up to [`EXACT_LIMIT`] requests a run).
     #[default]
     Auto,
     Exact,
@@ -107,6 +114,24 @@ pub struct Crossing {
     pub traffic_factor: f64,
     pub mean_rate_per_s: f64,
     pub requests_per_month: f64,
+    /// How the crossing was found.
+    pub method: CrossingMethod,
+    /// Exact runs of the two platforms spent refining it (each pair of runs is one level).
+    #[serde(default)]
+    pub exact_runs: u32,
+}
+
+/// How a break-even was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum CrossingMethod {
+    /// Interpolated between two exact-mode levels.
+    Exact,
+    /// Interpolated between per-minute estimates (aggregate mode): cost within about 2.5 %.
+    Estimate,
+    /// Found on the estimates, then located by exact runs of the two platforms around it.
+    Refined,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,7 +152,27 @@ pub struct SweepResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub committed_shifts: Option<Vec<CrossingShift>>,
+    /// What refining the crossings by exact runs did (absent when the sweep does not refine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub refinement: Option<Refinement>,
     pub simulated_requests: u64,
+}
+
+/// What refining a sweep's crossings by exact runs did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Refinement {
+    /// Crossings located by exact runs.
+    pub refined: u32,
+    /// Crossings left as estimates: past the exact-mode limit, or beyond the budget.
+    pub estimated: u32,
+    /// Exact platform runs spent.
+    pub exact_runs: u32,
+    /// Requests those runs simulated.
+    pub exact_requests: u64,
+    /// At most this many requests are simulated exactly in all ([`refine::BUDGET`]).
+    pub budget_requests: u64,
 }
 
 /// One break-even of two platforms at list price and with the commitments: a crossing that
@@ -201,24 +246,20 @@ fn usd_f64(u: &Usd) -> f64 {
     u.0.to_string().parse().unwrap_or(0.0)
 }
 
-/// Run the sweep and find where cost lines cross.
-pub fn traffic(
-    catalog: &crate::pricing::PriceCatalog,
+/// How the sweep will run each level: the mode, and the options of its runs.
+fn plan_levels(
     scenario: &Scenario,
     sweep: &TrafficSweep,
-) -> Result<SweepResult, SimError> {
-    sweep.validate().map_err(SimError::Invalid)?;
-    scenario.workload.validate().map_err(SimError::Invalid)?;
-    let base = mean_rate_per_s(scenario);
+    base: f64,
+) -> Result<Vec<(f64, RunOptions)>, SimError> {
     let horizon_s = scenario.workload.horizon_ms / 1000.0;
-    // Every level is checked before any runs, so a level past a limit fails the sweep at once.
-    let levels: Vec<(f64, RunOptions)> = factors(sweep.from, sweep.to, sweep.steps)
+    factors(sweep.from, sweep.to, sweep.steps)
         .into_iter()
         .map(|f| {
             let mode = match sweep.mode {
                 SweepMode::Exact => Mode::Exact,
                 SweepMode::Aggregate => Mode::Aggregate,
-                SweepMode::Auto if base * f * horizon_s > EXACT_LIMIT => Mode::Aggregate,
+                SweepMode::Auto if base * f * horizon_s > CHEAP_EXACT => Mode::Aggregate,
                 SweepMode::Auto => Mode::Exact,
             };
             let opts = RunOptions {
@@ -229,54 +270,86 @@ pub fn traffic(
             };
             check_run(scenario, &opts).map(|()| (f, opts))
         })
-        .collect::<Result<_, _>>()?;
-    let runs: Vec<(f64, Mode, crate::SimulationResult)> = levels
+        .collect()
+}
+
+/// One platform's figures at one level, from its run.
+pub fn cell(p: &crate::PlatformResult) -> SweepCell {
+    SweepCell {
+        label: p.label.clone(),
+        monthly_usd: p.cost.monthly_usd,
+        committed_monthly_usd: p.committed.as_ref().map(|c| c.monthly_usd),
+        p99_ms: p.latency_ms.p99,
+        cold_start_probability: p.cold_start_probability,
+        throttle_probability: p.throttle_probability,
+        avg_instances: p.avg_instances,
+        overloaded: p.throttle_probability > 0.01
+            || p.queue_wait_ms
+                .is_some_and(|q| q.mean > p.latency_ms.mean - q.mean),
+    }
+}
+
+/// Run the sweep and find where cost lines cross. Every level × platform runs in parallel; an
+/// aggregate level draws its per-minute traffic once for all its platforms. In `Auto` mode the
+/// crossings found between aggregate levels are then refined by exact runs around them
+/// ([`refine`]).
+pub fn traffic(
+    catalog: &crate::pricing::PriceCatalog,
+    scenario: &Scenario,
+    sweep: &TrafficSweep,
+) -> Result<SweepResult, SimError> {
+    sweep.validate().map_err(SimError::Invalid)?;
+    scenario.workload.validate().map_err(SimError::Invalid)?;
+    let base = mean_rate_per_s(scenario);
+    let horizon_s = scenario.workload.horizon_ms / 1000.0;
+    // Every level is checked before any runs, so a level past a limit fails the sweep at once.
+    let levels = plan_levels(scenario, sweep, base)?;
+    let demands: Vec<Option<Demand>> = levels
+        .par_iter()
+        .map(|(f, o)| {
+            (o.mode == Some(Mode::Aggregate)).then(|| Demand::draw(&scenario.workload, scenario.seed, *f))
+        })
+        .collect();
+    let n = scenario.platforms.len();
+    let runs: Vec<crate::PlatformResult> = (0..levels.len() * n)
         .into_par_iter()
-        .map(|(f, opts)| simulate(catalog, scenario, &opts).map(|r| (f, opts.mode.unwrap_or_default(), r)))
+        .map(|k| {
+            let (l, i) = (k / n, k % n);
+            simulate_platform_on(catalog, scenario, i, &levels[l].1, demands[l].as_ref())
+        })
         .collect::<Result<_, _>>()?;
     let labels: Vec<String> = scenario.platforms.iter().map(|p| p.label().to_string()).collect();
-    let mut simulated = 0;
-    let points: Vec<SweepPoint> = runs
-        .into_iter()
-        .map(|(f, mode, r)| {
-            simulated += r.simulated_requests;
-            let platforms: Vec<SweepCell> = r
-                .platforms
+    let simulated = runs.iter().map(|r| r.arrivals).sum();
+    let points: Vec<SweepPoint> = levels
+        .iter()
+        .zip(runs.chunks(n.max(1)))
+        .map(|((f, opts), rs)| {
+            let platforms: Vec<SweepCell> = rs.iter().map(cell).collect();
+            let cheapest = platforms
                 .iter()
-                .map(|p| SweepCell {
-                    label: p.label.clone(),
-                    monthly_usd: p.cost.monthly_usd,
-                    committed_monthly_usd: p.committed.as_ref().map(|c| c.monthly_usd),
-                    p99_ms: p.latency_ms.p99,
-                    cold_start_probability: p.cold_start_probability,
-                    throttle_probability: p.throttle_probability,
-                    avg_instances: p.avg_instances,
-                    overloaded: p.throttle_probability > 0.01
-                        || p.queue_wait_ms
-                            .is_some_and(|q| q.mean > p.latency_ms.mean - q.mean),
-                })
-                .collect();
-            let usable = platforms.iter().filter(|c| !c.overloaded);
-            let cheapest = usable
+                .filter(|c| !c.overloaded)
                 .min_by(|a, b| a.monthly_usd.cmp(&b.monthly_usd))
                 .map(|c| c.label.clone())
                 .unwrap_or_default();
             SweepPoint {
-                traffic_factor: f,
+                traffic_factor: *f,
                 mean_rate_per_s: round6(base * f),
                 requests_per_month: (base * f * MONTH_S).round(),
-                mode,
+                mode: opts.mode.unwrap_or_default(),
                 platforms,
                 cheapest,
             }
         })
         .collect();
-    let crossings = crossings(&points, &labels, base);
-    let committed_crossings = (!scenario.commitments.is_empty()).then(|| {
-        crossings_by(&points, &labels, base, |c| {
+    let list = brackets_by(&points, &labels, base, |c| c.monthly_usd);
+    let committed = (!scenario.commitments.is_empty()).then(|| {
+        brackets_by(&points, &labels, base, |c| {
             c.committed_monthly_usd.unwrap_or(c.monthly_usd)
         })
     });
+    let refine = sweep.mode == SweepMode::Auto;
+    let (crossings, committed_crossings, refinement) =
+        refine::crossings(catalog, scenario, base, &points, list, committed, refine)?;
     Ok(SweepResult {
         scenario: scenario.name.clone(),
         horizon_s,
@@ -286,6 +359,7 @@ pub fn traffic(
         committed_shifts: committed_crossings.as_ref().map(|c| shifts(&crossings, c)),
         crossings,
         committed_crossings,
+        refinement,
         simulated_requests: simulated,
     })
 }
@@ -304,11 +378,33 @@ pub fn crossings_by(
     base_rate: f64,
     cost: impl Fn(&SweepCell) -> Usd,
 ) -> Vec<Crossing> {
+    brackets_by(points, labels, base_rate, cost)
+        .into_iter()
+        .map(|b| b.crossing)
+        .collect()
+}
+
+/// A crossing with where it was found: platforms `i` and `j` change order between points
+/// `k` and `k + 1`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Bracket {
+    pub i: usize,
+    pub j: usize,
+    pub k: usize,
+    pub crossing: Crossing,
+}
+
+pub(crate) fn brackets_by(
+    points: &[SweepPoint],
+    labels: &[String],
+    base_rate: f64,
+    cost: impl Fn(&SweepCell) -> Usd,
+) -> Vec<Bracket> {
     let mut out = Vec::new();
     for i in 0..labels.len() {
         for j in i + 1..labels.len() {
             let diff = |p: &SweepPoint| usd_f64(&cost(&p.platforms[i])) - usd_f64(&cost(&p.platforms[j]));
-            for w in points.windows(2) {
+            for (k, w) in points.windows(2).enumerate() {
                 let overloaded = |p: &SweepPoint| p.platforms[i].overloaded || p.platforms[j].overloaded;
                 if overloaded(&w[0]) || overloaded(&w[1]) {
                     continue;
@@ -320,17 +416,29 @@ pub fn crossings_by(
                 let (x0, x1) = (w[0].traffic_factor.ln(), w[1].traffic_factor.ln());
                 let f = (x0 + (x1 - x0) * d0 / (d0 - d1)).exp();
                 let (below, above) = if d0 < 0.0 { (i, j) } else { (j, i) };
-                out.push(Crossing {
-                    cheaper_below: labels[below].clone(),
-                    cheaper_above: labels[above].clone(),
-                    traffic_factor: round6(f),
-                    mean_rate_per_s: round6(base_rate * f),
-                    requests_per_month: (base_rate * f * MONTH_S).round(),
+                let exact = w[0].mode == Mode::Exact && w[1].mode == Mode::Exact;
+                out.push(Bracket {
+                    i,
+                    j,
+                    k,
+                    crossing: Crossing {
+                        cheaper_below: labels[below].clone(),
+                        cheaper_above: labels[above].clone(),
+                        traffic_factor: round6(f),
+                        mean_rate_per_s: round6(base_rate * f),
+                        requests_per_month: (base_rate * f * MONTH_S).round(),
+                        method: if exact {
+                            CrossingMethod::Exact
+                        } else {
+                            CrossingMethod::Estimate
+                        },
+                        exact_runs: 0,
+                    },
                 });
             }
         }
     }
-    out.sort_by(|a, b| a.traffic_factor.total_cmp(&b.traffic_factor));
+    out.sort_by(|a, b| a.crossing.traffic_factor.total_cmp(&b.crossing.traffic_factor));
     out
 }
 

@@ -469,7 +469,7 @@ mod tests {
         version = 1
         seed = 3
         [workload]
-        horizon = "6h"
+        horizon = "1d"
         memory_mb = 512
         arrivals = { process = "diurnal", mean_rate_per_s = 2, peak_to_trough = 4, peak_hour = 3 }
         duration = { dist = "lognormal", p50_ms = 120, p99_ms = 900 }

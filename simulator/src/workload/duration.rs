@@ -193,6 +193,19 @@ impl DurationSampler {
         }
     }
 
+    /// The `u`-quantile (0 < u < 1), ms, cut at [`MAX_SAMPLE_MS`] like [`Self::sample`].
+    pub fn quantile(&self, u: f64) -> f64 {
+        match self {
+            DurationSampler::Constant(ms) => *ms,
+            DurationSampler::Exponential(mean) => (-(1.0 - u).ln() * mean).min(MAX_SAMPLE_MS),
+            DurationSampler::Lognormal { mu, sigma } => (mu
+                + sigma * crate::stats::normal::inverse_normal_cdf(u))
+            .exp()
+            .min(MAX_SAMPLE_MS),
+            DurationSampler::Empirical { p, ms } => inverse_cdf(p, ms, u * 100.0),
+        }
+    }
+
     pub fn mean_ms(&self) -> f64 {
         match self {
             DurationSampler::Constant(ms) => *ms,

@@ -168,6 +168,12 @@ fn assumptions_and_limits(out: &mut String, r: &Report) {
             let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", escape(&f.name), escape(&f.value));
         }
     }
+    if !r.assumptions.methods.is_empty() {
+        out.push_str("</dl>\n<h3>How it was simulated</h3><dl>");
+        for f in &r.assumptions.methods {
+            let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", escape(&f.name), escape(&f.value));
+        }
+    }
     let _ = write!(
         out,
         "</dl>\n<h3>Prices</h3><p>From price catalog <strong>{}</strong>; each price with the date its \

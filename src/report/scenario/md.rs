@@ -102,6 +102,9 @@ pub fn render(r: &Report) -> String {
     for f in &r.assumptions.discounts {
         let _ = writeln!(out, "- **discount {}**: {}", f.name, f.value);
     }
+    for f in &r.assumptions.methods {
+        let _ = writeln!(out, "- **how: {}**: {}", f.name, f.value);
+    }
     out.push('\n');
     let t = tables::prices(r);
     table(&mut out, &t.header, &t.rows);
