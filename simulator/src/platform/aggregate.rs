@@ -26,6 +26,7 @@ use rand::Rng;
 use rand_distr::{Distribution, Exp1, Poisson};
 use rand_pcg::Pcg64Mcg;
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 const MINUTE_MS: f64 = 60_000.0;
 /// Latency samples a run draws per minute where the minute itself shapes latency (a fleet's
@@ -33,14 +34,39 @@ const MINUTE_MS: f64 = 60_000.0;
 /// minute over long horizons keep about [`MINUTE_SAMPLE_BUDGET`] in all.
 const SAMPLES_PER_MINUTE: u64 = 32;
 const MINUTE_SAMPLE_BUDGET: u64 = 1 << 18;
-/// Samples of the run-wide latency mixture: warm requests, and cold ones.
-const WARM_SAMPLES: u64 = 1 << 15;
-const COLD_SAMPLES: u64 = 1 << 13;
+/// Random samples of the cold requests' latency (an INIT before a run time).
+const COLD_SAMPLES: u64 = 1 << 11;
 /// Below this probability of waiting a minute's requests count as not queued: at most this
 /// share of them would have waited.
 const NEGLIGIBLE_WAIT: f64 = 1e-4;
-/// Strata of the duration distribution the mean billed duration is averaged over.
-const BILLING_STRATA: usize = 1 << 13;
+/// Equal-probability strata of the duration distribution: the mean billed duration, the
+/// rounding of busy periods and the warm latency are taken over their midpoint quantiles.
+const STRATA: usize = 1 << 12;
+/// Strata of a platform's INIT duration (it bills only cold starts).
+const INIT_STRATA: usize = 1 << 10;
+
+/// The duration distribution at [`STRATA`] midpoint quantiles, ms: the same for every platform
+/// and traffic level of a workload, so a sweep computes it once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantiles {
+    pub duration: Vec<f64>,
+    /// The cold run time's, when the workload gives one.
+    pub cold: Option<Vec<f64>>,
+}
+
+impl Quantiles {
+    pub fn of(w: &Workload) -> Quantiles {
+        Quantiles {
+            duration: strata(&w.duration.sampler(), STRATA),
+            cold: w.cold_duration.as_ref().map(|c| strata(&c.sampler(), STRATA)),
+        }
+    }
+}
+
+/// `s` at the midpoints of `n` equal-probability strata, ms.
+fn strata(s: &DurationSampler, n: usize) -> Vec<f64> {
+    (0..n).map(|i| s.quantile((i as f64 + 0.5) / n as f64)).collect()
+}
 
 /// The traffic of one run, minute by minute: expected and drawn request counts. Every platform
 /// run at the same seed and scale sees the same, so a sweep draws it once per traffic level.
@@ -50,15 +76,25 @@ pub struct Demand {
     pub means: Vec<f64>,
     /// Requests drawn for each minute.
     pub counts: Vec<u64>,
+    pub quantiles: Arc<Quantiles>,
 }
 
 impl Demand {
     /// The demand of `w` with traffic × `scale` at `seed`.
     pub fn draw(w: &Workload, seed: u64, scale: f64) -> Demand {
+        Demand::draw_with(w, seed, scale, Arc::new(Quantiles::of(w)))
+    }
+
+    /// [`Demand::draw`] with the workload's quantiles already computed.
+    pub fn draw_with(w: &Workload, seed: u64, scale: f64, quantiles: Arc<Quantiles>) -> Demand {
         let mut rng_a = rng(seed, Stream::Aggregate);
         let means = w.arrivals.minute_means(w.horizon_ms, scale, &mut rng_a);
         let counts = means.iter().map(|m| count(*m, &w.arrivals, &mut rng_a)).collect();
-        Demand { means, counts }
+        Demand {
+            means,
+            counts,
+            quantiles,
+        }
     }
 }
 
@@ -78,6 +114,17 @@ fn record_spread(h: &mut LatencyHistogram, weight: u64, samples: u64, mut draw: 
     let k = weight.min(samples);
     for i in 0..k {
         h.record_n(draw(), weight / k + u64::from(i < weight % k));
+    }
+}
+
+/// Record `weight` requests over the stratum midpoints `q` (ms, times `speed`), each standing
+/// for an equal share; fewer requests than strata take evenly spaced ones.
+fn record_strata(h: &mut LatencyHistogram, weight: u64, q: &[f64], speed: f64) {
+    let n = q.len() as u64;
+    let k = weight.min(n);
+    for j in 0..k {
+        let i = ((2 * j + 1) * n / (2 * k)) as usize;
+        h.record_n(q[i] * speed, weight / k + u64::from(j < weight % k));
     }
 }
 
@@ -121,34 +168,33 @@ impl PoolCache {
     }
 }
 
-/// Mean billed duration of one request, ms: the per-request rounding is not linear, so it is
-/// averaged over [`BILLING_STRATA`] equal-probability strata of the duration distribution,
-/// each at its midpoint quantile. Deterministic, and within about 0.1 % of the exact mean
-/// where draws of the same number would be off by their sampling noise (about 2 % for a
-/// long-tailed lognormal with 4,096 draws).
-fn mean_billed(s: &DurationSampler, r: &Resolved, speed: f64) -> f64 {
-    let n = BILLING_STRATA;
-    let total: u64 = (0..n)
-        .map(|i| billed_exec_ms(&r.platform.rules, s.quantile((i as f64 + 0.5) / n as f64) * speed))
+/// Mean billed duration of one request, ms, over stratum midpoints `q` (times `speed`): the
+/// per-request rounding is not linear. Deterministic, and within about 0.1 % of the exact mean
+/// where as many random draws would be off by their sampling noise (about 2 % for a long-tailed
+/// lognormal with 4,096 draws).
+fn mean_billed(q: &[f64], r: &Resolved, speed: f64) -> f64 {
+    let total: u64 = q
+        .iter()
+        .map(|ms| billed_exec_ms(&r.platform.rules, ms * speed))
         .sum();
-    total as f64 / n as f64
+    total as f64 / q.len() as f64
 }
 
 /// The mean time rounding one busy period up to the platform's instance-time step adds, ms,
 /// taking a busy period as long as one request (exact when requests rarely overlap, within
 /// half a step otherwise).
-fn active_rounding_ms(s: &DurationSampler, r: &Resolved) -> f64 {
+fn active_rounding_ms(q: &[f64], r: &Resolved) -> f64 {
     if r.platform.rules.instance_rounding_ms.is_none() {
         return 0.0;
     }
-    let n = BILLING_STRATA;
-    let total: f64 = (0..n)
-        .map(|i| {
-            let ms = s.quantile((i as f64 + 0.5) / n as f64) * r.speed;
+    let total: f64 = q
+        .iter()
+        .map(|ms| {
+            let ms = ms * r.speed;
             billed_active_ms(&r.platform.rules, ms) as f64 - ms
         })
         .sum();
-    total / n as f64
+    total / q.len() as f64
 }
 
 /// The largest of the values pushed since a minute, for the minutes before the current one:
@@ -197,11 +243,12 @@ pub fn run_demand(w: &Workload, r: &Resolved, demand: &Demand, seed: u64, bucket
     let init = r.init.sampler();
     let cold = w.cold_duration.as_ref().map(|c| c.sampler());
     let s_ms = duration.mean_ms() * r.speed;
-    let billed_warm = mean_billed(&duration, r, r.speed);
-    let billed_init = mean_billed(&init, r, 1.0);
-    let billed_cold = cold.as_ref().map(|c| mean_billed(c, r, r.speed));
+    let q = &demand.quantiles;
+    let billed_warm = mean_billed(&q.duration, r, r.speed);
+    let billed_init = mean_billed(&strata(&init, INIT_STRATA), r, 1.0);
+    let billed_cold = q.cold.as_ref().map(|c| mean_billed(c, r, r.speed));
     // What rounding each busy period up to the instance-time step adds, ms.
-    let rounding_ms = active_rounding_ms(&duration, r);
+    let rounding_ms = active_rounding_ms(&q.duration, r);
     // Busy-period rounding, and the always-warm instances' busy time, instance·ms.
     let (mut rounding_area, mut pinned_busy_area) = (0.0_f64, 0.0_f64);
 
@@ -369,9 +416,7 @@ pub fn run_demand(w: &Workload, r: &Resolved, demand: &Demand, seed: u64, bucket
     }
     // Latency that does not depend on the minute is one mixture over the run: warm requests
     // take a run time, cold ones an INIT before it (or their cold run time).
-    record_spread(&mut latency, plain_warm, WARM_SAMPLES, || {
-        duration.sample(&mut rng_d) * r.speed
-    });
+    record_strata(&mut latency, plain_warm, &q.duration, r.speed);
     record_spread(&mut latency, plain_cold, COLD_SAMPLES, || match &cold {
         Some(c) => c.sample(&mut rng_d) * r.speed,
         None => init.sample(&mut rng_d) + duration.sample(&mut rng_d) * r.speed,

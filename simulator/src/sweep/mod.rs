@@ -6,7 +6,7 @@ pub mod refine;
 pub mod tune;
 
 use crate::limits::{MAX_SWEEP_STEPS, MAX_TRAFFIC_FACTOR, MIN_TRAFFIC_FACTOR};
-use crate::platform::aggregate::Demand;
+use crate::platform::aggregate::{Demand, Quantiles};
 use crate::pricing::Usd;
 use crate::results::round6;
 use crate::run::{check_run, simulate_platform_on, RunOptions, SimError};
@@ -304,10 +304,12 @@ pub fn traffic(
     let horizon_s = scenario.workload.horizon_ms / 1000.0;
     // Every level is checked before any runs, so a level past a limit fails the sweep at once.
     let levels = plan_levels(scenario, sweep, base)?;
+    let quantiles = std::sync::Arc::new(Quantiles::of(&scenario.workload));
     let demands: Vec<Option<Demand>> = levels
         .par_iter()
         .map(|(f, o)| {
-            (o.mode == Some(Mode::Aggregate)).then(|| Demand::draw(&scenario.workload, scenario.seed, *f))
+            (o.mode == Some(Mode::Aggregate))
+                .then(|| Demand::draw_with(&scenario.workload, scenario.seed, *f, quantiles.clone()))
         })
         .collect();
     let n = scenario.platforms.len();
