@@ -126,9 +126,21 @@ pub(crate) fn simulate_platform_on(
     demand: Option<&Demand>,
 ) -> Result<PlatformResult, SimError> {
     let (r, mode, stats) = run_engine(catalog, scenario, index, opts, demand)?;
+    bill(catalog, scenario, &r, mode, stats, opts)
+}
+
+/// Bill one platform's run.
+fn bill(
+    catalog: &PriceCatalog,
+    scenario: &Scenario,
+    r: &Resolved,
+    mode: Mode,
+    stats: RunStats,
+    opts: &RunOptions,
+) -> Result<PlatformResult, SimError> {
     platform_result(
         catalog,
-        &r,
+        r,
         mode,
         stats,
         opts.timeline,
@@ -156,9 +168,38 @@ pub fn simulate(
         scenario
     };
     check_run(scenario, opts)?;
-    let platforms: Vec<PlatformResult> = (0..scenario.platforms.len())
+    // Platforms whose engine inputs are equal (the same function on x86-64 and arm64, say) run
+    // once and are billed each on its own: the same figures as one run each, byte for byte.
+    let n = scenario.platforms.len();
+    let resolved: Vec<Resolved> = scenario
+        .platforms
+        .iter()
+        .map(|spec| {
+            resolve(catalog, spec, &scenario.workload).map_err(|message| SimError::Platform {
+                label: spec.label().to_string(),
+                message,
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let keys: Vec<String> = resolved.iter().map(crate::platform::engine_key).collect();
+    let leader: Vec<usize> = (0..n)
+        .map(|i| keys.iter().position(|k| *k == keys[i]).unwrap_or(i))
+        .collect();
+    let runs: Vec<(usize, (Resolved, Mode, RunStats))> = (0..n)
+        .filter(|&i| leader[i] == i)
+        .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|i| simulate_platform(catalog, scenario, i, opts))
+        .map(|i| run_engine(catalog, scenario, i, opts, None).map(|r| (i, r)))
+        .collect::<Result<_, _>>()?;
+    let platforms: Vec<PlatformResult> = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let (_, (_, mode, stats)) = runs
+                .iter()
+                .find(|(l, _)| *l == leader[i])
+                .expect("every leader ran");
+            bill(catalog, scenario, &resolved[i], *mode, stats.clone(), opts)
+        })
         .collect::<Result<_, _>>()?;
     let simulated_requests = platforms.iter().map(|p| p.arrivals).sum();
     Ok(SimulationResult {

@@ -306,3 +306,14 @@ pub fn resolve(catalog: &PriceCatalog, spec: &PlatformSpec, w: &Workload) -> Res
         fleet,
     })
 }
+
+/// What a simulation of `r` depends on: the resolved platform without its label, notes,
+/// deployment and vCPU (memory, architecture and the rest of the deployment are billed, not
+/// simulated; the vCPU acts through `speed`). `Debug` prints floats
+/// exactly, so equal keys mean equal inputs.
+pub(crate) fn engine_key(r: &Resolved) -> String {
+    format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        r.platform, r.region, r.engine, r.speed, r.init, r.serverless, r.fleet
+    )
+}

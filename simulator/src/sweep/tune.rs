@@ -136,17 +136,6 @@ struct Job {
     run: usize,
 }
 
-/// What a simulation of `r` depends on: the resolved platform without its label, notes,
-/// deployment and vCPU (memory, architecture and the rest of the deployment are billed, not
-/// simulated; the vCPU acts through `speed`). `Debug` prints floats
-/// exactly, so equal keys mean equal inputs.
-fn engine_key(r: &Resolved) -> String {
-    format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
-        r.platform, r.region, r.engine, r.speed, r.init, r.serverless, r.fleet
-    )
-}
-
 fn run_engine(scenario: &Scenario, r: &Resolved, mode: Mode) -> crate::platform::outcome::RunStats {
     let w = &scenario.workload;
     // Commitments apply hour by hour: a run billed with them keeps hourly buckets.
@@ -328,7 +317,7 @@ pub fn tune_with(
                 label: spec.label().to_string(),
                 message,
             })?;
-            let key = engine_key(&r);
+            let key = crate::platform::engine_key(&r);
             let run = match keys.iter().position(|k| *k == key) {
                 Some(k) => k,
                 None => {
