@@ -182,6 +182,8 @@ pub fn tables(r: &Report) -> Vec<Table> {
                 "traffic_factor",
                 "requests_per_month",
                 "mean_rate_per_s",
+                "method",
+                "exact_runs",
             ],
             rows: s
                 .crossings
@@ -193,6 +195,11 @@ pub fn tables(r: &Report) -> Vec<Table> {
                         f(c.traffic_factor),
                         f(c.requests_per_month),
                         f(c.mean_rate_per_s),
+                        serde_json::to_value(c.method)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                        c.exact_runs.to_string(),
                     ]
                 })
                 .collect(),

@@ -4,6 +4,7 @@
 use crate::report::charts;
 use crate::report::format::{header, horizon_text, TextTable};
 use crate::report::Report;
+use breakeven_simulator::sweep::CrossingMethod;
 
 /// Cost and performance per platform.
 pub fn platforms(r: &Report) -> TextTable {
@@ -49,6 +50,7 @@ pub fn crossings(r: &Report) -> Option<TextTable> {
             "Traffic vs today",
             "Requests per month",
             "Requests/s",
+            "Found by",
         ]),
         rows: s
             .crossings
@@ -62,6 +64,11 @@ pub fn crossings(r: &Report) -> Option<TextTable> {
                     format!("{:.2}×", c.traffic_factor),
                     charts::count_tick(c.requests_per_month),
                     format!("{:.3}", c.mean_rate_per_s),
+                    match c.method {
+                        CrossingMethod::Exact => "exact levels".to_string(),
+                        CrossingMethod::Refined => format!("{} exact runs", c.exact_runs),
+                        CrossingMethod::Estimate => "estimate (±2.5 % cost)".to_string(),
+                    },
                 ]
             })
             .collect(),
