@@ -17,6 +17,7 @@ use anyhow::Context;
 use state::DesktopState;
 
 fn main() -> anyhow::Result<()> {
+    commands::startup::mark_main_started();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(DesktopState::load())
@@ -48,6 +49,7 @@ fn main() -> anyhow::Result<()> {
             commands::scenario::scenario_open,
             commands::scenario::scenario_save,
             commands::scenario::scenario_compare,
+            commands::startup::startup_ready,
         ])
         .run(tauri::generate_context!())
         .context("running the Breakeven desktop app")

@@ -70,4 +70,16 @@ export const api = {
   settingsLocations: () => call<Locations>("settings_locations"),
   catalogReload: () => call<CatalogInfo>("catalog_reload"),
   dbChoose: (path: string) => call<AccountOverview>("db_choose", { path }),
+  /** Tells the back end the first dashboard is on screen (a start-up measurement; no effect otherwise). */
+  startupReady: () => call<void>("startup_ready"),
 };
+
+let startupReported = false;
+
+/** Once per app run, after the next frame is painted: report that the dashboard is on screen. */
+export function reportPainted(): void {
+  if (startupReported || typeof requestAnimationFrame !== "function") return;
+  startupReported = true;
+  // The first callback runs before the frame with the new content is painted, the second after it.
+  requestAnimationFrame(() => requestAnimationFrame(() => void api.startupReady().catch(() => {})));
+}
