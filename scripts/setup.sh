@@ -16,7 +16,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 APT_PACKAGES=(
   build-essential pkg-config file curl ca-certificates
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev patchelf
-  xvfb xauth webkit2gtk-driver imagemagick librsvg2-bin
+  xvfb xauth xdotool webkit2gtk-driver imagemagick librsvg2-bin
   nodejs npm python3 python3-venv
 )
 missing=()
