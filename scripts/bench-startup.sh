@@ -99,6 +99,8 @@ for i in $(seq 1 "$runs"); do
   r=$(($(kb_sum status VmRSS "${pids[@]}") / 1024))
   p=$(($(kb_sum smaps_rollup Pss "${pids[@]}") / 1024))
   echo "run $i: ready_ms=$ms rss_mb=$r pss_mb=$p processes=${#pids[@]}"
+  # Where the time went: the UI's steps on the same clock (page = the webview starts loading).
+  sed -n 's/^startup_marks /       /p' "$work/app.log" | head -n 1
   ready+=("$ms")
   rss+=("$r")
   pss+=("$p")

@@ -1,8 +1,11 @@
 //! Start-up probe: the UI reports once that the first dashboard is painted, and with
 //! `BREAKEVEN_STARTUP_PROBE=1` set the app prints how long that took since the process started
 //! (`ready_ms=NNN` on stderr), so `scripts/bench-startup.sh` can measure launch to dashboard.
+//! The UI also sends the moments (its `performance.now()`) of its own steps, printed on one
+//! `startup_marks` line in the same process-relative milliseconds, to show where the time goes.
 //! Without the variable the command does nothing.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -19,14 +22,32 @@ pub fn mark_main_started() {
     MAIN_STARTED.get_or_init(Instant::now);
 }
 
+/// `marks`: the UI's steps by name, in its `performance.now()` milliseconds; `now` is its clock
+/// when it called, which is this moment in the back end's time.
 #[tauri::command]
-pub fn startup_ready() {
+pub fn startup_ready(marks: Option<BTreeMap<String, f64>>, now: Option<f64>) {
     if std::env::var_os(PROBE_VAR).is_none_or(|v| v != "1") || REPORTED.swap(true, Ordering::SeqCst) {
         return;
     }
     let ms = since_process_start_ms()
         .unwrap_or_else(|| MAIN_STARTED.get().map_or(0, |t| t.elapsed().as_millis() as u64));
     eprintln!("ready_ms={ms}");
+    if let (Some(marks), Some(now)) = (marks, now) {
+        eprintln!("startup_marks {}", marks_line(ms, now, &marks));
+    }
+}
+
+/// The UI's marks in process-relative milliseconds: the page started loading at `ready - now`.
+fn marks_line(ready_ms: u64, now: f64, marks: &BTreeMap<String, f64>) -> String {
+    let page = ready_ms as f64 - now;
+    let mut steps: Vec<(&str, f64)> = marks.iter().map(|(k, v)| (k.as_str(), page + v)).collect();
+    steps.push(("page", page));
+    steps.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let fields: Vec<String> = steps
+        .iter()
+        .map(|(k, v)| format!("{k}_ms={}", v.round() as i64))
+        .collect();
+    fields.join(" ")
 }
 
 /// Milliseconds since the kernel started this process (so it includes loading the binary and
@@ -57,6 +78,15 @@ mod tests {
         let stat = "4242 (web kit) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 7 0 123456 1000 50";
         assert_eq!(start_ticks(stat), Some(123456));
         assert_eq!(start_ticks("garbage"), None);
+    }
+
+    #[test]
+    fn marks_are_placed_on_the_process_clock_in_order() {
+        let marks = BTreeMap::from([("script".to_string(), 50.0), ("account".to_string(), 300.4)]);
+        assert_eq!(
+            marks_line(900, 400.0, &marks),
+            "page_ms=500 script_ms=550 account_ms=800"
+        );
     }
 
     #[test]
