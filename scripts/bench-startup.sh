@@ -79,6 +79,7 @@ rss=()
 pss=()
 for i in $(seq 1 "$runs"); do
   [[ $first_run == 1 ]] && rm -f "$db"
+  : >"$work/app.log"
   BREAKEVEN_STARTUP_PROBE=1 BREAKEVEN_DB="$db" "$bin" >"$work/app.log" 2>&1 &
   app_pid=$!
   ms=""
@@ -90,7 +91,7 @@ for i in $(seq 1 "$runs"); do
   done
   if [[ -z "$ms" ]]; then
     echo "run $i: the dashboard was not reported within 60 s"
-    tail -n 20 "$work/app.log"
+    head -n 20 "$work/app.log"
     kill -KILL "$app_pid" 2>/dev/null
     exit 1
   fi
