@@ -19,8 +19,6 @@ use state::DesktopState;
 
 fn main() -> anyhow::Result<()> {
     commands::startup::mark_main_started();
-    // Before any other thread exists (the environment is not thread-safe to change).
-    webview_compositing_off();
     let state = DesktopState::load();
     // The first dashboard is computed while the window and its webview are created.
     let prewarm = match (state.db_path(), state.catalog()) {
@@ -63,15 +61,4 @@ fn main() -> anyhow::Result<()> {
         ])
         .run(tauri::generate_context!())
         .context("running the Breakeven desktop app")
-}
-
-/// WebKitGTK's accelerated compositing renders the page through OpenGL: for a page of text,
-/// tables and static SVG it gains nothing visible and costs about 130 MB of memory in the web
-/// process (measured by `scripts/bench-startup.sh` under Xvfb). Off unless the user set
-/// `WEBKIT_DISABLE_COMPOSITING_MODE` (to `0` to keep it on).
-fn webview_compositing_off() {
-    const VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
-    if cfg!(target_os = "linux") && std::env::var_os(VAR).is_none() {
-        std::env::set_var(VAR, "1");
-    }
 }
