@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build the desktop app (debug) and start it. Without a display (a headless machine or CI) it
-# runs under a virtual X server so it can still be driven or screenshotted.
+# Build the desktop app (debug, or release with `--release`) and start it. Without a display (a
+# headless machine or CI) it runs under a virtual X server so it can still be driven or
+# screenshotted.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

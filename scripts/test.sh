@@ -32,3 +32,6 @@ if [ -x scripts/desktop-test.sh ]; then
   step "desktop app: front-end tests, build, and end-to-end in the webview"
   scripts/desktop-test.sh
 fi
+
+step "package: the .deb (of the dev build) unpacks, its CLI runs and its app opens a window"
+scripts/package-test.sh

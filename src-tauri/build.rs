@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "scenario_save",
     "scenario_compare",
     "report_export",
+    "startup_ready",
 ];
 
 fn main() {

@@ -10,6 +10,7 @@ mod error;
 mod files;
 mod forms;
 mod input;
+mod prewarm;
 mod state;
 mod work;
 
@@ -17,9 +18,17 @@ use anyhow::Context;
 use state::DesktopState;
 
 fn main() -> anyhow::Result<()> {
+    commands::startup::mark_main_started();
+    let state = DesktopState::load();
+    // The first dashboard is computed while the window and its webview are created.
+    let prewarm = match (state.db_path(), state.catalog()) {
+        (Ok(db), Ok(catalog)) => prewarm::Prewarm::start(db, catalog),
+        _ => std::sync::Arc::new(prewarm::Prewarm::default()),
+    };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(DesktopState::load())
+        .manage(state)
+        .manage(prewarm)
         .manage(std::sync::Arc::new(work::WhatIfEngine::default()))
         .invoke_handler(tauri::generate_handler![
             commands::account::account_open,
@@ -48,6 +57,7 @@ fn main() -> anyhow::Result<()> {
             commands::scenario::scenario_open,
             commands::scenario::scenario_save,
             commands::scenario::scenario_compare,
+            commands::startup::startup_ready,
         ])
         .run(tauri::generate_context!())
         .context("running the Breakeven desktop app")

@@ -3,6 +3,9 @@ import "./styles/app.css";
 import { mount } from "svelte";
 import App from "./App.svelte";
 import { applyTheme, loadTheme } from "./lib/theme";
+import { startupMark } from "./lib/api";
+
+startupMark("script");
 
 applyTheme(loadTheme());
 

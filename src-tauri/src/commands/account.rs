@@ -3,6 +3,7 @@
 
 use crate::error::CommandResult;
 use crate::forms::SyncInput;
+use crate::prewarm::Prewarm;
 use crate::state::{lock, DesktopState};
 /// Re-exported for the other command modules.
 pub use crate::work::blocking;
@@ -13,6 +14,7 @@ use breakeven::app::sync::{self, Cancel, SyncReport};
 use breakeven::app::{demo, AppError};
 use breakeven::error_code::ErrorCode;
 use breakeven::ingest::demo::DemoOptions;
+use std::sync::Arc;
 use tauri::{AppHandle, State};
 
 /// The overview of the database in use.
@@ -21,8 +23,16 @@ pub fn overview(state: &DesktopState, demo_loaded: bool) -> CommandResult<Accoun
 }
 
 /// Open the database; when it holds no account yet, load the demo account into it first.
+/// At start-up the overview was usually computed already, while the window was created.
 #[tauri::command]
-pub async fn account_open(app: AppHandle, state: State<'_, DesktopState>) -> CommandResult<AccountOverview> {
+pub async fn account_open(
+    app: AppHandle,
+    state: State<'_, DesktopState>,
+    prewarm: State<'_, Arc<Prewarm>>,
+) -> CommandResult<AccountOverview> {
+    if let Some(ready) = prewarm.take_overview(&state.db_path()?) {
+        return Ok(ready);
+    }
     let catalog = state.catalog()?;
     let mut store = state.store()?;
     let progress = EventProgress(app);
@@ -37,6 +47,10 @@ pub async fn account_open(app: AppHandle, state: State<'_, DesktopState>) -> Com
         Ok(r.is_some())
     })
     .await?;
+    if loaded {
+        // The demo was (re)loaded: a first dashboard computed before is stale.
+        prewarm.discard();
+    }
     overview(&state, loaded)
 }
 
@@ -52,8 +66,11 @@ pub async fn aws_profiles() -> CommandResult<Vec<ProfileName>> {
 pub async fn sync_start(
     app: AppHandle,
     state: State<'_, DesktopState>,
+    prewarm: State<'_, Arc<Prewarm>>,
     input: SyncInput,
 ) -> CommandResult<SyncReport> {
+    // New data is coming: never show a first dashboard computed before it.
+    prewarm.discard();
     let opts = input.to_options(breakeven::store::now_s())?;
     let mut store = state.store()?;
     let cancel = Cancel::new();

@@ -4,10 +4,12 @@ use crate::commands::account::blocking;
 use crate::commands::charts::{drawn, Chart};
 use crate::error::CommandResult;
 use crate::input::{ident, Field};
+use crate::prewarm::Prewarm;
 use crate::state::DesktopState;
 use breakeven::app::dashboard::{self, Dashboard};
 use breakeven::report::charts::Theme;
 use serde::Serialize;
+use std::sync::Arc;
 use tauri::State;
 
 const ACCOUNT: Field = Field {
@@ -28,13 +30,18 @@ pub struct DashboardView {
 #[tauri::command]
 pub async fn dashboard(
     state: State<'_, DesktopState>,
+    prewarm: State<'_, Arc<Prewarm>>,
     account: String,
     theme: Theme,
 ) -> CommandResult<DashboardView> {
     let account = ident(ACCOUNT, &account, 128)?.ok_or_else(|| ACCOUNT.reject_empty())?;
-    let (store, catalog) = (state.store()?, state.catalog()?);
+    let (store, catalog, db_path) = (state.store()?, state.catalog()?, state.db_path()?);
+    let prewarm = Arc::clone(&prewarm);
     blocking(move || {
-        let d = dashboard::dashboard(&store, &catalog, &account)?;
+        let d = match prewarm.take_dashboard(&db_path, &account) {
+            Some(d) => d,
+            None => dashboard::dashboard(&store, &catalog, &account)?,
+        };
         Ok(DashboardView {
             charts: vec![drawn(dashboard::trend_chart(&d, theme))?],
             dashboard: d,

@@ -11,4 +11,5 @@ pub mod extract;
 pub mod functions;
 pub mod scenario;
 pub mod settings;
+pub mod startup;
 pub mod whatif;

@@ -2,7 +2,7 @@
 // database), refreshed after a sync. Views wait for `ready` before asking for numbers.
 
 import { listen } from "@tauri-apps/api/event";
-import { api, toCommandError } from "./api";
+import { api, startupMark, toCommandError } from "./api";
 import type { AccountOverview, CommandError, ProgressEvent, Step, SyncInput, SyncReport } from "./types";
 
 export const account = $state({
@@ -27,6 +27,7 @@ export const account = $state({
     const stop = await listenProgress();
     try {
       account.overview = await api.accountOpen();
+      startupMark("account");
       account.error = null;
       account.revision++;
     } catch (e) {

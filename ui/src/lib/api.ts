@@ -70,4 +70,27 @@ export const api = {
   settingsLocations: () => call<Locations>("settings_locations"),
   catalogReload: () => call<CatalogInfo>("catalog_reload"),
   dbChoose: (path: string) => call<AccountOverview>("db_choose", { path }),
+  /** Tells the back end the first dashboard is on screen (a start-up measurement; no effect otherwise). */
+  startupReady: (marks: Record<string, number>, now: number) => call<void>("startup_ready", { marks, now }),
 };
+
+let startupReported = false;
+const startupMarks: Record<string, number> = {};
+
+/** Notes when a start-up step happened (the first time only), reported with the painted dashboard. */
+export function startupMark(step: string): void {
+  if (!startupReported && !(step in startupMarks) && typeof performance !== "undefined") {
+    startupMarks[step] = performance.now();
+  }
+}
+
+/** Once per app run, after the next frame is painted: report that the dashboard is on screen. */
+export function reportPainted(): void {
+  if (startupReported || typeof requestAnimationFrame !== "function") return;
+  startupMark("data");
+  startupReported = true;
+  // The first callback runs before the frame with the new content is painted, the second after it.
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => void api.startupReady(startupMarks, performance.now()).catch(() => {})),
+  );
+}
