@@ -81,11 +81,22 @@ pub(crate) fn run_engine(
         .platforms
         .get(index)
         .ok_or_else(|| SimError::Invalid(format!("no platform #{index}")))?;
-    let w = &scenario.workload;
-    let r = resolve(catalog, spec, w).map_err(|message| SimError::Platform {
+    let r = resolve(catalog, spec, &scenario.workload).map_err(|message| SimError::Platform {
         label: spec.label().to_string(),
         message,
     })?;
+    let (mode, stats) = run_resolved(scenario, &r, opts, demand);
+    Ok((r, mode, stats))
+}
+
+/// Run the resolved platform `r` of `scenario` through its engine, unbilled.
+pub(crate) fn run_resolved(
+    scenario: &Scenario,
+    r: &Resolved,
+    opts: &RunOptions,
+    demand: Option<&Demand>,
+) -> (Mode, RunStats) {
+    let w = &scenario.workload;
     let mode = opts.mode.unwrap_or(scenario.mode);
     // Commitments apply hour by hour: without a timeline, the run still keeps hourly buckets.
     let bucket_ms = if opts.timeline {
@@ -97,13 +108,45 @@ pub(crate) fn run_engine(
     };
     let stats = match (mode, r.engine) {
         (Mode::Aggregate, _) => match demand {
-            Some(d) => aggregate::run_demand(w, &r, d, scenario.seed, bucket_ms),
-            None => aggregate::run(w, &r, scenario.seed, opts.scale, bucket_ms),
+            Some(d) => aggregate::run_demand(w, r, d, scenario.seed, bucket_ms),
+            None => aggregate::run(w, r, scenario.seed, opts.scale, bucket_ms),
         },
-        (Mode::Exact, EngineKind::Serverless) => serverless::run(w, &r, scenario.seed, opts.scale, bucket_ms),
-        (Mode::Exact, EngineKind::Fleet) => fleet::run(w, &r, scenario.seed, opts.scale, bucket_ms),
+        (Mode::Exact, EngineKind::Serverless) => serverless::run(w, r, scenario.seed, opts.scale, bucket_ms),
+        (Mode::Exact, EngineKind::Fleet) => fleet::run(w, r, scenario.seed, opts.scale, bucket_ms),
     };
-    Ok((r, mode, stats))
+    (mode, stats)
+}
+
+/// Every platform of a scenario resolved, and for each the first platform with the same engine
+/// inputs (itself when none comes before): platforms that share one run the engine once.
+pub(crate) struct Shared {
+    pub resolved: Vec<Resolved>,
+    pub leader: Vec<usize>,
+}
+
+impl Shared {
+    pub(crate) fn of(catalog: &PriceCatalog, scenario: &Scenario) -> Result<Shared, SimError> {
+        let resolved: Vec<Resolved> = scenario
+            .platforms
+            .iter()
+            .map(|spec| {
+                resolve(catalog, spec, &scenario.workload).map_err(|message| SimError::Platform {
+                    label: spec.label().to_string(),
+                    message,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let keys: Vec<String> = resolved.iter().map(crate::platform::engine_key).collect();
+        let leader = (0..keys.len())
+            .map(|i| keys.iter().position(|k| *k == keys[i]).unwrap_or(i))
+            .collect();
+        Ok(Shared { resolved, leader })
+    }
+
+    /// The platforms that run the engine, in order.
+    pub(crate) fn leaders(&self) -> Vec<usize> {
+        (0..self.leader.len()).filter(|&i| self.leader[i] == i).collect()
+    }
 }
 
 /// Run platform `index` of `scenario`.
@@ -130,7 +173,7 @@ pub(crate) fn simulate_platform_on(
 }
 
 /// Bill one platform's run.
-fn bill(
+pub(crate) fn bill(
     catalog: &PriceCatalog,
     scenario: &Scenario,
     r: &Resolved,
@@ -170,35 +213,18 @@ pub fn simulate(
     check_run(scenario, opts)?;
     // Platforms whose engine inputs are equal (the same function on x86-64 and arm64, say) run
     // once and are billed each on its own: the same figures as one run each, byte for byte.
-    let n = scenario.platforms.len();
-    let resolved: Vec<Resolved> = scenario
-        .platforms
-        .iter()
-        .map(|spec| {
-            resolve(catalog, spec, &scenario.workload).map_err(|message| SimError::Platform {
-                label: spec.label().to_string(),
-                message,
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let keys: Vec<String> = resolved.iter().map(crate::platform::engine_key).collect();
-    let leader: Vec<usize> = (0..n)
-        .map(|i| keys.iter().position(|k| *k == keys[i]).unwrap_or(i))
+    let shared = Shared::of(catalog, scenario)?;
+    let leaders = shared.leaders();
+    let runs: Vec<(Mode, RunStats)> = leaders
+        .par_iter()
+        .map(|&i| run_resolved(scenario, &shared.resolved[i], opts, None))
         .collect();
-    let runs: Vec<(usize, (Resolved, Mode, RunStats))> = (0..n)
-        .filter(|&i| leader[i] == i)
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|i| run_engine(catalog, scenario, i, opts, None).map(|r| (i, r)))
-        .collect::<Result<_, _>>()?;
-    let platforms: Vec<PlatformResult> = (0..n)
+    let platforms: Vec<PlatformResult> = (0..shared.resolved.len())
         .into_par_iter()
         .map(|i| {
-            let (_, (_, mode, stats)) = runs
-                .iter()
-                .find(|(l, _)| *l == leader[i])
-                .expect("every leader ran");
-            bill(catalog, scenario, &resolved[i], *mode, stats.clone(), opts)
+            let j = leaders.iter().position(|&l| l == shared.leader[i]).unwrap_or(0);
+            let (mode, stats) = &runs[j];
+            bill(catalog, scenario, &shared.resolved[i], *mode, stats.clone(), opts)
         })
         .collect::<Result<_, _>>()?;
     let simulated_requests = platforms.iter().map(|p| p.arrivals).sum();

@@ -7,9 +7,10 @@ pub mod tune;
 
 use crate::limits::{MAX_SWEEP_STEPS, MAX_TRAFFIC_FACTOR, MIN_TRAFFIC_FACTOR};
 use crate::platform::aggregate::{Demand, Quantiles};
+use crate::platform::outcome::RunStats;
 use crate::pricing::Usd;
 use crate::results::round6;
-use crate::run::{check_run, simulate_platform_on, RunOptions, SimError};
+use crate::run::{bill, check_run, run_resolved, RunOptions, Shared, SimError};
 use crate::scenario::{Mode, Scenario};
 use crate::workload::{rng, Stream};
 use rayon::prelude::*;
@@ -312,12 +313,36 @@ pub fn traffic(
                 .then(|| Demand::draw_with(&scenario.workload, scenario.seed, *f, quantiles.clone()))
         })
         .collect();
-    let n = scenario.platforms.len();
+    // Platforms with equal engine inputs run once a level and are billed each.
+    let shared = Shared::of(catalog, scenario)?;
+    let leaders = shared.leaders();
+    let (n, m) = (scenario.platforms.len(), leaders.len());
+    let stats: Vec<(Mode, RunStats)> = (0..levels.len() * m)
+        .into_par_iter()
+        .map(|k| {
+            let (l, j) = (k / m, k % m);
+            run_resolved(
+                scenario,
+                &shared.resolved[leaders[j]],
+                &levels[l].1,
+                demands[l].as_ref(),
+            )
+        })
+        .collect();
     let runs: Vec<crate::PlatformResult> = (0..levels.len() * n)
         .into_par_iter()
         .map(|k| {
             let (l, i) = (k / n, k % n);
-            simulate_platform_on(catalog, scenario, i, &levels[l].1, demands[l].as_ref())
+            let j = leaders.iter().position(|&x| x == shared.leader[i]).unwrap_or(0);
+            let (mode, st) = &stats[l * m + j];
+            bill(
+                catalog,
+                scenario,
+                &shared.resolved[i],
+                *mode,
+                st.clone(),
+                &levels[l].1,
+            )
         })
         .collect::<Result<_, _>>()?;
     let labels: Vec<String> = scenario.platforms.iter().map(|p| p.label().to_string()).collect();
