@@ -7,6 +7,7 @@ pub mod billing;
 pub mod committed;
 pub mod fleet;
 pub mod outcome;
+pub mod per_minute;
 pub mod serverless;
 
 use crate::limits::{MAX_CONCURRENCY, MAX_INSTANCES, MAX_QUEUE, MAX_SLOWDOWN};
