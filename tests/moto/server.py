@@ -10,7 +10,10 @@ The adapter listens on 127.0.0.1 and
     (text format, /aws/lambda/NAME) unless one was posted to /__adapter/logging-config;
   * applies CloudWatch Logs FilterLogEvents patterns of `?"term" ?"term"` form (moto answers an
     OR pattern with every event), and with --max-log-events pages its answers small;
-  * forwards everything else (Lambda, STS, Cost Explorer, moto's own /moto-api) to moto;
+  * runs Athena queries for real (athena.py: StartQueryExecution, GetQueryExecution,
+    GetQueryResults, StopQueryExecution, ...) with DuckDB over the Parquet objects of the Glue
+    tables in moto's S3, and pages Glue's GetPartitions / GetTables / GetDatabases (catalog.py);
+  * forwards everything else (Lambda, STS, Cost Explorer, S3, Glue, moto's own /moto-api) to moto;
   * can play a misbehaving AWS: reject unknown access keys (--access-key), deny IAM actions
     (--deny), or fail every Nth request with 503 / a throttling error (--fail-every).
 
@@ -25,6 +28,7 @@ import json
 import logging
 import math
 import re
+import signal
 import sys
 import threading
 from datetime import datetime, timezone
@@ -36,8 +40,16 @@ from moto.cloudwatch.models import cloudwatch_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
 
+import catalog
+
+try:
+    import athena
+except ImportError as e:  # no duckdb: the Athena actions answer an error, everything else still works
+    athena, ATHENA_MISSING = None, f"the test adapter cannot run Athena queries: {e}"
+
 # SigV4 service names -> IAM action prefixes.
-IAM_PREFIX = {"monitoring": "cloudwatch", "lambda": "lambda", "ce": "ce", "sts": "sts", "logs": "logs"}
+IAM_PREFIX = {"monitoring": "cloudwatch", "lambda": "lambda", "ce": "ce", "sts": "sts", "logs": "logs", "athena": "athena",
+              "glue": "glue"}
 OR_TERM = re.compile(r'\?"([^"]*)"')
 CBOR_PATH = re.compile(r"^/service/[^/]+/operation/([A-Za-z]+)$")
 PC_PATH = re.compile(r"^/2019-09-30/functions/([^/]+)/provisioned-concurrency$")
@@ -55,6 +67,7 @@ class State:
         self.faults = 0
         self.provisioned = {}  # function name -> list of config dicts
         self.logging = {}  # function name -> LoggingConfig dict
+        self.athena = athena.Athena() if athena else None
 
     def next_fault(self):
         """None, or the kind of failure to inject for this request."""
@@ -339,6 +352,17 @@ class Handler(BaseHTTPRequestHandler):
             return self.list_functions(raw)
         if protocol == "json" and action == "FilterLogEvents":
             return self.filter_log_events(raw)
+        target = self.headers.get("X-Amz-Target", "")
+        if protocol == "json" and target.startswith("AmazonAthena.") and athena is None:
+            return self.error("json", 500, "InternalServerException", ATHENA_MISSING)
+        if protocol == "json" and target.startswith("AmazonAthena.") and action in athena.ACTIONS:
+            status, body = self.state.athena.handle(action, region, json.loads(raw or b"{}"))
+            headers = {"Content-Type": "application/x-amz-json-1.1"}
+            if status != 200:
+                headers["x-amzn-ErrorType"] = body["__type"]
+            return self.send(status, json.dumps(body).encode(), headers)
+        if protocol == "json" and target.startswith("AWSGlue.") and action in catalog.GLUE_PAGED:
+            return self.send(*catalog.glue_page(action, raw, self.forward_raw, self.state.args.glue_page_size))
         return self.forward(raw)
 
     def list_functions(self, raw):
@@ -395,6 +419,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/__adapter/logging-config" and self.command == "POST":
             self.state.logging.update(json.loads(raw))
             return self.send(201, b"{}", {"Content-Type": "application/json"})
+        answer = self.state.athena.admin(self.command, path, raw) if athena else None
+        if answer is not None:
+            return self.send(answer[0], json.dumps(answer[1]).encode(), {"Content-Type": "application/json"})
         if path == "/__adapter/stats":
             body = json.dumps({"requests": self.state.count, "faults": self.state.faults}).encode()
             return self.send(200, body, {"Content-Type": "application/json"})
@@ -424,6 +451,8 @@ def main():
     p.add_argument("--verbose", action="store_true", help="log each request to stderr")
     p.add_argument("--max-log-events", type=int, default=0, help="FilterLogEvents events per page (0: as asked)")
     p.add_argument("--max-datapoints", type=int, default=100800, help="GetMetricData datapoints per page")
+    p.add_argument("--glue-page-size", type=int, default=0, help="Glue Get{Partitions,Tables,Databases} page size "
+                   "when the request sets no MaxResults (0: Glue's largest)")
     args = p.parse_args()
 
     # moto's web server logs every request; the tests only want failures.
@@ -435,6 +464,7 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print(json.dumps({"port": server.server_address[1]}), flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # exit normally: temp files are removed
     try:
         server.serve_forever()
     except KeyboardInterrupt:
