@@ -141,13 +141,16 @@ class Athena:
                 result, state, reason = None, "CANCELLED", None
             except Exception as e:  # an engine fault
                 result, state, reason = None, "FAILED", f"GENERIC_INTERNAL_ERROR: {e}"
+            if result is not None:  # the file is there before anyone sees SUCCEEDED
+                try:
+                    self.write_csv(q.output, result)
+                except Exception as e:
+                    result, state, reason = None, "FAILED", f"GENERIC_INTERNAL_ERROR: cannot write {q.output}: {e}"
             with self.lock:
                 q.conn = None
                 if q.cancelled:
                     continue
                 q.result, q.state, q.reason, q.completed = result, state, reason, time.time()
-            if result is not None:
-                self.write_csv(q)
 
     def attach(self, q, conn):
         """Keep the query's connection for StopQueryExecution; a query stopped already stops now."""
@@ -156,19 +159,21 @@ class Athena:
             if q.cancelled:
                 raise athena_sql.Cancelled()
 
-    def write_csv(self, q):
-        """Athena's result file: every value quoted, NULL as an empty unquoted field."""
-        bucket, prefix = catalog.split_s3(q.output.rsplit("/", 1)[0])
+    @staticmethod
+    def write_csv(output, result):
+        """Athena's result file at output (when its bucket exists in moto): every value quoted,
+        NULL as an empty unquoted field."""
+        bucket, prefix = catalog.split_s3(output.rsplit("/", 1)[0])
         try:
             catalog.s3_backend().get_bucket(bucket)
         except Exception:
             return
         out = io.StringIO()
         w = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
-        w.writerow([c["Name"] for c in q.result.columns])
-        for r in q.result.rows:
+        w.writerow([c["Name"] for c in result.columns])
+        for r in result.rows:
             out.write(",".join("" if v is None else '"' + v.replace('"', '""') + '"' for v in r) + "\n")
-        catalog.s3_backend().put_object(bucket, prefix + q.output.rsplit("/", 1)[1], out.getvalue().encode())
+        catalog.s3_backend().put_object(bucket, prefix + output.rsplit("/", 1)[1], out.getvalue().encode())
 
     # ------------------------------------------------------------------ API
     def handle(self, action, region, req):
@@ -177,6 +182,8 @@ class Athena:
             return 200, getattr(self, ACTIONS[action])(region, req)
         except AthenaError as e:
             return e.status, {"__type": e.code, "Message": str(e), "message": str(e)}
+        except (ValueError, TypeError, KeyError) as e:  # a malformed request
+            return 400, {"__type": "InvalidRequestException", "Message": str(e), "message": str(e)}
 
     def query(self, qid):
         q = self.queries.get(qid or "")

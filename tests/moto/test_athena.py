@@ -37,6 +37,7 @@ class Env:
         kw = dict(region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="AKIDBREAKEVENTEST",
                   aws_secret_access_key="breakeven-test-secret")
         self.athena, self.glue = boto3.client("athena", **kw), boto3.client("glue", **kw)
+        self.s3 = boto3.client("s3", **kw)
 
     def post(self, path, payload):
         req = urllib.request.Request(self.endpoint + path, data=json.dumps(payload).encode(), method="POST")
@@ -133,7 +134,11 @@ def check_sums(env, summary, timings):
     stats = ex["Statistics"]
     assert stats["DataScannedInBytes"] == summary["partitions"][PERIOD]["bytes"], stats
     assert stats["EngineExecutionTimeInMillis"] > 0
-    assert ex["ResultConfiguration"]["OutputLocation"].endswith(f"/{qid}.csv")
+    out = ex["ResultConfiguration"]["OutputLocation"]
+    assert out == f"s3://breakeven-exports/athena-results/{qid}.csv", out
+    text = env.s3.get_object(Bucket="breakeven-exports", Key=out.split("/", 3)[3])["Body"].read().decode()
+    assert text.splitlines()[0] == '"account","day","service","usage_type","billed","effective","list","n"'
+    assert len(text.splitlines()) == len(rows) + 1
     assert ex["Status"]["CompletionDateTime"] >= ex["Status"]["SubmissionDateTime"]
 
     t = time.monotonic()
