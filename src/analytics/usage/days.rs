@@ -94,10 +94,10 @@ fn plain_hours(points: LazyFrame) -> LazyFrame {
     per_statistic.group_by([col("key")]).agg(columns)
 }
 
-/// Per (group, hour), keyed `key`: `duration_ms` (Σ invocations × average), `n_avg` (Σ
-/// invocations where an average is stored), and for each
-/// percentile `w50`/`w99` (Σ invocations × value) and `n50`/`n99` (Σ invocations where the
-/// value is stored). The group-by by (group, timestamp) is the costly step: its time grows with
+/// Per (group, hour), keyed `key`: `duration_us` (Σ invocations × average, whole µs), `n_avg`
+/// (Σ invocations where an average is stored), and for each
+/// percentile `w50_us`/`w99_us` (Σ invocations × value, µs) and `n50`/`n99` (Σ invocations where
+/// the value is stored). The group-by by (group, timestamp) is the costly step: its time grows with
 /// the number of aggregates, so it keeps four.
 fn paired_hours(points: LazyFrame) -> LazyFrame {
     let [inv, avg, p50, p99] = PAIRED.map(index);
@@ -118,18 +118,28 @@ fn paired_hours(points: LazyFrame) -> LazyFrame {
         ])
         .group_by([keyed(id_of(col("k")), offset_of(col("k")).floor_div(lit(HOUR_S))).alias("key")])
         .agg([
-            (col("inv") * col("avg")).sum().alias("duration_ms"),
+            microseconds(col("inv") * col("avg")).sum().alias("duration_us"),
             col("inv").filter(col("avg").is_not_null()).sum().alias("n_avg"),
-            (col("inv") * col("p50")).sum().alias("w50"),
+            microseconds(col("inv") * col("p50")).sum().alias("w50_us"),
             col("inv").filter(col("p50").is_not_null()).sum().alias("n50"),
-            (col("inv") * col("p99")).sum().alias("w99"),
+            microseconds(col("inv") * col("p99")).sum().alias("w99_us"),
             col("inv").filter(col("p99").is_not_null()).sum().alias("n99"),
         ])
 }
 
-/// `sum / weight`, null where the weight is zero (no invocations, or none with the value).
-fn ratio(sum: &str, weight: &str) -> Expr {
-    null_unless(col(weight).gt(lit(0.0)), col(sum) / col(weight))
+/// Milliseconds → whole microseconds (Int64). Durations are summed as integers from here on:
+/// a sum of floats depends on the order of its terms, which a group-by does not fix, and the
+/// compute cost priced from these sums must come out the same on every run. (Counts are summed
+/// as floats, exactly: they are whole numbers far below 2^53.)
+fn microseconds(ms: Expr) -> Expr {
+    (ms * lit(1000.0))
+        .round(0, RoundMode::HalfToEven)
+        .cast(DataType::Int64)
+}
+
+/// Σ microseconds → milliseconds (Float64).
+fn to_ms(us: &str) -> Expr {
+    col(us).cast(DataType::Float64) / lit(1000.0)
 }
 
 /// The duration and concurrency columns of hourly and daily usage, from their sums and weights:
@@ -137,18 +147,21 @@ fn ratio(sum: &str, weight: &str) -> Expr {
 /// `concurrency_max`.
 fn duration_columns() -> [Expr; 5] {
     [
-        null_unless(col("n_avg").gt(lit(0.0)), col("duration_ms") / col("invocations"))
-            .alias("duration_avg_ms"),
-        ratio("w50", "n50").alias("duration_p50_ms"),
-        ratio("w99", "n99").alias("duration_p99_ms"),
+        null_unless(
+            col("n_avg").gt(lit(0.0)),
+            to_ms("duration_us") / col("invocations"),
+        )
+        .alias("duration_avg_ms"),
+        null_unless(col("n50").gt(lit(0.0)), to_ms("w50_us") / col("n50")).alias("duration_p50_ms"),
+        null_unless(col("n99").gt(lit(0.0)), to_ms("w99_us") / col("n99")).alias("duration_p99_ms"),
         col("duration_max_ms"),
         col("concurrency_max"),
     ]
 }
 
 /// Usage per function and UTC hour, before the ratios: `function_id`, `hour` (hours since
-/// 1970-01-01), the sums `invocations`, `errors`, `throttles`, `spillover`, `duration_ms`,
-/// `n_avg`, `w50`, `n50`, `w99`, `n99` (see [`paired_hours`]), the maxima `duration_max_ms`,
+/// 1970-01-01), the sums `invocations`, `errors`, `throttles`, `spillover`, `duration_us`,
+/// `n_avg`, `w50_us`, `n50`, `w99_us`, `n99` (see [`paired_hours`]), the maxima `duration_max_ms`,
 /// `concurrency_max`, and `period_s` (the finest period stored for the function-hour). Inputs as
 /// for [`function_days`].
 ///
@@ -178,7 +191,7 @@ pub fn function_hours(points: LazyFrame, series: &DataFrame) -> PolarsResult<Laz
     let timed = col("period_s").eq(col("p_durations"));
     let counts = ["invocations", "errors", "throttles", "spillover"]
         .map(|c| col(c).filter(counted.clone()).sum().alias(c));
-    let durations = ["duration_ms", "n_avg", "w50", "n50", "w99", "n99"]
+    let durations = ["duration_us", "n_avg", "w50_us", "n50", "w99_us", "n99"]
         .map(|c| col(c).filter(timed.clone()).sum().alias(c));
     let maxima = [
         col("duration_max_ms")
@@ -279,7 +292,7 @@ pub fn function_days(points: LazyFrame, series: &DataFrame) -> PolarsResult<Lazy
 pub fn days_of(hours: LazyFrame) -> LazyFrame {
     let sums = ["invocations", "errors", "throttles", "spillover"]
         .into_iter()
-        .chain(["duration_ms", "n_avg", "w50", "n50", "w99", "n99"])
+        .chain(["duration_us", "n_avg", "w50_us", "n50", "w99_us", "n99"])
         .map(|c| col(c).sum());
     let maxima = ["duration_max_ms", "concurrency_max"].map(|c| col(c).max());
     hours
@@ -297,7 +310,7 @@ pub fn days_of(hours: LazyFrame) -> LazyFrame {
                 col("errors"),
                 col("throttles"),
                 col("spillover"),
-                col("duration_ms"),
+                to_ms("duration_us").alias("duration_ms"),
             ]
             .into_iter()
             .chain(duration_columns())
