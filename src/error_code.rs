@@ -143,6 +143,10 @@ error_codes! {
         => "Try again; if it persists, report the message as a bug.";
     AwsConfig = "E_AWS_CONFIG": "The AWS configuration (profile, region) is unusable."
         => "Fix the AWS config file or the profile and region flags as the message says.";
+    ExportQuery = "E_EXPORT_QUERY": "The query engine (Athena) ran a billing-export query and it failed or was cancelled there."
+        => "Read the engine's reason in the message (a missing column, a permission on the S3 data or results location, a work group limit), fix it, and sync again: periods already read stay.";
+    ExportTable = "E_EXPORT_TABLE": "The billing-export table is not one Breakeven reads (not CUR 2.0 or FOCUS 1.0, or not partitioned by billing period)."
+        => "Point --athena at the DATABASE.TABLE of an AWS Data Exports CUR 2.0 or FOCUS 1.0 export (see docs/athena.md).";
     SyncRunning = "E_SYNC_RUNNING": "A sync is already running in the app."
         => "Wait for it or cancel it.";
     Cancelled = "E_CANCELLED": "The work was cancelled; what was committed before stays."

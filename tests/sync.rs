@@ -4,6 +4,7 @@
 //! Python comes from `BREAKEVEN_PYTHON` (the test script's venv), else `python3`. Without a
 //! Python that has moto, boto3 and cbor2 these tests print why and pass without running.
 
+mod athena;
 mod logs;
 mod secrets;
 mod silent;

@@ -10,8 +10,10 @@ mod error;
 mod files;
 mod forms;
 mod input;
+mod memory;
 mod prewarm;
 mod state;
+mod views;
 mod work;
 
 use anyhow::Context;
@@ -22,7 +24,7 @@ fn main() -> anyhow::Result<()> {
     let state = DesktopState::load();
     // The first dashboard is computed while the window and its webview are created.
     let prewarm = match (state.db_path(), state.catalog()) {
-        (Ok(db), Ok(catalog)) => prewarm::Prewarm::start(db, catalog),
+        (Ok(db), Ok(catalog)) => prewarm::Prewarm::start(db, catalog, state.views.clone()),
         _ => std::sync::Arc::new(prewarm::Prewarm::default()),
     };
     tauri::Builder::default()

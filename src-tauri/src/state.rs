@@ -5,6 +5,7 @@
 use crate::error::{CommandError, CommandResult};
 use breakeven::app::catalog;
 use breakeven::app::sync::Cancel;
+use breakeven::app::view_cache::ViewCache;
 use breakeven::app::{db, ErrorPayload};
 use breakeven::store::Store;
 use breakeven_simulator::pricing::PriceCatalog;
@@ -22,6 +23,8 @@ pub struct DesktopState {
     db_path: Mutex<Result<PathBuf, ErrorPayload>>,
     /// Set while a sync runs: the cancel button flips it.
     pub sync: Mutex<Option<Cancel>>,
+    /// Views kept between runs (the overview, the dashboard).
+    pub views: ViewCache,
 }
 
 /// A poisoned lock only means another command panicked mid-update of a plain value: keep going.
@@ -41,6 +44,7 @@ impl DesktopState {
             override_path,
             db_path: Mutex::new(db::resolve(db_path.as_deref()).map_err(|e| e.to_payload())),
             sync: Mutex::new(None),
+            views: ViewCache::user(),
         }
     }
 
@@ -54,6 +58,7 @@ impl DesktopState {
                 message: "no database in unit tests".into(),
             })),
             sync: Mutex::new(None),
+            views: ViewCache::off(),
         }
     }
 

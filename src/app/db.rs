@@ -59,6 +59,8 @@ pub struct DbStatus {
     pub last_sync: Vec<RunRow>,
     /// Imported FOCUS charges (every provider; not tied to an account).
     pub focus_charges: u64,
+    /// Billing exports read through a query engine (`sync --athena`).
+    pub exports: Vec<crate::store::exports::ExportStatus>,
 }
 
 pub fn status(store: &Store) -> Result<DbStatus> {
@@ -73,6 +75,7 @@ pub fn status(store: &Store) -> Result<DbStatus> {
         accounts: status::accounts(c)?,
         last_sync: sync_runs::last_per_source(c)?,
         focus_charges: crate::store::focus::count(c)?,
+        exports: crate::store::exports::status(c)?,
     })
 }
 

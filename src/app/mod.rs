@@ -24,6 +24,7 @@ pub mod scenario;
 pub mod simulate;
 pub mod sync;
 pub mod trace;
+pub mod view_cache;
 pub mod whatif;
 
 pub use error::{AppError, ErrorPayload, Result};

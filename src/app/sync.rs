@@ -7,6 +7,7 @@
 
 use crate::app::error::Result;
 use crate::error_code::ErrorCode;
+use crate::ingest::athena::{AthenaOptions, AthenaSource};
 use crate::ingest::aws::{AwsOptions, AwsSource};
 pub use crate::ingest::Cancel;
 use crate::ingest::{Source, Step};
@@ -71,6 +72,17 @@ pub fn sync_aws(
     cancel: &Cancel,
 ) -> Result<SyncReport> {
     let mut source = AwsSource::new(opts)?;
+    run(store, &mut source, progress, cancel)
+}
+
+/// Read a billing export's periods through Athena into `store` (daily aggregates only).
+pub fn sync_athena(
+    store: &mut Store,
+    opts: AthenaOptions,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<SyncReport> {
+    let mut source = AthenaSource::new(opts)?;
     run(store, &mut source, progress, cancel)
 }
 

@@ -5,6 +5,7 @@ use crate::cli::{print_json, Globals};
 use breakeven::app::db::{check_file, resolve, status};
 use breakeven::bench::db as bench;
 use breakeven::store::Day;
+use breakeven_simulator::pricing::money::group_digits;
 use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +103,25 @@ pub fn run(g: &Globals, c: DbCommand) -> anyhow::Result<()> {
                 println!(
                     "FOCUS charges: {} imported (`breakeven analyse` groups them by provider).",
                     s.focus_charges
+                );
+            }
+            for e in &s.exports {
+                println!(
+                    "Billing export {} ({}): {} billing periods {} – {}, {} daily rows from {} line items; \
+                     {} scanned for them; last read {} UTC.",
+                    e.export,
+                    if e.format == "focus" {
+                        "FOCUS 1.0"
+                    } else {
+                        "CUR 2.0"
+                    },
+                    e.periods,
+                    e.first_period,
+                    e.last_period,
+                    group_digits(&e.rows.to_string()),
+                    group_digits(&e.line_items.to_string()),
+                    breakeven::ingest::athena::scan_cost::human_bytes(e.scanned_bytes),
+                    utc(e.last_read),
                 );
             }
             let mut t = Table::new(&[

@@ -1,13 +1,14 @@
 //! `breakeven sync`: pull Lambda inventory, CloudWatch metrics, REPORT records from CloudWatch Logs
-//! and Cost Explorer costs.
+//! and Cost Explorer costs; or, with `--athena`, a billing export's daily aggregates.
 
 use crate::cli::interrupt::cancel_on_ctrl_c;
 use crate::cli::progress::Bar;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
-use breakeven::app::sync::sync_aws;
+use breakeven::app::sync::{sync_athena, sync_aws};
 use breakeven::app::AppError;
 use breakeven::error_code::ErrorCode;
+use breakeven::ingest::athena::AthenaOptions;
 use breakeven::ingest::aws::{AwsOptions, DEFAULT_TIMEOUT_S};
 use clap::Args;
 
@@ -38,6 +39,23 @@ pub struct SyncArgs {
     /// after --max-attempts attempts without an answer.
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIMEOUT_S)]
     pub timeout: u32,
+    /// Read billing from an AWS Data Export (CUR 2.0 or FOCUS 1.0) through Athena instead:
+    /// its Glue DATABASE.TABLE. Only daily aggregates are stored (see docs/athena.md).
+    #[arg(long, value_name = "DATABASE.TABLE")]
+    pub athena: Option<String>,
+    /// The Athena work group the export's queries run in (with --athena).
+    #[arg(long, value_name = "NAME", default_value = "primary", requires = "athena")]
+    pub workgroup: String,
+    /// Where Athena writes query results, s3://BUCKET/PREFIX/ (with --athena; default: the work
+    /// group's setting).
+    #[arg(long, value_name = "S3_URI", requires = "athena")]
+    pub output: Option<String>,
+    /// Only this billing period, YYYY-MM (repeat for several; with --athena).
+    #[arg(long = "period", value_name = "YYYY-MM", requires = "athena")]
+    pub periods: Vec<String>,
+    /// Read the chosen billing periods again even when unchanged (with --athena).
+    #[arg(long, requires = "athena")]
+    pub refresh: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -46,6 +64,9 @@ pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
     // Ctrl-C stops the sync between two requests and records the run as cancelled; what was
     // committed stays, and the next sync fetches the rest.
     let cancel = cancel_on_ctrl_c()?;
+    if a.athena.is_some() {
+        return athena(g, a, &cancel);
+    }
     let opts = AwsOptions {
         profiles: if a.profiles.is_empty() {
             vec![None]
@@ -71,11 +92,7 @@ pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
     if a.json {
         return print_json(&report);
     }
-    let mut t = Table::new(&[("AWS action", Align::Left), ("Requests", Align::Right)]);
-    for (action, n) in &report.requests {
-        t.row(vec![action.clone(), n.to_string()]);
-    }
-    print!("{}", t.render());
+    print_requests(&report.requests);
     let ce = report.requests_to("ce:GetCostAndUsage");
     let calls: u64 = report.requests.values().sum();
     let attempts: u64 = report.http_attempts.values().sum();
@@ -88,4 +105,56 @@ pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
         ce % 100
     );
     Ok(())
+}
+
+/// `sync --athena`: one billing export, through Athena.
+fn athena(g: &Globals, a: SyncArgs, cancel: &breakeven::app::sync::Cancel) -> anyhow::Result<()> {
+    if a.profiles.len() > 1 || a.regions.len() > 1 {
+        return Err(AppError::bad_input(
+            ErrorCode::SyncFlag,
+            "--athena reads one export: give at most one --profile and one --region (the export's)",
+        )
+        .into());
+    }
+    let opts = AthenaOptions {
+        profile: a.profiles.into_iter().next(),
+        region: a.regions.into_iter().next(),
+        table: a.athena.unwrap_or_default(),
+        workgroup: a.workgroup,
+        output: a.output,
+        periods: a.periods,
+        refresh: a.refresh,
+        max_attempts: a.max_attempts,
+        timeout_s: a.timeout,
+        now: breakeven::store::now_s(),
+    };
+    opts.check()
+        .map_err(|m| AppError::bad_input(ErrorCode::SyncFlag, m))?;
+    let mut store = g.open_store()?;
+    let bar = Bar::new(a.json);
+    let report = sync_athena(&mut store, opts, &bar, cancel);
+    bar.finish();
+    let report = report?;
+    if a.json {
+        return print_json(&report);
+    }
+    // The plan and each query's bytes and cost were printed as they happened (stderr).
+    print_requests(&report.requests);
+    let calls: u64 = report.requests.values().sum();
+    println!(
+        "Sync {} finished: {} rows written; {calls} requests, {} Athena queries.",
+        report.run_id,
+        report.rows_written,
+        report.requests_to("athena:StartQueryExecution"),
+    );
+    Ok(())
+}
+
+/// The requests a sync made, per AWS action.
+fn print_requests(requests: &std::collections::BTreeMap<String, u64>) {
+    let mut t = Table::new(&[("AWS action", Align::Left), ("Requests", Align::Right)]);
+    for (action, n) in requests {
+        t.row(vec![action.clone(), n.to_string()]);
+    }
+    print!("{}", t.render());
 }

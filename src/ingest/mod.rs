@@ -7,6 +7,7 @@
 //! last committed batch ended. It produces the shared [`crate::model`]'s records and batches and
 //! never sees the store's tables.
 
+pub mod athena;
 pub mod aws;
 pub mod demo;
 pub mod error;
@@ -39,6 +40,8 @@ pub enum SyncStage {
     Costs,
     /// The demo dataset.
     Demo,
+    /// A billing export read through a query engine (Athena).
+    Export,
 }
 
 text_enum!(SyncStage {
@@ -48,6 +51,7 @@ text_enum!(SyncStage {
     Logs => "logs",
     Costs => "costs",
     Demo => "demo",
+    Export => "export",
 });
 
 /// Where a source is, for progress displays.
@@ -145,6 +149,16 @@ pub enum IngestError {
     Unexpected { action: String, detail: String },
     #[error("AWS configuration: {0}")]
     Config(String),
+    #[error("{engine} query {query_id} {state}: {reason}")]
+    ExportQuery {
+        engine: &'static str,
+        query_id: String,
+        /// `failed` or `was cancelled`.
+        state: &'static str,
+        reason: String,
+    },
+    #[error("{table}: {reason}")]
+    ExportTable { table: String, reason: String },
     #[error("cancelled")]
     Cancelled,
     #[error(transparent)]
@@ -162,6 +176,8 @@ impl IngestError {
             IngestError::Network { .. } => ErrorCode::AwsNetwork,
             IngestError::Unexpected { .. } => ErrorCode::AwsUnexpected,
             IngestError::Config(_) => ErrorCode::AwsConfig,
+            IngestError::ExportQuery { .. } => ErrorCode::ExportQuery,
+            IngestError::ExportTable { .. } => ErrorCode::ExportTable,
             IngestError::Cancelled => ErrorCode::Cancelled,
             IngestError::Store(e) => e.code(),
         }

@@ -3,7 +3,7 @@
 
 use crate::model::logs::{LogHour, LogsCursor};
 use crate::model::records::{AccountRecord, CostRecord, DailyCost, FunctionRecord};
-use crate::model::Day;
+use crate::model::{Day, ExportPeriod};
 
 /// One unit of fetched data, written atomically with the cursor that says it was fetched.
 #[derive(Debug, Clone)]
@@ -50,6 +50,8 @@ pub enum Batch {
         /// Unix seconds.
         fetched_at: i64,
     },
+    /// One billing period of a billing export, replacing what was stored for it.
+    ExportPeriod(Box<ExportPeriod>),
 }
 
 /// Points of one series of one function.

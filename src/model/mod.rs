@@ -6,11 +6,13 @@
 
 pub mod batch;
 pub mod day;
+pub mod export;
 pub mod logs;
 pub mod records;
 pub mod sync_state;
 
 pub use batch::{Batch, MetricsCursor, SeriesPoints};
 pub use day::Day;
+pub use export::{ExportDay, ExportPeriod, StoredPeriod};
 pub use logs::{LogHour, LogsCursor, ValueCounts};
 pub use sync_state::SyncState;

@@ -2,6 +2,7 @@
 //! its requests from. The store implements it; a source never sees tables or SQL.
 
 use crate::model::batch::MetricsCursor;
+use crate::model::export::StoredPeriod;
 use crate::model::logs::LogsCursor;
 use crate::model::records::FetchedDay;
 
@@ -30,4 +31,8 @@ pub trait SyncState {
 
     /// Days whose costs were fetched for `account`, oldest first (none for an unknown account).
     fn fetched_cost_days(&self, account: &str) -> Result<Vec<FetchedDay>, Self::Error>;
+
+    /// The billing period `period` (`YYYY-MM`) of the export `export` (`database.table`), if it
+    /// was read before.
+    fn export_period(&self, export: &str, period: &str) -> Result<Option<StoredPeriod>, Self::Error>;
 }

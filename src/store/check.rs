@@ -26,6 +26,8 @@ const CURSOR_SLACK_S: i64 = 86_400;
 /// The key naming a row of the tables with exact decimals (both are WITHOUT ROWID).
 const DAILY_COST_KEY: &str = "account_id || ' ' || day || ' ' || service || ' ' || usage_type";
 const CHARGE_KEY: &str = "charge_key";
+const EXPORT_DAY_KEY: &str =
+    "export || ' ' || account_key || ' ' || day || ' ' || service || ' ' || usage_type || ' ' || resource_id";
 
 /// Exact-decimal columns: (table, row key, column, nullable).
 const DECIMALS: &[(&str, &str, &str, bool)] = &[
@@ -36,6 +38,10 @@ const DECIMALS: &[(&str, &str, &str, bool)] = &[
     ("focus_charges", CHARGE_KEY, "effective_cost", false),
     ("focus_charges", CHARGE_KEY, "list_cost", true),
     ("focus_charges", CHARGE_KEY, "contracted_cost", true),
+    ("export_days", EXPORT_DAY_KEY, "billed", false),
+    ("export_days", EXPORT_DAY_KEY, "effective", false),
+    ("export_days", EXPORT_DAY_KEY, "list", false),
+    ("export_days", EXPORT_DAY_KEY, "usage_amount", false),
 ];
 
 /// Every problem found; empty when the database is sound.

@@ -216,6 +216,70 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE focus_charges ADD COLUMN commitment_discount_status TEXT;
     ALTER TABLE focus_charges ADD COLUMN commitment_discount_category TEXT;
     "#,
+    // 5: the store's generation, for caches of views derived from it (see `store::generation`).
+    r#"
+    CREATE TABLE store_generation (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        -- Random, made once per file: a different file at the same path has another.
+        store_uid  TEXT NOT NULL,
+        -- +1 at every committed transaction that changed a row.
+        generation INTEGER NOT NULL
+    );
+    INSERT INTO store_generation (id, store_uid, generation) VALUES (1, lower(hex(randomblob(16))), 0);
+    -- Run records are written outside the data's transactions (a run starts before its first
+    -- batch and ends after its last, however it ends): each of their writes counts too.
+    CREATE TRIGGER sync_run_started AFTER INSERT ON sync_runs BEGIN
+        UPDATE store_generation SET generation = generation + 1 WHERE id = 1;
+    END;
+    CREATE TRIGGER sync_run_updated AFTER UPDATE ON sync_runs BEGIN
+        UPDATE store_generation SET generation = generation + 1 WHERE id = 1;
+    END;
+    "#,
+    // 6: billing exports read through a query engine (Athena): daily aggregates only, and what
+    // each billing period read was.
+    r#"
+    -- One billing period of one export, as it was read.
+    CREATE TABLE export_periods (
+        -- `database.table`.
+        export        TEXT NOT NULL,
+        -- `YYYY-MM`.
+        period        TEXT NOT NULL,
+        -- `cur2` or `focus`.
+        format        TEXT NOT NULL,
+        -- The catalog's description of the period's data when read.
+        fingerprint   TEXT NOT NULL,
+        -- Aggregate rows stored, and the line items they sum.
+        rows          INTEGER NOT NULL,
+        line_items    INTEGER NOT NULL,
+        -- The query that read it and the bytes the engine scanned.
+        query_id      TEXT NOT NULL,
+        scanned_bytes INTEGER NOT NULL,
+        fetched_at    INTEGER NOT NULL,
+        PRIMARY KEY (export, period)
+    ) WITHOUT ROWID;
+    -- Daily aggregates of an export's line items.
+    CREATE TABLE export_days (
+        export       TEXT NOT NULL,
+        period       TEXT NOT NULL,
+        -- The usage account id.
+        account_key  TEXT NOT NULL,
+        day          TEXT NOT NULL,
+        service      TEXT NOT NULL,
+        usage_type   TEXT NOT NULL,
+        -- A Lambda function ARN, ECS task ARN or EC2 instance id; '' for the rest.
+        resource_id  TEXT NOT NULL,
+        currency     TEXT NOT NULL,
+        -- Exact decimal strings in `currency`.
+        billed       TEXT NOT NULL,
+        effective    TEXT NOT NULL,
+        list         TEXT NOT NULL,
+        usage_amount TEXT NOT NULL,
+        line_items   INTEGER NOT NULL,
+        PRIMARY KEY (export, period, account_key, day, service, usage_type, resource_id, currency),
+        FOREIGN KEY (export, period) REFERENCES export_periods(export, period) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX export_days_by_account ON export_days (account_key, day);
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -8,8 +8,10 @@
 pub mod accounts;
 pub mod check;
 pub mod costs;
+pub mod exports;
 pub mod focus;
 pub mod functions;
+pub mod generation;
 pub mod logs;
 pub mod metrics;
 mod migrations;
@@ -294,7 +296,11 @@ impl Store {
             tx.pragma_update(None, "application_id", APPLICATION_ID)
                 .ctx("recording the application id")?;
         }
+        let changes_before = tx.total_changes();
         let out = f(&tx)?;
+        if tx.total_changes() != changes_before {
+            generation::bump(&tx)?;
+        }
         tx.commit()
             .map_err(|e| self.located(StoreError::from_sql("committing", e)))?;
         self.stamp_pending.set(false);
@@ -322,6 +328,11 @@ impl Store {
             Some(p) => e.with_path(p),
             None => e,
         }
+    }
+
+    /// The state of the data: moves at every committed write (see [`generation`]).
+    pub fn generation(&self) -> Result<generation::Generation> {
+        generation::read(&self.conn).map_err(|e| self.located(e))
     }
 
     /// The schema version this file is at.

@@ -6,8 +6,11 @@
 //! Applying the same batch twice changes nothing the second time (every write is an upsert).
 
 use crate::model::records::{CostRecord, FetchedDay};
+use crate::model::StoredPeriod;
 use crate::model::{Batch, LogsCursor, MetricsCursor, SyncState};
-use crate::store::{accounts, costs, functions, logs, metrics, sync_runs, Result, Store, StoreError};
+use crate::store::{
+    accounts, costs, exports, functions, logs, metrics, sync_runs, Result, Store, StoreError,
+};
 use rusqlite::{Connection, Transaction};
 use std::collections::HashMap;
 
@@ -30,6 +33,10 @@ impl SyncState for Store {
             Some(id) => costs::fetched_days(self.conn(), id),
             None => Ok(Vec::new()),
         }
+    }
+
+    fn export_period(&self, export: &str, period: &str) -> Result<Option<StoredPeriod>> {
+        exports::period(self.conn(), export, period)
     }
 }
 
@@ -166,6 +173,9 @@ pub fn apply_in(tx: &Transaction<'_>, batch: &Batch) -> Result<u64> {
             for (day, estimated) in days {
                 costs::mark_fetched(tx, id, *day, *estimated, *fetched_at, records.is_some())?;
             }
+        }
+        Batch::ExportPeriod(period) => {
+            rows += exports::replace_period(tx, period)?;
         }
     }
     Ok(rows)

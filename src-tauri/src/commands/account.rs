@@ -5,6 +5,7 @@ use crate::error::CommandResult;
 use crate::forms::SyncInput;
 use crate::prewarm::Prewarm;
 use crate::state::{lock, DesktopState};
+use crate::views;
 /// Re-exported for the other command modules.
 pub use crate::work::blocking;
 use crate::work::EventProgress;
@@ -15,6 +16,7 @@ use breakeven::app::{demo, AppError};
 use breakeven::error_code::ErrorCode;
 use breakeven::ingest::demo::DemoOptions;
 use std::sync::Arc;
+use tauri::ipc::Response;
 use tauri::{AppHandle, State};
 
 /// The overview of the database in use.
@@ -29,9 +31,9 @@ pub async fn account_open(
     app: AppHandle,
     state: State<'_, DesktopState>,
     prewarm: State<'_, Arc<Prewarm>>,
-) -> CommandResult<AccountOverview> {
+) -> CommandResult<Response> {
     if let Some(ready) = prewarm.take_overview(&state.db_path()?) {
-        return Ok(ready);
+        return Ok(views::respond(ready));
     }
     let catalog = state.catalog()?;
     let mut store = state.store()?;
@@ -51,7 +53,7 @@ pub async fn account_open(
         // The demo was (re)loaded: a first dashboard computed before is stale.
         prewarm.discard();
     }
-    overview(&state, loaded)
+    Ok(views::respond(views::json_of(overview(&state, loaded)?)?))
 }
 
 /// Profiles of the AWS config and credentials files: names only, never a key or token.

@@ -24,7 +24,10 @@ export const account = $state({
   lastReport: null as SyncReport | null,
 
   async open(): Promise<void> {
-    const stop = await listenProgress();
+    // Both requests leave at once: the overview is usually ready at start, and waiting for the
+    // listener first would only delay it (a first run's demo load reports for seconds, so at
+    // most its first step is missed).
+    const listening = listenProgress();
     try {
       account.overview = await api.accountOpen();
       startupMark("account");
@@ -34,7 +37,7 @@ export const account = $state({
       account.error = toCommandError(e);
     } finally {
       account.step = null;
-      stop();
+      (await listening)();
     }
   },
 

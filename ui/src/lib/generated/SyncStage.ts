@@ -3,4 +3,4 @@
 /**
  * Stable stage of a sync, for progress displays.
  */
-export type SyncStage = "identity" | "inventory" | "metrics" | "logs" | "costs" | "demo";
+export type SyncStage = "identity" | "inventory" | "metrics" | "logs" | "costs" | "demo" | "export";

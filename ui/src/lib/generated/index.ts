@@ -44,6 +44,7 @@ export type * from "./EngineKind";
 export type * from "./ErrorCode";
 export type * from "./EstimateInput";
 export type * from "./EstimateView";
+export type * from "./ExportStatus";
 export type * from "./FleetSize";
 export type * from "./ForecastSummary";
 export type * from "./FunctionCost";
