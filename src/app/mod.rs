@@ -3,6 +3,7 @@
 
 pub mod account_report;
 pub mod analyse;
+pub mod billing;
 pub mod catalog;
 pub mod charts;
 pub mod commit;

@@ -2,6 +2,7 @@
 
 mod analyse;
 mod analyse_view;
+mod billing;
 mod catalog;
 mod commit;
 mod db;
@@ -78,6 +79,8 @@ pub enum Command {
     Analyse(analyse::AnalyseArgs),
     /// The Functions table: each function's usage over the `analyse` window and its monthly cost.
     Functions(functions::FunctionsArgs),
+    /// What a billing export read through Athena says was paid, by account, service or resource.
+    Billing(billing::BillingArgs),
     /// Scenarios from stored data: `scenario from-function NAME > scenario.toml`.
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
@@ -182,6 +185,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(c) => import::run(&g, c),
         Command::Analyse(a) => analyse::run(&g, a),
         Command::Functions(a) => functions::run(&g, a),
+        Command::Billing(a) => billing::run(&g, a),
         Command::Report(a) => report::run(&g, a),
         Command::Scenario(c) => scenario::run(&g, c),
     }

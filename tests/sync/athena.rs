@@ -169,6 +169,29 @@ fn assert_function_days_match(db: &Path, summary: &Value) {
     assert_eq!(got, want);
 }
 
+/// `breakeven billing --by BY --json`: its rows' (billed, effective, list), by key.
+fn billing_rows(db: &Path, by: &str) -> BTreeMap<String, (Decimal, Decimal, Decimal)> {
+    let o = crate::support::run(&["--db", db.to_str().unwrap(), "billing", "--by", by, "--json"]);
+    assert!(o.status.success(), "{}", crate::support::stderr(&o));
+    let v: Value = serde_json::from_str(&crate::support::stdout(&o)).unwrap();
+    v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let k = r["key"].as_str().unwrap().to_string();
+            (
+                k,
+                (
+                    dec(&r["billed_usd"]),
+                    dec(&r["effective_usd"]),
+                    dec(&r["list_usd"]),
+                ),
+            )
+        })
+        .collect()
+}
+
 /// `breakeven db status --json`.
 fn db_status(db: &Path) -> Value {
     let o = crate::support::run(&["--db", db.to_str().unwrap(), "db", "status", "--json"]);
@@ -214,6 +237,21 @@ fn an_org_export_syncs_through_athena_to_exact_daily_aggregates_and_a_second_syn
         )
     });
     assert_eq!(stored_sums(&db, "account_key || ' ' || day", "1 = 1"), want);
+    // `billing` reads the same rows: each function's total over the two months, and each
+    // account's, are the export's own sums to the last decimal.
+    let per_function = expected_sums(&summary["by_function_day"], |v| {
+        v["resource_id"].as_str().unwrap().to_string()
+    });
+    let mut shown = billing_rows(&db, "resource");
+    shown.retain(|id, _| id.starts_with("arn:aws:lambda:"));
+    assert_eq!(shown.len(), per_function.len());
+    for (id, sums) in &per_function {
+        assert_eq!(shown.get(id), Some(sums), "{id}");
+    }
+    let per_account = expected_sums(&summary["by_account_day_service"], |v| {
+        v["account"].as_str().unwrap().to_string()
+    });
+    assert_eq!(billing_rows(&db, "account"), per_account);
     // The organisation's accounts are known to the store.
     let status: Value = db_status(&db);
     assert_eq!(status["accounts"].as_array().unwrap().len(), 5);
