@@ -3,7 +3,10 @@
 The adapter listens on 127.0.0.1 and
   * answers CloudWatch's Smithy RPC v2 CBOR protocol (GetMetricData, ListMetrics, PutMetricData),
     which current AWS SDKs speak and moto 5.2 does not, straight from moto's in-process CloudWatch
-    backend, computing every statistic (percentiles included) from the stored values;
+    backends (one per account), computing every statistic (percentiles included) from the stored
+    values, and Metrics Insights queries (insights.py; also in boto3's JSON protocol), across
+    accounts for a caller declared a monitoring account of cross-account observability through
+    POST /__adapter/monitoring; POST /__adapter/metric-data stores seeded series in bulk;
   * answers Lambda ListProvisionedConcurrencyConfigs, which moto does not implement, from configs
     seeded through POST /__adapter/provisioned-concurrency;
   * adds each function's LoggingConfig to ListFunctions answers (moto has none): Lambda's default
@@ -27,6 +30,7 @@ import http.client
 import json
 import logging
 import math
+import os
 import re
 import signal
 import sys
@@ -36,11 +40,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse, unquote
 
 import cbor2
-from moto.cloudwatch.models import cloudwatch_backends
+from moto.cloudwatch.models import Dimension, MetricAggregatedDatum, MetricDatum, cloudwatch_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
 
 import catalog
+import insights
+from insights import InsightsError
 
 try:
     import athena
@@ -67,7 +73,14 @@ class State:
         self.faults = 0
         self.provisioned = {}  # function name -> list of config dicts
         self.logging = {}  # function name -> LoggingConfig dict
+        self.monitoring = {}  # monitoring account -> set of its source accounts
         self.athena = athena.Athena() if athena else None
+
+    def visible_accounts(self, caller):
+        """The accounts whose metrics a caller's Metrics Insights queries read: its own, and its
+        source accounts when it was declared a monitoring account."""
+        with self.lock:
+            return {caller} | self.monitoring.get(caller, set())
 
     def next_fault(self):
         """None, or the kind of failure to inject for this request."""
@@ -122,15 +135,16 @@ def dims_key(dims):
     return frozenset((d["Name"], d["Value"]) for d in dims or [])
 
 
-_INDEX = {"size": -1, "points": {}}
+_INDEX = {}  # id(backend) -> (backend, size, points)
 
 
 def raw_points(backend):
     """(namespace, name, dims) -> [(epoch seconds, value)] from moto's stored datums, rebuilt only
     when datums were added (moto only ever appends them)."""
     size = len(backend.get_all_metrics())
-    if _INDEX["size"] == size:
-        return _INDEX["points"]
+    cached = _INDEX.get(id(backend))
+    if cached and cached[0] is backend and cached[1] == size:
+        return cached[2]
     out = {}
     for md in backend.get_all_metrics():
         key = (md.namespace, md.name, frozenset((d.name, d.value) for d in md.dimensions))
@@ -140,33 +154,85 @@ def raw_points(backend):
         if value is None:  # StatisticValues datum: its sum stands for it
             value = md.sum
         out.setdefault(key, []).append((t, float(value)))
-    _INDEX["size"], _INDEX["points"] = size, out
+    _INDEX[id(backend)] = (backend, size, out)
     return out
 
 
-def get_metric_data(state, backend, req):
+def insights_query(state, q, ctx, start, end):
+    """The series [(Id, label, times, values, status)] and messages of a Metrics Insights query."""
+    period = q.get("Period")
+    if not period:
+        raise InsightsError(f"Period must be set for the Metrics Insights query {q['Id']}.")
+    period = int(period)
+    if period <= 0 or period % 60:
+        raise InsightsError(f"The Period of the Metrics Insights query {q['Id']} must be a multiple of 60.")
+    query = insights.parse(q["Expression"], allow_like=state.args.insights_like)
+    caller, region = ctx
+    accounts = state.visible_accounts(caller)
+    if q.get("AccountId"):
+        if q["AccountId"] not in accounts:
+            return [(q["Id"], q.get("Label") or q["Id"], [], [], "Forbidden")], []
+        accounts = {q["AccountId"]}
+    label = q.get("Label") or (None if query.group_by else q["Id"])
+    series, messages = insights.evaluate(query, accounts, lambda a: cloudwatch_backends[a][region], caller,
+                                         start, end, period, label)
+    return [(q["Id"], lbl, times, values, None) for lbl, times, values in series], messages
+
+
+def get_metric_data(state, backend, req, ctx):
     start, end = epoch(req["StartTime"]), epoch(req["EndTime"])
-    index = raw_points(backend)
-    results = []
-    for q in req.get("MetricDataQueries", []):
+    queries = req.get("MetricDataQueries", [])
+    expressions = [q for q in queries if q.get("Expression") is not None]
+    for q in expressions:
+        if not insights.is_insights(q["Expression"]):
+            raise InsightsError(f"The expression of {q['Id']} is metric math, which the test adapter does not run: "
+                                "only Metrics Insights queries (SELECT ...) are supported.")
+    if len(expressions) > 1:
+        raise InsightsError("A GetMetricData request can include only one Metrics Insights query.")
+    results, messages, indexes = [], [], {}
+    for q in queries:
+        if q.get("Expression") is not None:
+            series, msgs = insights_query(state, q, ctx, start, end)
+            messages += msgs
+            if q.get("ReturnData", True):
+                results += series
+            continue
         ms = q["MetricStat"]
         m = ms["Metric"]
         period = int(ms["Period"])
+        source = backend
+        if q.get("AccountId") and q["AccountId"] != ctx[0]:
+            if q["AccountId"] not in state.visible_accounts(ctx[0]):
+                results.append((q["Id"], q.get("Label") or q["Id"], [], [], "Forbidden"))
+                continue
+            source = cloudwatch_backends[q["AccountId"]][ctx[1]]
+        index = indexes.get(id(source))
+        if index is None:
+            index = indexes[id(source)] = raw_points(source)
         key = (m.get("Namespace"), m.get("MetricName"), dims_key(m.get("Dimensions")))
         buckets = {}
         for t, v in index.get(key, []):
             if start <= t < end:
                 buckets.setdefault(int(t // period * period), []).append(v)
         times = sorted(buckets)
-        if req.get("ScanBy") == "TimestampDescending":
+        results.append((q["Id"], q.get("Label") or q["Id"], times, [statistic(ms["Stat"], buckets[t]) for t in times],
+                        None))
+    if req.get("ScanBy") == "TimestampDescending":
+        for _, _, times, values, _ in results:
             times.reverse()
-        results.append((q["Id"], q.get("Label") or q["Id"], times, [statistic(ms["Stat"], buckets[t]) for t in times]))
+            values.reverse()
     # Page like CloudWatch: at most --max-datapoints per answer, the rest behind NextToken.
     offset = int(req.get("NextToken") or 0)
+    first_page = offset == 0
     budget = state.args.max_datapoints
     out, skipped, remaining = [], 0, budget
-    for qid, label, times, values in results:
+    for qid, label, times, values, status in results:
         n = len(times)
+        if status and n == 0:  # e.g. Forbidden: no data, said once
+            if first_page:
+                out.append({"Id": qid, "Label": label, "Timestamps": [], "Values": [], "StatusCode": status,
+                            "Messages": [{"Code": status, "Value": f"{qid}: the account is not visible to the caller"}]})
+            continue
         if skipped + n <= offset:
             skipped += n
             continue
@@ -188,7 +254,7 @@ def get_metric_data(state, backend, req):
         if remaining == 0:
             break
     total = sum(len(r[2]) for r in results)
-    body = {"MetricDataResults": out, "Messages": []}
+    body = {"MetricDataResults": out, "Messages": messages}
     if skipped < total:
         body["NextToken"] = str(skipped)
     return body
@@ -227,6 +293,39 @@ def put_metric_data(backend, req):
         data.append(item)
     backend.put_metric_data(req["Namespace"], data)
     return {}
+
+
+def bulk_metric_data(body):
+    """Append a seeder's columnar series to moto's CloudWatch backend of an account, as
+    PutMetricData would store them (Value datums, or StatisticValues datums), without the cost of
+    a request per 1,000 datums. Returns the number of datums stored."""
+    backend = cloudwatch_backends[body.get("account") or DEFAULT_ACCOUNT_ID][body.get("region") or "us-east-1"]
+    namespace = body["namespace"]
+    stamps = {}
+    out = []
+    for s in body["series"]:
+        dims = [Dimension(k, v) for k, v in s.get("dimensions", {}).items()]
+        name, unit = s["name"], s.get("unit")
+        times = s["timestamps"]
+        if "values" in s:
+            columns = zip(times, s["values"])
+        else:
+            columns = zip(times, s["sample_counts"], s["sums"], s["minimums"], s["maximums"])
+        for row in columns:
+            t = row[0]
+            ts = stamps.get(t)
+            if ts is None:
+                ts = stamps[t] = datetime.fromtimestamp(t, tz=timezone.utc)
+            if len(row) == 2:
+                md = MetricDatum.__new__(MetricDatum)
+                md.value = float(row[1])
+            else:
+                md = MetricAggregatedDatum.__new__(MetricAggregatedDatum)
+                md.sample_count, md.sum, md.min, md.max = (float(x) for x in row[1:])
+            md.namespace, md.name, md.timestamp, md.dimensions, md.unit = namespace, name, ts, dims, unit
+            out.append(md)
+    backend.metric_data.extend(out)
+    return len(out)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -342,7 +441,7 @@ class Handler(BaseHTTPRequestHandler):
             )
             return self.error(protocol, 429 if protocol == "rest" else 400, code, "Rate exceeded")
         if protocol == "cbor":
-            return self.cloudwatch(action, region, raw)
+            return self.cloudwatch(action, region, raw, key)
         if action == "ListProvisionedConcurrencyConfigs":
             name = unquote(PC_PATH.match(path).group(1))
             configs = self.state.provisioned.get(name, [])
@@ -352,6 +451,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.list_functions(raw)
         if protocol == "json" and action == "FilterLogEvents":
             return self.filter_log_events(raw)
+        if protocol == "json" and self.headers.get("X-Amz-Target") == "GraniteServiceVersion20100801.GetMetricData":
+            req = json.loads(raw or b"{}")
+            if any(q.get("Expression") is not None for q in req.get("MetricDataQueries", [])):
+                return self.get_metric_data_json(region, req, key)
         target = self.headers.get("X-Amz-Target", "")
         if protocol == "json" and target.startswith("AmazonAthena.") and athena is None:
             return self.error("json", 500, "InternalServerException", ATHENA_MISSING)
@@ -395,11 +498,24 @@ class Handler(BaseHTTPRequestHandler):
             data = json.dumps(body).encode()
         self.send(status, data, headers)
 
-    def cloudwatch(self, action, region, raw):
-        backend = cloudwatch_backends[DEFAULT_ACCOUNT_ID][region]
+    def caller_account(self, key):
+        """The account a request acts in, found as moto finds it: MOTO_ACCOUNT_ID, else the
+        x-moto-account-id header, else the account of the access key (the default account for a
+        key moto does not know)."""
+        if os.environ.get("MOTO_ACCOUNT_ID"):
+            return os.environ["MOTO_ACCOUNT_ID"]
+        if self.headers.get("x-moto-account-id"):
+            return self.headers["x-moto-account-id"]
+        from moto.iam.models import get_account_id_from
+
+        return get_account_id_from(key) if key else DEFAULT_ACCOUNT_ID
+
+    def cloudwatch(self, action, region, raw, key=""):
+        account = self.caller_account(key)
+        backend = cloudwatch_backends[account][region]
         req = cbor2.loads(raw) if raw else {}
         handlers = {
-            "GetMetricData": lambda: get_metric_data(self.state, backend, req),
+            "GetMetricData": lambda: get_metric_data(self.state, backend, req, (account, region)),
             "ListMetrics": lambda: list_metrics(backend, req),
             "PutMetricData": lambda: put_metric_data(backend, req),
         }
@@ -407,15 +523,48 @@ class Handler(BaseHTTPRequestHandler):
             return self.error("cbor", 400, "InvalidAction", f"{action} is not bridged by the test adapter")
         try:
             body = handlers[action]()
+        except InsightsError as e:
+            return self.error("cbor", 400, e.code, str(e))
         except Exception as e:  # surface moto validation errors the way CloudWatch would
             return self.error("cbor", 400, "InvalidParameterValue", str(e))
         self.send(200, cbor2.dumps(body), {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"})
+
+    def get_metric_data_json(self, region, req, key):
+        """GetMetricData in awsJson1_0 (boto3's CloudWatch protocol) when it holds an Expression:
+        moto's own answer ignores GROUP BY and Period, so the CBOR path's answer is given in JSON
+        (timestamps as epoch seconds)."""
+        account = self.caller_account(key)
+        try:
+            body = get_metric_data(self.state, cloudwatch_backends[account][region], req, (account, region))
+        except Exception as e:  # a refused query, or moto-style validation of the rest
+            code = e.code if isinstance(e, InsightsError) else "InvalidParameterValue"
+            body = json.dumps({"__type": code, "message": str(e)}).encode()
+            return self.send(400, body, {"Content-Type": "application/x-amz-json-1.0", "x-amzn-ErrorType": code,
+                                         "x-amzn-query-error": f"{code};Sender"})
+        for r in body["MetricDataResults"]:
+            r["Timestamps"] = [t.value for t in r["Timestamps"]]
+        self.send(200, json.dumps(body).encode(), {"Content-Type": "application/x-amz-json-1.0"})
 
     def adapter_api(self, path, raw):
         if path == "/__adapter/provisioned-concurrency" and self.command == "POST":
             for name, configs in json.loads(raw).items():
                 self.state.provisioned[name] = configs
             return self.send(201, b"{}", {"Content-Type": "application/json"})
+        if path == "/__adapter/metric-data" and self.command == "POST":
+            n = bulk_metric_data(json.loads(raw))
+            return self.send(201, json.dumps({"datums": n}).encode(), {"Content-Type": "application/json"})
+        if path == "/__adapter/monitoring":
+            if self.command == "POST":
+                body = json.loads(raw or b"{}")
+                with self.state.lock:
+                    if body.get("monitoring"):
+                        sources = {str(a) for a in body.get("sources", [])} - {body["monitoring"]}
+                        self.state.monitoring[str(body["monitoring"])] = sources
+                    else:
+                        self.state.monitoring.clear()
+            with self.state.lock:
+                current = {m: sorted(s) for m, s in self.state.monitoring.items() if s}
+            return self.send(200, json.dumps(current).encode(), {"Content-Type": "application/json"})
         if path == "/__adapter/logging-config" and self.command == "POST":
             self.state.logging.update(json.loads(raw))
             return self.send(201, b"{}", {"Content-Type": "application/json"})
@@ -451,6 +600,8 @@ def main():
     p.add_argument("--verbose", action="store_true", help="log each request to stderr")
     p.add_argument("--max-log-events", type=int, default=0, help="FilterLogEvents events per page (0: as asked)")
     p.add_argument("--max-datapoints", type=int, default=100800, help="GetMetricData datapoints per page")
+    p.add_argument("--insights-like", action="store_true", help="accept LIKE in Metrics Insights WHERE clauses "
+                   "(CloudWatch documents only =, != and AND)")
     p.add_argument("--glue-page-size", type=int, default=0, help="Glue Get{Partitions,Tables,Databases} page size "
                    "when the request sets no MaxResults (0: Glue's largest)")
     args = p.parse_args()
