@@ -17,6 +17,7 @@ on a failure.
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -498,6 +499,7 @@ def main():
         for server in servers:
             server.terminate()
             server.wait(timeout=10)
+        shutil.rmtree(model_dir, ignore_errors=True)
     for k, v in timings.items():
         print(f"{v:7.2f} s  {k}")
     print(f"{passed} passed, {failed} failed")
