@@ -28,6 +28,12 @@ scripts/ui-build.sh
 step "Rust tests (every crate, one dependency build)"
 cargo test --locked --workspace
 
+if [ -n "${BREAKEVEN_PYTHON:-}" ]; then
+  step "the AWS test server's own checks: Athena over DuckDB, Metrics Insights"
+  "$BREAKEVEN_PYTHON" tests/moto/test_athena.py
+  "$BREAKEVEN_PYTHON" tests/moto/test_insights.py
+fi
+
 if [ -x scripts/desktop-test.sh ]; then
   step "desktop app: front-end tests, build, and end-to-end in the webview"
   scripts/desktop-test.sh
