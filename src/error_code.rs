@@ -147,6 +147,8 @@ error_codes! {
         => "Read the engine's reason in the message (a missing column, a permission on the S3 data or results location, a work group limit), fix it, and sync again: periods already read stay.";
     ExportTable = "E_EXPORT_TABLE": "The billing-export table is not one Breakeven reads (not CUR 2.0 or FOCUS 1.0, or not partitioned by billing period)."
         => "Point --athena at the DATABASE.TABLE of an AWS Data Exports CUR 2.0 or FOCUS 1.0 export (see docs/athena.md).";
+    ExportChoice = "E_EXPORT_CHOICE": "Several billing exports (or currencies) are stored and the rows asked for would mix them, or the export named is not stored."
+        => "Name one with --export DATABASE.TABLE (`breakeven db status` lists them); amounts in two currencies are never added up.";
     SyncRunning = "E_SYNC_RUNNING": "A sync is already running in the app."
         => "Wait for it or cancel it.";
     Cancelled = "E_CANCELLED": "The work was cancelled; what was committed before stays."

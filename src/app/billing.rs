@@ -37,7 +37,9 @@ text_enum!(BillingBy {
 
 #[derive(Debug, Clone)]
 pub struct BillingRequest {
-    /// An account's key; `None`: every account in the exports.
+    /// The export (`database.table`); `None`: the only one stored.
+    pub export: Option<String>,
+    /// An account's key; `None`: every account in the export.
     pub account: Option<String>,
     pub from: Option<Day>,
     pub to: Option<Day>,
@@ -59,6 +61,9 @@ pub struct BillingRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Billing {
+    pub export: String,
+    /// The one currency of every amount.
+    pub currency: String,
     pub account: Option<String>,
     pub from: Day,
     pub to: Day,
@@ -71,7 +76,8 @@ pub struct Billing {
 
 /// The export's costs over the range (default: every stored day), grouped as asked.
 pub fn billing(store: &Store, req: &BillingRequest) -> Result<Billing> {
-    let frame = rows_frame(store, req)?;
+    let export = choose_export(store, req.export.as_deref())?;
+    let (frame, currency) = rows_frame(store, &export, req)?;
     let days = i64s(&frame, "day").map_err(poll)?;
     let (Some(&lo), Some(&hi)) = (days.iter().min(), days.iter().max()) else {
         return Err(AppError::bad_input(
@@ -111,6 +117,8 @@ pub fn billing(store: &Store, req: &BillingRequest) -> Result<Billing> {
         .collect()
         .map_err(poll)?;
     Ok(Billing {
+        export,
+        currency,
         account: req.account.clone(),
         from: Day(lo),
         to: Day(hi),
@@ -124,9 +132,37 @@ fn poll(e: PolarsError) -> AppError {
     AppError::Analytics(crate::analytics::AnalyticsError::from(e))
 }
 
+/// The export to read: the one named (any case), else the only one stored.
+fn choose_export(store: &Store, named: Option<&str>) -> Result<String> {
+    let stored: Vec<String> = crate::store::exports::status(store.conn())?
+        .into_iter()
+        .map(|e| e.export)
+        .collect();
+    let choice = |message: String| AppError::bad_input(ErrorCode::ExportChoice, message);
+    match named.map(str::to_ascii_lowercase) {
+        Some(n) if stored.contains(&n) => Ok(n),
+        Some(n) => Err(choice(format!(
+            "no billing export `{n}` is stored (stored: {})",
+            if stored.is_empty() { "none".into() } else { stored.join(", ") }
+        ))),
+        None => match stored.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(AppError::bad_input(
+                ErrorCode::AnalyseNoData,
+                "no billing export is stored: run `breakeven sync --athena DATABASE.TABLE` first",
+            )),
+            several => Err(choice(format!(
+                "several billing exports are stored ({}): choose one with --export (adding them up would count the same costs twice)",
+                several.join(", ")
+            ))),
+        },
+    }
+}
+
 /// The stored rows of the request as a frame: `account_key`, `day` (days since 1970-01-01),
-/// `service`, `resource_id`, and the money columns in nano-dollars.
-fn rows_frame(store: &Store, req: &BillingRequest) -> Result<DataFrame> {
+/// `service`, `resource_id`, and the money columns split as [`split_tenths`]; and their one
+/// currency.
+fn rows_frame(store: &Store, export: &str, req: &BillingRequest) -> Result<(DataFrame, String)> {
     let from = req
         .from
         .map(|d| d.to_string())
@@ -138,15 +174,17 @@ fn rows_frame(store: &Store, req: &BillingRequest) -> Result<DataFrame> {
     let mut st = store
         .conn()
         .prepare(
-            "SELECT account_key, day, service, resource_id, billed, effective, list, line_items
-             FROM export_days WHERE (?1 IS NULL OR account_key = ?1) AND day BETWEEN ?2 AND ?3",
+            "SELECT account_key, day, service, resource_id, billed, effective, list, line_items, currency
+             FROM export_days
+             WHERE export = ?4 AND (?1 IS NULL OR account_key = ?1) AND day BETWEEN ?2 AND ?3",
         )
         .ctx("reading billing export rows")?;
     let mut cols: (Vec<String>, Vec<i64>, Vec<String>, Vec<String>) = Default::default();
     let mut money: [Vec<Decimal>; 3] = Default::default();
     let mut items = Vec::new();
+    let mut currencies = std::collections::BTreeSet::new();
     let mut rows = st
-        .query(rusqlite::params![req.account, from, to])
+        .query(rusqlite::params![req.account, from, to, export])
         .ctx("reading billing export rows")?;
     while let Some(r) = rows.next().ctx("reading billing export rows")? {
         let get = |i: usize| r.get::<_, String>(i).ctx("reading billing export rows");
@@ -161,7 +199,18 @@ fn rows_frame(store: &Store, req: &BillingRequest) -> Result<DataFrame> {
             money[k].push(Decimal::from_str(&v).map_err(|e| corrupt(column, &v, e.to_string()))?);
         }
         items.push(r.get::<_, i64>(7).ctx("reading billing export rows")?);
+        currencies.insert(get(8)?);
     }
+    if currencies.len() > 1 {
+        return Err(AppError::bad_input(
+            ErrorCode::ExportChoice,
+            format!(
+                "the rows asked for are in several currencies ({}): choose --account (amounts in two currencies are never added up)",
+                currencies.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    let currency = currencies.into_iter().next().unwrap_or_else(|| "USD".into());
     let mut columns = vec![
         Column::new("account_key".into(), cols.0),
         Column::new("day".into(), cols.1),
@@ -187,7 +236,7 @@ fn rows_frame(store: &Store, req: &BillingRequest) -> Result<DataFrame> {
         columns.push(Column::new(format!("{name}_nano").into(), nano));
         columns.push(Column::new(format!("{name}_tenth").into(), tenth));
     }
-    DataFrame::new_infer_height(columns).map_err(poll)
+    Ok((DataFrame::new_infer_height(columns).map_err(poll)?, currency))
 }
 
 /// The money columns, each stored as `{name}_nano` and `{name}_tenth`.

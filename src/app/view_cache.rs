@@ -128,7 +128,10 @@ impl ViewCache {
             return false;
         };
         let path = dir.join(key.file_name());
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        // Unique per write: two threads keeping the same view must not share a file.
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
         let written = std::fs::create_dir_all(dir).and_then(|()| {
             let mut f = std::fs::File::create(&tmp)?;
             writeln!(f, "{}", key.stamp.0)?;

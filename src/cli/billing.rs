@@ -10,7 +10,10 @@ use clap::Args;
 
 #[derive(Debug, Args)]
 pub struct BillingArgs {
-    /// Account key (default: every account in the exports).
+    /// The export, DATABASE.TABLE as synced (default: the only one stored).
+    #[arg(long, value_name = "DATABASE.TABLE")]
+    pub export: Option<String>,
+    /// Account key (default: every account in the export).
     #[arg(long)]
     pub account: Option<String>,
     /// First day, YYYY-MM-DD (default: the first stored day).
@@ -34,6 +37,7 @@ pub fn run(g: &Globals, a: BillingArgs) -> anyhow::Result<()> {
         breakeven::app::AppError::bad_input(breakeven::error_code::ErrorCode::BadInput, format!("--by: {m}"))
     })?;
     let req = BillingRequest {
+        export: a.export,
         account: a.account,
         from: dates::parse_optional_day("--from", a.from.as_deref())?,
         to: dates::parse_optional_day("--to", a.to.as_deref())?,
@@ -51,11 +55,13 @@ pub fn run(g: &Globals, a: BillingArgs) -> anyhow::Result<()> {
 
 fn render(b: &Billing, top: usize) -> String {
     let mut o = format!(
-        "Billing export · {} · {} to {} · by {}\n\n",
+        "Billing export {} · {} · {} to {} · by {} · {}\n\n",
+        b.export,
         b.account.as_deref().unwrap_or("every account"),
         b.from,
         b.to,
-        b.by.as_str()
+        b.by.as_str(),
+        b.currency
     );
     let mut t = Table::new(&[
         (by_title(b.by), Align::Left),
@@ -64,12 +70,20 @@ fn render(b: &Billing, top: usize) -> String {
         ("List", Align::Right),
         ("Line items", Align::Right),
     ]);
+    // Amounts carry a dollar sign only in dollars; the header names the currency.
+    let money = |u: &breakeven_simulator::pricing::Usd| {
+        if b.currency == "USD" {
+            u.to_string()
+        } else {
+            u.0.round_dp(2).to_string()
+        }
+    };
     let row = |r: &BillingRow, label: String| {
         vec![
             label,
-            r.billed_usd.to_string(),
-            r.effective_usd.to_string(),
-            r.list_usd.to_string(),
+            money(&r.billed_usd),
+            money(&r.effective_usd),
+            money(&r.list_usd),
             group_digits(&r.line_items.to_string()),
         ]
     };

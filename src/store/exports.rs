@@ -1,12 +1,10 @@
 //! Billing exports read through a query engine: each billing period's daily aggregates, replaced
 //! whole when the period is read again, and what each read was (see [`crate::model::export`]).
 
-use crate::model::records::{AccountRecord, AccountSource};
 use crate::model::{ExportPeriod, StoredPeriod};
-use crate::store::{accounts, Result, SqlContext};
+use crate::store::{Result, SqlContext};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 /// What is stored of one export (`breakeven db status`).
 #[derive(Debug, Clone, Serialize)]
@@ -57,25 +55,11 @@ pub fn status(c: &Connection) -> Result<Vec<ExportStatus>> {
         .ctx("summing export periods")
 }
 
-/// Store `p`, replacing what was stored for its period; the accounts it names are recorded too.
-/// Returns the rows written.
+/// Store `p`, replacing what was stored for its period. Returns the rows written. The usage
+/// accounts it names are not added to `accounts`: those are the accounts synced (or the demo),
+/// which the views open on; an export's accounts are its rows' (`breakeven billing`).
 pub fn replace_period(c: &Connection, p: &ExportPeriod) -> Result<u64> {
     let mut written = 0u64;
-    let names: BTreeSet<&str> = p.rows.iter().map(|r| r.account.as_str()).collect();
-    for key in names {
-        if accounts::id_of(c, key)?.is_none() {
-            accounts::upsert(
-                c,
-                &AccountRecord {
-                    key: key.to_string(),
-                    name: key.to_string(),
-                    source: AccountSource::Aws,
-                    profile: None,
-                },
-            )?;
-            written += 1;
-        }
-    }
     let line_items: u64 = p.rows.iter().map(|r| r.line_items).sum();
     c.execute(
         "INSERT INTO export_periods

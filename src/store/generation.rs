@@ -19,23 +19,27 @@ pub struct Generation {
     pub store_uid: String,
     /// Committed transactions that changed a row since then.
     pub generation: i64,
+    /// Random, made anew with each change: a restored backup of the file that reaches the same
+    /// count through other changes still has another state.
+    pub change_id: String,
 }
 
 impl std::fmt::Display for Generation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.store_uid, self.generation)
+        write!(f, "{}:{}:{}", self.store_uid, self.generation, self.change_id)
     }
 }
 
 /// The store's current generation.
 pub fn read(c: &Connection) -> Result<Generation> {
     c.query_row(
-        "SELECT store_uid, generation FROM store_generation WHERE id = 1",
+        "SELECT store_uid, generation, change_id FROM store_generation WHERE id = 1",
         [],
         |r| {
             Ok(Generation {
                 store_uid: r.get(0)?,
                 generation: r.get(1)?,
+                change_id: r.get(2)?,
             })
         },
     )
@@ -45,7 +49,8 @@ pub fn read(c: &Connection) -> Result<Generation> {
 /// Count one more change of the data, inside the transaction that made it.
 pub(crate) fn bump(c: &Connection) -> Result<()> {
     c.execute(
-        "UPDATE store_generation SET generation = generation + 1 WHERE id = 1",
+        "UPDATE store_generation SET generation = generation + 1, change_id = lower(hex(randomblob(8)))
+         WHERE id = 1",
         [],
     )
     .ctx("counting the write")?;
@@ -101,6 +106,20 @@ mod tests {
         )
         .unwrap();
         assert!(store.generation().unwrap().generation > g2.generation);
+
+        // A copy of the file (a backup restored later) that reaches the same count through other
+        // changes is still another state.
+        let copy_path = dir.path().join("copy.db");
+        drop(store);
+        std::fs::copy(dir.path().join("g.db"), &copy_path).unwrap();
+        let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+        let mut copy = Store::open(&copy_path).unwrap();
+        for s in [&mut store, &mut copy] {
+            assert!(s.with_tx(|tx| crate::store::accounts::delete(tx, "1")).unwrap());
+        }
+        let (a, b) = (store.generation().unwrap(), copy.generation().unwrap());
+        assert_eq!((&a.store_uid, a.generation), (&b.store_uid, b.generation));
+        assert_ne!(a, b);
 
         // Another file has another id, whatever its count.
         let other = Store::open(&dir.path().join("h.db")).unwrap();

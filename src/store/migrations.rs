@@ -223,16 +223,22 @@ const MIGRATIONS: &[&str] = &[
         -- Random, made once per file: a different file at the same path has another.
         store_uid  TEXT NOT NULL,
         -- +1 at every committed transaction that changed a row.
-        generation INTEGER NOT NULL
+        generation INTEGER NOT NULL,
+        -- Random, made anew with each change: a restored copy of the file that reaches the same
+        -- count through other changes is told apart.
+        change_id  TEXT NOT NULL
     );
-    INSERT INTO store_generation (id, store_uid, generation) VALUES (1, lower(hex(randomblob(16))), 0);
+    INSERT INTO store_generation (id, store_uid, generation, change_id)
+        VALUES (1, lower(hex(randomblob(16))), 0, lower(hex(randomblob(8))));
     -- Run records are written outside the data's transactions (a run starts before its first
     -- batch and ends after its last, however it ends): each of their writes counts too.
     CREATE TRIGGER sync_run_started AFTER INSERT ON sync_runs BEGIN
-        UPDATE store_generation SET generation = generation + 1 WHERE id = 1;
+        UPDATE store_generation
+        SET generation = generation + 1, change_id = lower(hex(randomblob(8))) WHERE id = 1;
     END;
     CREATE TRIGGER sync_run_updated AFTER UPDATE ON sync_runs BEGIN
-        UPDATE store_generation SET generation = generation + 1 WHERE id = 1;
+        UPDATE store_generation
+        SET generation = generation + 1, change_id = lower(hex(randomblob(8))) WHERE id = 1;
     END;
     "#,
     // 6: billing exports read through a query engine (Athena): daily aggregates only, and what

@@ -14,6 +14,8 @@ pub struct TableInfo {
     pub columns: BTreeSet<String>,
     /// The partition column holding the billing period (`billing_period`).
     pub partition_column: String,
+    /// Its position among the partition keys (a partition's values are in that order).
+    pub partition_index: usize,
     /// Bytes of the table's data, when the catalog records it (`sizeKey`).
     pub size_bytes: Option<u64>,
 }
@@ -81,11 +83,12 @@ impl Clients<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        let partition_column = t
+        let (partition_index, partition_column) = t
             .partition_keys()
             .iter()
             .map(|k| k.name().to_ascii_lowercase())
-            .find(|k| PERIOD_COLUMNS.contains(&k.as_str()))
+            .enumerate()
+            .find(|(_, k)| PERIOD_COLUMNS.contains(&k.as_str()))
             .ok_or_else(|| IngestError::ExportTable {
                 table: name.clone(),
                 reason: "it is not partitioned by billing_period, so every query would scan all of it".into(),
@@ -93,12 +96,18 @@ impl Clients<'_> {
         Ok(TableInfo {
             columns,
             partition_column,
+            partition_index,
             size_bytes: t.parameters().and_then(size_key),
         })
     }
 
     /// Every partition of the table, each with its billing period.
-    pub fn partitions(&mut self, database: &str, table: &str) -> Result<Vec<PartitionInfo>, IngestError> {
+    pub fn partitions(
+        &mut self,
+        database: &str,
+        table: &str,
+        period_index: usize,
+    ) -> Result<Vec<PartitionInfo>, IngestError> {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         loop {
@@ -115,7 +124,7 @@ impl Clients<'_> {
                     .send(),
             )?;
             for p in page.partitions() {
-                let Some(period) = p.values().first() else {
+                let Some(period) = p.values().get(period_index) else {
                     continue;
                 };
                 let location = p.storage_descriptor().and_then(|sd| sd.location()).unwrap_or("");
@@ -168,22 +177,23 @@ impl Clients<'_> {
         loop {
             if cancel.is_cancelled() {
                 // Stop it on Athena's side too (it would otherwise run, and bill, to the end).
-                let _ = call(
-                    self.rt,
-                    self.requests,
-                    self.label,
-                    "athena:StopQueryExecution",
-                    self.athena.stop_query_execution().query_execution_id(&id).send(),
-                );
+                self.stop(&id);
                 return Err(IngestError::Cancelled);
             }
-            let polled = call(
+            let polled = match call(
                 self.rt,
                 self.requests,
                 self.label,
                 "athena:GetQueryExecution",
                 self.athena.get_query_execution().query_execution_id(&id).send(),
-            )?;
+            ) {
+                Ok(p) => p,
+                Err(e) => {
+                    // Left running, the query would go on scanning (and billing) unwatched.
+                    self.stop(&id);
+                    return Err(e);
+                }
+            };
             let q = polled.query_execution();
             let status = q.and_then(|q| q.status());
             let stats = q.and_then(|q| q.statistics());
@@ -226,6 +236,17 @@ impl Clients<'_> {
             std::thread::sleep(wait);
             wait = (wait * 2).min(Duration::from_secs(2));
         }
+    }
+
+    /// Ask Athena to stop a query (best effort: the sync is ending anyway).
+    fn stop(&mut self, id: &str) {
+        let _ = call(
+            self.rt,
+            self.requests,
+            self.label,
+            "athena:StopQueryExecution",
+            self.athena.stop_query_execution().query_execution_id(id).send(),
+        );
     }
 
     /// Every result row of a succeeded query, page by page (Athena's first row of the first

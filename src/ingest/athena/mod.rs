@@ -119,13 +119,14 @@ impl AthenaSource {
                 reason: "its columns are neither a CUR 2.0 nor a FOCUS 1.0 export's".into(),
             }
         })?;
-        let partitions = c.partitions(&database, &table)?;
+        let partitions = c.partitions(&database, &table, info.partition_index)?;
         let mut unchanged = 0u64;
+        let seen: std::collections::BTreeSet<String> = partitions.iter().map(|p| p.period.clone()).collect();
         for p in partitions {
             if !self.opts.periods.is_empty() && !self.opts.periods.contains(&p.period) {
                 continue;
             }
-            let stored = state.export_period(&self.opts.table, &p.period)?;
+            let stored = state.export_period(&self.opts.export_name(), &p.period)?;
             if !self.opts.refresh
                 && stored
                     .is_some_and(|s| s.fingerprint == p.fingerprint && read_final(&p.period, s.fetched_at))
@@ -134,6 +135,24 @@ impl AthenaSource {
                 continue;
             }
             self.todo.push_back(p);
+        }
+        let missing: Vec<&String> = self
+            .opts
+            .periods
+            .iter()
+            .filter(|p| !seen.contains(p.as_str()))
+            .collect();
+        if !missing.is_empty() || seen.is_empty() {
+            return Err(IngestError::ExportTable {
+                table: self.opts.table.clone(),
+                reason: if seen.is_empty() {
+                    "the Glue catalog lists no billing-period partition: run the export's crawler \
+                     (or MSCK REPAIR TABLE) first"
+                        .into()
+                } else {
+                    format!("no partition for billing period {missing:?} in the Glue catalog")
+                },
+            });
         }
         let note = plan_note(&self.opts.table, format, &info, &self.todo, unchanged);
         self.table = Some((info, format));
@@ -180,7 +199,7 @@ impl AthenaSource {
             result.pages
         );
         let batch = Batch::ExportPeriod(Box::new(ExportPeriod {
-            export: self.opts.table.clone(),
+            export: self.opts.export_name(),
             format: format.as_str().to_string(),
             period: p.period.clone(),
             fingerprint: p.fingerprint,

@@ -63,6 +63,12 @@ impl AthenaOptions {
         Ok(())
     }
 
+    /// The export's name as stored: Glue's own spelling, lower-case (`Cur.Data` and `cur.data`
+    /// are one table).
+    pub fn export_name(&self) -> String {
+        self.table.trim().to_ascii_lowercase()
+    }
+
     /// (database, table) of [`AthenaOptions::table`] (checked).
     pub fn database_table(&self) -> (&str, &str) {
         self.table.split_once('.').unwrap_or((&self.table, ""))

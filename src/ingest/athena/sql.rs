@@ -146,7 +146,15 @@ fn cur2_effective(columns: &BTreeSet<String>) -> String {
          WHEN 'SavingsPlanUpfrontFee' THEN 0 \
          WHEN 'DiscountedUsage' THEN {ri_effective} \
          WHEN 'RIFee' THEN {ri_unused_upfront} + {ri_unused_recurring} \
+         WHEN 'Fee' THEN {fee} \
          ELSE COALESCE(\"line_item_unblended_cost\", 0) END",
+        // A reservation's upfront fee is already spread over its DiscountedUsage lines.
+        fee = if columns.contains("reservation_reservation_a_r_n") {
+            "CASE WHEN COALESCE(\"reservation_reservation_a_r_n\", '') <> '' THEN 0 \
+             ELSE COALESCE(\"line_item_unblended_cost\", 0) END"
+        } else {
+            "COALESCE(\"line_item_unblended_cost\", 0)"
+        },
         sp_effective = col("savings_plan_savings_plan_effective_cost"),
         sp_commitment = col("savings_plan_total_commitment_to_date"),
         sp_used = col("savings_plan_used_commitment"),
@@ -192,9 +200,10 @@ pub fn period_query(
             money("\"ConsumedQuantity\""),
         ],
     };
+    // Text keys never NULL: a NULL and an '' group would otherwise both be stored as ''.
     let select = format!(
-        "{} AS account_id, CAST({} AS DATE) AS usage_day, {} AS service, \
-         COALESCE({}, '') AS usage_type, {} AS resource_id, {} AS currency, \
+        "COALESCE({}, '') AS account_id, CAST({} AS DATE) AS usage_day, COALESCE({}, '') AS service, \
+         COALESCE({}, '') AS usage_type, {} AS resource_id, COALESCE({}, '') AS currency, \
          SUM({}) AS billed_cost, SUM({}) AS effective_cost, SUM({}) AS list_cost, \
          SUM({}) AS usage_amount, COUNT(*) AS line_items",
         c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]
@@ -244,6 +253,20 @@ mod tests {
         assert!(q.contains("SUM(CAST(COALESCE(\"line_item_unblended_cost\", 0) AS DECIMAL(38,10)))"));
         // Amortisation columns the table lacks count as 0.
         assert!(q.contains("WHEN 'SavingsPlanCoveredUsage' THEN 0"), "{q}");
+        assert!(
+            q.contains("COALESCE(\"line_item_usage_account_id\", '') AS account_id"),
+            "{q}"
+        );
+        // A reservation's upfront fee counts once, through the usage it covers.
+        let mut with_ri = names(CUR2_REQUIRED);
+        with_ri.insert("reservation_reservation_a_r_n".into());
+        let q = period_query(ExportFormat::Cur2, "t", "billing_period", "2026-11", &with_ri);
+        assert!(
+            q.contains(
+                "WHEN 'Fee' THEN CASE WHEN COALESCE(\"reservation_reservation_a_r_n\", '') <> '' THEN 0"
+            ),
+            "{q}"
+        );
         assert!(!q.contains("DOUBLE") && !q.contains("REAL"));
     }
 
