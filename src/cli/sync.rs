@@ -5,7 +5,7 @@ use crate::cli::interrupt::cancel_on_ctrl_c;
 use crate::cli::progress::Bar;
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
-use breakeven::app::sync::{sync_athena, sync_aws};
+use breakeven::app::sync::{sync_athena, sync_aws, SyncReport};
 use breakeven::app::AppError;
 use breakeven::error_code::ErrorCode;
 use breakeven::ingest::athena::AthenaOptions;
@@ -82,16 +82,13 @@ pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
         timeout_s: a.timeout,
         now: breakeven::store::now_s(),
     };
-    opts.check()
-        .map_err(|m| AppError::bad_input(ErrorCode::SyncFlag, m))?;
-    let mut store = g.open_store()?;
-    let bar = Bar::new(a.json);
-    let report = sync_aws(&mut store, opts, &bar, &cancel);
-    bar.finish();
-    let report = report?;
-    if a.json {
-        return print_json(&report);
-    }
+    let checked = opts.check();
+    let Some(report) = synced(g, a.json, checked, |store, bar| {
+        sync_aws(store, opts, bar, &cancel)
+    })?
+    else {
+        return Ok(());
+    };
     print_requests(&report.requests);
     let ce = report.requests_to("ce:GetCostAndUsage");
     let calls: u64 = report.requests.values().sum();
@@ -128,16 +125,13 @@ fn athena(g: &Globals, a: SyncArgs, cancel: &breakeven::app::sync::Cancel) -> an
         timeout_s: a.timeout,
         now: breakeven::store::now_s(),
     };
-    opts.check()
-        .map_err(|m| AppError::bad_input(ErrorCode::SyncFlag, m))?;
-    let mut store = g.open_store()?;
-    let bar = Bar::new(a.json);
-    let report = sync_athena(&mut store, opts, &bar, cancel);
-    bar.finish();
-    let report = report?;
-    if a.json {
-        return print_json(&report);
-    }
+    let checked = opts.check();
+    let Some(report) = synced(g, a.json, checked, |store, bar| {
+        sync_athena(store, opts, bar, cancel)
+    })?
+    else {
+        return Ok(());
+    };
     // The plan and each query's bytes and cost were printed as they happened (stderr).
     print_requests(&report.requests);
     let calls: u64 = report.requests.values().sum();
@@ -157,4 +151,25 @@ fn print_requests(requests: &std::collections::BTreeMap<String, u64>) {
         t.row(vec![action.clone(), n.to_string()]);
     }
     print!("{}", t.render());
+}
+
+/// Run a sync whose options passed `checked` with a progress bar; with `json`, print its
+/// report and return `None`.
+fn synced(
+    g: &Globals,
+    json: bool,
+    checked: Result<(), String>,
+    run: impl FnOnce(&mut breakeven::store::Store, &Bar) -> breakeven::app::Result<SyncReport>,
+) -> anyhow::Result<Option<SyncReport>> {
+    checked.map_err(|m| AppError::bad_input(ErrorCode::SyncFlag, m))?;
+    let mut store = g.open_store()?;
+    let bar = Bar::new(json);
+    let report = run(&mut store, &bar);
+    bar.finish();
+    let report = report?;
+    if json {
+        print_json(&report)?;
+        return Ok(None);
+    }
+    Ok(Some(report))
 }

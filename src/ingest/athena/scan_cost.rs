@@ -22,13 +22,7 @@ pub fn billed_bytes(scanned: u64) -> u64 {
 
 /// USD for one query that scanned `scanned` bytes (exact).
 pub fn query_usd(scanned: u64) -> Decimal {
-    usd_of_bytes(billed_bytes(scanned))
-}
-
-/// USD of `bytes` at the per-TB price, without the per-query rounding (for estimates of a
-/// table's size).
-pub fn usd_of_bytes(bytes: u64) -> Decimal {
-    Decimal::from(bytes.div_ceil(MB)) * USD_PER_TB / Decimal::from(MB_PER_TB)
+    Decimal::from(billed_bytes(scanned) / MB) * USD_PER_TB / Decimal::from(MB_PER_TB)
 }
 
 /// An exact USD amount for people: rounded to 6 decimals (`$0.000048`), since a query costs

@@ -43,14 +43,6 @@ impl ExportFormat {
             ExportFormat::Focus => "focus",
         }
     }
-
-    /// The columns the query needs that a table of this format must have.
-    pub fn required(self) -> &'static [&'static str] {
-        match self {
-            ExportFormat::Cur2 => CUR2_REQUIRED,
-            ExportFormat::Focus => FOCUS_REQUIRED,
-        }
-    }
 }
 
 /// CUR 2.0 columns every query reads.
