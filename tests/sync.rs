@@ -5,6 +5,7 @@
 //! Python that has moto, boto3 and cbor2 these tests print why and pass without running.
 
 mod athena;
+mod insights;
 mod logs;
 mod secrets;
 mod silent;
@@ -102,32 +103,30 @@ impl Aws {
 }
 
 /// `breakeven sync` as a command, with `endpoint` as the AWS endpoint and `key` as the access
-/// key; no config file, profile or instance metadata can leak in.
+/// key, over 30 days unless `extra` says `--days`; no config file, profile or instance metadata
+/// can leak in.
 fn sync_command(endpoint: &str, db: &Path, key: &str, extra: &[&str]) -> Command {
     let home = db.parent().expect("db dir");
     let mut c = Command::new(bin());
-    c.args([
-        "--db",
-        db.to_str().expect("utf-8 path"),
-        "sync",
-        "--days",
-        "30",
-        "--json",
-    ])
-    .args(extra)
-    .env("HOME", home)
-    .env("XDG_CONFIG_HOME", home.join("config"))
-    .env("XDG_DATA_HOME", home.join("data"))
-    .env("AWS_ENDPOINT_URL", endpoint)
-    .env("AWS_ACCESS_KEY_ID", key)
-    .env("AWS_SECRET_ACCESS_KEY", "breakeven-test-secret")
-    .env("AWS_REGION", "us-east-1")
-    .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
-    .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-aws-credentials"))
-    .env("AWS_EC2_METADATA_DISABLED", "true")
-    .env_remove("AWS_PROFILE")
-    .env_remove("AWS_SESSION_TOKEN")
-    .env_remove("AWS_DEFAULT_REGION");
+    c.args(["--db", db.to_str().expect("utf-8 path"), "sync", "--json"])
+        .args(extra);
+    // A test that chooses its days passes them in `extra`.
+    if !extra.contains(&"--days") {
+        c.args(["--days", "30"]);
+    }
+    c.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", key)
+        .env("AWS_SECRET_ACCESS_KEY", "breakeven-test-secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-aws-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_DEFAULT_REGION");
     c
 }
 

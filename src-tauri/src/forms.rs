@@ -174,6 +174,8 @@ impl SyncInput {
             max_attempts: 5,
             timeout_s: breakeven::ingest::aws::DEFAULT_TIMEOUT_S,
             now,
+            detail: breakeven::ingest::aws::MetricDetail::Minute,
+            metrics_from: None,
         })
     }
 }

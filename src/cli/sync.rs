@@ -9,7 +9,7 @@ use breakeven::app::sync::{sync_athena, sync_aws, SyncReport};
 use breakeven::app::AppError;
 use breakeven::error_code::ErrorCode;
 use breakeven::ingest::athena::AthenaOptions;
-use breakeven::ingest::aws::{AwsOptions, DEFAULT_TIMEOUT_S};
+use breakeven::ingest::aws::{AwsOptions, MetricDetail, DEFAULT_TIMEOUT_S};
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -39,6 +39,15 @@ pub struct SyncArgs {
     /// after --max-attempts attempts without an answer.
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIMEOUT_S)]
     pub timeout: u32,
+    /// How finely metrics are stored: `minute` (CloudWatch's finest for each age), or `hour` /
+    /// `day`, aggregated by CloudWatch (Metrics Insights for the last two weeks: a few requests
+    /// per account) for fleets too large to keep every minute.
+    #[arg(long, value_name = "minute|hour|day", default_value = "minute")]
+    pub detail: String,
+    /// Read every account's metrics through this profile: a CloudWatch cross-account
+    /// observability monitoring account (one of the --profile profiles).
+    #[arg(long, value_name = "PROFILE")]
+    pub metrics_from: Option<String>,
     /// Read billing from an AWS Data Export (CUR 2.0 or FOCUS 1.0) through Athena instead:
     /// its Glue DATABASE.TABLE. Only daily aggregates are stored (see docs/athena.md).
     #[arg(long, value_name = "DATABASE.TABLE")]
@@ -67,6 +76,19 @@ pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
     if a.athena.is_some() {
         return athena(g, a, &cancel);
     }
+    let detail: MetricDetail = a
+        .detail
+        .parse()
+        .map_err(|m: String| AppError::bad_input(ErrorCode::BadInput, format!("--detail: {m}")))?;
+    let metrics_from = match &a.metrics_from {
+        None => None,
+        Some(name) => Some(a.profiles.iter().position(|p| p == name).ok_or_else(|| {
+            AppError::bad_input(
+                ErrorCode::BadInput,
+                format!("--metrics-from {name}: give it as one of the --profile profiles too"),
+            )
+        })?),
+    };
     let opts = AwsOptions {
         profiles: if a.profiles.is_empty() {
             vec![None]
@@ -81,6 +103,8 @@ pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
         max_attempts: a.max_attempts,
         timeout_s: a.timeout,
         now: breakeven::store::now_s(),
+        detail,
+        metrics_from,
     };
     let checked = opts.check();
     let Some(report) = synced(g, a.json, checked, |store, bar| {

@@ -123,7 +123,7 @@ pub fn set_cursor(
         "INSERT INTO sync_cursors (account_id, region, source, key, cursor, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (account_id, region, source, key) DO UPDATE SET
-           cursor = excluded.cursor, updated_at = excluded.updated_at",
+           cursor = MAX(cursor, excluded.cursor), updated_at = excluded.updated_at",
     )
     .ctx("preparing a cursor update")?
     .execute(params![account_id, region, source, key, cursor, now_s()])

@@ -66,6 +66,10 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--now", type=int, default=0, help="epoch seconds taken as now (0: the clock)")
     p.add_argument("--summary-file", help="write the full summary here (stdout gets the counts)")
+    p.add_argument("--inventory", metavar="CREDENTIALS_FILE",
+                   help="also create each account's Lambda functions, and an IAM user with an access key per "
+                        "account, written to this AWS shared-credentials file as profiles org-0, org-1, ... "
+                        "(org-0 the monitoring account)")
     return p.parse_args(argv)
 
 
@@ -252,6 +256,54 @@ def generate(args, now):
     return series, table, extras, functions, start, end
 
 
+def account_client(args, service, account):
+    """A boto3 client acting in `account` (moto reads the x-moto-account-id header)."""
+    import boto3
+
+    c = boto3.client(service, region_name=args.region, endpoint_url=args.endpoint,
+                     aws_access_key_id=args.access_key, aws_secret_access_key="breakeven-test-secret")
+    c.meta.events.register("before-sign.*.*", lambda request, **kw: request.headers.__setitem__(
+        "x-moto-account-id", account))
+    return c
+
+
+def tiny_zip():
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("index.py", "def handler(event, context):\n    return event\n")
+    return buf.getvalue()
+
+
+MEMORY = (128, 256, 512, 1024, 1769, 3008)
+
+
+def create_inventory(args, functions):
+    """Each account's functions in moto's Lambda, and a profile per account whose access key moto
+    maps to that account; returns {account: profile}."""
+    code = tiny_zip()
+    profiles, lines = {}, []
+    for ai, (account, names) in enumerate(functions.items()):
+        iam = account_client(args, "iam", account)
+        role = iam.create_role(RoleName="breakeven-org-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        iam.create_user(UserName="breakeven-org")
+        key = iam.create_access_key(UserName="breakeven-org")["AccessKey"]
+        lam = account_client(args, "lambda", account)
+        for j, name in enumerate(names):
+            lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="index.handler",
+                                Code={"ZipFile": code}, MemorySize=MEMORY[j % len(MEMORY)],
+                                Architectures=["arm64" if j % 3 == 0 else "x86_64"], Timeout=30)
+        profile = f"org-{ai}"
+        profiles[account] = profile
+        lines += [f"[{profile}]", f"aws_access_key_id = {key['AccessKeyId']}",
+                  f"aws_secret_access_key = {key['SecretAccessKey']}", ""]
+    with open(args.inventory, "w") as f:
+        f.write("\n".join(lines))
+    return profiles
+
+
 def put_bulk(args, series):
     """The adapter's bulk hook, one request per account; (datums, requests)."""
     n = 0
@@ -307,7 +359,10 @@ def seed(args):
     accounts = account_ids(args)
     if not args.no_monitoring:
         post(args.endpoint, "/__adapter/monitoring", {"monitoring": accounts[0], "sources": accounts[1:]})
+    profiles = create_inventory(args, functions) if args.inventory else {}
+    t3 = time.monotonic()
     return {
+        "profiles": profiles,
         "monitoring": accounts[0],
         "sources": accounts[1:],
         "accounts": accounts,
@@ -319,7 +374,7 @@ def seed(args):
         "hours": (end - start) // HOUR,
         "datums": datums,
         "requests": requests,
-        "seconds": {"generate": round(t1 - t0, 2), "put": round(t2 - t1, 2)},
+        "seconds": {"generate": round(t1 - t0, 2), "put": round(t2 - t1, 2), "inventory": round(t3 - t2, 2)},
         "via": args.via,
         "figures": table,
         "extras": extras,

@@ -114,21 +114,32 @@ def percentile(values, q):
     return values[min(rank, len(values)) - 1]
 
 
-def statistic(stat, values):
+def statistic(stat, observations):
+    """A statistic of a bucket's observations (value, sum, count, min, max): a Value datum is
+    (v, v, 1, v, v); a StatisticValues datum brings its own sum, sample count, minimum and
+    maximum, and stands for its mean in a percentile (its values are not known)."""
     if stat == "Sum":
-        return sum(values)
+        return sum(o[1] for o in observations)
     if stat == "Average":
-        return sum(values) / len(values)
+        return sum(o[1] for o in observations) / sum(o[2] for o in observations)
     if stat == "Minimum":
-        return min(values)
+        return min(o[3] for o in observations)
     if stat == "Maximum":
-        return max(values)
+        return max(o[4] for o in observations)
     if stat == "SampleCount":
-        return float(len(values))
+        return float(sum(o[2] for o in observations))
     m = re.fullmatch(r"p(\d+(?:\.\d+)?)", stat)
     if m:
-        return percentile(sorted(values), float(m.group(1)))
+        return percentile(sorted(o[0] for o in observations), float(m.group(1)))
     raise ValueError(f"unsupported statistic {stat}")
+
+
+def issued_key(key):
+    """Whether moto's IAM issued this access key (CreateAccessKey in some account): such a key is
+    accepted beside --access-key, and acts in its account."""
+    from moto.iam.models import iam_backends
+
+    return bool(key) and any(key in account["aws"].access_keys for _, account in list(iam_backends.items()))
 
 
 def dims_key(dims):
@@ -139,8 +150,8 @@ _INDEX = {}  # id(backend) -> (backend, size, points)
 
 
 def raw_points(backend):
-    """(namespace, name, dims) -> [(epoch seconds, value)] from moto's stored datums, rebuilt only
-    when datums were added (moto only ever appends them)."""
+    """(namespace, name, dims) -> [(epoch seconds, observation)] from moto's stored datums (see
+    statistic() for an observation), rebuilt only when datums were added (moto only appends)."""
     size = len(backend.get_all_metrics())
     cached = _INDEX.get(id(backend))
     if cached and cached[0] is backend and cached[1] == size:
@@ -151,9 +162,13 @@ def raw_points(backend):
         t = md.timestamp
         t = t.timestamp() if t.tzinfo else t.replace(tzinfo=timezone.utc).timestamp()
         value = getattr(md, "value", None)
-        if value is None:  # StatisticValues datum: its sum stands for it
-            value = md.sum
-        out.setdefault(key, []).append((t, float(value)))
+        if value is None:  # StatisticValues datum
+            n = float(md.sample_count)
+            obs = (float(md.sum) / n, float(md.sum), n, float(md.min), float(md.max))
+        else:
+            v = float(value)
+            obs = (v, v, 1.0, v, v)
+        out.setdefault(key, []).append((t, obs))
     _INDEX[id(backend)] = (backend, size, out)
     return out
 
@@ -420,7 +435,7 @@ class Handler(BaseHTTPRequestHandler):
         protocol, service, action, key, region = self.identify(raw)
         args = self.state.args
         iam_action = f"{IAM_PREFIX.get(service, service)}:{action}"
-        if args.access_key and key != args.access_key:
+        if args.access_key and key != args.access_key and not issued_key(key):
             code = {"cbor": "InvalidClientTokenId", "query": "InvalidClientTokenId"}.get(protocol, "UnrecognizedClientException")
             return self.error(protocol, 403, code, "The security token included in the request is invalid.")
         if iam_action in args.deny:
@@ -604,7 +619,10 @@ def main():
                    "(CloudWatch documents only =, != and AND)")
     p.add_argument("--glue-page-size", type=int, default=0, help="Glue Get{Partitions,Tables,Databases} page size "
                    "when the request sets no MaxResults (0: Glue's largest)")
+    p.add_argument("--insights-max-series", type=int, default=insights.MAX_SERIES,
+                   help="series a Metrics Insights query returns before it is cut short (CloudWatch: 500)")
     args = p.parse_args()
+    insights.MAX_SERIES = args.insights_max_series
 
     # moto's web server logs every request; the tests only want failures.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)

@@ -169,7 +169,9 @@ fn duration_columns() -> [Expr; 5] {
 /// (invocations, errors, throttles, spillover, concurrency) come from the finest period stored,
 /// the duration statistics from the finest period that holds any. The two differ only when
 /// durations are stored coarser than the counts (an imported trace keeps per-minute counts but
-/// one duration distribution per day, weighted by that day's invocations).
+/// one duration distribution per day, weighted by that day's invocations). Periods of a day
+/// follow the same rule over their whole day: a daily point counts (or gives durations) only
+/// where nothing finer of its kind is stored that day.
 pub fn function_hours(points: LazyFrame, series: &DataFrame) -> PolarsResult<LazyFrame> {
     let index = SeriesIndex::new(series)?;
     let points = classified(points, &index);
@@ -187,8 +189,22 @@ pub fn function_hours(points: LazyFrame, series: &DataFrame) -> PolarsResult<Laz
         .otherwise(lit(NULL).cast(DataType::Int64))
         .min()
         .over([function_hour()])?;
-    let counted = col("period_s").eq(col("p_counts"));
-    let timed = col("period_s").eq(col("p_durations"));
+    // A daily point (`sync --detail day`, stored at its day's first hour) stands for its whole
+    // day: it counts only where its function-day holds nothing finer of its kind.
+    let function_day = || keyed(col("function_id"), col("hour").floor_div(lit(HOURS_PER_DAY)));
+    let daily = col("period_s").gt_eq(lit(DAY_S));
+    let day_counts = col("period_s").min().over([function_day()])?;
+    let day_durations = when(col("has_durations"))
+        .then(col("period_s"))
+        .otherwise(lit(NULL).cast(DataType::Int64))
+        .min()
+        .over([function_day()])?;
+    let counted = when(daily.clone())
+        .then(col("d_counts").gt_eq(lit(DAY_S)))
+        .otherwise(col("period_s").eq(col("p_counts")));
+    let timed = when(daily)
+        .then(col("d_durations").fill_null(lit(DAY_S)).gt_eq(lit(DAY_S)))
+        .otherwise(col("period_s").eq(col("p_durations")));
     let counts = ["invocations", "errors", "throttles", "spillover"]
         .map(|c| col(c).filter(counted.clone()).sum().alias(c));
     let durations = ["duration_us", "n_avg", "w50_us", "n50", "w99_us", "n99"]
@@ -216,7 +232,12 @@ pub fn function_hours(points: LazyFrame, series: &DataFrame) -> PolarsResult<Laz
             offset_of(col("key")).alias("hour"),
         ])
         .with_columns([has_durations.alias("has_durations")])
-        .with_columns([finest.alias("p_counts"), finest_durations.alias("p_durations")])
+        .with_columns([
+            finest.alias("p_counts"),
+            finest_durations.alias("p_durations"),
+            day_counts.alias("d_counts"),
+            day_durations.alias("d_durations"),
+        ])
         .group_by([function_hour().alias("fh")])
         .agg(
             counts
@@ -230,6 +251,17 @@ pub fn function_hours(points: LazyFrame, series: &DataFrame) -> PolarsResult<Laz
             id_of(col("fh")).alias("function_id"),
             offset_of(col("fh")).alias("hour"),
         ]))
+}
+
+/// Keeps a row (`function_id`, `hour`, `period_s`) unless its period is a day or longer and the
+/// same function-day holds a finer period: a daily point (stored at its day's first hour) stands
+/// for the whole day, so it counts only for days without hourly or finer data (the rule of
+/// [`function_hours`] for counts).
+fn finer_than_a_day_wins() -> PolarsResult<Expr> {
+    let function_day = keyed(col("function_id"), col("hour").floor_div(lit(HOURS_PER_DAY)));
+    Ok(col("period_s")
+        .lt(lit(DAY_S))
+        .or(col("period_s").min().over([function_day])?.gt_eq(lit(DAY_S))))
 }
 
 /// Usage per function and UTC hour for charts, from [`function_hours`]: `function_id`, `ts`
@@ -264,6 +296,7 @@ pub fn invocation_points(points: LazyFrame, series: &DataFrame) -> PolarsResult<
             SeriesIndex::lookup("period", &ix.group_period_s, col("group")).alias("period_s"),
             col("ts").floor_div(lit(HOUR_S)).alias("hour"),
         ])
+        .filter(finer_than_a_day_wins()?)
         .filter(
             col("period_s").eq(col("period_s")
                 .min()

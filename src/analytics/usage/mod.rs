@@ -7,7 +7,8 @@
 //! by timestamp only for the weighted sums that need both (see `days`).
 //!
 //! When the same hour is stored at two periods (a later sync fetched it coarser or finer), only
-//! the finest period is kept for that function-hour, so nothing is counted twice. Duration
+//! the finest period is kept for that function-hour, so nothing is counted twice; a daily point
+//! (`sync --detail day`) counts only for a function-day with nothing finer stored. Duration
 //! percentiles of a day or range are the invocation-weighted mean of the periods' percentiles:
 //! exact when the distribution does not change within the day, an approximation otherwise.
 
@@ -304,6 +305,45 @@ mod tests {
             days.column("period_s").unwrap().get(0).unwrap().extract::<i64>(),
             Some(60)
         );
+    }
+
+    #[test]
+    fn a_daily_point_counts_only_for_days_without_finer_data() {
+        let day = 20_000 * DAY_S;
+        // Function 7: hourly points on day 0 (two hours, none at midnight) and a daily point for
+        // days 0 and 1, as `sync --detail hour` then `--detail day` store them.
+        let series = df!(
+            "series_id" => [1i64, 2, 3, 4],
+            "function_id" => [7i64, 7, 7, 7],
+            "metric" => ["Invocations", "Duration", "Invocations", "Duration"],
+            "stat" => ["Sum", "Average", "Sum", "Average"],
+            "period_s" => [3_600i64, 3_600, 86_400, 86_400],
+            "resource" => ["", "", "", ""],
+        )
+        .unwrap();
+        let points = df!(
+            "series_id" => [1i64, 1, 2, 2, 3, 3, 4, 4],
+            "ts" => [day + 5 * HOUR_S, day + 9 * HOUR_S, day + 5 * HOUR_S, day + 9 * HOUR_S, day, day + DAY_S, day, day + DAY_S],
+            "value" => [10.0, 30.0, 100.0, 200.0, 40.0, 50.0, 175.0, 80.0],
+        )
+        .unwrap();
+        let days = function_days(points.clone().lazy(), &series)
+            .and_then(collect_streaming)
+            .unwrap();
+        let get = |c: &str, i: usize| days.column(c).unwrap().get(i).unwrap().extract::<f64>();
+        assert_eq!(days.height(), 2);
+        // Day 0: the hours (10 + 30), not the day's point (40) as well.
+        assert_eq!(get("invocations", 0), Some(40.0));
+        assert_eq!(get("duration_ms", 0), Some(10.0 * 100.0 + 30.0 * 200.0));
+        // Day 1: only the daily point.
+        assert_eq!(get("invocations", 1), Some(50.0));
+        assert_eq!(get("duration_avg_ms", 1), Some(80.0));
+        let kept = invocation_points(points.lazy(), &series)
+            .unwrap()
+            .collect()
+            .unwrap();
+        let total: f64 = kept.column("value").unwrap().f64().unwrap().sum().unwrap();
+        assert_eq!(total, 90.0);
     }
 
     #[test]

@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 
 /// Queries per `GetMetricData` request (API limit).
 pub const MAX_QUERIES: usize = 500;
-const NAMESPACE: &str = "AWS/Lambda";
-const DAY_S: i64 = 86_400;
+pub(super) const NAMESPACE: &str = "AWS/Lambda";
+pub(super) const DAY_S: i64 = 86_400;
 
 /// (metric, statistic) fetched for every function.
 pub const FUNCTION_QUERIES: &[(&str, &str)] = &[
@@ -69,7 +69,7 @@ pub fn windows(now: i64, days: u32) -> Vec<Window> {
 }
 
 /// How far back a re-sync re-reads 60 s data, s: Lambda metrics can land a few minutes late.
-const LATE_DATA_S: i64 = 600;
+pub(super) const LATE_DATA_S: i64 = 600;
 
 /// One query of a request.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,13 +128,17 @@ pub fn plan_requests(per_function: Vec<(Window, Vec<QuerySpec>)>) -> Vec<MetricR
 }
 
 impl AwsSource {
-    /// Decide which windows each function still needs and queue the requests.
+    /// Decide which windows each function still needs and queue the requests: per minute, or
+    /// at the `--detail` period (see `insights`).
     pub(super) fn plan_metrics(
         &mut self,
         state: &StoredState,
         p: usize,
         r: usize,
     ) -> Result<Pulled, IngestError> {
+        if let Some(period_s) = self.opts.detail.period_s() {
+            return self.plan_detail(state, p, r, period_s);
+        }
         let region = self.profiles[p].regions[r].clone();
         let account = self.account(p)?;
         let functions = self.inventory.get(&(p, r)).cloned().unwrap_or_default();
@@ -142,42 +146,51 @@ impl AwsSource {
         let mut per_function = Vec::new();
         for w in windows(self.opts.now, self.opts.days) {
             for f in &functions {
-                let cursor =
-                    state.metrics_cursor(&account, &region, &MetricsCursor::new(&f.name, w.period_s))?;
                 let overlap = if w.period_s == 60 { LATE_DATA_S } else { 0 };
-                let start = cursor.map_or(w.start, |c| w.start.max(c - overlap));
-                if start >= w.end {
+                let Some(start) = self.start_of(state, &account, &region, &f.name, w, overlap)? else {
                     continue;
-                }
-                let mut qs: Vec<QuerySpec> = FUNCTION_QUERIES
-                    .iter()
-                    .map(|&(metric, stat)| QuerySpec {
-                        function: f.name.clone(),
-                        metric,
-                        stat,
-                        resource: String::new(),
-                    })
-                    .collect();
-                for &(metric, stat) in PROVISIONED_QUERIES {
-                    for res in resources.get(&(f.name.clone(), metric)).into_iter().flatten() {
-                        qs.push(QuerySpec {
-                            function: f.name.clone(),
-                            metric,
-                            stat,
-                            resource: res.clone(),
-                        });
-                    }
-                }
+                };
+                let qs = function_queries(&f.name, FUNCTION_QUERIES, &resources);
                 per_function.push((Window { start, ..w }, qs));
             }
         }
         let requests = plan_requests(per_function);
+        self.queue_requests(p, r, p, requests, &account, &region)
+    }
+
+    /// Where a function's window `w` starts given its stored cursor (less `overlap` s, for late
+    /// data); `None` when the window is stored already.
+    pub(super) fn start_of(
+        &self,
+        state: &StoredState,
+        account: &str,
+        region: &str,
+        function: &str,
+        w: Window,
+        overlap: i64,
+    ) -> Result<Option<i64>, IngestError> {
+        let cursor = state.metrics_cursor(account, region, &MetricsCursor::new(function, w.period_s))?;
+        let start = cursor.map_or(w.start, |c| w.start.max(c - overlap));
+        Ok((start < w.end).then_some(start))
+    }
+
+    /// Queue `requests` of profile `p`'s account in region `r`, sent through profile `via`.
+    pub(super) fn queue_requests(
+        &mut self,
+        p: usize,
+        r: usize,
+        via: usize,
+        requests: Vec<MetricRequest>,
+        account: &str,
+        region: &str,
+    ) -> Result<Pulled, IngestError> {
         let n = requests.len() as u64;
         let queries: usize = requests.iter().map(|q| q.queries.len()).sum();
         for request in requests.into_iter().rev() {
             self.tasks.push_front(Task::Metrics {
                 profile: p,
                 region: r,
+                via,
                 request,
                 token: None,
             });
@@ -196,7 +209,7 @@ impl AwsSource {
     }
 
     /// (function, metric) → resources (`function:alias`) that have per-alias metrics listed.
-    fn provisioned_resources(
+    pub(super) fn provisioned_resources(
         &mut self,
         p: usize,
         region: &str,
@@ -249,19 +262,22 @@ impl AwsSource {
         &mut self,
         p: usize,
         r: usize,
+        via: usize,
         request: MetricRequest,
         token: Option<String>,
     ) -> Result<Pulled, IngestError> {
         let region = self.profiles[p].regions[r].clone();
         let account = self.account(p)?;
-        let client = self.cloudwatch(p, &region);
-        let label = self.profiles[p].label.clone();
+        let client = self.cloudwatch(via, &region);
+        let label = self.profiles[via].label.clone();
+        // Through a monitoring account, each query names the source account it reads.
+        let other = (self.account(via)? != account).then_some(account.as_str());
         let w = request.window;
         let queries: Vec<MetricDataQuery> = request
             .queries
             .iter()
             .enumerate()
-            .map(|(i, q)| query(i, q, w.period_s))
+            .map(|(i, q)| query(i, q, w.period_s, other))
             .collect();
         let req = client
             .get_metric_data()
@@ -284,6 +300,18 @@ impl AwsSource {
                 Some(StatusCode::Forbidden) | Some(StatusCode::InternalError)
             ) {
                 let why: Vec<&str> = res.messages().iter().filter_map(|m| m.value()).collect();
+                if let (Some(StatusCode::Forbidden), Some(source)) = (res.status_code(), other) {
+                    return Err(IngestError::Service {
+                        action: "cloudwatch:GetMetricData".into(),
+                        code: "Forbidden".into(),
+                        message: format!(
+                            "account {source} is not a source account of {} ({label}): link it to that \
+                             monitoring account with CloudWatch cross-account observability, or sync \
+                             without --metrics-from",
+                            self.account(via)?
+                        ),
+                    });
+                }
                 return Err(IngestError::Service {
                     action: "cloudwatch:GetMetricData".into(),
                     code: res
@@ -310,7 +338,7 @@ impl AwsSource {
                 .map(DateTime::secs)
                 .zip(res.values().iter().copied())
                 .collect();
-            if q.metric == "Invocations" && q.resource.is_empty() {
+            if q.metric == "Invocations" && q.resource.is_empty() && w.period_s <= 3_600 {
                 self.tally_invocations(p, r, &q.function, &points);
             }
             if !points.is_empty() {
@@ -337,6 +365,7 @@ impl AwsSource {
                 self.tasks.push_front(Task::Metrics {
                     profile: p,
                     region: r,
+                    via,
                     request: request.clone(),
                     token: Some(t),
                 });
@@ -368,8 +397,42 @@ impl AwsSource {
     }
 }
 
-/// The SDK form of query `i` (ids must start with a lower-case letter).
-fn query(i: usize, q: &QuerySpec, period_s: u32) -> MetricDataQuery {
+/// A function's queries: `stats` of the function itself, then the per-alias provisioned
+/// concurrency metrics CloudWatch lists for it.
+pub(super) fn function_queries(
+    function: &str,
+    stats: &[(&'static str, &'static str)],
+    resources: &BTreeMap<(String, &'static str), Vec<String>>,
+) -> Vec<QuerySpec> {
+    let mut qs: Vec<QuerySpec> = stats
+        .iter()
+        .map(|&(metric, stat)| QuerySpec {
+            function: function.to_string(),
+            metric,
+            stat,
+            resource: String::new(),
+        })
+        .collect();
+    for &(metric, stat) in PROVISIONED_QUERIES {
+        for res in resources
+            .get(&(function.to_string(), metric))
+            .into_iter()
+            .flatten()
+        {
+            qs.push(QuerySpec {
+                function: function.to_string(),
+                metric,
+                stat,
+                resource: res.clone(),
+            });
+        }
+    }
+    qs
+}
+
+/// The SDK form of query `i` (ids must start with a lower-case letter); `account` names the
+/// source account when the request goes through a monitoring account.
+fn query(i: usize, q: &QuerySpec, period_s: u32, account: Option<&str>) -> MetricDataQuery {
     let mut metric = Metric::builder()
         .namespace(NAMESPACE)
         .metric_name(q.metric)
@@ -384,6 +447,7 @@ fn query(i: usize, q: &QuerySpec, period_s: u32) -> MetricDataQuery {
     }
     MetricDataQuery::builder()
         .id(format!("q{i}"))
+        .set_account_id(account.map(str::to_string))
         .metric_stat(
             MetricStat::builder()
                 .metric(metric.build())

@@ -20,13 +20,16 @@
 mod call;
 pub mod cloudwatch;
 pub mod costexplorer;
+pub mod insights;
 pub mod lambda;
 pub mod logs;
 mod options;
 pub mod report;
 
 pub(crate) use call::{call, map_error};
-pub use options::{timeouts, AwsOptions, DEFAULT_TIMEOUT_S, MAX_ATTEMPTS, MAX_DAYS, MAX_TIMEOUT_S};
+pub use options::{
+    timeouts, AwsOptions, MetricDetail, DEFAULT_TIMEOUT_S, MAX_ATTEMPTS, MAX_DAYS, MAX_TIMEOUT_S,
+};
 
 use crate::ingest::{Batch, Cancel, IngestError, Pulled, Source, Step, StoredState, SyncStage};
 use crate::model::records::{AccountRecord, AccountSource, FunctionRecord};
@@ -61,7 +64,16 @@ enum Task {
     Metrics {
         profile: usize,
         region: usize,
+        /// The profile whose client sends the request: `profile`, or a monitoring account's.
+        via: usize,
         request: cloudwatch::MetricRequest,
+        token: Option<String>,
+    },
+    Insights {
+        profile: usize,
+        region: usize,
+        via: usize,
+        request: insights::InsightsRequest,
         token: Option<String>,
     },
     PlanLogs {
@@ -307,10 +319,15 @@ impl Source for AwsSource {
             .collect();
         regions.dedup();
         format!(
-            "{}; regions {}; {} days{}{}",
+            "{}; regions {}; {} days{}{}{}",
             profiles.join(", "),
             regions.join(", "),
             self.opts.days,
+            if self.opts.detail == MetricDetail::Minute {
+                String::new()
+            } else {
+                format!("; metrics per {}", self.opts.detail)
+            },
             if self.opts.costs { "" } else { "; no costs" },
             if self.opts.logs { "" } else { "; no logs" }
         )
@@ -332,9 +349,17 @@ impl Source for AwsSource {
             Task::Metrics {
                 profile,
                 region,
+                via,
                 request,
                 token,
-            } => self.metrics(profile, region, request, token)?,
+            } => self.metrics(profile, region, via, request, token)?,
+            Task::Insights {
+                profile,
+                region,
+                via,
+                request,
+                token,
+            } => self.insights(profile, region, via, request, token)?,
             Task::PlanLogs { profile, region } => self.plan_logs(state, profile, region)?,
             Task::Logs {
                 profile,

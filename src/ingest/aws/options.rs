@@ -24,6 +24,41 @@ pub struct AwsOptions {
     pub timeout_s: u32,
     /// The sync's clock, Unix seconds: windows are computed from it once per run.
     pub now: i64,
+    /// The finest period of the metrics stored: per minute (CloudWatch's finest for each age),
+    /// or aggregated by CloudWatch per hour or day for fleets too large to keep every minute.
+    pub detail: MetricDetail,
+    /// The profile (an index into `profiles`) whose account reads every account's metrics: a
+    /// CloudWatch cross-account observability monitoring account. `None`: each account reads its own.
+    pub metrics_from: Option<usize>,
+}
+
+/// How finely a sync stores metrics (`--detail`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MetricDetail {
+    /// CloudWatch's finest for each age: 60 s for two weeks, then 300 s, then 3,600 s.
+    #[default]
+    Minute,
+    /// One point per hour, aggregated by CloudWatch (Metrics Insights for the last two weeks).
+    Hour,
+    /// One point per UTC day, aggregated by CloudWatch.
+    Day,
+}
+
+text_enum!(MetricDetail {
+    Minute => "minute",
+    Hour => "hour",
+    Day => "day",
+});
+
+impl MetricDetail {
+    /// The period of the points stored, seconds; `None` for `Minute` (it follows the data's age).
+    pub fn period_s(self) -> Option<u32> {
+        match self {
+            MetricDetail::Minute => None,
+            MetricDetail::Hour => Some(3_600),
+            MetricDetail::Day => Some(86_400),
+        }
+    }
 }
 
 impl AwsOptions {
@@ -45,6 +80,9 @@ impl AwsOptions {
                 "--max-attempts must be between 1 and {MAX_ATTEMPTS}, not {}",
                 self.max_attempts
             ));
+        }
+        if self.metrics_from.is_some_and(|i| i >= self.profiles.len()) {
+            return Err("--metrics-from must name one of the --profile profiles".into());
         }
         Ok(())
     }
