@@ -7,6 +7,7 @@
 mod athena;
 mod insights;
 mod logs;
+mod org;
 mod secrets;
 mod silent;
 mod wire;

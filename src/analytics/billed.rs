@@ -45,12 +45,47 @@ pub enum BillSource {
     CostExplorer,
     /// Imported FOCUS charges (`focus_charges`).
     Focus,
+    /// Daily aggregates of a billing export read through Athena (`export_days`).
+    Export,
 }
 
 text_enum!(BillSource {
     CostExplorer => "cost-explorer",
     Focus => "focus",
+    Export => "export",
 });
+
+impl BillSource {
+    /// Which source a day's bill is read from when several hold it, lowest first: Cost
+    /// Explorer (usage types and quantities as the bill has them), then a billing export
+    /// (per resource), then imported FOCUS charges.
+    pub fn rank(self) -> i32 {
+        match self {
+            BillSource::CostExplorer => 0,
+            BillSource::Export => 1,
+            BillSource::Focus => 2,
+        }
+    }
+}
+
+/// The rows of `billed` from the one source each day is read from ([`BillSource::rank`]), so
+/// a day that two sources hold is counted once in every figure.
+pub fn one_source_per_day(billed: LazyFrame) -> LazyFrame {
+    let rank = BillSource::ALL.iter().fold(lit(i32::MAX), |acc, s| {
+        when(col("source").eq(lit(s.as_str())))
+            .then(lit(s.rank()))
+            .otherwise(acc)
+    });
+    billed
+        .with_column(rank.alias("rank"))
+        .filter(
+            col("rank").eq(col("rank")
+                .min()
+                .over([col("day")])
+                .expect("the window has a partition")),
+        )
+        .drop(by_name(["rank"], true, false))
+}
 
 /// What a Lambda usage type bills, classified once when the frame is loaded
 /// ([`crate::analytics::frames::billed`]): the `usage_kind` column holds [`UsageKind::as_str`],
@@ -107,12 +142,12 @@ fn kind_is(kind: UsageKind) -> Expr {
 /// `billed_gb_seconds_x86` and `billed_gb_seconds_arm` (on-demand duration usage types
 /// `Lambda-GB-Second[-ARM]`, which also carry billed INIT time), `estimated`, `source`.
 ///
-/// Where a day has both Cost Explorer and FOCUS rows, Cost Explorer's are used (they carry usage
-/// types and quantities) so the day is not counted twice.
+/// Where a day has rows of several sources, one is used ([`BillSource::rank`]) so the day is not
+/// counted twice.
 pub fn lambda_days(billed: LazyFrame) -> LazyFrame {
     let on_demand = kind_is(UsageKind::Duration);
     let arm = col("usage_arm");
-    billed
+    let per_day_and_source = billed
         .filter(col("service").eq(lit(LAMBDA_SERVICE)))
         .group_by([col("day"), col("source")])
         .agg([
@@ -130,21 +165,8 @@ pub fn lambda_days(billed: LazyFrame) -> LazyFrame {
                 .sum()
                 .alias("billed_gb_seconds_arm"),
             col("estimated").any(true),
-        ])
-        .with_column(
-            when(col("source").eq(lit(BillSource::CostExplorer.as_str())))
-                .then(lit(0i32))
-                .otherwise(lit(1i32))
-                .alias("rank"),
-        )
-        .filter(
-            col("rank").eq(col("rank")
-                .min()
-                .over([col("day")])
-                .expect("the window has a partition")),
-        )
-        .drop(by_name(["rank"], true, false))
-        .sort(["day"], SortMultipleOptions::default())
+        ]);
+    one_source_per_day(per_day_and_source).sort(["day"], SortMultipleOptions::default())
 }
 
 #[cfg(test)]

@@ -370,7 +370,11 @@ struct BilledRow {
 /// `cost_usd` (nano-dollars: unblended / BilledCost), `quantity` (f64, `unit`; a usage statistic,
 /// never money), `unit`, `estimated` (bool), `resource` (FOCUS ResourceId or null).
 ///
-/// A FOCUS charge covering several days is attributed to the day its charge period starts.
+/// A FOCUS charge covering several days is attributed to the day its charge period starts. Rows
+/// of a billing export read through Athena (`export_days`, source `export`) come from one export:
+/// the first by name that holds the account (two exports of one organisation would count it
+/// twice); their `service` is the FOCUS service name (a CUR 2.0 export's product code mapped by
+/// [`service_name`]) and `resource` the export's resource id.
 pub fn billed(c: &Connection, account_id: i64, account_key: &str, from: Day, to: Day) -> Result<DataFrame> {
     let mut out: Vec<BilledRow> = Vec::new();
     for r in crate::store::costs::rows(c, account_id, from, to)? {
@@ -415,6 +419,7 @@ pub fn billed(c: &Connection, account_id: i64, account_key: &str, from: Day, to:
             resource: r.get(4).ctx("reading FOCUS charges")?,
         });
     }
+    out.extend(export_rows(c, account_key, from, to)?);
     let costs: Vec<Decimal> = out.iter().map(|r| r.cost).collect();
     Ok(DataFrame::new_infer_height(vec![
         Column::new("day".into(), out.iter().map(|r| r.day).collect::<Vec<_>>()),
@@ -463,7 +468,73 @@ pub fn billed(c: &Connection, account_id: i64, account_key: &str, from: Day, to:
     ])?)
 }
 
-/// Oldest and newest day with metric points or billed costs for the account.
+/// The FOCUS `ServiceName` of a CUR 2.0 product code (`AWSLambda` → `AWS Lambda`); other names
+/// are returned as they are.
+pub fn service_name(code: &str) -> &str {
+    match code {
+        "AWSLambda" => crate::analytics::billed::LAMBDA_SERVICE,
+        "AmazonECS" => "Amazon Elastic Container Service",
+        "AmazonEC2" => "Amazon Elastic Compute Cloud",
+        other => other,
+    }
+}
+
+/// The billed rows of one export for `account_key` on days `from..=to` (see [`billed`]).
+fn export_rows(c: &Connection, account_key: &str, from: Day, to: Day) -> Result<Vec<BilledRow>> {
+    const WHAT: &str = "reading a billing export's days";
+    let export: Option<String> = c
+        .query_row(
+            "SELECT MIN(export) FROM export_days WHERE account_key = ?1",
+            params![account_key],
+            |r| r.get(0),
+        )
+        .ctx(WHAT)?;
+    let Some(export) = export else {
+        return Ok(Vec::new());
+    };
+    let mut st = c
+        .prepare(
+            "SELECT day, service, usage_type, billed, usage_amount, resource_id FROM export_days
+             WHERE export = ?1 AND account_key = ?2 AND day >= ?3 AND day <= ?4",
+        )
+        .ctx(WHAT)?;
+    let mut rows = st
+        .query(params![export, account_key, from.to_string(), to.to_string()])
+        .ctx(WHAT)?;
+    let corrupt = |column: &'static str, value: String, reason: String| StoreError::Corrupt {
+        column,
+        value,
+        reason,
+    };
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().ctx(WHAT)? {
+        let day: String = r.get(0).ctx(WHAT)?;
+        let service: String = r.get(1).ctx(WHAT)?;
+        let billed: String = r.get(3).ctx(WHAT)?;
+        let usage: String = r.get(4).ctx(WHAT)?;
+        let resource: String = r.get(5).ctx(WHAT)?;
+        out.push(BilledRow {
+            day: Day::from_str(&day)
+                .map_err(|e| corrupt("export_days.day", day.clone(), e.to_string()))?
+                .0,
+            source: BillSource::Export,
+            service: service_name(&service).to_string(),
+            usage_type: r.get(2).ctx(WHAT)?,
+            cost: Decimal::from_str(&billed)
+                .map_err(|e| corrupt("export_days.billed", billed.clone(), e.to_string()))?,
+            quantity: Decimal::from_str(&usage)
+                .map(decimal_f64)
+                .map_err(|e| corrupt("export_days.usage_amount", usage.clone(), e.to_string()))?,
+            unit: String::new(),
+            estimated: false,
+            resource: (!resource.is_empty()).then_some(resource),
+        });
+    }
+    Ok(out)
+}
+
+/// Oldest and newest day with metric points or billed costs (Cost Explorer, a billing export)
+/// for the account.
 pub fn data_days(c: &Connection, account_id: i64) -> Result<Option<(Day, Day)>> {
     let (lo, hi): (Option<i64>, Option<i64>) = c
         .query_row(
@@ -481,9 +552,17 @@ pub fn data_days(c: &Connection, account_id: i64) -> Result<Option<(Day, Day)>> 
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .ctx("reading the cost date range")?;
+    let (elo, ehi): (Option<String>, Option<String>) = c
+        .query_row(
+            "SELECT MIN(day), MAX(day) FROM export_days
+             WHERE account_key = (SELECT account_key FROM accounts WHERE id = ?1)",
+            [account_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ctx("reading a billing export's date range")?;
     let parse = |s: Option<String>| s.and_then(|s| s.parse::<Day>().ok());
-    let lows = [lo.map(Day::from_unix), parse(clo)];
-    let highs = [hi.map(Day::from_unix), parse(chi)];
+    let lows = [lo.map(Day::from_unix), parse(clo), parse(elo)];
+    let highs = [hi.map(Day::from_unix), parse(chi), parse(ehi)];
     let lo = lows.iter().flatten().min().copied();
     let hi = highs.iter().flatten().max().copied();
     Ok(lo.zip(hi))

@@ -131,7 +131,9 @@ pub fn render(an: &Analysis, days_shown: usize) -> String {
         "Where the money goes: usage-derived {} cost (metrics × catalog prices)\n",
         an.platform_name
     );
-    let mut t = Table::new(&[
+    // With a billing export stored, each function's bill sits beside its usage-derived cost.
+    let export = an.functions.iter().any(|f| f.billed_usd.is_some());
+    let mut columns = vec![
         ("Function", L),
         ("Requests", R),
         ("Compute", R),
@@ -140,16 +142,33 @@ pub fn render(an: &Analysis, days_shown: usize) -> String {
         ("Storage", R),
         ("Total", R),
         ("Share", R),
-    ]);
+    ];
+    if export {
+        columns.push(("Billed (export)", R));
+    }
+    let mut t = Table::new(&columns);
     for f in &an.functions {
         let mut row = vec![f.name.clone()];
         row.extend(split_cells(&f.cost));
         row.push(format!("{}%", f.share_pct));
+        if let Some(b) = f.billed_usd {
+            row.push(b.to_string());
+        }
         t.row(row);
     }
     t.rule();
     let mut row = vec!["All functions".to_string()];
     row.extend(split_cells(&an.usage_cost.split));
+    if export {
+        row.push(String::new());
+        row.push(
+            an.functions
+                .iter()
+                .filter_map(|f| f.billed_usd)
+                .sum::<breakeven_simulator::pricing::Usd>()
+                .to_string(),
+        );
+    }
     t.row(row);
     if an.function.is_none() {
         t.row(vec![

@@ -177,7 +177,7 @@ def seed(opts):
         s3.create_bucket(Bucket=opts.bucket)
     except (s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
         pass
-    ids, fns, sp_accounts = data.estate(opts.accounts, opts.functions, opts.seed)
+    ids, fns, sp_accounts = data.estate(opts.accounts, opts.functions, opts.seed, org=org_estate(opts.org))
     months = [m.strip() for m in opts.months.split(",") if m.strip()]
     sums, partitions = data.Sums(), {}
     timings = {"generate": 0.0, "parquet": 0.0, "upload": 0.0}
@@ -228,6 +228,14 @@ def seed(opts):
     }
 
 
+def org_estate(path):
+    """{account: [function names]} of a seed_org.py summary file, or None."""
+    if not path:
+        return None
+    with open(path) as f:
+        return json.load(f)["functions"]
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--endpoint", required=True, help="the adapter's URL, http://127.0.0.1:N")
@@ -245,6 +253,8 @@ def parse_args(argv=None):
     p.add_argument("--table", default=None, help="Glue table (default: the format's name)")
     p.add_argument("--rows-per-file", type=int, default=100000)
     p.add_argument("--summary-file", help="write the summary there instead of stdout (which then gets the counts)")
+    p.add_argument("--org", metavar="SUMMARY", help="bill the accounts and functions of this seed_org.py summary "
+                                                     "file (--accounts and --functions are then ignored)")
     return p.parse_args(argv)
 
 

@@ -54,9 +54,15 @@ def month_bounds(month):
     return int(start.timestamp()), int(end.timestamp())
 
 
-def estate(accounts, functions, seed):
-    """(account ids, functions [(account, name, arn, arm, memory MB)], accounts with a Savings Plan)."""
+def estate(accounts, functions, seed, org=None):
+    """(account ids, functions [(account, name, arn, arm, memory MB)], accounts with a Savings Plan).
+    With `org` ({account: [function names]}), those accounts and functions."""
     rng = random.Random(f"{seed}-estate")
+    if org:
+        ids = list(org)
+        fns = [(acct, name, f"arn:aws:lambda:us-east-1:{acct}:function:{name}", rng.random() < 0.3,
+                rng.choice([128, 256, 512, 1024, 1769, 3008])) for acct in ids for name in org[acct]]
+        return ids, fns, set(ids[::2])
     ids = []
     while len(ids) < accounts:
         a = str(rng.randrange(10**11, 10**12))

@@ -15,7 +15,7 @@ use std::str::FromStr;
 const OUTPUT: &str = "s3://breakeven-exports/athena-results/";
 
 /// The adapter with DuckDB, or `None` (with the reason printed).
-fn athena_server() -> Option<Aws> {
+pub(super) fn athena_server() -> Option<Aws> {
     let py = python()?;
     let ok = Command::new(&py)
         .args(["-c", "import duckdb"])
@@ -92,7 +92,7 @@ fn post(aws: &Aws, path: &str, body: &str) {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
-fn sync(aws: &Aws, db: &Path, table: &str) -> std::process::Output {
+pub(super) fn sync(aws: &Aws, db: &Path, table: &str) -> std::process::Output {
     aws.sync_command(
         db,
         KEY,

@@ -17,7 +17,7 @@ const FUNCTIONS: usize = 12;
 
 /// The organisation: the seeder's summary (figures per account, function, metric) and the
 /// shared-credentials file with profiles `org-0` … (`org-0` the monitoring account).
-fn seed_org(aws: &Aws, dir: &Path) -> Value {
+pub(super) fn seed_org(aws: &Aws, dir: &Path) -> Value {
     let summary = dir.join("org-summary.json");
     let creds = dir.join("credentials");
     let o = Command::new(&aws.py)
@@ -43,7 +43,7 @@ fn seed_org(aws: &Aws, dir: &Path) -> Value {
 }
 
 /// `breakeven sync` of every account of the organisation with `extra` flags.
-fn sync_org(aws: &Aws, db: &Path, extra: &[&str]) -> Value {
+pub(super) fn sync_org(aws: &Aws, db: &Path, extra: &[&str]) -> Value {
     let creds = db.parent().unwrap().join("credentials");
     let mut c = aws.sync_command(db, KEY, &["--no-costs", "--no-logs"]);
     for i in 0..ACCOUNTS {

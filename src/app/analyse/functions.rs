@@ -198,6 +198,7 @@ pub(crate) fn build(
                 share_pct,
                 measured: MeasuredStats::of(logs),
                 rightsizing,
+                billed_usd: None,
             })
         })
         .collect::<Result<_>>()?;

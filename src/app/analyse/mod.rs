@@ -156,11 +156,16 @@ pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> R
     let days = function_days_with(store, account_id, from, to, &measured)?;
     let fs = functions::build(catalog, platform, &configs, &inventory, &days, &measured, only)?;
 
-    let billed_frame = frames::billed(c, account_id, &key, from, to)?;
+    // Every billed figure reads one source per day: two sources of one day would count it twice.
+    let billed_frame = billed::one_source_per_day(frames::billed(c, account_id, &key, from, to)?.lazy())
+        .collect()
+        .map_err(AnalyticsError::from)?;
     let by_day = billed::by_day(billed_frame.clone().lazy())
         .collect()
         .map_err(AnalyticsError::from)?;
     let by_service = service_rows(billed_frame.clone().lazy())?;
+    let mut fs = fs;
+    set_function_bills(&mut fs.summaries, &billed_frame)?;
     let billed_total: Usd = by_service.iter().map(|s| s.cost_usd).sum();
     // Reconciliation and the free-tier credit follow Lambda's bill; an imported trace has no
     // bill and is priced on another platform.
@@ -220,6 +225,41 @@ pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> R
         commitments: commitments::build(commitment_rows.lazy())?,
         trends,
     })
+}
+
+/// Each function's bill in a billing export: Σ of the export's Lambda rows whose resource is
+/// the function's ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`, a `:QUALIFIER` after it
+/// included), exact. Functions keep `None` when no row of the range comes from an export.
+fn set_function_bills(summaries: &mut [model::FunctionSummary], billed_frame: &DataFrame) -> Result<()> {
+    let e = AnalyticsError::from;
+    let source = bill_sources(billed_frame)?;
+    let service = strs(billed_frame, "service").map_err(e)?;
+    let resource = strs(billed_frame, "resource").map_err(e)?;
+    let cost = usd_values(billed_frame, "cost_usd").map_err(e)?;
+    let mut by_name: BTreeMap<&str, Usd> = BTreeMap::new();
+    let mut any = false;
+    for i in 0..billed_frame.height() {
+        if source[i] != BillSource::Export {
+            continue;
+        }
+        any = true;
+        if service[i] != billed::LAMBDA_SERVICE {
+            continue;
+        }
+        if let Some(name) = resource[i]
+            .split(':')
+            .nth(6)
+            .filter(|_| resource[i].starts_with("arn:aws"))
+        {
+            *by_name.entry(name).or_insert(Usd::ZERO) += cost[i];
+        }
+    }
+    if any {
+        for f in summaries {
+            f.billed_usd = Some(by_name.get(f.name.as_str()).copied().unwrap_or(Usd::ZERO));
+        }
+    }
+    Ok(())
 }
 
 /// The inventory as pricing needs it.

@@ -209,6 +209,9 @@ pub struct FunctionSummary {
     pub measured: MeasuredStats,
     /// The memory size its measured use suggests (null without log data).
     pub rightsizing: Option<RightSizing>,
+    /// What the billing export (read through Athena) billed for the function over the range, USD:
+    /// the Lambda rows whose resource is its ARN (null without an export holding the account).
+    pub billed_usd: Option<Usd>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -3,4 +3,4 @@
 /**
  * Where a billed row comes from; the `source` column of the billed frame holds its word.
  */
-export type BillSource = "cost-explorer" | "focus";
+export type BillSource = "cost-explorer" | "focus" | "export";
