@@ -468,13 +468,20 @@ pub fn billed(c: &Connection, account_id: i64, account_key: &str, from: Day, to:
     ])?)
 }
 
-/// The FOCUS `ServiceName` of a CUR 2.0 product code (`AWSLambda` → `AWS Lambda`); other names
-/// are returned as they are.
+/// The FOCUS `ServiceName` (the service's product name) of a CUR 2.0 product code (`AWSLambda`
+/// → `AWS Lambda`), for the codes of compute, storage and commitments; other names are returned
+/// as they are.
 pub fn service_name(code: &str) -> &str {
     match code {
         "AWSLambda" => crate::analytics::billed::LAMBDA_SERVICE,
         "AmazonECS" => "Amazon Elastic Container Service",
+        "AmazonEKS" => "Amazon Elastic Kubernetes Service",
         "AmazonEC2" => "Amazon Elastic Compute Cloud",
+        "AmazonS3" => "Amazon Simple Storage Service",
+        "AmazonDynamoDB" => "Amazon DynamoDB",
+        "AmazonCloudWatch" => "Amazon CloudWatch",
+        "AmazonApiGateway" => "Amazon API Gateway",
+        "ComputeSavingsPlans" => "Savings Plans for AWS Compute usage",
         other => other,
     }
 }

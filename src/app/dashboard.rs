@@ -13,6 +13,7 @@ use crate::app::error::{AppError, Result};
 use crate::error_code::ErrorCode;
 use crate::report::charts::metric::{self, Line};
 use crate::report::charts::{usd_f64, usd_tick, Theme};
+use crate::store::accounts::AccountRow;
 use crate::store::sync_runs::{self, RunRow};
 use crate::store::{accounts, functions, Day, Store};
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
@@ -146,10 +147,12 @@ pub struct Dashboard {
     pub last_sync: Option<RunRow>,
 }
 
-/// The dashboard of the account `key`.
+/// The dashboard of the account `key`, or of every account for [`ALL_ACCOUNTS`].
 pub fn dashboard(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Dashboard> {
-    let c = store.conn();
-    let account = accounts::list(c)?
+    if key == ALL_ACCOUNTS {
+        return super::dashboard_all::dashboard_all(store, catalog);
+    }
+    let account = accounts::list(store.conn())?
         .into_iter()
         .find(|a| a.key == key)
         .ok_or_else(|| {
@@ -158,11 +161,27 @@ pub fn dashboard(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Das
                 format!("no account `{key}` in the database"),
             )
         })?;
+    dashboard_in(store, catalog, account, None)
+}
+
+/// The dashboard key of every account together (no account key starts with `:`).
+pub const ALL_ACCOUNTS: &str = ":all";
+
+/// The dashboard of `account` over `range` (default: its latest 30 days of data).
+pub(crate) fn dashboard_in(
+    store: &Store,
+    catalog: &PriceCatalog,
+    account: AccountRow,
+    range: Option<(Day, Day)>,
+) -> Result<Dashboard> {
+    let c = store.conn();
     let a = analyse::analyse(
         store,
         catalog,
         &AnalyseRequest {
             account: Some(account.key.clone()),
+            from: range.map(|r| r.0),
+            to: range.map(|r| r.1),
             ..AnalyseRequest::default()
         },
     )?;
@@ -287,7 +306,7 @@ fn day_totals(a: &Analysis) -> Vec<DayTotals> {
         .collect()
 }
 
-fn reconciliation(a: &Analysis) -> ReconciliationStatus {
+pub(crate) fn reconciliation(a: &Analysis) -> ReconciliationStatus {
     let r = &a.reconciliation;
     let days_without_bill = r.days.iter().filter(|d| d.billed_usd.is_none()).count() as u32;
     let billed_days = r.days.len() as u32 - days_without_bill;

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod charts;
 pub mod commit;
 pub mod dashboard;
+pub mod dashboard_all;
 pub mod dates;
 pub mod db;
 pub mod demo;

@@ -92,6 +92,31 @@ fn analyse_shows_each_functions_bill_from_the_export() {
         billed_total += got;
     }
     assert!(billed_total > Decimal::ZERO);
+    // The organisation's dashboard adds up its accounts' analyses over the same days.
+    let store = breakeven::store::Store::open(&db).unwrap();
+    let catalog = breakeven_simulator::pricing::PriceCatalog::bundled().unwrap();
+    let all = breakeven::app::dashboard::dashboard(&store, &catalog, breakeven::app::dashboard::ALL_ACCOUNTS)
+        .unwrap();
+    assert_eq!(all.account_name, "All accounts (3)");
+    let (mut usage, mut billed, mut functions) = (Decimal::ZERO, Decimal::ZERO, 0);
+    for key in org["accounts"].as_array().unwrap() {
+        let req = breakeven::app::analyse::AnalyseRequest {
+            account: Some(key.as_str().unwrap().to_string()),
+            from: Some(all.from),
+            to: Some(all.to),
+            ..Default::default()
+        };
+        let a = breakeven::app::analyse::analyse(&store, &catalog, &req).unwrap();
+        usage += a.usage_cost.split.total_usd.0;
+        billed += a.billed.total_usd.0;
+        functions += a.functions.len();
+    }
+    assert_eq!(all.usage.split.total_usd.0, usage);
+    assert_eq!(all.billed_usd.0, billed);
+    assert!(billed > Decimal::ZERO);
+    assert_eq!(all.functions.len(), functions);
+    let by_day: Decimal = all.days.iter().map(|d| d.billed_usd.0).sum();
+    assert_eq!(by_day, billed);
     // The table shows the bill beside the usage-derived cost.
     let o = run(&["--db", db.to_str().unwrap(), "analyse", "--account", account]);
     assert!(stdout(&o).contains("Billed (export)"), "{}", stdout(&o));
