@@ -50,15 +50,6 @@ pub fn dashboard_all(store: &Store, catalog: &PriceCatalog) -> Result<Dashboard>
     Ok(merge(parts, from, to))
 }
 
-fn add_split(a: &mut CostSplit, b: &CostSplit) {
-    a.requests_usd += b.requests_usd;
-    a.compute_usd += b.compute_usd;
-    a.provisioned_usd += b.provisioned_usd;
-    a.init_usd += b.init_usd;
-    a.storage_usd += b.storage_usd;
-    a.total_usd += b.total_usd;
-}
-
 /// Add up the accounts' dashboards (each with its account's name).
 fn merge(parts: Vec<(String, Dashboard)>, from: Day, to: Day) -> Dashboard {
     let n = parts.len();
@@ -77,7 +68,7 @@ fn merge(parts: Vec<(String, Dashboard)>, from: Day, to: Day) -> Dashboard {
     let mut recs = Vec::new();
     let mut first: Option<Dashboard> = None;
     for (name, d) in parts {
-        add_split(&mut usage.split, &d.usage.split);
+        usage.split += d.usage.split;
         usage.free_tier_credit_usd += d.usage.free_tier_credit_usd;
         usage.total_with_free_tier_usd += d.usage.total_with_free_tier_usd;
         billed += d.billed_usd;

@@ -158,6 +158,17 @@ pub struct CostSplit {
     pub total_usd: Usd,
 }
 
+impl std::ops::AddAssign for CostSplit {
+    fn add_assign(&mut self, b: CostSplit) {
+        self.requests_usd += b.requests_usd;
+        self.compute_usd += b.compute_usd;
+        self.provisioned_usd += b.provisioned_usd;
+        self.init_usd += b.init_usd;
+        self.storage_usd += b.storage_usd;
+        self.total_usd += b.total_usd;
+    }
+}
+
 /// The account's usage-derived cost: the split, then the free tier as its own credit line.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
