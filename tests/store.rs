@@ -55,7 +55,7 @@ fn a_new_file_is_migrated_in_wal_mode_and_reopens() {
     let path = dir.path().join("nested/dir/b.sqlite");
     let s = Store::open(&path).unwrap();
     let version = s.schema_version().unwrap();
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
     let mode: String = s
         .conn()
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -223,7 +223,7 @@ fn db_status_and_path_through_the_cli() {
     let o = crate::support::run(&["--db", db, "db", "status", "--json"]);
     assert!(o.status.success(), "{}", crate::support::stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&crate::support::stdout(&o)).unwrap();
-    assert_eq!(v["schema_version"], 6);
+    assert_eq!(v["schema_version"], 7);
     assert_eq!(v["accounts"].as_array().unwrap().len(), 0);
     let o = crate::support::run(&["--db", db, "db", "path"]);
     assert_eq!(crate::support::stdout(&o).trim(), db);

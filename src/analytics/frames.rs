@@ -545,9 +545,8 @@ fn export_rows(c: &Connection, account_key: &str, from: Day, to: Day) -> Result<
 pub fn data_days(c: &Connection, account_id: i64) -> Result<Option<(Day, Day)>> {
     let (lo, hi): (Option<i64>, Option<i64>) = c
         .query_row(
-            "SELECT MIN(p.ts), MAX(p.ts) FROM metric_points p
-             WHERE p.series_id IN (SELECT s.id FROM metric_series s JOIN functions f ON f.id = s.function_id
-                                   WHERE f.account_id = ?1)",
+            "SELECT MIN(s.first_ts), MAX(s.last_ts) FROM metric_series s
+             JOIN functions f ON f.id = s.function_id WHERE f.account_id = ?1",
             [account_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )

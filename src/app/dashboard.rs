@@ -147,11 +147,9 @@ pub struct Dashboard {
     pub last_sync: Option<RunRow>,
 }
 
-/// The dashboard of the account `key`, or of every account for [`ALL_ACCOUNTS`].
+/// The dashboard of the account `key` (`app::dashboard_all::dashboard_of` also answers for
+/// every account together).
 pub fn dashboard(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Dashboard> {
-    if key == ALL_ACCOUNTS {
-        return super::dashboard_all::dashboard_all(store, catalog);
-    }
     let account = accounts::list(store.conn())?
         .into_iter()
         .find(|a| a.key == key)
@@ -163,9 +161,6 @@ pub fn dashboard(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Das
         })?;
     dashboard_in(store, catalog, account, None)
 }
-
-/// The dashboard key of every account together (no account key starts with `:`).
-pub const ALL_ACCOUNTS: &str = ":all";
 
 /// The dashboard of `account` over `range` (default: its latest 30 days of data).
 pub(crate) fn dashboard_in(

@@ -8,8 +8,8 @@ use crate::analytics::{cost, frames};
 use crate::app::analyse::model::{AccountCost, CostSplit, ServiceCost};
 use crate::app::analyse::DEFAULT_DAYS;
 use crate::app::dashboard::{
-    dashboard_in, Dashboard, DayTotals, ForecastSummary, FunctionCost, ReconciliationState,
-    ReconciliationStatus, ALL_ACCOUNTS,
+    dashboard, dashboard_in, Dashboard, DayTotals, ForecastSummary, FunctionCost, ReconciliationState,
+    ReconciliationStatus,
 };
 use crate::app::error::{AppError, Result};
 use crate::error_code::ErrorCode;
@@ -17,6 +17,18 @@ use crate::store::{accounts, Day, Store};
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+
+/// The dashboard key of every account together (no account key starts with `:`).
+pub const ALL_ACCOUNTS: &str = ":all";
+
+/// The dashboard of the account `key`, or of every account for [`ALL_ACCOUNTS`].
+pub fn dashboard_of(store: &Store, catalog: &PriceCatalog, key: &str) -> Result<Dashboard> {
+    if key == ALL_ACCOUNTS {
+        dashboard_all(store, catalog)
+    } else {
+        dashboard(store, catalog, key)
+    }
+}
 
 /// Movers and anomalies kept over the organisation (the largest first).
 const TOP: usize = 10;

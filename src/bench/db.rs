@@ -107,6 +107,7 @@ fn bench_in(path: &Path, rows: u64, baseline_rows: u64) -> Result<BenchReport> {
         for sid in &ids[..SERIES as usize] {
             n += w.write(*sid, &points)? as u64;
         }
+        w.finish()?;
         Ok(n)
     })?;
     let seconds = t.elapsed().as_secs_f64();

@@ -12,7 +12,8 @@ use std::str::FromStr;
 /// One problem found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    /// Which check found it: `integrity`, `foreign_keys`, `orphan_series`, `cursors`, `decimals`.
+    /// Which check found it: `integrity`, `foreign_keys`, `orphan_series`, `series_summary`,
+    /// `cursors`, `decimals`.
     pub check: &'static str,
     pub problem: String,
 }
@@ -79,6 +80,21 @@ pub fn check(c: &Connection) -> Result<Vec<Finding>> {
         "looking for orphan series",
     )?;
     push(&mut found, "orphan_series", orphans);
+    let summaries = strings(
+        c,
+        &format!(
+            "SELECT 'series ' || s.id || ' (' || s.metric || ' ' || s.stat || ') says ' || s.points || ' points from '
+                    || COALESCE(s.first_ts, '-') || ' to ' || COALESCE(s.last_ts, '-') || '; it holds '
+                    || COALESCE(p.n, 0) || ' from ' || COALESCE(p.lo, '-') || ' to ' || COALESCE(p.hi, '-')
+             FROM metric_series s LEFT JOIN (
+               SELECT series_id, COUNT(*) AS n, MIN(ts) AS lo, MAX(ts) AS hi FROM metric_points GROUP BY series_id
+             ) p ON p.series_id = s.id
+             WHERE s.points IS NOT COALESCE(p.n, 0) OR s.first_ts IS NOT p.lo OR s.last_ts IS NOT p.hi
+             LIMIT {MAX_PER_CHECK}"
+        ),
+        "checking the series' summaries",
+    )?;
+    push(&mut found, "series_summary", summaries);
     let cursors = strings(
         c,
         &format!(

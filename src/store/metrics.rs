@@ -7,6 +7,7 @@
 use crate::store::{Result, SqlContext};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Identifies one stored time series.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -47,35 +48,82 @@ pub fn series_id(c: &Connection, k: &SeriesKey) -> Result<i64> {
     Ok(c.last_insert_rowid())
 }
 
-/// A prepared bulk writer of points. Use inside one transaction: per-row autocommit is two orders
-/// of magnitude slower (see `breakeven db bench`).
+/// A prepared bulk writer of points, which keeps each series' summary (`points`, `first_ts`,
+/// `last_ts`) exact: call [`PointWriter::finish`] before the transaction commits. Use inside
+/// one transaction: per-row autocommit is two orders of magnitude slower (see `breakeven db
+/// bench`).
 pub struct PointWriter<'c> {
-    upsert: rusqlite::CachedStatement<'c>,
+    c: &'c Connection,
+    insert: rusqlite::CachedStatement<'c>,
+    update: rusqlite::CachedStatement<'c>,
+    /// Per series written: (points added, oldest and newest ts written).
+    touched: HashMap<i64, (i64, i64, i64)>,
 }
 
 impl<'c> PointWriter<'c> {
     pub fn new(c: &'c Connection) -> Result<Self> {
-        let upsert = c
+        let insert = c
+            .prepare_cached("INSERT OR IGNORE INTO metric_points (series_id, ts, value) VALUES (?1, ?2, ?3)")
+            .ctx("preparing the point insert")?;
+        let update = c
             .prepare_cached(
-                "INSERT INTO metric_points (series_id, ts, value) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (series_id, ts) DO UPDATE SET value = excluded.value
-                 WHERE value IS NOT excluded.value",
+                "UPDATE metric_points SET value = ?3 WHERE series_id = ?1 AND ts = ?2 AND value IS NOT ?3",
             )
-            .ctx("preparing the point upsert")?;
-        Ok(PointWriter { upsert })
+            .ctx("preparing the point update")?;
+        Ok(PointWriter {
+            c,
+            insert,
+            update,
+            touched: HashMap::new(),
+        })
     }
 
-    /// Store `(ts, value)` points of one series (ts: Unix seconds). Returns rows inserted or
-    /// changed; unchanged points count 0.
+    /// Store `(ts, value)` points of one series (ts: Unix seconds): new points are added, a
+    /// stored point whose value changed (late data CloudWatch revised) is replaced. Returns rows
+    /// inserted or changed; unchanged points count 0.
     pub fn write(&mut self, series_id: i64, points: &[(i64, f64)]) -> Result<usize> {
         let mut changed = 0;
+        let mut added = 0;
         for (ts, v) in points {
-            changed += self
-                .upsert
+            let n = self
+                .insert
                 .execute(params![series_id, ts, v])
                 .ctx("saving a metric point")?;
+            added += n;
+            changed += if n == 1 {
+                1
+            } else {
+                self.update
+                    .execute(params![series_id, ts, v])
+                    .ctx("saving a metric point")?
+            };
+        }
+        if let (Some(lo), Some(hi)) = (points.iter().map(|p| p.0).min(), points.iter().map(|p| p.0).max()) {
+            let e = self.touched.entry(series_id).or_insert((0, lo, hi));
+            e.0 += added as i64;
+            e.1 = e.1.min(lo);
+            e.2 = e.2.max(hi);
         }
         Ok(changed)
+    }
+
+    /// Add what was written to each series' summary.
+    pub fn finish(self) -> Result<()> {
+        let mut st = self
+            .c
+            .prepare_cached(
+                "UPDATE metric_series SET points = points + ?2,
+                   first_ts = MIN(COALESCE(first_ts, ?3), ?3), last_ts = MAX(COALESCE(last_ts, ?4), ?4)
+                 WHERE id = ?1",
+            )
+            .ctx("preparing a series summary update")?;
+        // A series that gained no point already covers what was written: leaving it untouched
+        // keeps a re-import from writing anything.
+        for (id, (added, lo, hi)) in self.touched.into_iter().filter(|t| t.1 .0 > 0) {
+            st.execute(params![id, added, lo, hi])
+                .ctx("updating a series summary")?;
+        }
+        Ok(())
     }
 }
 
@@ -110,11 +158,11 @@ pub fn series_of(c: &Connection, function_id: i64, metric: &str, stat: &str) -> 
 }
 
 /// Start of the oldest point and end of the newest period of a function's `metric`/`stat` over
-/// all periods, Unix seconds; `None` without points.
+/// all periods, Unix seconds; `None` without points (from the series' summaries).
 pub fn extent(c: &Connection, function_id: i64, metric: &str, stat: &str) -> Result<Option<(i64, i64)>> {
     c.query_row(
-        "SELECT MIN(p.ts), MAX(p.ts + s.period_s) FROM metric_series s JOIN metric_points p ON p.series_id = s.id
-         WHERE s.function_id = ?1 AND s.metric = ?2 AND s.stat = ?3 AND s.resource = ''",
+        "SELECT MIN(first_ts), MAX(last_ts + period_s) FROM metric_series
+         WHERE function_id = ?1 AND metric = ?2 AND stat = ?3 AND resource = '' AND points > 0",
         params![function_id, metric, stat],
         |r| Ok(r.get::<_, Option<i64>>(0)?.zip(r.get::<_, Option<i64>>(1)?)),
     )

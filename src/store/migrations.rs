@@ -286,6 +286,18 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX export_days_by_account ON export_days (account_key, day);
     "#,
+    // 7: each series' summary, kept by the point writer in the transaction of its points, so
+    // counts and date ranges are read from the series (one row each), never from the points.
+    r#"
+    ALTER TABLE metric_series ADD COLUMN points INTEGER NOT NULL DEFAULT 0;
+    -- Oldest and newest point, Unix seconds (NULL without points).
+    ALTER TABLE metric_series ADD COLUMN first_ts INTEGER;
+    ALTER TABLE metric_series ADD COLUMN last_ts INTEGER;
+    UPDATE metric_series SET
+        points   = (SELECT COUNT(*) FROM metric_points p WHERE p.series_id = metric_series.id),
+        first_ts = (SELECT MIN(ts) FROM metric_points p WHERE p.series_id = metric_series.id),
+        last_ts  = (SELECT MAX(ts) FROM metric_points p WHERE p.series_id = metric_series.id);
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -42,12 +42,10 @@ pub fn accounts(c: &Connection) -> Result<Vec<AccountStatus>> {
             )
             .ctx("counting functions")?;
         let (metric_series, metric_points, metrics_from, metrics_to): (u64, u64, Option<i64>, Option<i64>) =
+            // From the series' summaries: one row per series, never a scan of the points.
             c.query_row(
-                "SELECT (SELECT COUNT(*) FROM metric_series s JOIN functions f ON f.id = s.function_id
-                         WHERE f.account_id = ?1),
-                        COUNT(*), MIN(p.ts), MAX(p.ts)
-                 FROM metric_points p JOIN metric_series s ON s.id = p.series_id
-                   JOIN functions f ON f.id = s.function_id
+                "SELECT COUNT(*), COALESCE(SUM(s.points), 0), MIN(s.first_ts), MAX(s.last_ts)
+                 FROM metric_series s JOIN functions f ON f.id = s.function_id
                  WHERE f.account_id = ?1",
                 [a.id],
                 |r| Ok((count(r, 0)?, count(r, 1)?, r.get(2)?, r.get(3)?)),

@@ -130,6 +130,7 @@ pub fn apply_in(tx: &Transaction<'_>, batch: &Batch) -> Result<u64> {
                 };
                 rows += writer.write(sid, &s.points)? as u64;
             }
+            writer.finish()?;
             for (cursor, pos) in cursors {
                 sync_runs::set_cursor(tx, id, region, MetricsCursor::SOURCE, &cursor.key(), *pos)?;
             }

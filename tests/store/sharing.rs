@@ -276,7 +276,9 @@ fn db_check_passes_a_sound_database_and_names_what_is_broken_in_a_damaged_one() 
             "PRAGMA foreign_keys = OFF;
              INSERT INTO metric_series (id, function_id, metric, stat, period_s) VALUES (50, 4242, 'Errors', 'Sum', 60);
              INSERT INTO daily_costs VALUES (1, '2026-01-01', 'AWS Lambda', 'x', '0.1', '12,50', 'USD', '1', 'Requests', 0);
-             INSERT INTO sync_cursors VALUES (1, 'us-east-1', 'cloudwatch', 'api@60', 99999999999, 0);",
+             INSERT INTO sync_cursors VALUES (1, 'us-east-1', 'cloudwatch', 'api@60', 99999999999, 0);
+             INSERT INTO metric_series (id, function_id, metric, stat, period_s, points)
+               VALUES (51, (SELECT MIN(id) FROM functions), 'Invocations', 'Sum', 60, 3);",
         )
         .unwrap();
     let o = cli(&["--db", &db, "db", "check", "--json"]);
@@ -288,7 +290,7 @@ fn db_check_passes_a_sound_database_and_names_what_is_broken_in_a_damaged_one() 
         .iter()
         .map(|f| f["check"].as_str().unwrap())
         .collect();
-    for want in ["foreign_keys", "orphan_series", "cursors", "decimals"] {
+    for want in ["foreign_keys", "orphan_series", "series_summary", "cursors", "decimals"] {
         assert!(checks.contains(&want), "{want}: {v}");
     }
     assert!(

@@ -95,8 +95,12 @@ fn analyse_shows_each_functions_bill_from_the_export() {
     // The organisation's dashboard adds up its accounts' analyses over the same days.
     let store = breakeven::store::Store::open(&db).unwrap();
     let catalog = breakeven_simulator::pricing::PriceCatalog::bundled().unwrap();
-    let all = breakeven::app::dashboard::dashboard(&store, &catalog, breakeven::app::dashboard::ALL_ACCOUNTS)
-        .unwrap();
+    let all = breakeven::app::dashboard_all::dashboard_of(
+        &store,
+        &catalog,
+        breakeven::app::dashboard_all::ALL_ACCOUNTS,
+    )
+    .unwrap();
     assert_eq!(all.account_name, "All accounts (3)");
     let (mut usage, mut billed, mut functions) = (Decimal::ZERO, Decimal::ZERO, 0);
     for key in org["accounts"].as_array().unwrap() {

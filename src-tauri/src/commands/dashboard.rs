@@ -52,7 +52,7 @@ pub async fn dashboard(
         let (stamp, d) = match prewarm.take_dashboard(&db_path, &account) {
             Some(first) => (first.stamp, first.dashboard),
             None => {
-                let d = dashboard::dashboard(&store, &catalog, &account);
+                let d = breakeven::app::dashboard_all::dashboard_of(&store, &catalog, &account);
                 crate::memory::give_back_free_heap();
                 (stamp, d?)
             }
