@@ -76,10 +76,12 @@ pub fn run(g: &Globals, a: SyncArgs) -> anyhow::Result<()> {
     if a.athena.is_some() {
         return athena(g, a, &cancel);
     }
-    let detail: MetricDetail = a
-        .detail
-        .parse()
-        .map_err(|m: String| AppError::bad_input(ErrorCode::BadInput, format!("--detail: {m}")))?;
+    let detail: MetricDetail = a.detail.parse().map_err(|_| {
+        AppError::bad_input(
+            ErrorCode::BadInput,
+            format!("--detail {}: choose minute, hour or day", a.detail),
+        )
+    })?;
     let metrics_from = match &a.metrics_from {
         None => None,
         Some(name) => Some(a.profiles.iter().position(|p| p == name).ok_or_else(|| {

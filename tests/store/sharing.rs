@@ -290,7 +290,13 @@ fn db_check_passes_a_sound_database_and_names_what_is_broken_in_a_damaged_one() 
         .iter()
         .map(|f| f["check"].as_str().unwrap())
         .collect();
-    for want in ["foreign_keys", "orphan_series", "series_summary", "cursors", "decimals"] {
+    for want in [
+        "foreign_keys",
+        "orphan_series",
+        "series_summary",
+        "cursors",
+        "decimals",
+    ] {
         assert!(checks.contains(&want), "{want}: {v}");
     }
     assert!(
