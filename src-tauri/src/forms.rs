@@ -6,7 +6,7 @@ use crate::error::CommandResult;
 use crate::input::{choice, count, count_u32, decimal, ident, Field};
 use breakeven::app::estimate::EstimateRequest;
 use breakeven::app::functions;
-use breakeven::ingest::aws::{AwsOptions, MAX_DAYS};
+use breakeven::ingest::aws::{AwsOptions, MetricDetail, MAX_DAYS};
 use breakeven_simulator::pricing::{Commitment, UsageProfile};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -117,7 +117,23 @@ pub struct SyncInput {
     pub days: String,
     /// Fetch Cost Explorer costs ($0.01 a request).
     pub costs: bool,
+    /// `minute`, `hour` or `day` (`sync --detail`); empty means `minute`.
+    #[serde(default)]
+    pub detail: String,
+    /// The profile every account's metrics are read through (`sync --metrics-from`): one of
+    /// `profiles`, or empty for each account's own.
+    #[serde(default)]
+    pub metrics_from: String,
 }
+
+const DETAIL: Field = Field {
+    name: "detail",
+    label: "Detail",
+};
+const METRICS_FROM: Field = Field {
+    name: "metrics_from",
+    label: "Metrics through",
+};
 
 const PROFILE: Field = Field {
     name: "profiles",
@@ -164,6 +180,16 @@ impl SyncInput {
         if days == 0 {
             return Err(DAYS.reject("must be at least 1"));
         }
+        let detail = choice::<MetricDetail>(DETAIL, &self.detail)?.unwrap_or_default();
+        let metrics_from = match self.metrics_from.trim() {
+            "" => None,
+            name => Some(
+                self.profiles
+                    .iter()
+                    .position(|p| p == name)
+                    .ok_or_else(|| METRICS_FROM.reject("choose one of the profiles being synced"))?,
+            ),
+        };
         Ok(AwsOptions {
             profiles: self.profiles.iter().cloned().map(Some).collect(),
             regions: Vec::new(),
@@ -174,8 +200,8 @@ impl SyncInput {
             max_attempts: 5,
             timeout_s: breakeven::ingest::aws::DEFAULT_TIMEOUT_S,
             now,
-            detail: breakeven::ingest::aws::MetricDetail::Minute,
-            metrics_from: None,
+            detail,
+            metrics_from,
         })
     }
 }
@@ -317,7 +343,25 @@ mod tests {
             profiles: profiles.iter().map(|s| s.to_string()).collect(),
             days: days.into(),
             costs: true,
+            detail: String::new(),
+            metrics_from: String::new(),
         }
+    }
+
+    #[test]
+    fn a_sync_reads_its_detail_and_monitoring_profile_or_names_the_field() {
+        let mut input = sync_input(&["org", "prod"], "30");
+        input.detail = "hour".into();
+        input.metrics_from = "org".into();
+        let o = input.to_options(0).unwrap();
+        assert_eq!(o.detail, MetricDetail::Hour);
+        assert_eq!(o.metrics_from, Some(0));
+        input.metrics_from = "elsewhere".into();
+        assert_eq!(input.to_options(0).unwrap_err().field, Some("metrics_from"));
+        input.metrics_from.clear();
+        input.detail = "weekly".into();
+        assert_eq!(input.to_options(0).unwrap_err().field, Some("detail"));
+        assert_eq!(sync_input(&["org"], "30").to_options(0).unwrap().detail, MetricDetail::Minute);
     }
 
     /// The CLI's `--requests 2.5M` typed into the form: one count parser for both shells.

@@ -11,4 +11,13 @@ days: string,
 /**
  * Fetch Cost Explorer costs ($0.01 a request).
  */
-costs: boolean, };
+costs: boolean, 
+/**
+ * `minute`, `hour` or `day` (`sync --detail`); empty means `minute`.
+ */
+detail: string, 
+/**
+ * The profile every account's metrics are read through (`sync --metrics-from`): one of
+ * `profiles`, or empty for each account's own.
+ */
+metrics_from: string, };
