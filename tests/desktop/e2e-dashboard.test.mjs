@@ -34,6 +34,21 @@ function cmpDecimal(a, b) {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** a + b of exact decimal strings (no floats). */
+function addDecimal(a, b) {
+  const scale = (s) => (s.split(".")[1] ?? "").length;
+  const k = Math.max(scale(a), scale(b));
+  const big = (s) => {
+    const [i, f = ""] = s.replace("-", "").split(".");
+    const v = BigInt(i + f.padEnd(k, "0"));
+    return s.startsWith("-") ? -v : v;
+  };
+  const v = big(a) + big(b);
+  const digits = (v < 0n ? -v : v).toString().padStart(k + 1, "0");
+  const out = k ? `${digits.slice(0, -k)}.${digits.slice(-k)}` : digits;
+  return (v < 0n ? "-" : "") + out;
+}
+
 describe("desktop account views", () => {
   before(async () => {
     browser = await openApp();
@@ -343,5 +358,30 @@ describe("desktop account views", () => {
     assert.equal(run.status, "ok");
     assert.ok(status.accounts.length === 2, "the synced account is stored beside the demo");
     await shot("sync-done-1280x800");
+
+    // Both accounts together: "All accounts" adds up each account's analysis over the same days.
+    await go("dashboard");
+    const picker = await testid("dashboard-account");
+    await picker.waitForExist({ timeout: 30_000 });
+    await picker.selectByAttribute("value", ":all");
+    const range = await testid("dashboard-range");
+    await browser.waitUntil(async () => /All accounts \(2\)/.test(await range.getText()), {
+      timeout: 60_000,
+      timeoutMsg: "the dashboard of all accounts never appeared",
+    });
+    const [from, to] = [await range.getAttribute("data-from"), await range.getAttribute("data-to")];
+    let billed = "0";
+    let usage = "0";
+    for (const a of status.accounts) {
+      const an = cli(["analyse", "--account", a.key, "--from", from, "--to", to]);
+      billed = addDecimal(billed, an.billed.total_usd);
+      usage = addDecimal(usage, an.usage_cost.total_usd);
+    }
+    await browser.waitUntil(async () => cmpDecimal(await (await testid("kpi-30d")).getAttribute("data-exact"), billed) === 0, {
+      timeout: 10_000,
+      timeoutMsg: `the 30 days billed are not the accounts' ${billed}`,
+    });
+    assert.equal(cmpDecimal(await (await testid("kpi-usage")).getAttribute("data-exact"), usage), 0, `usage ${usage}`);
+    await shot("dashboard-all-accounts-1280x800");
   });
 });
