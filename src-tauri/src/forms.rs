@@ -361,7 +361,10 @@ mod tests {
         input.metrics_from.clear();
         input.detail = "weekly".into();
         assert_eq!(input.to_options(0).unwrap_err().field, Some("detail"));
-        assert_eq!(sync_input(&["org"], "30").to_options(0).unwrap().detail, MetricDetail::Minute);
+        assert_eq!(
+            sync_input(&["org"], "30").to_options(0).unwrap().detail,
+            MetricDetail::Minute
+        );
     }
 
     /// The CLI's `--requests 2.5M` typed into the form: one count parser for both shells.

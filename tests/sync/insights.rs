@@ -212,6 +212,32 @@ fn an_organisation_synced_per_hour_through_its_monitoring_account() {
 }
 
 #[test]
+fn profiles_that_act_as_one_account_are_named() {
+    let Some(py) = python() else { return };
+    let aws = Aws::start(&py, &["--access-key", KEY]);
+    let dir = tempfile::tempdir().unwrap();
+    seed_org(&aws, dir.path());
+    // The environment's keys (KEY, the default account) take over both profiles.
+    let mut c = aws.sync_command(
+        &dir.path().join("env.sqlite"),
+        KEY,
+        &["--no-costs", "--no-logs", "--days", "1"],
+    );
+    c.args(["--profile", "org-1", "--profile", "org-2"])
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("credentials"));
+    let r = report(&c.output().unwrap());
+    let notes = r["notes"].to_string();
+    assert!(
+        notes.contains("profile org-2 acts as account 123456789012, as profile org-1 does"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("AWS_ACCESS_KEY_ID is set in the environment"),
+        "{notes}"
+    );
+}
+
+#[test]
 fn a_cut_short_metrics_insights_answer_is_read_per_function() {
     let Some(py) = python() else { return };
     // Metrics Insights returns at most 5 series here: every account's answer is cut short.

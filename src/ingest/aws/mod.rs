@@ -274,7 +274,22 @@ impl AwsSource {
                 action: "sts:GetCallerIdentity".into(),
                 detail: "no account id in the answer".into(),
             })?;
+        // Two profiles acting as one account are usually the environment's keys taking over.
+        let twin = self
+            .profiles
+            .iter()
+            .find(|q| q.account.as_deref() == Some(account.as_str()))
+            .map(|q| q.label.clone());
         self.profiles[p].account = Some(account.clone());
+        let note = twin.map(|other| {
+            let env = if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() {
+                ": AWS_ACCESS_KEY_ID is set in the environment, and the AWS SDK's credential chain \
+                 takes it before any profile; unset it to sync with each profile's own credentials"
+            } else {
+                ""
+            };
+            format!("{label} acts as account {account}, as {other} does{env}")
+        });
         let regions = self.profiles[p].regions.clone();
         for r in 0..regions.len() {
             self.tasks.push_back(Task::Inventory {
@@ -300,7 +315,7 @@ impl AwsSource {
                 regions,
             }),
             step,
-            note: None,
+            note,
         })
     }
 }
