@@ -190,6 +190,10 @@ impl SyncInput {
                     .ok_or_else(|| METRICS_FROM.reject("choose one of the profiles being synced"))?,
             ),
         };
+        if metrics_from.is_some() && detail == MetricDetail::Minute {
+            return Err(METRICS_FROM
+                .reject("a monitoring account reads per hour or per day: choose one as the detail"));
+        }
         Ok(AwsOptions {
             profiles: self.profiles.iter().cloned().map(Some).collect(),
             regions: Vec::new(),
@@ -351,8 +355,9 @@ mod tests {
     #[test]
     fn a_sync_reads_its_detail_and_monitoring_profile_or_names_the_field() {
         let mut input = sync_input(&["org", "prod"], "30");
-        input.detail = "hour".into();
         input.metrics_from = "org".into();
+        assert_eq!(input.to_options(0).unwrap_err().field, Some("metrics_from"));
+        input.detail = "hour".into();
         let o = input.to_options(0).unwrap();
         assert_eq!(o.detail, MetricDetail::Hour);
         assert_eq!(o.metrics_from, Some(0));

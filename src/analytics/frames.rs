@@ -372,8 +372,8 @@ struct BilledRow {
 ///
 /// A FOCUS charge covering several days is attributed to the day its charge period starts. Rows
 /// of a billing export read through Athena (`export_days`, source `export`) come from one export:
-/// the first by name that holds the account (two exports of one organisation would count it
-/// twice); their `service` is the FOCUS service name (a CUR 2.0 export's product code mapped by
+/// the first by name that holds the account's days of the range (two exports of one organisation
+/// would count them twice), and must be in USD; their `service` is the FOCUS service name (a CUR 2.0 export's product code mapped by
 /// [`service_name`]) and `resource` the export's resource id.
 pub fn billed(c: &Connection, account_id: i64, account_key: &str, from: Day, to: Day) -> Result<DataFrame> {
     let mut out: Vec<BilledRow> = Vec::new();
@@ -489,10 +489,11 @@ pub fn service_name(code: &str) -> &str {
 /// The billed rows of one export for `account_key` on days `from..=to` (see [`billed`]).
 fn export_rows(c: &Connection, account_key: &str, from: Day, to: Day) -> Result<Vec<BilledRow>> {
     const WHAT: &str = "reading a billing export's days";
+    let (from_s, to_s) = (from.to_string(), to.to_string());
     let export: Option<String> = c
         .query_row(
-            "SELECT MIN(export) FROM export_days WHERE account_key = ?1",
-            params![account_key],
+            "SELECT MIN(export) FROM export_days WHERE account_key = ?1 AND day >= ?2 AND day <= ?3",
+            params![account_key, from_s, to_s],
             |r| r.get(0),
         )
         .ctx(WHAT)?;
@@ -501,13 +502,11 @@ fn export_rows(c: &Connection, account_key: &str, from: Day, to: Day) -> Result<
     };
     let mut st = c
         .prepare(
-            "SELECT day, service, usage_type, billed, usage_amount, resource_id FROM export_days
+            "SELECT day, service, usage_type, billed, usage_amount, resource_id, currency FROM export_days
              WHERE export = ?1 AND account_key = ?2 AND day >= ?3 AND day <= ?4",
         )
         .ctx(WHAT)?;
-    let mut rows = st
-        .query(params![export, account_key, from.to_string(), to.to_string()])
-        .ctx(WHAT)?;
+    let mut rows = st.query(params![export, account_key, from_s, to_s]).ctx(WHAT)?;
     let corrupt = |column: &'static str, value: String, reason: String| StoreError::Corrupt {
         column,
         value,
@@ -520,6 +519,16 @@ fn export_rows(c: &Connection, account_key: &str, from: Day, to: Day) -> Result<
         let billed: String = r.get(3).ctx(WHAT)?;
         let usage: String = r.get(4).ctx(WHAT)?;
         let resource: String = r.get(5).ctx(WHAT)?;
+        let currency: String = r.get(6).ctx(WHAT)?;
+        // The views add up dollars: an amount in another currency is not one.
+        if currency != "USD" {
+            return Err(corrupt(
+                "export_days.currency",
+                currency,
+                format!("the export {export} bills in this currency; the analysis adds up USD"),
+            )
+            .into());
+        }
         out.push(BilledRow {
             day: Day::from_str(&day)
                 .map_err(|e| corrupt("export_days.day", day.clone(), e.to_string()))?

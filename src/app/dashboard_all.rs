@@ -1,10 +1,10 @@
 //! The dashboard of every AWS account together (an organisation): each account's dashboard over
 //! one common range — the 30 days up to the newest day any account has data for — added up. Every
 //! figure is a sum of the per-account figures `analyse --account KEY --from … --to …` prints, so
-//! the organisation and its accounts cannot disagree. Accounts priced on another platform (an
-//! imported trace) stay out: their usage-derived cost is not Lambda's.
+//! the organisation and its accounts cannot disagree. Only synced AWS accounts count: the demo
+//! account, an imported trace (priced on another platform) and the benchmark's account stay out.
 
-use crate::analytics::{cost, frames};
+use crate::analytics::frames;
 use crate::app::analyse::model::{AccountCost, CostSplit, ServiceCost};
 use crate::app::analyse::DEFAULT_DAYS;
 use crate::app::dashboard::{
@@ -13,6 +13,7 @@ use crate::app::dashboard::{
 };
 use crate::app::error::{AppError, Result};
 use crate::error_code::ErrorCode;
+use crate::model::records::AccountSource;
 use crate::store::{accounts, Day, Store};
 use breakeven_simulator::pricing::{PriceCatalog, Usd};
 use rust_decimal::Decimal;
@@ -38,7 +39,9 @@ pub fn dashboard_all(store: &Store, catalog: &PriceCatalog) -> Result<Dashboard>
     let c = store.conn();
     let mut with_data = Vec::new();
     for a in accounts::list(c)? {
-        if cost::own_platform(a.source) != cost::PLATFORM {
+        // Synced AWS accounts only: the demo, an imported trace and the benchmark's account
+        // are not the organisation's.
+        if a.source != AccountSource::Aws {
             continue;
         }
         if let Some((_, hi)) = frames::data_days(c, a.id)? {
@@ -48,7 +51,7 @@ pub fn dashboard_all(store: &Store, catalog: &PriceCatalog) -> Result<Dashboard>
     let Some(to) = with_data.iter().map(|(_, hi)| *hi).max() else {
         return Err(AppError::bad_input(
             ErrorCode::AnalyseNoData,
-            "no AWS account has metrics or costs stored yet",
+            "no synced AWS account has metrics or costs stored yet",
         ));
     };
     let from = to.plus(1 - DEFAULT_DAYS);

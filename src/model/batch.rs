@@ -76,6 +76,10 @@ pub struct MetricsCursor {
     pub function: String,
     /// Seconds.
     pub period_s: u32,
+    /// Which windows it follows at that period: empty for the per-minute tiers; `recent` or
+    /// `older` for a `--detail` sync's last two weeks and the days before them, so neither
+    /// window's progress hides the other's.
+    pub window: &'static str,
 }
 
 impl MetricsCursor {
@@ -86,15 +90,26 @@ impl MetricsCursor {
     pub const SEPARATOR: char = '@';
 
     pub fn new(function: impl Into<String>, period_s: u32) -> MetricsCursor {
+        MetricsCursor::of_window(function, period_s, "")
+    }
+
+    /// The cursor of one of a `--detail` sync's windows (see [`MetricsCursor::window`]).
+    pub fn of_window(function: impl Into<String>, period_s: u32, window: &'static str) -> MetricsCursor {
         MetricsCursor {
             function: function.into(),
             period_s,
+            window,
         }
     }
 
-    /// The stored key: `function@period`.
+    /// The stored key: `function@period`, or `function@period:window`.
     pub fn key(&self) -> String {
-        format!("{}{}{}", self.function, Self::SEPARATOR, self.period_s)
+        let mut key = format!("{}{}{}", self.function, Self::SEPARATOR, self.period_s);
+        if !self.window.is_empty() {
+            key.push(':');
+            key.push_str(self.window);
+        }
+        key
     }
 }
 
@@ -105,5 +120,9 @@ mod tests {
     #[test]
     fn the_cursor_key_is_function_at_period() {
         assert_eq!(MetricsCursor::new("api", 60).key(), "api@60");
+        assert_eq!(
+            MetricsCursor::of_window("api", 3600, "recent").key(),
+            "api@3600:recent"
+        );
     }
 }

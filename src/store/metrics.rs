@@ -81,7 +81,16 @@ impl<'c> PointWriter<'c> {
     /// Store `(ts, value)` points of one series (ts: Unix seconds): new points are added, a
     /// stored point whose value changed (late data CloudWatch revised) is replaced. Returns rows
     /// inserted or changed; unchanged points count 0.
+    ///
+    /// A value that is not a finite number is refused (`NaN` would be stored as NULL).
     pub fn write(&mut self, series_id: i64, points: &[(i64, f64)]) -> Result<usize> {
+        if let Some((ts, v)) = points.iter().find(|p| !p.1.is_finite()) {
+            return Err(crate::store::StoreError::Corrupt {
+                column: "metric_points.value",
+                value: format!("{v} at {ts}"),
+                reason: "a metric value must be a finite number".into(),
+            });
+        }
         let mut changed = 0;
         let mut added = 0;
         for (ts, v) in points {

@@ -45,13 +45,14 @@ pub(super) fn seed_org(aws: &Aws, dir: &Path) -> Value {
 /// `breakeven sync` of every account of the organisation with `extra` flags.
 pub(super) fn sync_org(aws: &Aws, db: &Path, extra: &[&str]) -> Value {
     let creds = db.parent().unwrap().join("credentials");
-    let mut c = aws.sync_command(db, KEY, &["--no-costs", "--no-logs"]);
+    let mut args = vec!["--no-costs", "--no-logs"];
+    args.extend_from_slice(extra);
+    let mut c = aws.sync_command(db, KEY, &args);
     for i in 0..ACCOUNTS {
         c.args(["--profile", &format!("org-{i}")]);
     }
     // The profiles' keys, not the environment's (which the credential chain would take first).
-    c.args(extra)
-        .env("AWS_SHARED_CREDENTIALS_FILE", creds)
+    c.env("AWS_SHARED_CREDENTIALS_FILE", creds)
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY");
     report(&c.output().expect("run breakeven sync"))
@@ -188,6 +189,18 @@ fn an_organisation_synced_per_hour_through_its_monitoring_account() {
     let again = sync_org(&aws, &db, &["--detail", "hour", "--metrics-from", "org-0"]);
     assert_eq!(again["rows_written"], 0, "{again}");
     assert_eq!(get_metric_data(&again), (ACCOUNTS * 6) as u64, "{again}");
+
+    // A first sync of 3 days, then 30: the days before the two weeks are still read (each
+    // window keeps its own cursors).
+    let widened = dir.path().join("widened.sqlite");
+    sync_org(
+        &aws,
+        &widened,
+        &["--detail", "hour", "--metrics-from", "org-0", "--days", "3"],
+    );
+    assert_eq!(points(&widened, 3_600).get(&key), None);
+    sync_org(&aws, &widened, &["--detail", "hour", "--metrics-from", "org-0"]);
+    assert_eq!(points(&widened, 3_600).get(&key), Some(&7.0));
 
     // Each account through its own credentials reads the same figures.
     let own = dir.path().join("own.sqlite");

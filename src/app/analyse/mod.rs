@@ -157,7 +157,9 @@ pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> R
     let fs = functions::build(catalog, platform, &configs, &inventory, &days, &measured, only)?;
 
     // Every billed figure reads one source per day: two sources of one day would count it twice.
-    let billed_frame = billed::one_source_per_day(frames::billed(c, account_id, &key, from, to)?.lazy())
+    // Functions' bills come from the export's own rows, whatever the day's source.
+    let all_billed = frames::billed(c, account_id, &key, from, to)?;
+    let billed_frame = billed::one_source_per_day(all_billed.clone().lazy())
         .collect()
         .map_err(AnalyticsError::from)?;
     let by_day = billed::by_day(billed_frame.clone().lazy())
@@ -165,7 +167,7 @@ pub fn analyse(store: &Store, catalog: &PriceCatalog, req: &AnalyseRequest) -> R
         .map_err(AnalyticsError::from)?;
     let by_service = service_rows(billed_frame.clone().lazy())?;
     let mut fs = fs;
-    set_function_bills(&mut fs.summaries, &billed_frame)?;
+    set_function_bills(&mut fs.summaries, &all_billed)?;
     let billed_total: Usd = by_service.iter().map(|s| s.cost_usd).sum();
     // Reconciliation and the free-tier credit follow Lambda's bill; an imported trace has no
     // bill and is priced on another platform.

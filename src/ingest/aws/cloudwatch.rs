@@ -92,11 +92,16 @@ pub struct MetricRequest {
 
 /// Group functions' queries by window and pack them into requests of at most 500 queries,
 /// never splitting one function across requests (its cursor must move at once).
-pub fn plan_requests(per_function: Vec<(Window, Vec<QuerySpec>)>) -> Vec<MetricRequest> {
+/// Each function's cursor follows `window` (see [`MetricsCursor::window`]).
+pub fn plan_requests(
+    per_function: Vec<(Window, Vec<QuerySpec>)>,
+    window: &'static str,
+) -> Vec<MetricRequest> {
     let mut by_window: BTreeMap<Window, Vec<Vec<QuerySpec>>> = BTreeMap::new();
     for (w, qs) in per_function {
         by_window.entry(w).or_default().push(qs);
     }
+    let cursor_window = window;
     let mut out = Vec::new();
     for (window, groups) in by_window {
         let mut cur = MetricRequest {
@@ -116,7 +121,8 @@ pub fn plan_requests(per_function: Vec<(Window, Vec<QuerySpec>)>) -> Vec<MetricR
                 ));
             }
             if let Some(f) = qs.first().map(|q| q.function.clone()) {
-                cur.cursor_keys.push(MetricsCursor::new(f, window.period_s));
+                cur.cursor_keys
+                    .push(MetricsCursor::of_window(f, window.period_s, cursor_window));
             }
             cur.queries.extend(qs);
         }
@@ -142,34 +148,35 @@ impl AwsSource {
         let region = self.profiles[p].regions[r].clone();
         let account = self.account(p)?;
         let functions = self.inventory.get(&(p, r)).cloned().unwrap_or_default();
-        let resources = self.provisioned_resources(p, &region)?;
+        let resources = self.provisioned_resources(p, &region, None)?;
         let mut per_function = Vec::new();
         for w in windows(self.opts.now, self.opts.days) {
             for f in &functions {
                 let overlap = if w.period_s == 60 { LATE_DATA_S } else { 0 };
-                let Some(start) = self.start_of(state, &account, &region, &f.name, w, overlap)? else {
+                let Some(start) = self.start_of(state, &account, &region, &f.name, (w, ""), overlap)? else {
                     continue;
                 };
                 let qs = function_queries(&f.name, FUNCTION_QUERIES, &resources);
                 per_function.push((Window { start, ..w }, qs));
             }
         }
-        let requests = plan_requests(per_function);
+        let requests = plan_requests(per_function, "");
         self.queue_requests(p, r, p, requests, &account, &region)
     }
 
-    /// Where a function's window `w` starts given its stored cursor (less `overlap` s, for late
-    /// data); `None` when the window is stored already.
+    /// Where a function's window `w` starts given its stored cursor of `cursor_window` (less
+    /// `overlap` s, for late data); `None` when the window is stored already.
     pub(super) fn start_of(
         &self,
         state: &StoredState,
         account: &str,
         region: &str,
         function: &str,
-        w: Window,
+        (w, cursor_window): (Window, &'static str),
         overlap: i64,
     ) -> Result<Option<i64>, IngestError> {
-        let cursor = state.metrics_cursor(account, region, &MetricsCursor::new(function, w.period_s))?;
+        let key = MetricsCursor::of_window(function, w.period_s, cursor_window);
+        let cursor = state.metrics_cursor(account, region, &key)?;
         let start = cursor.map_or(w.start, |c| w.start.max(c - overlap));
         Ok((start < w.end).then_some(start))
     }
@@ -209,10 +216,13 @@ impl AwsSource {
     }
 
     /// (function, metric) → resources (`function:alias`) that have per-alias metrics listed.
+    /// Through a monitoring account (`owner` another account than `p`'s), the listing is of
+    /// that source account's metrics (`OwningAccount`), not the monitoring account's own.
     pub(super) fn provisioned_resources(
         &mut self,
         p: usize,
         region: &str,
+        owner: Option<&str>,
     ) -> Result<BTreeMap<(String, &'static str), Vec<String>>, IngestError> {
         let client = self.cloudwatch(p, region);
         let label = self.profiles[p].label.clone();
@@ -224,6 +234,8 @@ impl AwsSource {
                     .list_metrics()
                     .namespace(NAMESPACE)
                     .metric_name(*metric)
+                    .set_include_linked_accounts(owner.map(|_| true))
+                    .set_owning_account(owner.map(str::to_string))
                     .set_next_token(token.take());
                 let page = call(
                     &self.runtime,
@@ -530,7 +542,7 @@ mod tests {
                 (w, qs)
             })
             .collect();
-        let reqs = plan_requests(per);
+        let reqs = plan_requests(per, "");
         // 120 functions × 9 queries = 1,080 queries: 55 functions (495 queries) per request.
         assert_eq!(
             reqs.iter().map(|r| r.queries.len()).collect::<Vec<_>>(),

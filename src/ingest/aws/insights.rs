@@ -30,7 +30,7 @@ use crate::ingest::aws::{call, AwsSource, Task};
 use crate::ingest::{Batch, IngestError, Pulled, SeriesPoints, StoredState, SyncStage};
 use crate::model::MetricsCursor;
 use aws_sdk_cloudwatch::primitives::DateTime;
-use aws_sdk_cloudwatch::types::{MetricDataQuery, ScanBy};
+use aws_sdk_cloudwatch::types::{MetricDataQuery, ScanBy, StatusCode};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// (metric, statistic stored, Metrics Insights function) of every function at hour or day detail.
@@ -45,6 +45,9 @@ pub const DETAIL_QUERIES: [(&str, &str, &str); 6] = [
 
 /// Most series one Metrics Insights query returns.
 pub const MAX_SERIES: usize = 500;
+/// The cursors of the last two weeks' window and of the days before it.
+const RECENT: &str = "recent";
+const OLDER: &str = "older";
 /// How far back Metrics Insights reads, s.
 const MAX_AGE_S: i64 = 14 * DAY_S;
 /// Room left at the two-week edge for a sync that runs a while, s.
@@ -111,24 +114,28 @@ impl AwsSource {
         let account = self.account(p)?;
         let via = self.opts.metrics_from.unwrap_or(p);
         let functions = self.inventory.get(&(p, r)).cloned().unwrap_or_default();
-        let resources = self.provisioned_resources(via, &region)?;
+        let owner = (via != p).then_some(account.as_str());
+        let resources = self.provisioned_resources(via, &region, owner)?;
         let stats: Vec<(&'static str, &'static str)> =
             DETAIL_QUERIES.iter().map(|&(m, s, _)| (m, s)).collect();
         let (recent, older) = detail_windows(self.opts.now, self.opts.days, period_s);
         let overlap = LATE_DATA_S.max(i64::from(period_s));
+        // Each window has its own cursors: the days before the two weeks are read once, and
+        // reading the recent days does not mark them read.
+        let mut older_per_function = Vec::new();
         let mut per_function = Vec::new();
         let mut insights: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         for f in &functions {
             if let Some(w) = older {
-                if let Some(start) = self.start_of(state, &account, &region, &f.name, w, 0)? {
-                    per_function.push((
+                if let Some(start) = self.start_of(state, &account, &region, &f.name, (w, OLDER), 0)? {
+                    older_per_function.push((
                         Window { start, ..w },
                         function_queries(&f.name, &stats, &resources),
                     ));
                 }
             }
             let Some(w) = recent else { continue };
-            let Some(start) = self.start_of(state, &account, &region, &f.name, w, overlap)? else {
+            let Some(start) = self.start_of(state, &account, &region, &f.name, (w, RECENT), overlap)? else {
                 continue;
             };
             let qs = function_queries(&f.name, &stats, &resources);
@@ -166,7 +173,8 @@ impl AwsSource {
                 self.step(SyncStage::Metrics, 1, 0, String::new());
             }
         }
-        let requests = plan_requests(per_function);
+        let mut requests = plan_requests(older_per_function, OLDER);
+        requests.extend(plan_requests(per_function, RECENT));
         let mut pulled = self.queue_requests(p, r, via, requests, &account, &region)?;
         if recent.is_some() && !insights.is_empty() {
             pulled.step.label = format!(
@@ -219,6 +227,30 @@ impl AwsSource {
             .filter_map(|m| m.code());
         if let Some(code) = messages.into_iter().find(|c| TRUNCATED.contains(c)) {
             return self.read_per_function(p, r, via, request, code);
+        }
+        for res in out.metric_data_results() {
+            match res.status_code() {
+                Some(StatusCode::Forbidden) | Some(StatusCode::InternalError) => {
+                    let why: Vec<&str> = res.messages().iter().filter_map(|m| m.value()).collect();
+                    return Err(IngestError::Service {
+                        action: "cloudwatch:GetMetricData".into(),
+                        code: res
+                            .status_code()
+                            .map(|c| c.as_str().to_string())
+                            .unwrap_or_default(),
+                        message: format!("Metrics Insights for {}: {}", request.account, why.join("; ")),
+                    });
+                }
+                // A partial answer on the last page is not the whole answer.
+                Some(StatusCode::PartialData) if out.next_token().is_none_or(str::is_empty) => {
+                    return self.read_per_function(p, r, via, request, "PartialData");
+                }
+                _ => {}
+            }
+        }
+        // As many series as a query may return: some of the account's may be missing.
+        if out.metric_data_results().len() >= MAX_SERIES {
+            return self.read_per_function(p, r, via, request, "MaxQueryResultsExceeded");
         }
         let wanted: BTreeSet<&str> = request.functions.iter().map(String::as_str).collect();
         let mut series = Vec::new();
@@ -295,7 +327,7 @@ impl AwsSource {
                 cursors = request
                     .functions
                     .iter()
-                    .map(|f| (MetricsCursor::new(f, w.period_s), w.end))
+                    .map(|f| (MetricsCursor::of_window(f, w.period_s, RECENT), w.end))
                     .collect();
                 self.step(
                     SyncStage::Metrics,
@@ -347,7 +379,7 @@ impl AwsSource {
                 (request.window, qs)
             })
             .collect();
-        let requests: Vec<MetricRequest> = plan_requests(per_function);
+        let requests: Vec<MetricRequest> = plan_requests(per_function, RECENT);
         let region = self.profiles[p].regions[r].clone();
         let mut pulled = self.queue_requests(p, r, via, requests, &request.account, &region)?;
         // The Insights request is done (its place taken by the per-function ones).

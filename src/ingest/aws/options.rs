@@ -84,6 +84,9 @@ impl AwsOptions {
         if self.metrics_from.is_some_and(|i| i >= self.profiles.len()) {
             return Err("--metrics-from must name one of the --profile profiles".into());
         }
+        if self.metrics_from.is_some() && self.detail == MetricDetail::Minute {
+            return Err("--metrics-from reads per hour or per day: add --detail hour or --detail day".into());
+        }
         Ok(())
     }
 }
@@ -125,6 +128,29 @@ pub const MAX_DAYS: u32 = 454;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_monitoring_account_reads_per_hour_or_day_and_is_one_of_the_profiles() {
+        let mut o = AwsOptions {
+            profiles: vec![Some("org".into()), Some("prod".into())],
+            regions: Vec::new(),
+            days: 30,
+            costs: false,
+            logs: false,
+            refresh_costs: false,
+            max_attempts: 5,
+            timeout_s: DEFAULT_TIMEOUT_S,
+            now: 0,
+            detail: MetricDetail::Hour,
+            metrics_from: Some(0),
+        };
+        assert!(o.check().is_ok());
+        o.metrics_from = Some(2);
+        assert!(o.check().unwrap_err().contains("one of the --profile profiles"));
+        o.metrics_from = Some(1);
+        o.detail = MetricDetail::Minute;
+        assert!(o.check().unwrap_err().contains("--detail hour"));
+    }
 
     #[test]
     fn every_request_is_bounded_in_time() {
