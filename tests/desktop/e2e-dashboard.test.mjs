@@ -361,6 +361,7 @@ describe("desktop account views", () => {
 
     // "All accounts" adds up each synced AWS account's analysis over the same days (the demo
     // account is not part of the organisation).
+    await (await testid("connect")).click(); // close the sync panel over the dashboard
     await go("dashboard");
     const picker = await testid("dashboard-account");
     await picker.waitForExist({ timeout: 30_000 });
