@@ -166,7 +166,11 @@ fn merge(parts: Vec<(String, Dashboard)>, from: Day, to: Day) -> Dashboard {
         anomalies,
         forecast: ForecastSummary {
             method: first.forecast.method,
-            basis: format!("{}, summed over {n} accounts", first.forecast.basis),
+            basis: format!(
+                "{}, summed over {n} account{}",
+                first.forecast.basis,
+                if n == 1 { "" } else { "s" }
+            ),
             total_usd: forecast,
         },
         days: days.into_values().collect(),
