@@ -5,6 +5,7 @@ mod analyse_view;
 mod billing;
 mod catalog;
 mod commit;
+mod dashboard;
 mod db;
 mod demo;
 mod estimate;
@@ -81,6 +82,8 @@ pub enum Command {
     Functions(functions::FunctionsArgs),
     /// What a billing export read through Athena says was paid, by account, service or resource.
     Billing(billing::BillingArgs),
+    /// The desktop dashboard's figures, for one account or every synced AWS account (`--all`).
+    Dashboard(dashboard::DashboardArgs),
     /// Scenarios from stored data: `scenario from-function NAME > scenario.toml`.
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
@@ -186,6 +189,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Analyse(a) => analyse::run(&g, a),
         Command::Functions(a) => functions::run(&g, a),
         Command::Billing(a) => billing::run(&g, a),
+        Command::Dashboard(a) => dashboard::run(&g, a),
         Command::Report(a) => report::run(&g, a),
         Command::Scenario(c) => scenario::run(&g, c),
     }

@@ -121,6 +121,15 @@ fn analyse_shows_each_functions_bill_from_the_export() {
     assert_eq!(all.functions.len(), functions);
     let by_day: Decimal = all.days.iter().map(|d| d.billed_usd.0).sum();
     assert_eq!(by_day, billed);
+    // The CLI prints the same dashboard.
+    let o = run(&["--db", db.to_str().unwrap(), "dashboard", "--all", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cli: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        Decimal::from_str(cli["billed_usd"].as_str().unwrap()).unwrap(),
+        billed
+    );
+    assert_eq!(cli["account_name"], "All accounts (3)");
     // The table shows the bill beside the usage-derived cost.
     let o = run(&["--db", db.to_str().unwrap(), "analyse", "--account", account]);
     assert!(stdout(&o).contains("Billed (export)"), "{}", stdout(&o));
