@@ -3,11 +3,9 @@
 
 use crate::cli::table::{Align, Table};
 use crate::cli::{print_json, Globals};
+use breakeven::app::analyse::resolve_account;
 use breakeven::app::dashboard::Dashboard;
 use breakeven::app::dashboard_all::{dashboard_of, ALL_ACCOUNTS};
-use breakeven::app::AppError;
-use breakeven::error_code::ErrorCode;
-use breakeven::store::accounts;
 use breakeven_simulator::pricing::money::group_digits;
 use clap::Args;
 
@@ -29,27 +27,11 @@ pub struct DashboardArgs {
 pub fn run(g: &Globals, a: DashboardArgs) -> anyhow::Result<()> {
     let catalog = g.load_catalog()?;
     let store = g.open_store()?;
-    let key = match (a.all, a.account) {
-        (true, _) => ALL_ACCOUNTS.to_string(),
-        (false, Some(k)) => k,
-        (false, None) => {
-            let stored = accounts::list(store.conn())?;
-            match stored.as_slice() {
-                [one] => one.key.clone(),
-                _ => {
-                    let keys: Vec<&str> = stored.iter().map(|a| a.key.as_str()).collect();
-                    return Err(AppError::bad_input(
-                        ErrorCode::NoAccount,
-                        format!(
-                            "{} accounts are stored ({}): choose one with --account, or --all",
-                            keys.len(),
-                            keys.join(", ")
-                        ),
-                    )
-                    .into());
-                }
-            }
-        }
+    // The account as `analyse` resolves it: the only one, or the one named.
+    let key = if a.all {
+        ALL_ACCOUNTS.to_string()
+    } else {
+        resolve_account(&store, a.account.as_deref())?.1
     };
     let d = dashboard_of(&store, &catalog, &key)?;
     if a.json {
