@@ -20,8 +20,8 @@ async function go(view) {
   await (await $(`#nav-${view}`)).click();
 }
 
-/** Exact decimal strings compared as decimals (no floats). */
-function cmpDecimal(a, b) {
+/** Two exact decimal strings as integers of the same scale: [a, b, scale]. */
+function scaled(a, b) {
   const scale = (s) => (s.split(".")[1] ?? "").length;
   const k = Math.max(scale(a), scale(b));
   const big = (s) => {
@@ -29,21 +29,19 @@ function cmpDecimal(a, b) {
     const v = BigInt(i + f.padEnd(k, "0"));
     return s.startsWith("-") ? -v : v;
   };
-  const x = big(a);
-  const y = big(b);
+  return [big(a), big(b), k];
+}
+
+/** Exact decimal strings compared as decimals (no floats). */
+function cmpDecimal(a, b) {
+  const [x, y] = scaled(a, b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** a + b of exact decimal strings (no floats). */
 function addDecimal(a, b) {
-  const scale = (s) => (s.split(".")[1] ?? "").length;
-  const k = Math.max(scale(a), scale(b));
-  const big = (s) => {
-    const [i, f = ""] = s.replace("-", "").split(".");
-    const v = BigInt(i + f.padEnd(k, "0"));
-    return s.startsWith("-") ? -v : v;
-  };
-  const v = big(a) + big(b);
+  const [x, y, k] = scaled(a, b);
+  const v = x + y;
   const digits = (v < 0n ? -v : v).toString().padStart(k + 1, "0");
   const out = k ? `${digits.slice(0, -k)}.${digits.slice(-k)}` : digits;
   return (v < 0n ? "-" : "") + out;

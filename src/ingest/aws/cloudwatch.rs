@@ -11,7 +11,9 @@ use crate::ingest::aws::{call, AwsSource, Task};
 use crate::ingest::{Batch, IngestError, Pulled, SeriesPoints, StoredState, SyncStage};
 use crate::model::{Day, MetricsCursor};
 use aws_sdk_cloudwatch::primitives::DateTime;
-use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy, StatusCode};
+use aws_sdk_cloudwatch::types::{
+    Dimension, Metric, MetricDataQuery, MetricDataResult, MetricStat, ScanBy, StatusCode,
+};
 use std::collections::BTreeMap;
 
 /// Queries per `GetMetricData` request (API limit).
@@ -344,12 +346,7 @@ impl AwsSource {
                     detail: format!("result for an unknown query id {:?}", res.id()),
                 });
             };
-            let points: Vec<(i64, f64)> = res
-                .timestamps()
-                .iter()
-                .map(DateTime::secs)
-                .zip(res.values().iter().copied())
-                .collect();
+            let points = result_points(res);
             if q.metric == "Invocations" && q.resource.is_empty() && w.period_s <= 3_600 {
                 self.tally_invocations(p, r, &q.function, &points);
             }
@@ -407,6 +404,15 @@ impl AwsSource {
             note: None,
         })
     }
+}
+
+/// A result's points: (Unix seconds, value).
+pub(super) fn result_points(res: &MetricDataResult) -> Vec<(i64, f64)> {
+    res.timestamps()
+        .iter()
+        .map(DateTime::secs)
+        .zip(res.values().iter().copied())
+        .collect()
 }
 
 /// A function's queries: `stats` of the function itself, then the per-alias provisioned

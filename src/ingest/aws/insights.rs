@@ -24,7 +24,7 @@
 //! source account in its `WHERE` clause and a `MetricStat` query by its `AccountId`.
 
 use crate::ingest::aws::cloudwatch::{
-    function_queries, plan_requests, MetricRequest, QuerySpec, Window, DAY_S, LATE_DATA_S,
+    function_queries, plan_requests, result_points, MetricRequest, QuerySpec, Window, DAY_S, LATE_DATA_S,
 };
 use crate::ingest::aws::{call, AwsSource, Task};
 use crate::ingest::{Batch, IngestError, Pulled, SeriesPoints, StoredState, SyncStage};
@@ -258,12 +258,7 @@ impl AwsSource {
             let Some(function) = res.label().filter(|l| wanted.contains(l)) else {
                 continue;
             };
-            let points: Vec<(i64, f64)> = res
-                .timestamps()
-                .iter()
-                .map(DateTime::secs)
-                .zip(res.values().iter().copied())
-                .collect();
+            let points = result_points(res);
             if metric == "Invocations" && w.period_s <= 3_600 {
                 self.tally_invocations(p, r, function, &points);
             }
